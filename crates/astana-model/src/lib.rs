@@ -255,3 +255,55 @@ impl Scenario {
         }
     }
 }
+
+/// UN General Assembly roll-call votes, in the layout of the R package `unvotes`
+/// (Voeten's data), with country codes already converted to alpha-3.
+pub mod unvotes {
+    use serde::Serialize;
+
+    /// A recorded vote. Absences are not recorded in the source data.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Vote {
+        /// In favour.
+        Yes,
+        /// Against.
+        No,
+        /// Abstained.
+        Abstain,
+    }
+
+    /// One roll call (a recorded vote on a resolution).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+    pub struct RollCall {
+        /// Roll-call id.
+        pub rcid: u32,
+        /// Calendar year of the vote date.
+        pub year: i32,
+        /// Whether the US State Department flagged it as an important vote.
+        pub important: bool,
+    }
+
+    /// One country's vote on one roll call.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    pub struct VoteRecord {
+        /// Roll-call id.
+        pub rcid: u32,
+        /// ISO3 code.
+        pub country: &'static str,
+        /// The vote.
+        pub vote: Vote,
+    }
+
+    /// The whole table.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    pub struct UnVotes {
+        /// Roll calls, in file order.
+        pub roll_calls: Vec<RollCall>,
+        /// Votes, in file order.
+        pub votes: Vec<VoteRecord>,
+        /// Alpha-2 codes in the data that have no current ISO alpha-3 code (e.g. `YU`), with
+        /// the number of votes skipped for each.
+        pub skipped_codes: Vec<(String, usize)>,
+    }
+}

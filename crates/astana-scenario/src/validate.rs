@@ -1,0 +1,749 @@
+//! Parse, then validate: raw TOML/CSV into model types, collecting every problem.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::table;
+use crate::{Files, Loaded};
+use astana_model::{
+    iso, AlignmentRow, Bloc, FlowKind, FlowRecord, Membership, Period, Scenario, Source, WORLD,
+};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: String,
+    focal: Spanned<String>,
+    default_year: i32,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    vectors: Vec<Spanned<String>>,
+    #[serde(default)]
+    rollup: Vec<Spanned<String>>,
+    files: RawFiles,
+    #[serde(default)]
+    blocs: BTreeMap<String, RawBloc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    sources: String,
+    flows: String,
+    #[serde(default)]
+    memberships: Option<String>,
+    #[serde(default)]
+    alignment: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBloc {
+    name: String,
+    source: Spanned<String>,
+    members: Vec<Spanned<String>>,
+}
+
+const TOML_FILE: &str = "scenario.toml";
+
+pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let text = files.read(TOML_FILE).map_err(|d| Diagnostics(vec![d]))?;
+    let raw: RawScenario = match toml::from_str(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            let mut d = Diagnostic::error(TOML_FILE, format!("malformed TOML: {}", e.message()))
+                .hint("see data/scenarios/kazakhstan/scenario.toml for a complete example");
+            if let Some(span) = e.span() {
+                d = d.span(&text, span.start, span.end - span.start);
+            }
+            return Err(Diagnostics(vec![d]));
+        }
+    };
+
+    // Blocs first: flow partners and memberships may name them.
+    let mut blocs = Vec::new();
+    for (id, b) in &raw.blocs {
+        let mut members = Vec::new();
+        let mut seen = HashSet::new();
+        for m in &b.members {
+            let code = m.get_ref();
+            let field = format!("blocs.{id}.members");
+            if !iso::is_alpha3(code) {
+                diags.push(unknown_code(code, &field, "unknown bloc member").span(
+                    &text,
+                    m.span().start,
+                    m.span().len(),
+                ));
+            } else if !seen.insert(code.clone()) {
+                diags.push(
+                    Diagnostic::error(TOML_FILE, format!("duplicate bloc member `{code}`"))
+                        .field(&field)
+                        .span(&text, m.span().start, m.span().len()),
+                );
+            }
+            members.push(code.clone());
+        }
+        blocs.push((
+            Bloc {
+                id: id.clone(),
+                name: b.name.clone(),
+                members,
+                source: b.source.get_ref().clone(),
+            },
+            b.source.span(),
+        ));
+    }
+    let bloc_ids: HashSet<String> = blocs.iter().map(|(b, _)| b.id.clone()).collect();
+    for (b, _) in &blocs {
+        if iso::is_alpha3(&b.id) || b.id == WORLD {
+            diags.push(
+                Diagnostic::error(
+                    TOML_FILE,
+                    format!("bloc id `{}` is also a country code", b.id),
+                )
+                .field("blocs")
+                .hint("choose an id that is not an ISO 3166 alpha-3 code, e.g. `EU27`"),
+            );
+        }
+    }
+
+    let focal = raw.focal.get_ref().clone();
+    if !iso::is_alpha3(&focal) {
+        diags.push(
+            unknown_code(&focal, "focal", "unknown ISO3 code").span(
+                &text,
+                raw.focal.span().start,
+                raw.focal.span().len(),
+            ),
+        );
+    }
+    for v in &raw.vectors {
+        if !iso::is_alpha3(v.get_ref()) && !bloc_ids.contains(v.get_ref()) {
+            diags.push(
+                unknown_code(v.get_ref(), "vectors", "not a country code nor a bloc id").span(
+                    &text,
+                    v.span().start,
+                    v.span().len(),
+                ),
+            );
+        }
+    }
+    for r in &raw.rollup {
+        if !bloc_ids.contains(r.get_ref()) {
+            diags.push(
+                Diagnostic::error(TOML_FILE, format!("unknown bloc `{}`", r.get_ref()))
+                    .field("rollup")
+                    .span(&text, r.span().start, r.span().len())
+                    .hint("every roll-up entry must be a [blocs.ID] table in this file"),
+            );
+        }
+    }
+
+    // Sources.
+    let sources = match files.read(&raw.files.sources) {
+        Ok(t) => read_sources(&raw.files.sources, &t, &mut diags),
+        Err(d) => {
+            diags.push(d.field("files.sources"));
+            Vec::new()
+        }
+    };
+    let source_ids: HashSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+    for (b, span) in &blocs {
+        if !source_ids.contains(b.source.as_str()) {
+            diags.push(
+                unresolved_source(TOML_FILE, &b.source, &raw.files.sources)
+                    .field(&format!("blocs.{}.source", b.id))
+                    .span(&text, span.start, span.len()),
+            );
+        }
+    }
+    let resolver = Resolver {
+        sources: Some((&raw.files.sources, source_ids)),
+        blocs: &bloc_ids,
+    };
+
+    let flows = match files.read(&raw.files.flows) {
+        Ok(t) => read_flows(&raw.files.flows, &t, &resolver, &mut diags),
+        Err(d) => {
+            diags.push(d.field("files.flows"));
+            Vec::new()
+        }
+    };
+    let memberships = match &raw.files.memberships {
+        Some(name) => match files.read(name) {
+            Ok(t) => read_memberships(name, &t, &resolver, &mut diags),
+            Err(d) => {
+                diags.push(d.field("files.memberships"));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let alignment = match &raw.files.alignment {
+        Some(name) => match files.read(name) {
+            Ok(t) => read_alignment(name, &t, &resolver, &mut diags),
+            Err(d) => {
+                diags.push(d.field("files.alignment"));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+
+    if diags.errors() > 0 {
+        return Err(diags);
+    }
+    let scenario = Scenario {
+        name: raw.name,
+        focal,
+        default_year: raw.default_year,
+        description: raw.description.trim().to_string(),
+        sources,
+        flows,
+        blocs: blocs.into_iter().map(|(b, _)| b).collect(),
+        rollup: raw.rollup.into_iter().map(Spanned::into_inner).collect(),
+        vectors: raw.vectors.into_iter().map(Spanned::into_inner).collect(),
+        memberships,
+        alignment,
+    };
+    Ok((scenario, diags))
+}
+
+pub(crate) fn load_bare_flows(name: &str, text: &str) -> Result<Loaded, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let blocs = HashSet::new();
+    let resolver = Resolver {
+        sources: None,
+        blocs: &blocs,
+    };
+    let flows = read_flows(name, text, &resolver, &mut diags);
+    if diags.errors() > 0 {
+        return Err(diags);
+    }
+    let scenario = Scenario {
+        name: name.to_string(),
+        flows,
+        ..Scenario::default()
+    };
+    Ok((scenario, diags))
+}
+
+/// Resolves source ids and partner codes while reading rows.
+struct Resolver<'a> {
+    /// The sources file name and its ids; `None` for a bare flows file (free-text source).
+    sources: Option<(&'a str, HashSet<&'a str>)>,
+    blocs: &'a HashSet<String>,
+}
+
+impl Resolver<'_> {
+    fn check_source(&self, file: &str, line: usize, id: &str, diags: &mut Diagnostics) {
+        if id.is_empty() {
+            diags.push(
+                Diagnostic::error(file, "empty source")
+                    .at_line(line)
+                    .field("source")
+                    .hint("every row needs the id of a row in sources.csv"),
+            );
+            return;
+        }
+        if let Some((src_file, ids)) = &self.sources {
+            if !ids.contains(id) {
+                diags.push(
+                    unresolved_source(file, id, src_file)
+                        .at_line(line)
+                        .field("source"),
+                );
+            }
+        }
+    }
+
+    fn is_partner(&self, code: &str) -> bool {
+        iso::is_alpha3(code) || code == WORLD || self.blocs.contains(code)
+    }
+}
+
+fn unknown_code(code: &str, field: &str, what: &str) -> Diagnostic {
+    let hint = match iso::suggestions(code).as_slice() {
+        [] => "use an ISO 3166-1 alpha-3 code such as KAZ, CHN or RUS".to_string(),
+        s => format!("did you mean {}?", quoted_list(s)),
+    };
+    Diagnostic::error(TOML_FILE, format!("{what} `{code}`"))
+        .field(field)
+        .hint(hint)
+}
+
+fn quoted_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+fn unresolved_source(file: &str, id: &str, sources_file: &str) -> Diagnostic {
+    let mut d = Diagnostic::error(file, format!("source `{id}` is not in {sources_file}"));
+    d.hint = Some(format!("add a row with id `{id}` to {sources_file}, or fix the id"));
+    d
+}
+
+fn required(file: &str, row: &table::Row, col: &str, diags: &mut Diagnostics) -> Option<String> {
+    let v = row.get(col);
+    if v.is_empty() {
+        diags.push(
+            Diagnostic::error(file, "empty value")
+                .at_line(row.line)
+                .field(col),
+        );
+        None
+    } else {
+        Some(v.to_string())
+    }
+}
+
+fn read_sources(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Source> {
+    let rows = table::read(
+        file,
+        text,
+        &["id", "title", "publisher", "url", "published"],
+        &["note"],
+        diags,
+    );
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(id) = required(file, &row, "id", diags) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(id.clone(), row.line) {
+            diags.push(
+                Diagnostic::error(file, format!("duplicate source id `{id}`"))
+                    .at_line(row.line)
+                    .field("id")
+                    .hint(format!("first defined on line {first}")),
+            );
+        }
+        let url = row.get("url");
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            diags.push(
+                Diagnostic::error(file, format!("`{url}` is not a web address"))
+                    .at_line(row.line)
+                    .field("url")
+                    .hint("every source needs an http:// or https:// URL"),
+            );
+        }
+        let published = row.get("published");
+        if !published.is_empty() && !is_date(published) {
+            diags.push(
+                Diagnostic::error(file, format!("`{published}` is not a date"))
+                    .at_line(row.line)
+                    .field("published")
+                    .hint("write YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty when unknown"),
+            );
+        }
+        required(file, &row, "title", diags);
+        out.push(Source {
+            id,
+            title: row.get("title").to_string(),
+            publisher: row.get("publisher").to_string(),
+            url: url.to_string(),
+            published: published.to_string(),
+            note: row.get("note").to_string(),
+        });
+    }
+    out
+}
+
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => num(y, 4),
+        [y, m] => num(y, 4) && num(m, 2),
+        [y, m, d] => num(y, 4) && num(m, 2) && num(d, 2),
+        _ => false,
+    }
+}
+
+fn parse_year(file: &str, row: &table::Row, col: &str, diags: &mut Diagnostics) -> Option<i32> {
+    let v = row.get(col);
+    match v.parse::<i32>() {
+        Ok(y) if (1900..=2100).contains(&y) => Some(y),
+        _ => {
+            diags.push(
+                Diagnostic::error(file, format!("`{v}` is not a year"))
+                    .at_line(row.line)
+                    .field(col)
+                    .hint("write a four-digit calendar year; put part-year figures in `period`"),
+            );
+            None
+        }
+    }
+}
+
+fn code_field(
+    file: &str,
+    row: &table::Row,
+    col: &str,
+    ok: impl Fn(&str) -> bool,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let v = row.get(col);
+    if ok(v) {
+        return Some(v.to_string());
+    }
+    let mut d = unknown_code(v, col, what).at_line(row.line);
+    d.file = file.to_string();
+    diags.push(d);
+    None
+}
+
+fn read_flows(
+    file: &str,
+    text: &str,
+    resolver: &Resolver<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<FlowRecord> {
+    let rows = table::read(
+        file,
+        text,
+        &["year", "reporter", "partner", "flow", "value_usd", "source"],
+        &["period", "estimate", "note"],
+        diags,
+    );
+    let mut out = Vec::new();
+    let mut seen: HashMap<(i32, Period, String, String, FlowKind), usize> = HashMap::new();
+    let mut lines = Vec::new();
+    for row in rows {
+        let year = parse_year(file, &row, "year", diags);
+        let period = match row.get("period").parse::<Period>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                diags.push(Diagnostic::error(file, e).at_line(row.line).field("period"));
+                None
+            }
+        };
+        let reporter = code_field(
+            file,
+            &row,
+            "reporter",
+            iso::is_alpha3,
+            "unknown ISO3 code",
+            diags,
+        );
+        let partner = code_field(
+            file,
+            &row,
+            "partner",
+            |c| resolver.is_partner(c),
+            "unknown ISO3 code",
+            diags,
+        );
+        if let (Some(r), Some(p)) = (&reporter, &partner) {
+            if r == p {
+                diags.push(
+                    Diagnostic::error(file, format!("reporter and partner are both `{r}`"))
+                        .at_line(row.line)
+                        .field("partner"),
+                );
+            }
+        }
+        let flow = match row.get("flow").parse::<FlowKind>() {
+            Ok(f) => Some(f),
+            Err(e) => {
+                diags.push(Diagnostic::error(file, e).at_line(row.line).field("flow"));
+                None
+            }
+        };
+        let raw_value = row.get("value_usd");
+        let value = match raw_value.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+            Ok(v) if v < 0.0 => {
+                diags.push(
+                    Diagnostic::error(file, format!("negative value `{raw_value}`"))
+                        .at_line(row.line)
+                        .field("value_usd")
+                        .hint("flows are gross amounts in US dollars; record a deficit as imports, not as a negative value"),
+                );
+                None
+            }
+            _ => {
+                diags.push(
+                    Diagnostic::error(file, format!("`{raw_value}` is not a number"))
+                        .at_line(row.line)
+                        .field("value_usd")
+                        .hint("write plain US dollars without separators, e.g. 31400000000"),
+                );
+                None
+            }
+        };
+        let estimate = match row.get("estimate") {
+            "" | "no" => Some(false),
+            "yes" => Some(true),
+            other => {
+                diags.push(
+                    Diagnostic::error(file, format!("`{other}` is not yes or no"))
+                        .at_line(row.line)
+                        .field("estimate"),
+                );
+                None
+            }
+        };
+        let source = row.get("source").to_string();
+        resolver.check_source(file, row.line, &source, diags);
+        let (
+            Some(year),
+            Some(period),
+            Some(reporter),
+            Some(partner),
+            Some(flow),
+            Some(value),
+            Some(estimate),
+        ) = (year, period, reporter, partner, flow, value, estimate)
+        else {
+            continue;
+        };
+        let key = (year, period, reporter.clone(), partner.clone(), flow);
+        if let Some(first) = seen.insert(key, row.line) {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("duplicate row: {year} {period} {reporter}→{partner} {flow}"),
+                )
+                .at_line(row.line)
+                .hint(format!(
+                    "line {first} has the same year, period, reporter, partner and flow; keep one figure per series (a partner-side figure belongs under the partner as reporter)"
+                )),
+            );
+            continue;
+        }
+        lines.push(row.line);
+        out.push(FlowRecord {
+            year,
+            period,
+            reporter,
+            partner,
+            flow,
+            value_usd: value,
+            estimate,
+            source,
+            note: row.get("note").to_string(),
+        });
+    }
+    check_consistency(file, &out, &lines, resolver, diags);
+    out
+}
+
+/// Warnings for figures that disagree: a published turnover far from exports + imports, or
+/// named partners adding up to more than the published world total.
+fn check_consistency(
+    file: &str,
+    flows: &[FlowRecord],
+    lines: &[usize],
+    resolver: &Resolver<'_>,
+    diags: &mut Diagnostics,
+) {
+    let find = |f: &FlowRecord, kind: FlowKind| {
+        flows.iter().find(|g| {
+            g.year == f.year
+                && g.period == f.period
+                && g.reporter == f.reporter
+                && g.partner == f.partner
+                && g.flow == kind
+        })
+    };
+    for (f, line) in flows.iter().zip(lines) {
+        if f.flow == FlowKind::Turnover {
+            if let (Some(x), Some(m)) = (find(f, FlowKind::Exports), find(f, FlowKind::Imports)) {
+                let sum = x.value_usd + m.value_usd;
+                let gap = (sum - f.value_usd).abs();
+                if gap > 0.015 * f.value_usd && gap > 0.1e9 {
+                    diags.push(
+                        Diagnostic::warning(
+                            file,
+                            format!(
+                                "turnover {:.2}bn differs from exports + imports = {:.2}bn",
+                                f.value_usd / 1e9,
+                                sum / 1e9
+                            ),
+                        )
+                        .at_line(*line)
+                        .field("value_usd")
+                        .hint("check that all three figures come from the same statistics"),
+                    );
+                }
+            }
+        }
+        if f.partner == WORLD {
+            let named: f64 = flows
+                .iter()
+                .filter(|g| {
+                    g.year == f.year
+                        && g.period == f.period
+                        && g.reporter == f.reporter
+                        && g.flow == f.flow
+                        && iso::is_alpha3(&g.partner)
+                        && !resolver.blocs.contains(&g.partner)
+                })
+                .map(|g| g.value_usd)
+                .sum();
+            if named > f.value_usd * 1.0001 {
+                diags.push(
+                    Diagnostic::warning(
+                        file,
+                        format!(
+                            "named partners add up to {:.2}bn, more than the world total {:.2}bn",
+                            named / 1e9,
+                            f.value_usd / 1e9
+                        ),
+                    )
+                    .at_line(*line)
+                    .field("value_usd")
+                    .hint("the rest-of-world remainder would be negative; check the total's scope"),
+                );
+            }
+        }
+    }
+}
+
+fn read_memberships(
+    file: &str,
+    text: &str,
+    resolver: &Resolver<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<Membership> {
+    let rows = table::read(
+        file,
+        text,
+        &["organization", "country", "iso3", "status", "source"],
+        &["since", "until"],
+        diags,
+    );
+    let mut out = Vec::new();
+    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    for row in rows {
+        let iso3 = row.get("iso3");
+        if !iso3.is_empty() && !iso::is_alpha3(iso3) && !resolver.blocs.contains(iso3) {
+            let mut d = unknown_code(iso3, "iso3", "unknown ISO3 code").at_line(row.line);
+            d.file = file.to_string();
+            diags.push(d);
+        }
+        for col in ["since", "until"] {
+            let v = row.get(col);
+            if !v.is_empty() && !is_date(v) {
+                diags.push(
+                    Diagnostic::error(file, format!("`{v}` is not a date"))
+                        .at_line(row.line)
+                        .field(col)
+                        .hint("write YYYY, YYYY-MM or YYYY-MM-DD"),
+                );
+            }
+        }
+        let org = required(file, &row, "organization", diags).unwrap_or_default();
+        required(file, &row, "status", diags);
+        resolver.check_source(file, row.line, row.get("source"), diags);
+        let key = (
+            org.clone(),
+            row.get("country").to_string(),
+            row.get("status").to_string(),
+        );
+        if let Some(first) = seen.insert(key, row.line) {
+            diags.push(
+                Diagnostic::error(file, "duplicate row")
+                    .at_line(row.line)
+                    .hint(format!("line {first} has the same organization, country and status")),
+            );
+        }
+        out.push(Membership {
+            organization: org,
+            country: row.get("country").to_string(),
+            iso3: iso3.to_string(),
+            status: row.get("status").to_string(),
+            since: row.get("since").to_string(),
+            until: row.get("until").to_string(),
+            source: row.get("source").to_string(),
+        });
+    }
+    out
+}
+
+fn read_alignment(
+    file: &str,
+    text: &str,
+    resolver: &Resolver<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<AlignmentRow> {
+    let rows = table::read(
+        file,
+        text,
+        &[
+            "year",
+            "country",
+            "partner",
+            "roll_calls",
+            "identical",
+            "half",
+            "source",
+        ],
+        &[],
+        diags,
+    );
+    let mut out = Vec::new();
+    let mut seen: HashMap<(i32, String, String), usize> = HashMap::new();
+    for row in rows {
+        let year = parse_year(file, &row, "year", diags);
+        let country = code_field(file, &row, "country", iso::is_alpha3, "unknown ISO3 code", diags);
+        let partner = code_field(file, &row, "partner", iso::is_alpha3, "unknown ISO3 code", diags);
+        let mut counts = [0u32; 3];
+        let mut ok = true;
+        for (i, col) in ["roll_calls", "identical", "half"].into_iter().enumerate() {
+            match row.get(col).parse::<u32>() {
+                Ok(n) => counts[i] = n,
+                Err(_) => {
+                    ok = false;
+                    diags.push(
+                        Diagnostic::error(
+                            file,
+                            format!("`{}` is not a non-negative whole number", row.get(col)),
+                        )
+                        .at_line(row.line)
+                        .field(col),
+                    );
+                }
+            }
+        }
+        if ok && counts[1] + counts[2] > counts[0] {
+            ok = false;
+            diags.push(
+                Diagnostic::error(file, "identical + half exceeds roll_calls")
+                    .at_line(row.line)
+                    .field("identical"),
+            );
+        }
+        resolver.check_source(file, row.line, row.get("source"), diags);
+        let (Some(year), Some(country), Some(partner), true) = (year, country, partner, ok) else {
+            continue;
+        };
+        if let Some(first) = seen.insert((year, country.clone(), partner.clone()), row.line) {
+            diags.push(
+                Diagnostic::error(file, format!("duplicate row for {year} {country}–{partner}"))
+                    .at_line(row.line)
+                    .hint(format!("first on line {first}")),
+            );
+            continue;
+        }
+        out.push(AlignmentRow {
+            year,
+            country,
+            partner,
+            roll_calls: counts[0],
+            identical: counts[1],
+            half: counts[2],
+            source: row.get("source").to_string(),
+        });
+    }
+    out
+}
