@@ -1,1 +1,53 @@
-//! placeholder
+//! The balance engine: how concentrated a country's trade and investment partners are, and
+//! how that changes under shocks, across years, and against its partners' view.
+//!
+//! It is the essay's "multi-vector" instrument: balanced ties to China, Russia, the EU and
+//! the US, and no dependency on a single partner.
+//!
+//! # Brief overview
+//!
+//! * [`analyze`] takes a [`Scenario`](astana_model::Scenario) and a [`Query`] (reporter,
+//!   year, flow, period, [`Side`]) and returns a [`Balance`]: partner shares against the
+//!   published total with an explicit rest-of-world row, the [`Concentration`] measures
+//!   (HHI, normalised HHI, UNCTAD's index with explicit `n`, entropy, effective partners,
+//!   CR3/CR5), the bloc roll-up and every bloc's share.
+//! * [`shock`] cuts some partners by a fraction and reports what is lost and the new
+//!   concentration; [`trend`] repeats [`analyze`] for every year with data;
+//!   [`dependence`] sets my share of your trade against your share of mine.
+//! * [`alignment`] measures how often two countries vote alike in the UN General Assembly.
+//! * The formulas alone are [`hhi`], [`hhi_normalized`], [`unctad_index`], [`entropy`]
+//!   and [`concentration_ratio`].
+//!
+//! ```
+//! use astana_model::FlowKind;
+//! use astana_partner_balance::{analyze, parse_shocks, shock, Query};
+//!
+//! let (scenario, _) = astana_scenario::load_embedded().unwrap();
+//! let b = analyze(&scenario, &Query::new("KAZ", 2023, FlowKind::Turnover))?;
+//! assert_eq!(b.partners[0].id, "CHN");
+//! let s = shock(&scenario, &b, &parse_shocks("CHN=-0.5")?)?;
+//! assert!(s.lost > 15e9);
+//! # Ok::<(), astana_partner_balance::BalanceError>(())
+//! ```
+#![deny(missing_docs)]
+
+mod alignment;
+mod balance;
+mod dependence;
+mod error;
+mod measures;
+mod shock;
+mod trend;
+
+pub use alignment::{
+    alignment, alignment_from_rows, alignment_rows, Agreement, Alignment, AlignmentQuery,
+    PartnerAlignment, DEFINITION as ALIGNMENT_DEFINITION,
+};
+pub use balance::{analyze, Balance, BlocTotal, PartnerShare, Query, Rollup, Side, Sourced};
+pub use dependence::{dependence, Dependence};
+pub use error::BalanceError;
+pub use measures::{
+    concentration_ratio, entropy, hhi, hhi_normalized, unctad_index, Band, Concentration,
+};
+pub use shock::{parse_shocks, shock, ShockResult, ShockedPartner};
+pub use trend::{trend, TrendPoint};

@@ -1,0 +1,160 @@
+//! Command-line arguments, as close to the flags as possible.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// astana makes a middle power's diplomacy computable.
+///
+/// Every command works on the embedded default scenario (Kazakhstan) unless `--scenario DIR`
+/// names another scenario folder. `--json` prints one JSON document on stdout. Exit codes:
+/// 0 success, 1 the computation failed, 2 bad usage or bad input.
+#[derive(Debug, Parser)]
+#[command(name = "astana", version, propagate_version = true, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// Scenario folder to use instead of the embedded Kazakhstan scenario.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) scenario: Option<PathBuf>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Write the HTML brief of the scenario and print a short summary.
+    ///
+    /// Example: astana brief --out brief.html
+    Brief(BriefArgs),
+    /// Check a scenario folder and list every problem with file, line and field.
+    ///
+    /// Example: astana scenario check data/scenarios/kazakhstan
+    Scenario {
+        #[command(subcommand)]
+        command: ScenarioCommand,
+    },
+    /// Partner shares and concentration (HHI, UNCTAD index, entropy, blocs), shocks, trend,
+    /// asymmetric dependence, and UN voting alignment.
+    ///
+    /// Examples:
+    ///   astana balance --year 2023
+    ///   astana balance --year 2023 --shock CHN=-0.5,RUS=-1
+    ///   astana balance --trend --json
+    ///   astana balance alignment --with CHN,RUS,USA,DEU --from 2007 --to 2019
+    Balance(BalanceArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BriefArgs {
+    /// Where to write the HTML file.
+    #[arg(long, default_value = "brief.html", value_name = "FILE")]
+    pub(crate) out: PathBuf,
+    /// Year of the balance section (default: the scenario's default year).
+    #[arg(long)]
+    pub(crate) year: Option<i32>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ScenarioCommand {
+    /// Parse and validate a scenario; exit 2 if any error is found.
+    ///
+    /// Without DIR, checks the embedded default scenario (or --scenario DIR).
+    Check {
+        /// Scenario folder.
+        dir: Option<PathBuf>,
+        /// Print the problems as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum FlowArg {
+    /// Goods exports.
+    Exports,
+    /// Goods imports.
+    Imports,
+    /// Exports plus imports.
+    Turnover,
+    /// Gross FDI inflow by source country.
+    FdiInflow,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct BalanceArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<BalanceCommand>,
+    /// Read flows from a bare CSV (year,reporter,partner,flow,value_usd,source) instead of a
+    /// scenario.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) flows: Option<PathBuf>,
+    /// Reporter country, ISO 3166 alpha-3 (default: the scenario's focal country).
+    #[arg(long, value_name = "ISO3")]
+    pub(crate) reporter: Option<String>,
+    /// Year (default: the scenario's default year).
+    #[arg(long)]
+    pub(crate) year: Option<i32>,
+    /// Which flow.
+    #[arg(long, value_enum, default_value = "turnover")]
+    pub(crate) flow: FlowArg,
+    /// Part of the year: FY, Q1..Q4, H1, H2 or a month range such as Jan-Sep.
+    #[arg(long, default_value = "FY")]
+    pub(crate) period: String,
+    /// Use the partners' statistics about the reporter (mirror data) instead of its own.
+    #[arg(long)]
+    pub(crate) mirror: bool,
+    /// n for UNCTAD's index (UNCTAD counts all economies, e.g. --n 200).
+    #[arg(long)]
+    pub(crate) n: Option<usize>,
+    /// Cut partners by a fraction: CHN=-0.5,RUS=-1 (bloc ids allowed, e.g. EU27=-0.2).
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    pub(crate) shock: Option<String>,
+    /// Concentration over every year with data instead of one year.
+    #[arg(long)]
+    pub(crate) trend: bool,
+    /// Asymmetric dependence: my share of your trade against your share of mine.
+    #[arg(long)]
+    pub(crate) dependence: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BalanceCommand {
+    /// How often the country votes like its partners in the UN General Assembly.
+    ///
+    /// Reads the roll-call data (layout of the R package `unvotes`) from --unvotes DIR,
+    /// else $ASTANA_REFERENCE_DIR/balance/unvotes, else ../shared/reference/balance/unvotes;
+    /// without it, uses the scenario's derived table alignment.csv.
+    ///
+    /// Example: astana balance alignment --country KAZ --with CHN,RUS,USA,DEU --from 2007 --to 2019
+    Alignment(AlignmentArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AlignmentArgs {
+    /// Focal country (default: the scenario's focal country).
+    #[arg(long, value_name = "ISO3")]
+    pub(crate) country: Option<String>,
+    /// Partners, comma-separated ISO3 codes.
+    #[arg(long = "with", value_name = "ISO3,...", value_delimiter = ',', default_value = "CHN,RUS,USA,DEU")]
+    pub(crate) partners: Vec<String>,
+    /// First year.
+    #[arg(long, default_value_t = 2007)]
+    pub(crate) from: i32,
+    /// Last year.
+    #[arg(long, default_value_t = 2019)]
+    pub(crate) to: i32,
+    /// Folder with roll_calls.csv and votes.csv.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) unvotes: Option<PathBuf>,
+    /// Also write the per-year table as CSV (the scenario's alignment.csv layout).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_table: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}

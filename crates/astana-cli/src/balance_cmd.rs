@@ -1,0 +1,470 @@
+//! `astana balance` and `astana balance alignment`.
+
+use crate::args::{AlignmentArgs, BalanceArgs, BalanceCommand, FlowArg};
+use crate::fmt::{pct, print_json, usd};
+use crate::{Failure, Outcome};
+use astana_model::{FlowKind, Period, Scenario};
+use astana_partner_balance as bal;
+use bal::{Balance, BalanceError, Query, Side};
+use std::path::{Path, PathBuf};
+
+pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
+    if let Some(BalanceCommand::Alignment(al)) = &a.command {
+        return alignment(scenario_dir, al);
+    }
+    let scenario = match &a.flows {
+        Some(f) => match astana_scenario::load_flows(f) {
+            Ok((s, _)) => s,
+            Err(d) => return Err(Failure::input(d)),
+        },
+        None => crate::scenario_cmd::load(scenario_dir)?,
+    };
+    let reporter = match (&a.reporter, scenario.focal.as_str()) {
+        (Some(r), _) => r.to_ascii_uppercase(),
+        (None, "") => {
+            return Err(Failure::input(
+                "error: --reporter is required with --flows (e.g. --reporter KAZ)",
+            ))
+        }
+        (None, f) => f.to_string(),
+    };
+    if !astana_model::iso::is_alpha3(&reporter) {
+        return Err(Failure::input(format!(
+            "error: --reporter `{reporter}` is not an ISO 3166 alpha-3 code"
+        )));
+    }
+    let flow = match a.flow {
+        FlowArg::Exports => FlowKind::Exports,
+        FlowArg::Imports => FlowKind::Imports,
+        FlowArg::Turnover => FlowKind::Turnover,
+        FlowArg::FdiInflow => FlowKind::FdiInflow,
+    };
+    let side = if a.mirror { Side::Mirror } else { Side::Reporter };
+    if a.trend {
+        return trend(&scenario, &reporter, flow, side, a.json);
+    }
+    let year = a.year.unwrap_or(if scenario.default_year != 0 {
+        scenario.default_year
+    } else {
+        latest_year(&scenario)
+    });
+    let period: Period = a
+        .period
+        .parse()
+        .map_err(|e| Failure::input(format!("error: --period: {e}")))?;
+    let q = Query {
+        reporter: reporter.clone(),
+        year,
+        flow,
+        period,
+        side,
+        n: a.n,
+    };
+    let b = bal::analyze(&scenario, &q).map_err(engine_failure)?;
+    let shock = match &a.shock {
+        Some(spec) => {
+            let changes = bal::parse_shocks(spec).map_err(engine_failure)?;
+            Some(bal::shock(&scenario, &b, &changes).map_err(engine_failure)?)
+        }
+        None => None,
+    };
+    let dep = a
+        .dependence
+        .then(|| bal::dependence(&scenario, &reporter, year, flow));
+    if a.json {
+        let mut v = serde_json::to_value(&b).map_err(Failure::compute)?;
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(s) = &shock {
+                obj.insert(
+                    "shock".into(),
+                    serde_json::to_value(s).map_err(Failure::compute)?,
+                );
+            }
+            if let Some(d) = &dep {
+                obj.insert(
+                    "dependence".into(),
+                    serde_json::to_value(d).map_err(Failure::compute)?,
+                );
+            }
+        }
+        return print_json(&v);
+    }
+    print_balance(&scenario, &b);
+    if let Some(s) = &shock {
+        print_shock(&scenario, s);
+    }
+    if let Some(d) = &dep {
+        print_dependence(&scenario, &reporter, year, d);
+    }
+    Ok(())
+}
+
+fn engine_failure(e: BalanceError) -> Failure {
+    match e {
+        BalanceError::NoData { .. } => Failure::compute(format!("error: {e}")),
+        _ => Failure::input(format!("error: {e}")),
+    }
+}
+
+fn latest_year(s: &Scenario) -> i32 {
+    s.flows.iter().map(|f| f.year).max().unwrap_or(2023)
+}
+
+fn name(s: &Scenario, code: &str) -> String {
+    s.display_name(code)
+}
+
+fn print_balance(s: &Scenario, b: &Balance) {
+    let side = match b.side {
+        Side::Reporter => "reporter-side statistics",
+        Side::Mirror => "partner-side (mirror) statistics",
+    };
+    println!(
+        "{} ({}) · {} · {}{} · {}",
+        name(s, &b.reporter),
+        b.reporter,
+        b.flow,
+        b.year,
+        if b.period.is_full_year() {
+            String::new()
+        } else {
+            format!(" {}", b.period)
+        },
+        side
+    );
+    let t = &b.total_provenance;
+    println!(
+        "Total {}{} — {} [{}]",
+        usd(b.total),
+        if t.estimate { " (ESTIMATE)" } else { "" },
+        t.basis.replace('_', " "),
+        t.sources.join(", ")
+    );
+    println!();
+    println!("  {:<3} {:<36} {:>10} {:>7}", "#", "partner", "value", "share");
+    for (i, p) in b.partners.iter().enumerate() {
+        let rank = if p.residual {
+            String::new()
+        } else {
+            (i + 1).to_string()
+        };
+        let flag = if p.estimate { " est." } else { "" };
+        println!(
+            "  {:<3} {:<36} {:>10} {:>7}{flag}",
+            rank,
+            format!("{} ({})", name(s, &p.id), p.id),
+            usd(p.value),
+            pct(p.share)
+        );
+    }
+    let m = &b.measures;
+    let bound = if b.concentration_bound == "lower" {
+        " (lower bound)"
+    } else {
+        ""
+    };
+    println!();
+    println!(
+        "HHI {:.4} = {:.0} points{bound}, {}{}",
+        m.hhi,
+        m.hhi_points,
+        m.band.label(),
+        if b.concentration_bound == "lower" {
+            format!("; at most {:.4} if the remainder were one partner", m.hhi_upper)
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "Normalised HHI {:.4} (N = {}) · UNCTAD index {:.4} (n = {}) · CR3 {} · CR5 {}",
+        m.hhi_normalized,
+        b.partners.iter().filter(|p| !p.residual).count(),
+        m.unctad,
+        m.n,
+        pct(m.cr3),
+        pct(m.cr5)
+    );
+    println!(
+        "Entropy {:.4} · effective partners 1/HHI {:.2}, exp(entropy) {:.2}",
+        m.entropy, m.effective_partners, m.effective_partners_entropy
+    );
+    println!();
+    println!(
+        "Bloc roll-up ({}): HHI {:.4}, CR3 {}",
+        if s.rollup.is_empty() {
+            "no roll-up blocs".to_string()
+        } else {
+            s.rollup.join(" > ")
+        },
+        b.blocs.measures.hhi,
+        pct(b.blocs.measures.cr3)
+    );
+    for p in &b.blocs.partners {
+        let members = if p.members.is_empty() {
+            String::new()
+        } else {
+            format!(" = {}", p.members.join("+"))
+        };
+        println!(
+            "  {:<34} {:>10} {:>7}{members}",
+            name(s, &p.id),
+            usd(p.value),
+            pct(p.share)
+        );
+    }
+    let published: Vec<_> = b
+        .bloc_totals
+        .iter()
+        .filter(|t| t.published.is_some() || t.members_value > 0.0)
+        .collect();
+    if !published.is_empty() {
+        println!();
+        println!("Bloc shares (blocs overlap; members with data / published bloc figure):");
+        for t in published {
+            let pubd = match (&t.published, t.published_share) {
+                (Some(p), Some(sh)) => format!(
+                    " · published {} = {} [{}]",
+                    usd(p.value),
+                    pct(sh),
+                    p.sources.join(", ")
+                ),
+                _ => String::new(),
+            };
+            println!(
+                "  {:<8} ≥ {:>7} ({}){pubd}",
+                t.id,
+                pct(t.members_share),
+                t.members_with_data.join(", ")
+            );
+        }
+    }
+    if !b.notes.is_empty() {
+        println!();
+        println!("Notes:");
+        for n in &b.notes {
+            println!("  - {n}");
+        }
+    }
+}
+
+fn print_shock(s: &Scenario, r: &bal::ShockResult) {
+    println!();
+    println!("Shock:");
+    for p in &r.shocked {
+        println!(
+            "  {:<30} {:+.0}%: {} → {}, loses {} ({} of the total)",
+            format!("{} ({})", name(s, &p.id), p.id),
+            p.change * 100.0,
+            usd(p.before),
+            usd(p.after),
+            usd(p.lost),
+            pct(p.lost_share_of_total)
+        );
+    }
+    println!(
+        "  Total {} → {} (−{}, {} of the total)",
+        usd(r.total_before),
+        usd(r.total_after),
+        usd(r.lost),
+        pct(r.lost_share)
+    );
+    println!(
+        "  HHI {:.4} → {:.4} · CR3 {} → {} · effective partners {:.2} → {:.2}",
+        r.before.hhi,
+        r.after.hhi,
+        pct(r.before.cr3),
+        pct(r.after.cr3),
+        r.before.effective_partners,
+        r.after.effective_partners
+    );
+    let top: Vec<String> = r
+        .partners_after
+        .iter()
+        .filter(|p| !p.residual)
+        .take(3)
+        .map(|p| format!("{} {}", p.id, pct(p.share)))
+        .collect();
+    println!("  Largest partners after: {}", top.join(", "));
+}
+
+fn print_dependence(s: &Scenario, reporter: &str, year: i32, rows: &[bal::Dependence]) {
+    println!();
+    println!("Asymmetric dependence, {year} (each side's own statistics):");
+    println!(
+        "  {:<16} {:>14} {:>14} {:>11} {:>11}",
+        "partner",
+        format!("{reporter} on P"),
+        format!("P on {reporter}"),
+        "asymmetry",
+        "mirror gap"
+    );
+    let opt = |v: Option<f64>| v.map_or("—".to_string(), pct);
+    for d in rows {
+        println!(
+            "  {:<16} {:>14} {:>14} {:>11} {:>11}",
+            name(s, &d.partner),
+            opt(d.reporter_dependence),
+            opt(d.partner_dependence),
+            d.asymmetry
+                .map_or("—".to_string(), |a| format!("{:+.1} pp", a * 100.0)),
+            d.mirror_gap
+                .map_or("—".to_string(), |g| format!("{:+.0}%", g * 100.0)),
+        );
+    }
+    println!("  (P on {reporter} uses the partner's statistics for both numerator and total; sources in --json)");
+}
+
+fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side, json: bool) -> Outcome {
+    let watch: Vec<String> = if scenario.vectors.is_empty() {
+        vec!["CHN".into(), "RUS".into(), "USA".into()]
+    } else {
+        scenario.vectors.clone()
+    };
+    let points = bal::trend(scenario, reporter, flow, side, &watch);
+    if points.is_empty() {
+        return Err(Failure::compute(format!(
+            "error: no full-year {flow} figures for {reporter}"
+        )));
+    }
+    if json {
+        return print_json(&serde_json::json!({
+            "reporter": reporter,
+            "flow": flow,
+            "side": side,
+            "points": points,
+        }));
+    }
+    println!(
+        "{} ({reporter}) · {flow} · concentration by year",
+        scenario.display_name(reporter)
+    );
+    print!(
+        "  {:<5} {:>10} {:>9} {:>9} {:>8} {:>7}",
+        "year", "total", "coverage", "HHI≥", "HHI≤", "CR3≥"
+    );
+    for w in &watch {
+        print!(" {w:>7}");
+    }
+    println!();
+    for p in &points {
+        print!(
+            "  {:<5} {:>10} {:>9} {:>9.4} {:>8.4} {:>7}",
+            p.year,
+            format!("{}{}", usd(p.total), if p.total_estimate { "*" } else { "" }),
+            pct(p.coverage),
+            p.hhi,
+            p.hhi_upper,
+            pct(p.cr3)
+        );
+        for (_, s) in &p.shares {
+            print!(" {:>7}", s.map_or("—".to_string(), pct));
+        }
+        println!();
+    }
+    println!("  * estimated total. HHI≥ treats the unallocated remainder as fully dispersed, HHI≤ as one partner.");
+    Ok(())
+}
+
+/// The unvotes folder: --unvotes, else $ASTANA_REFERENCE_DIR/balance/unvotes, else
+/// ../shared/reference/balance/unvotes.
+fn unvotes_dir(arg: Option<&Path>) -> PathBuf {
+    if let Some(p) = arg {
+        return p.to_path_buf();
+    }
+    let base = std::env::var_os("ASTANA_REFERENCE_DIR")
+        .map_or_else(|| PathBuf::from("../shared/reference"), PathBuf::from);
+    base.join("balance").join("unvotes")
+}
+
+fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
+    let scenario = crate::scenario_cmd::load(scenario_dir)?;
+    let country = a
+        .country
+        .clone()
+        .unwrap_or_else(|| scenario.focal.clone())
+        .to_ascii_uppercase();
+    let partners: Vec<String> = a.partners.iter().map(|p| p.trim().to_ascii_uppercase()).collect();
+    for c in std::iter::once(&country).chain(&partners) {
+        if !astana_model::iso::is_alpha3(c) {
+            return Err(Failure::input(format!(
+                "error: `{c}` is not an ISO 3166 alpha-3 code"
+            )));
+        }
+    }
+    if a.from > a.to {
+        return Err(Failure::input("error: --from is after --to"));
+    }
+    let q = bal::AlignmentQuery {
+        country,
+        partners,
+        from: a.from,
+        to: a.to,
+    };
+    let dir = unvotes_dir(a.unvotes.as_deref());
+    let (result, origin) = if dir.join("votes.csv").exists() {
+        let data = astana_scenario::read_unvotes(&dir).map_err(Failure::input)?;
+        (bal::alignment(&data, &q), format!("roll-call data in {}", dir.display()))
+    } else if a.unvotes.is_some() {
+        return Err(Failure::input(format!(
+            "error: no votes.csv in {}",
+            dir.display()
+        )));
+    } else {
+        eprintln!(
+            "note: roll-call data not found at {}; using the scenario's derived table alignment.csv",
+            dir.display()
+        );
+        (
+            bal::alignment_from_rows(&scenario.alignment, &q),
+            "the scenario's alignment.csv".to_string(),
+        )
+    };
+    if let Some(path) = &a.write_table {
+        write_table(path, &result).map_err(|e| {
+            Failure::compute(format!("error: cannot write {}: {e}", path.display()))
+        })?;
+    }
+    if a.json {
+        let mut v = serde_json::to_value(&result).map_err(Failure::compute)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("data".into(), origin.into());
+        }
+        return print_json(&v);
+    }
+    println!(
+        "{} ({}) in the UN General Assembly, {}–{} ({origin})",
+        scenario.display_name(&result.country),
+        result.country,
+        result.from,
+        result.to
+    );
+    println!(
+        "  {:<16} {:>10} {:>16} {:>16}",
+        "partner", "roll calls", "identical votes", "agreement index"
+    );
+    for p in &result.ranking {
+        let g = &result.partners[p].overall;
+        println!(
+            "  {:<16} {:>10} {:>16} {:>16.3}",
+            scenario.display_name(p),
+            g.roll_calls,
+            pct(g.identical_share),
+            g.agreement_index
+        );
+    }
+    println!("  Definition: {}", result.definition);
+    Ok(())
+}
+
+fn write_table(path: &Path, a: &bal::Alignment) -> std::io::Result<()> {
+    let mut out = String::from("year,country,partner,roll_calls,identical,half,source\n");
+    let mut rows = bal::alignment_rows(a, "unvotes-voeten");
+    rows.sort_by(|x, y| (x.year, &x.partner).cmp(&(y.year, &y.partner)));
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            r.year, r.country, r.partner, r.roll_calls, r.identical, r.half, r.source
+        ));
+    }
+    std::fs::write(path, out)
+}

@@ -1,0 +1,194 @@
+//! Voting alignment in the UN General Assembly: how often two countries vote alike.
+//!
+//! Definitions, over the roll calls on which both countries recorded yes, no or abstain
+//! (absences are not in the data and so never count):
+//! * `identical_share` = identical votes / roll calls;
+//! * `agreement_index` = (identical + ½ · roll calls where exactly one abstained) / roll
+//!   calls: Lijphart's index of agreement (A. Lijphart, "The Analysis of Bloc Voting in
+//!   the General Assembly", *American Political Science Review* 57(4), 1963), which counts
+//!   an abstention against a yes or a no as half agreement; yes against no counts zero.
+
+use astana_model::unvotes::{UnVotes, Vote};
+use astana_model::AlignmentRow;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// One line of the definition, for output.
+pub const DEFINITION: &str = "over roll calls where both voted yes/no/abstain: identical_share = identical / roll_calls; agreement_index = (identical + 0.5 * one-abstains) / roll_calls (Lijphart 1963)";
+
+/// Counts and indices for one pair over some roll calls.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Agreement {
+    /// Roll calls on which both voted.
+    pub roll_calls: u32,
+    /// Same vote.
+    pub identical: u32,
+    /// Exactly one abstained.
+    pub half: u32,
+    /// identical / roll_calls.
+    pub identical_share: f64,
+    /// (identical + half/2) / roll_calls.
+    pub agreement_index: f64,
+}
+
+impl Agreement {
+    fn add(&mut self, roll_calls: u32, identical: u32, half: u32) {
+        self.roll_calls += roll_calls;
+        self.identical += identical;
+        self.half += half;
+        let n = f64::from(self.roll_calls.max(1));
+        self.identical_share = f64::from(self.identical) / n;
+        self.agreement_index = (f64::from(self.identical) + 0.5 * f64::from(self.half)) / n;
+    }
+}
+
+/// One partner's alignment with the country.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PartnerAlignment {
+    /// Over the whole period.
+    #[serde(flatten)]
+    pub overall: Agreement,
+    /// Per calendar year.
+    pub by_year: BTreeMap<i32, Agreement>,
+}
+
+/// The result of [`alignment`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Alignment {
+    /// Focal country.
+    pub country: String,
+    /// First year.
+    pub from: i32,
+    /// Last year.
+    pub to: i32,
+    /// How the indices are defined.
+    pub definition: &'static str,
+    /// Partner → alignment.
+    pub partners: BTreeMap<String, PartnerAlignment>,
+    /// Partners from most to least often identical.
+    pub ranking: Vec<String>,
+}
+
+/// What to compute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlignmentQuery {
+    /// Focal ISO3.
+    pub country: String,
+    /// Partner ISO3 codes.
+    pub partners: Vec<String>,
+    /// First year, inclusive.
+    pub from: i32,
+    /// Last year, inclusive.
+    pub to: i32,
+}
+
+fn finish(q: &AlignmentQuery, partners: BTreeMap<String, PartnerAlignment>) -> Alignment {
+    let mut ranking: Vec<String> = partners.keys().cloned().collect();
+    ranking.sort_by(|a, b| {
+        partners[b]
+            .overall
+            .identical_share
+            .total_cmp(&partners[a].overall.identical_share)
+    });
+    Alignment {
+        country: q.country.clone(),
+        from: q.from,
+        to: q.to,
+        definition: DEFINITION,
+        partners,
+        ranking,
+    }
+}
+
+/// Alignment from raw roll-call data. Linear in the number of votes.
+///
+/// ```
+/// use astana_model::unvotes::{RollCall, UnVotes, Vote, VoteRecord};
+/// use astana_partner_balance::{alignment, AlignmentQuery};
+/// let rc = |rcid| RollCall { rcid, year: 2010, important: false };
+/// let v = |rcid, country, vote| VoteRecord { rcid, country, vote };
+/// let data = UnVotes {
+///     roll_calls: vec![rc(1), rc(2)],
+///     votes: vec![
+///         v(1, "KAZ", Vote::Yes), v(1, "CHN", Vote::Yes),
+///         v(2, "KAZ", Vote::Abstain), v(2, "CHN", Vote::No),
+///     ],
+///     skipped_codes: vec![],
+/// };
+/// let q = AlignmentQuery { country: "KAZ".into(), partners: vec!["CHN".into()], from: 2010, to: 2010 };
+/// let a = alignment(&data, &q);
+/// assert_eq!(a.partners["CHN"].overall.identical_share, 0.5);
+/// assert_eq!(a.partners["CHN"].overall.agreement_index, 0.75);
+/// ```
+pub fn alignment(data: &UnVotes, q: &AlignmentQuery) -> Alignment {
+    let year_of: HashMap<u32, i32> = data
+        .roll_calls
+        .iter()
+        .filter(|r| (q.from..=q.to).contains(&r.year))
+        .map(|r| (r.rcid, r.year))
+        .collect();
+    let focal: HashMap<u32, Vote> = data
+        .votes
+        .iter()
+        .filter(|v| v.country == q.country && year_of.contains_key(&v.rcid))
+        .map(|v| (v.rcid, v.vote))
+        .collect();
+    let mut partners: BTreeMap<String, PartnerAlignment> = q
+        .partners
+        .iter()
+        .map(|p| (p.clone(), PartnerAlignment::default()))
+        .collect();
+    for v in &data.votes {
+        let Some(pa) = partners.get_mut(v.country) else {
+            continue;
+        };
+        let (Some(mine), Some(year)) = (focal.get(&v.rcid), year_of.get(&v.rcid)) else {
+            continue;
+        };
+        let identical = u32::from(*mine == v.vote);
+        let half = u32::from((*mine == Vote::Abstain) != (v.vote == Vote::Abstain));
+        pa.overall.add(1, identical, half);
+        pa.by_year.entry(*year).or_default().add(1, identical, half);
+    }
+    finish(q, partners)
+}
+
+/// The same result from the derived per-year table (counts are stored, so it is exact).
+pub fn alignment_from_rows(rows: &[AlignmentRow], q: &AlignmentQuery) -> Alignment {
+    let mut partners: BTreeMap<String, PartnerAlignment> = q
+        .partners
+        .iter()
+        .map(|p| (p.clone(), PartnerAlignment::default()))
+        .collect();
+    for r in rows
+        .iter()
+        .filter(|r| r.country == q.country && (q.from..=q.to).contains(&r.year))
+    {
+        if let Some(pa) = partners.get_mut(&r.partner) {
+            pa.overall.add(r.roll_calls, r.identical, r.half);
+            pa.by_year
+                .entry(r.year)
+                .or_default()
+                .add(r.roll_calls, r.identical, r.half);
+        }
+    }
+    finish(q, partners)
+}
+
+/// The per-year table of a result, for committing as a scenario's `alignment.csv`.
+pub fn alignment_rows(a: &Alignment, source: &str) -> Vec<AlignmentRow> {
+    a.partners
+        .iter()
+        .flat_map(|(p, pa)| {
+            pa.by_year.iter().map(move |(year, g)| AlignmentRow {
+                year: *year,
+                country: a.country.clone(),
+                partner: p.clone(),
+                roll_calls: g.roll_calls,
+                identical: g.identical,
+                half: g.half,
+                source: source.to_string(),
+            })
+        })
+        .collect()
+}
