@@ -1,1 +1,212 @@
-//! placeholder
+//! Renders the astana brief: one self-contained HTML file (inline CSS and SVG, no network
+//! access when opened) with a map, charts, tables and numbered footnotes to the scenario's
+//! sources.
+//!
+//! # Brief overview
+//!
+//! [`render`] runs the engines on a [`Scenario`] and returns a [`Brief`]: the HTML and a
+//! short plain-text summary. Sections appear only for engines that exist; each figure
+//! cites the rows of `sources.csv` it rests on.
+//!
+//! ```
+//! let (scenario, _) = astana_scenario::load_embedded().unwrap();
+//! let brief = astana_brief::render(&scenario, &astana_brief::Options::default())?;
+//! assert!(brief.html.starts_with("<!DOCTYPE html>"));
+//! assert!(!brief.html.contains("<script src="));
+//! # Ok::<(), astana_brief::BriefError>(())
+//! ```
+#![deny(missing_docs)]
+
+mod geo;
+mod sections;
+mod svg;
+
+use astana_model::Scenario;
+use std::collections::HashMap;
+
+/// What to render.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Year of the balance section; the scenario's default year when `None`.
+    pub year: Option<i32>,
+}
+
+/// The rendered brief.
+#[derive(Clone, Debug)]
+pub struct Brief {
+    /// The whole HTML document.
+    pub html: String,
+    /// A few lines for the terminal.
+    pub summary: Vec<String>,
+    /// Number of footnotes (distinct sources cited).
+    pub footnotes: usize,
+}
+
+/// Why the brief could not be rendered.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BriefError {
+    /// The balance engine had no data for the focal country in the year asked for.
+    #[error(transparent)]
+    Balance(#[from] astana_partner_balance::BalanceError),
+}
+
+/// Numbered footnotes, in order of first citation.
+#[derive(Default)]
+pub(crate) struct Notes<'a> {
+    scenario: Option<&'a Scenario>,
+    order: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl<'a> Notes<'a> {
+    fn new(scenario: &'a Scenario) -> Self {
+        Notes {
+            scenario: Some(scenario),
+            ..Notes::default()
+        }
+    }
+
+    /// Superscript links for these source ids.
+    pub(crate) fn cite<S: AsRef<str>>(&mut self, ids: &[S]) -> String {
+        let mut nums: Vec<usize> = ids
+            .iter()
+            .map(|id| {
+                let id = id.as_ref();
+                if let Some(n) = self.index.get(id) {
+                    return *n;
+                }
+                self.order.push(id.to_string());
+                let n = self.order.len();
+                self.index.insert(id.to_string(), n);
+                n
+            })
+            .collect();
+        nums.sort_unstable();
+        nums.dedup();
+        if nums.is_empty() {
+            return String::new();
+        }
+        let links: Vec<String> = nums
+            .iter()
+            .map(|n| format!(r##"<a href="#fn{n}">{n}</a>"##))
+            .collect();
+        format!(r#"<sup class="fn">{}</sup>"#, links.join(","))
+    }
+
+    fn render(&self) -> String {
+        let mut s = String::from(r#"<ol class="notes">"#);
+        for (i, id) in self.order.iter().enumerate() {
+            let n = i + 1;
+            match self.scenario.and_then(|sc| sc.source(id)) {
+                Some(src) => {
+                    let date = if src.published.is_empty() {
+                        "undated".to_string()
+                    } else {
+                        src.published.clone()
+                    };
+                    let note = if src.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(r#" <span class="srcnote">{}</span>"#, svg::esc(&src.note))
+                    };
+                    s.push_str(&format!(
+                        r#"<li id="fn{n}"><b>{}</b>. {}, {}. <a href="{}">{}</a>{note}</li>"#,
+                        svg::esc(&src.title),
+                        svg::esc(&src.publisher),
+                        svg::esc(&date),
+                        svg::esc(&src.url),
+                        svg::esc(&src.url)
+                    ));
+                }
+                None => s.push_str(&format!(r#"<li id="fn{n}">{}</li>"#, svg::esc(id))),
+            }
+        }
+        s.push_str("</ol>");
+        s
+    }
+}
+
+/// Renders the brief for `scenario`.
+///
+/// # Errors
+/// [`BriefError::Balance`] when the focal country has no flow data in the year asked for.
+pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefError> {
+    let year = options.year.unwrap_or(scenario.default_year);
+    let mut notes = Notes::new(scenario);
+    let mut summary = Vec::new();
+    let body = sections::balance(scenario, year, &mut notes, &mut summary)?;
+    let footnotes = notes.order.len();
+    let title = format!("{}: a middle power's position", scenario.name);
+    let html = format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{css}</style></head>
+<body><main>
+<header><p class="kicker">astana brief · {version}</p><h1>{title}</h1>
+<p class="lede">{lede}</p></header>
+{body}
+<section id="sources"><h2>Sources</h2>
+<p class="small">Every figure above carries a numbered note. Values marked <span class="est-tag">estimate</span> were derived by the astana team from published figures; the note says how.</p>
+{notes}</section>
+<footer>Generated by astana {version} from the scenario “{name}”. Map: Natural Earth 1:110m (public domain). Open offline: this file loads nothing from the network.</footer>
+</main></body></html>
+"#,
+        title = svg::esc(&title),
+        css = CSS,
+        version = env!("CARGO_PKG_VERSION"),
+        lede = svg::esc(&scenario.description),
+        body = body,
+        notes = notes.render(),
+        name = svg::esc(&scenario.name),
+    );
+    Ok(Brief {
+        html,
+        summary,
+        footnotes,
+    })
+}
+
+const CSS: &str = r#"
+:root{--ink:#1b2430;--muted:#5b6675;--rule:#d9dee5;--accent:#00a3c4;--gold:#e0a800;--paper:#fbfaf7;--blue:#1f4e79;--red:#b03a2e}
+*{box-sizing:border-box}
+body{margin:0;background:#eef0f3;color:var(--ink);font:15px/1.55 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+main{max-width:980px;margin:0 auto;background:var(--paper);padding:40px 56px 32px;box-shadow:0 1px 8px rgba(0,0,0,.08)}
+header{border-bottom:3px solid var(--ink);margin-bottom:8px;padding-bottom:12px}
+.kicker{text-transform:uppercase;letter-spacing:.12em;font-size:12px;color:var(--accent);margin:0 0 4px;font-weight:600}
+h1{font:700 34px/1.15 Georgia,"Times New Roman",serif;margin:0 0 10px}
+h2{font:700 22px/1.25 Georgia,"Times New Roman",serif;margin:34px 0 6px;padding-top:10px;border-top:1px solid var(--rule)}
+h3{font-size:15px;margin:20px 0 6px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
+.lede{font-size:16.5px;color:#333;margin:0}
+.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin:18px 0 6px}
+.card{background:#fff;border:1px solid var(--rule);border-top:3px solid var(--accent);padding:10px 12px}
+.card .big{font:700 26px/1.1 Georgia,serif}
+.card .cap{font-size:12.5px;color:var(--muted)}
+.chart,.map{width:100%;height:auto;display:block;margin:6px 0}
+.chart .lbl{font-size:12.5px;fill:var(--ink)}
+.chart .val{font-size:12px;fill:var(--muted)}
+.chart .tick{font-size:11px;fill:var(--muted)}
+.chart .legend{font-size:12px;fill:var(--ink)}
+.chart .grid{stroke:#e3e6ea;stroke-width:1}
+.bar{fill:var(--blue)}.bar.focal{fill:var(--accent)}.bar.rest{fill:#c9ced6}.bar.est{fill:#7f9cbc}.bar.cut{fill:var(--red)}
+.map .sea{fill:#e7eef4}.map .land{fill:#e9e6df;stroke:#fff;stroke-width:.6}.map .land.on{stroke:#fff;stroke-width:.8}
+.map .maplbl{font-size:11px;font-weight:600;fill:#1b2430;paint-order:stroke;stroke:#fff;stroke-width:3px}
+table{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:13.5px}
+th{text-align:left;font-weight:600;color:var(--muted);border-bottom:1.5px solid var(--ink);padding:4px 8px 4px 0}
+td{border-bottom:1px solid var(--rule);padding:4px 8px 4px 0;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.small{font-size:12.5px;color:var(--muted)}
+.caveat{background:#fff7e0;border-left:3px solid var(--gold);padding:8px 12px;font-size:13px;margin:10px 0}
+.est-tag{font-size:11px;background:#fff1c2;border:1px solid #e9cf73;border-radius:3px;padding:0 4px;color:#6b5300}
+sup.fn{font-size:10px;margin-left:1px}sup.fn a{color:var(--accent);text-decoration:none}
+ol.notes{font-size:12px;color:#333;padding-left:22px}ol.notes li{margin:3px 0;word-break:break-word}ol.notes a{color:var(--blue)}
+.srcnote{color:var(--muted)}
+.two{display:grid;grid-template-columns:1fr 1fr;gap:24px}
+footer{margin-top:28px;padding-top:10px;border-top:1px solid var(--rule);font-size:12px;color:var(--muted)}
+.legendbar{display:flex;gap:14px;font-size:12px;color:var(--muted);flex-wrap:wrap;margin:0 0 4px}
+.legendbar i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-2px}
+@media print{body{background:#fff}main{box-shadow:none;padding:0}h2{break-after:avoid}.chart,.map,table{break-inside:avoid}}
+@media (max-width:700px){main{padding:20px}.cards{grid-template-columns:1fr 1fr}.two{grid-template-columns:1fr}}
+"#;

@@ -16,6 +16,9 @@ pub struct TrendPoint {
     pub total_basis: &'static str,
     /// Whether the total is an estimate.
     pub total_estimate: bool,
+    /// False when no world total exists for the year, so shares are of the named partners
+    /// only and the concentration figures say little.
+    pub has_total: bool,
     /// Number of named partners.
     pub partners: usize,
     /// Share of the total covered by named partners.
@@ -84,6 +87,7 @@ pub fn trend(
                 total: b.total,
                 total_basis: b.total_provenance.basis,
                 total_estimate: b.total_provenance.estimate,
+                has_total: b.total_provenance.basis != "sum_of_partners",
                 partners: b.partners.iter().filter(|p| !p.residual).count(),
                 coverage: b.coverage,
                 concentration_bound: b.concentration_bound,

@@ -1,0 +1,809 @@
+//! The sections of the brief. Each returns HTML and cites its sources through `Notes`.
+
+use crate::svg::{self, esc, Bar, MapStyle, Series};
+use crate::{BriefError, Notes};
+use astana_model::{iso, FlowKind, Scenario};
+use astana_partner_balance as bal;
+use bal::{Balance, Query, Side};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+fn usd(v: f64) -> String {
+    if v.abs() >= 1e12 {
+        format!("${:.2}tn", v / 1e12)
+    } else if v.abs() >= 1e9 {
+        format!("${:.1}bn", v / 1e9)
+    } else {
+        format!("${:.0}m", v / 1e6)
+    }
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+fn est(flag: bool) -> &'static str {
+    if flag {
+        r#" <span class="est-tag">estimate</span>"#
+    } else {
+        ""
+    }
+}
+
+/// The balance section: cards, map, partner shares, blocs, trend, dependence, shock, FDI,
+/// UN voting alignment, memberships.
+pub(crate) fn balance(
+    s: &Scenario,
+    year: i32,
+    notes: &mut Notes<'_>,
+    summary: &mut Vec<String>,
+) -> Result<String, BriefError> {
+    let focal = s.focal.as_str();
+    let b = bal::analyze(s, &Query::new(focal, year, FlowKind::Turnover))?;
+    let name = |c: &str| s.display_name(c);
+    let mut h = String::new();
+
+    // Key figures.
+    let top = b.partners.first();
+    let align = alignment(s);
+    let _ = write!(
+        h,
+        r#"<section id="balance"><h2>Multi-vector balance: who {} trades with</h2>"#,
+        esc(&name(focal))
+    );
+    h.push_str(r#"<div class="cards">"#);
+    if let Some(t) = top {
+        let c = notes.cite(&t.sources);
+        let _ = write!(
+            h,
+            r#"<div class="card"><div class="big">{}</div><div class="cap">{} share of {} trade turnover, {year}{c}</div></div>"#,
+            pct(t.share),
+            esc(&name(&t.id)),
+            esc(&name(focal))
+        );
+    }
+    let ct = notes.cite(&b.total_provenance.sources);
+    let _ = write!(
+        h,
+        r#"<div class="card"><div class="big">{}</div><div class="cap">total turnover {year}{}{ct}</div></div>"#,
+        usd(b.total),
+        if b.total_provenance.estimate {
+            " (estimate)"
+        } else {
+            ""
+        }
+    );
+    let _ = write!(
+        h,
+        r#"<div class="card"><div class="big">≥ {:.0}</div><div class="cap">HHI points ({}); named partners cover {}</div></div>"#,
+        b.measures.hhi_points,
+        b.measures.band.label(),
+        pct(b.coverage)
+    );
+    if let Some(a) = &align {
+        if let (Some(first), Some(last)) = (a.ranking.first(), a.ranking.last()) {
+            let _ = write!(
+                h,
+                r#"<div class="card"><div class="big">{} vs {}</div><div class="cap">identical UN votes with {} vs {}, {}–{}{}</div></div>"#,
+                pct(a.partners[first].overall.identical_share),
+                pct(a.partners[last].overall.identical_share),
+                esc(&name(first)),
+                esc(&name(last)),
+                a.from,
+                a.to,
+                notes.cite(&["unvotes-voeten"])
+            );
+        }
+    }
+    h.push_str("</div>");
+    summary.push(format!(
+        "{} {year}: total turnover {}{}, largest partner {} at {}; HHI ≥ {:.0} points ({}); named partners cover {}",
+        name(focal),
+        usd(b.total),
+        if b.total_provenance.estimate { " (estimate)" } else { "" },
+        top.map(|t| name(&t.id)).unwrap_or_default(),
+        top.map(|t| pct(t.share)).unwrap_or_default(),
+        b.measures.hhi_points,
+        b.measures.band.label(),
+        pct(b.coverage)
+    ));
+
+    h.push_str(&map_section(s, &b));
+    h.push_str(&shares_section(s, &b, notes));
+    h.push_str(&blocs_section(s, &b, notes));
+    h.push_str(&trend_section(s, notes));
+    h.push_str(&dependence_section(s, year, notes));
+    h.push_str(&shock_section(s, &b, notes, summary));
+    h.push_str(&fdi_section(s, notes));
+    if let Some(a) = &align {
+        h.push_str(&alignment_section(s, a, notes));
+        if let (Some(first), Some(last)) = (a.ranking.first(), a.ranking.last()) {
+            summary.push(format!(
+                "UN General Assembly {}–{}: votes most often with {} ({} identical), least with {} ({})",
+                a.from,
+                a.to,
+                name(first),
+                pct(a.partners[first].overall.identical_share),
+                name(last),
+                pct(a.partners[last].overall.identical_share)
+            ));
+        }
+    }
+    h.push_str(&memberships_section(s, notes));
+    h.push_str("</section>");
+    Ok(h)
+}
+
+fn caveats(b: &Balance) -> String {
+    if b.notes.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = b
+        .notes
+        .iter()
+        .map(|n| format!("<li>{}</li>", esc(n)))
+        .collect();
+    format!(
+        r#"<div class="caveat"><b>Read with care.</b><ul>{}</ul></div>"#,
+        items.join("")
+    )
+}
+
+fn map_section(s: &Scenario, b: &Balance) -> String {
+    let shares: HashMap<&str, f64> = b
+        .partners
+        .iter()
+        .filter(|p| !p.residual)
+        .map(|p| (p.id.as_str(), p.share))
+        .collect();
+    let max = shares.values().copied().fold(0.0, f64::max).max(1e-9);
+    let focal = s.focal.clone();
+    let style = |iso3: &str| -> Option<MapStyle> {
+        if iso3 == focal {
+            return Some(MapStyle {
+                fill: "#00a3c4".into(),
+                title: s.display_name(iso3),
+                label: Some(s.display_name(iso3)),
+            });
+        }
+        let sh = *shares.get(iso3)?;
+        // Lightness from 82% (small) to 30% (largest partner).
+        let l = 82.0 - 52.0 * (sh / max).sqrt();
+        Some(MapStyle {
+            fill: format!("hsl(210,45%,{l:.0}%)"),
+            title: format!("{}: {} of turnover", s.display_name(iso3), pct(sh)),
+            label: (sh >= 0.02).then(|| format!("{} {}", short(iso3), pct(sh))),
+        })
+    };
+    let window = (-12.0, 145.0, 18.0, 72.0);
+    let map = svg::map(
+        crate::geo::shapes(),
+        window,
+        868.0,
+        &style,
+        "Map of trade partners",
+    );
+    let off_map: Vec<String> = b
+        .partners
+        .iter()
+        .filter(|p| !p.residual)
+        .filter(|p| {
+            crate::geo::shapes()
+                .iter()
+                .find(|sh| sh.iso3 == p.id)
+                .is_none_or(|sh| {
+                    !sh.rings.iter().flatten().any(|(x, y)| {
+                        *x > window.0 && *x < window.1 && *y > window.2 && *y < window.3
+                    })
+                })
+        })
+        .map(|p| format!("{} {}", s.display_name(&p.id), pct(p.share)))
+        .collect();
+    format!(
+        r#"<h3>Partners on the map, {} turnover {}</h3>
+<div class="legendbar"><span><i style="background:#00a3c4"></i>{}</span><span><i style="background:hsl(210,45%,30%)"></i>largest partner</span><span><i style="background:hsl(210,45%,78%)"></i>smaller partner</span><span><i style="background:#e9e6df"></i>no figure in the scenario</span>{}</div>
+{map}"#,
+        esc(&s.display_name(&s.focal)),
+        b.year,
+        esc(&s.display_name(&s.focal)),
+        if off_map.is_empty() {
+            String::new()
+        } else {
+            format!("<span>off the map: {}</span>", esc(&off_map.join(", ")))
+        }
+    )
+}
+
+fn short(iso3: &str) -> String {
+    match iso3 {
+        "RUS" => "Russia".into(),
+        "CHN" => "China".into(),
+        "KOR" => "Korea".into(),
+        "USA" => "USA".into(),
+        _ => iso::country(iso3).map_or(iso3.to_string(), |c| c.short_name().to_string()),
+    }
+}
+
+fn shares_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
+    let bars: Vec<Bar> = b
+        .partners
+        .iter()
+        .map(|p| Bar {
+            label: if p.residual {
+                "Rest of world (not broken down)".to_string()
+            } else {
+                s.display_name(&p.id)
+            },
+            value: p.share,
+            text: format!("{} · {}", pct(p.share), usd(p.value)),
+            class: if p.residual {
+                "bar rest"
+            } else if p.estimate {
+                "bar est"
+            } else {
+                "bar"
+            },
+        })
+        .collect();
+    let chart = svg::hbar(&bars, 868.0, "Partner shares of trade turnover");
+    let mut rows = String::new();
+    for p in &b.partners {
+        let _ = write!(
+            rows,
+            r#"<tr><td>{}{}{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            if p.residual {
+                "Rest of world (total minus named partners)".to_string()
+            } else {
+                esc(&s.display_name(&p.id))
+            },
+            notes.cite(&p.sources),
+            est(p.estimate),
+            usd(p.value),
+            pct(p.share)
+        );
+    }
+    let m = &b.measures;
+    format!(
+        r#"<h3>Partner shares of trade turnover, {year}</h3>
+<p>Shares of {focal}'s own statistics, against the total{tc}.{bound}</p>
+{chart}
+{cav}
+<table><tr><th>Measure</th><th class="n">Value</th><th>Meaning</th></tr>
+<tr><td>HHI (Σ share²)</td><td class="n">{hhi:.4} · {pts:.0} pts</td><td>{band} (DOJ/FTC 2010 bands){hb}</td></tr>
+<tr><td>Normalised HHI, (HHI−1/N)/(1−1/N)</td><td class="n">{hn:.3}</td><td>N = {n} named partners</td></tr>
+<tr><td>UNCTAD index (√HHI−√(1/n))/(1−√(1/n))</td><td class="n">{un:.3}</td><td>n = {n}; UNCTAD itself counts all economies</td></tr>
+<tr><td>Effective partners 1/HHI · exp(entropy)</td><td class="n">{ep:.1} · {ee:.1}</td><td>entropy {en:.3} (natural log)</td></tr>
+<tr><td>CR3 · CR5</td><td class="n">{cr3} · {cr5}</td><td>share of the three and five largest named partners</td></tr>
+</table>
+<details><summary class="small">Partner table with sources</summary><table><tr><th>Partner</th><th class="n">Turnover</th><th class="n">Share</th></tr>{rows}</table></details>"#,
+        year = b.year,
+        focal = esc(&s.display_name(&b.reporter)),
+        tc = notes.cite(&b.total_provenance.sources),
+        bound = if b.concentration_bound == "lower" {
+            format!(
+                " Named partners cover {}; the rest is not broken down by partner in the published sources, so every concentration figure below is a <b>lower bound</b>.",
+                pct(b.coverage)
+            )
+        } else {
+            String::new()
+        },
+        cav = caveats(b),
+        hhi = m.hhi,
+        pts = m.hhi_points,
+        band = m.band.label(),
+        hb = if b.concentration_bound == "lower" {
+            format!(
+                "; at most {:.4} if the remainder were a single partner",
+                m.hhi_upper
+            )
+        } else {
+            String::new()
+        },
+        hn = m.hhi_normalized,
+        n = m.n,
+        un = m.unctad,
+        ep = m.effective_partners,
+        ee = m.effective_partners_entropy,
+        en = m.entropy,
+        cr3 = pct(m.cr3),
+        cr5 = pct(m.cr5),
+    )
+}
+
+fn blocs_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
+    let mut rows = String::new();
+    for p in b.blocs.partners.iter().filter(|p| !p.residual) {
+        let _ = write!(
+            rows,
+            r#"<tr><td>{}</td><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            esc(&s.display_name(&p.id)),
+            esc(&p.members.join(", ")),
+            usd(p.value),
+            pct(p.share)
+        );
+    }
+    let mut totals = String::new();
+    for t in &b.bloc_totals {
+        if t.members_value == 0.0 && t.published.is_none() {
+            continue;
+        }
+        let published = match (&t.published, t.published_share) {
+            (Some(p), Some(sh)) => {
+                format!("{} ({}){}", usd(p.value), pct(sh), notes.cite(&p.sources))
+            }
+            _ => "—".to_string(),
+        };
+        let cite = s
+            .bloc(&t.id)
+            .map(|bl| notes.cite(&[bl.source.as_str()]))
+            .unwrap_or_default();
+        let _ = write!(
+            totals,
+            r#"<tr><td>{}{cite}</td><td class="n">≥ {}</td><td>{}</td><td class="n">{published}</td></tr>"#,
+            esc(&s.display_name(&t.id)),
+            pct(t.members_share),
+            esc(&t.members_with_data.join(", ")),
+        );
+    }
+    format!(
+        r#"<h3>Bloc roll-up</h3>
+<p>Partners merged into {order} (a partner goes to the first bloc listed that contains it). Merging can only raise concentration: HHI {a:.4} → {b:.4}.</p>
+<table><tr><th>Bloc or partner</th><th>Members with data</th><th class="n">Turnover</th><th class="n">Share</th></tr>{rows}</table>
+<p class="small">Each bloc's share on its own (blocs overlap; a share counts only members with a figure, so it is a lower bound):</p>
+<table><tr><th>Bloc (overlapping)</th><th class="n">Share, members with data</th><th>Members</th><th class="n">Published bloc figure</th></tr>{totals}</table>"#,
+        order = esc(&s.rollup.join(", ")),
+        a = b.measures.hhi,
+        b = b.blocs.measures.hhi,
+    )
+}
+
+fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
+    let watch = s.vectors.clone();
+    let points: Vec<_> = bal::trend(s, &s.focal, FlowKind::Turnover, Side::Reporter, &watch)
+        .into_iter()
+        .filter(|p| p.has_total)
+        .collect();
+    if points.is_empty() {
+        return String::new();
+    }
+    let hhi_lo = Series {
+        name: "HHI, lower bound".into(),
+        color: "#1f4e79",
+        dashed: false,
+        points: points.iter().map(|p| (f64::from(p.year), p.hhi)).collect(),
+    };
+    let hhi_hi = Series {
+        name: "HHI, upper bound".into(),
+        color: "#1f4e79",
+        dashed: true,
+        points: points
+            .iter()
+            .map(|p| (f64::from(p.year), p.hhi_upper))
+            .collect(),
+    };
+    let cr3 = Series {
+        name: "CR3, lower bound".into(),
+        color: "#e0a800",
+        dashed: false,
+        points: points.iter().map(|p| (f64::from(p.year), p.cr3)).collect(),
+    };
+    let band = svg::Band {
+        color: "#1f4e79",
+        points: points
+            .iter()
+            .map(|p| (f64::from(p.year), p.hhi, p.hhi_upper))
+            .collect(),
+    };
+    let chart = svg::lines(
+        &[hhi_lo, hhi_hi, cr3],
+        &[band],
+        868.0,
+        230.0,
+        (0.0, 0.6),
+        &|y| format!("{y:.2}"),
+        "Concentration by year",
+    );
+    let mut rows = String::new();
+    for p in &points {
+        let b = bal::analyze(s, &Query::new(&s.focal, p.year, FlowKind::Turnover)).ok();
+        let cite = b
+            .map(|b| notes.cite(&b.total_provenance.sources))
+            .unwrap_or_default();
+        let shares: String = p
+            .shares
+            .iter()
+            .map(|(_, v)| format!(r#"<td class="n">{}</td>"#, v.map_or("—".to_string(), pct)))
+            .collect();
+        let _ = write!(
+            rows,
+            r#"<tr><td>{}</td><td class="n">{}{cite}{}</td><td class="n">{}</td><td class="n">{:.4}–{:.4}</td>{shares}</tr>"#,
+            p.year,
+            usd(p.total),
+            est(p.total_estimate),
+            pct(p.coverage),
+            p.hhi,
+            p.hhi_upper
+        );
+    }
+    let heads: String = watch
+        .iter()
+        .map(|w| format!(r#"<th class="n">{}</th>"#, esc(&s.display_name(w))))
+        .collect();
+    // Bilateral turnover by series: own statistics against the partner's (mirror).
+    let mut series = Vec::new();
+    let colors = ["#c0392b", "#1f4e79", "#2e8b57", "#7d3c98"];
+    for (i, p) in watch.iter().filter(|p| iso::is_alpha3(p)).enumerate() {
+        let color = colors[i % colors.len()];
+        let own: Vec<(f64, f64)> = years(s)
+            .into_iter()
+            .filter_map(|y| {
+                bal::analyze(s, &Query::new(&s.focal, y, FlowKind::Turnover))
+                    .ok()
+                    .and_then(|b| {
+                        b.partners
+                            .iter()
+                            .find(|x| &x.id == p)
+                            .map(|x| (f64::from(y), x.value / 1e9))
+                    })
+            })
+            .collect();
+        let mirror: Vec<(f64, f64)> = years(s)
+            .into_iter()
+            .filter_map(|y| {
+                let mut q = Query::new(&s.focal, y, FlowKind::Turnover);
+                q.side = Side::Mirror;
+                bal::analyze(s, &q).ok().and_then(|b| {
+                    b.partners
+                        .iter()
+                        .find(|x| &x.id == p)
+                        .map(|x| (f64::from(y), x.value / 1e9))
+                })
+            })
+            .collect();
+        if !own.is_empty() {
+            series.push(Series {
+                name: format!("{}, {} data", short(p), s.focal),
+                color,
+                dashed: false,
+                points: own,
+            });
+        }
+        if !mirror.is_empty() {
+            series.push(Series {
+                name: format!("{}, own data", short(p)),
+                color,
+                dashed: true,
+                points: mirror,
+            });
+        }
+    }
+    let max = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
+    let mirror_chart = if series.is_empty() {
+        String::new()
+    } else {
+        svg::lines(
+            &series,
+            &[],
+            868.0,
+            230.0,
+            (0.0, (max / 20.0).ceil() * 20.0),
+            &|y| format!("${y:.0}bn"),
+            "Bilateral turnover by statistics",
+        )
+    };
+    format!(
+        r#"<h3>Trend of concentration</h3>
+<p>Every full year for which the scenario has a world total (published or estimated); years with partner figures but no total are left out, since their shares would overstate every partner. The shaded band runs from the lower bound (unallocated trade fully dispersed) to the upper bound (unallocated trade as one partner).</p>
+{chart}
+<table><tr><th>Year</th><th class="n">Total turnover</th><th class="n">Coverage</th><th class="n">HHI range</th>{heads}</tr>{rows}</table>
+<h3>Two statistics, two pictures: bilateral turnover as each side reports it</h3>
+<p>Solid lines: {focal}'s statistics; dashed: the partner's own (mirror) statistics. They are kept apart, never averaged.</p>
+{mirror_chart}"#,
+        focal = esc(&s.display_name(&s.focal)),
+    )
+}
+
+fn years(s: &Scenario) -> Vec<i32> {
+    let mut y: Vec<i32> = s.flows.iter().map(|f| f.year).collect();
+    y.sort_unstable();
+    y.dedup();
+    y
+}
+
+fn dependence_section(s: &Scenario, year: i32, notes: &mut Notes<'_>) -> String {
+    let rows = bal::dependence(s, &s.focal, year, FlowKind::Turnover);
+    let mut t = String::new();
+    for d in rows.iter().filter(|d| d.partner_dependence.is_some()) {
+        // Cite a share only when it exists, with the sources of numerator and total.
+        let mut cite = |v: &Option<bal::Sourced>, t: &Option<bal::Sourced>| match (v, t) {
+            (Some(v), Some(t)) => notes.cite(&[v.sources.clone(), t.sources.clone()].concat()),
+            _ => String::new(),
+        };
+        let c1 = cite(&d.reporter_value, &d.reporter_total);
+        let c3 = cite(&d.partner_value, &d.partner_total);
+        let opt = |v: Option<f64>| v.map_or("—".to_string(), pct);
+        let _ = write!(
+            t,
+            r#"<tr><td>{}</td><td class="n">{}{c1}</td><td class="n">{}{c3}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            esc(&s.display_name(&d.partner)),
+            opt(d.reporter_dependence),
+            opt(d.partner_dependence),
+            d.asymmetry
+                .map_or("—".to_string(), |a| format!("{:+.1} pp", a * 100.0)),
+            d.mirror_gap
+                .map_or("—".to_string(), |g| format!("{:+.0}%", g * 100.0)),
+        );
+    }
+    if t.is_empty() {
+        return String::new();
+    }
+    let focal = esc(&s.display_name(&s.focal));
+    format!(
+        r#"<h3>Asymmetric dependence, {year}</h3>
+<p>My share of your trade against your share of mine (Keohane and Nye's sensitivity, on trade). Each side's share uses that side's own statistics for both numerator and total, so the two columns come from different statistical systems.</p>
+<table><tr><th>Partner</th><th class="n">Partner's share of {focal}'s trade</th><th class="n">{focal}'s share of partner's trade</th><th class="n">Asymmetry</th><th class="n">Mirror gap</th></tr>{t}</table>
+<p class="small">Mirror gap: the partner's reported bilateral turnover relative to {focal}'s figure for the same year.</p>"#
+    )
+}
+
+fn shock_section(
+    s: &Scenario,
+    b: &Balance,
+    notes: &mut Notes<'_>,
+    summary: &mut Vec<String>,
+) -> String {
+    let Some(target) = s
+        .vectors
+        .iter()
+        .find(|v| b.partners.iter().any(|p| &p.id == *v && !p.residual))
+        .map(|v| v.to_string())
+    else {
+        return String::new();
+    };
+    let second = b
+        .partners
+        .iter()
+        .filter(|p| !p.residual && p.id != target)
+        .find(|p| s.vectors.contains(&p.id))
+        .map(|p| p.id.clone());
+    let mut changes = vec![(target.clone(), -0.5)];
+    if let Some(sec) = &second {
+        changes.push((sec.clone(), -1.0));
+    }
+    let Ok(r) = bal::shock(s, b, &changes) else {
+        return String::new();
+    };
+    let bars: Vec<Bar> = r
+        .partners_after
+        .iter()
+        .filter(|p| !p.residual)
+        .map(|p| {
+            let shocked = r.shocked.iter().any(|x| x.id == p.id);
+            Bar {
+                label: s.display_name(&p.id),
+                value: p.share,
+                text: format!("{} · {}", pct(p.share), usd(p.value)),
+                class: if shocked { "bar cut" } else { "bar" },
+            }
+        })
+        .collect();
+    let chart = svg::hbar(&bars, 868.0, "Shares after the shock");
+    let what: Vec<String> = r
+        .shocked
+        .iter()
+        .map(|x| {
+            format!(
+                "{} {:+.0}% (loses {}, {} of the total)",
+                s.display_name(&x.id),
+                x.change * 100.0,
+                usd(x.lost),
+                pct(x.lost_share_of_total)
+            )
+        })
+        .collect();
+    summary.push(format!(
+        "Shock example ({}): total falls {} → {} ({}); HHI {:.4} → {:.4}",
+        what.join("; "),
+        usd(r.total_before),
+        usd(r.total_after),
+        pct(r.lost_share),
+        r.before.hhi,
+        r.after.hhi
+    ));
+    let cite = notes.cite(
+        &r.shocked
+            .iter()
+            .filter_map(|x| b.partners.iter().find(|p| p.id == x.id))
+            .flat_map(|p| p.sources.clone())
+            .collect::<Vec<_>>(),
+    );
+    format!(
+        r#"<h3>Shock example: {what}</h3>
+<p>Illustrative, not a forecast: trade with the named partners is cut as stated and nothing is diverted elsewhere{cite}. Total turnover falls from {tb} to {ta} ({ls}). Concentration: HHI {hb:.4} → {ha:.4}, CR3 {cb} → {ca}, effective partners {eb:.1} → {ea:.1}. Run your own: <code>astana balance --shock {spec}</code>.</p>
+{chart}"#,
+        what = esc(&what.join("; ")),
+        tb = usd(r.total_before),
+        ta = usd(r.total_after),
+        ls = pct(r.lost_share),
+        hb = r.before.hhi,
+        ha = r.after.hhi,
+        cb = pct(r.before.cr3),
+        ca = pct(r.after.cr3),
+        eb = r.before.effective_partners,
+        ea = r.after.effective_partners,
+        spec = esc(&changes
+            .iter()
+            .map(|(c, x)| format!("{c}={x}"))
+            .collect::<Vec<_>>()
+            .join(",")),
+    )
+}
+
+fn fdi_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
+    let best = years(s).into_iter().rev().find_map(|y| {
+        bal::analyze(s, &Query::new(&s.focal, y, FlowKind::FdiInflow))
+            .ok()
+            .filter(|b| b.total_provenance.basis != "sum_of_partners")
+            .filter(|b| b.partners.iter().filter(|p| !p.residual).count() >= 3)
+    });
+    let Some(b) = best else {
+        return String::new();
+    };
+    let bars: Vec<Bar> = b
+        .partners
+        .iter()
+        .map(|p| Bar {
+            label: if p.residual {
+                "Other sources (not broken down)".into()
+            } else {
+                s.display_name(&p.id)
+            },
+            value: p.share,
+            text: format!("{} · {}", pct(p.share), usd(p.value)),
+            class: if p.residual { "bar rest" } else { "bar" },
+        })
+        .collect();
+    let cite = notes.cite(
+        &b.partners
+            .iter()
+            .flat_map(|p| p.sources.clone())
+            .collect::<Vec<_>>(),
+    );
+    let chart = svg::hbar(&bars, 868.0, "Gross FDI inflow by source");
+    let eu = b
+        .bloc_totals
+        .iter()
+        .find(|t| t.id == "EU27")
+        .and_then(|t| t.published_share.zip(t.published.as_ref()))
+        .map(|(sh, p)| {
+            format!(
+                " The EU as a whole accounted for {} ({}){}.",
+                usd(p.value),
+                pct(sh),
+                notes.cite(&p.sources)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<h3>Investment: gross FDI inflow by source, {year}</h3>
+<p>Gross inflows as reported by the National Bank, total {total}{cite}. Gross and net FDI are different concepts and are never mixed here. Source countries are immediate investors: conduit jurisdictions such as the Netherlands stand for owners elsewhere.{eu}</p>
+{chart}"#,
+        year = b.year,
+        total = usd(b.total),
+    )
+}
+
+fn alignment(s: &Scenario) -> Option<bal::Alignment> {
+    let mut partners: Vec<String> = s
+        .alignment
+        .iter()
+        .filter(|r| r.country == s.focal)
+        .map(|r| r.partner.clone())
+        .collect();
+    partners.sort();
+    partners.dedup();
+    if partners.is_empty() {
+        return None;
+    }
+    let from = s.alignment.iter().map(|r| r.year).min()?;
+    let to = s.alignment.iter().map(|r| r.year).max()?;
+    Some(bal::alignment_from_rows(
+        &s.alignment,
+        &bal::AlignmentQuery {
+            country: s.focal.clone(),
+            partners,
+            from,
+            to,
+        },
+    ))
+}
+
+fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut Notes<'_>) -> String {
+    let colors = [
+        "#c0392b", "#1f4e79", "#2e8b57", "#7d3c98", "#e0a800", "#555",
+    ];
+    let series: Vec<Series> = a
+        .ranking
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Series {
+            name: s.display_name(p),
+            color: colors[i % colors.len()],
+            dashed: false,
+            points: a.partners[p]
+                .by_year
+                .iter()
+                .map(|(y, g)| (f64::from(*y), g.identical_share))
+                .collect(),
+        })
+        .collect();
+    let chart = svg::lines(
+        &series,
+        &[],
+        868.0,
+        250.0,
+        (0.0, 1.0),
+        &|y| format!("{:.0}%", y * 100.0),
+        "Share of identical UN votes by year",
+    );
+    let mut rows = String::new();
+    for p in &a.ranking {
+        let g = &a.partners[p].overall;
+        let _ = write!(
+            rows,
+            r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{:.3}</td></tr>"#,
+            esc(&s.display_name(p)),
+            g.roll_calls,
+            pct(g.identical_share),
+            g.agreement_index
+        );
+    }
+    format!(
+        r#"<h3>Voting with the vectors: UN General Assembly, {from}–{to}</h3>
+<p>Share of roll calls on which {focal} cast the same vote as each partner{cite}. Yuneman (Russia in Global Affairs, 2023) finds Kazakhstan votes most often with China and least with the United States; these counts let a reader check that.</p>
+{chart}
+<table><tr><th>Partner</th><th class="n">Roll calls</th><th class="n">Identical votes</th><th class="n">Agreement index</th></tr>{rows}</table>
+<p class="small">Agreement index (Lijphart 1963): identical votes count 1, an abstention against a yes or no counts ½, over roll calls on which both voted.</p>"#,
+        from = a.from,
+        to = a.to,
+        focal = esc(&s.display_name(&s.focal)),
+        cite = notes.cite(&["unvotes-voeten"]),
+    )
+}
+
+fn memberships_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
+    let mine: Vec<_> = s.memberships.iter().filter(|m| m.iso3 == s.focal).collect();
+    if mine.is_empty() {
+        return String::new();
+    }
+    let mut rows = String::new();
+    for m in mine {
+        let count = s
+            .memberships
+            .iter()
+            .filter(|x| x.organization == m.organization && x.status.ends_with("member"))
+            .count();
+        let since = match (m.since.as_str(), m.until.as_str()) {
+            ("", _) => "—".to_string(),
+            (a, "") => a.to_string(),
+            (a, b) => format!("{a} to {b}"),
+        };
+        let _ = write!(
+            rows,
+            r#"<tr><td>{}{}</td><td>{}</td><td>{}</td><td class="n">{}</td></tr>"#,
+            esc(&m.organization),
+            notes.cite(&[m.source.as_str()]),
+            esc(&m.status.replace('_', " ")),
+            esc(&since),
+            count
+        );
+    }
+    format!(
+        r#"<h3>Where {} has a seat</h3>
+<table><tr><th>Organisation</th><th>Status</th><th>Since</th><th class="n">Members listed</th></tr>{rows}</table>"#,
+        esc(&s.display_name(&s.focal))
+    )
+}
