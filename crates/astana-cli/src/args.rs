@@ -9,7 +9,12 @@ use std::path::PathBuf;
 /// names another scenario folder. `--json` prints one JSON document on stdout. Exit codes:
 /// 0 success, 1 the computation failed, 2 bad usage or bad input.
 #[derive(Debug, Parser)]
-#[command(name = "astana", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "astana",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub(crate) struct Cli {
     /// Scenario folder to use instead of the embedded Kazakhstan scenario.
     #[arg(long, global = true, value_name = "DIR")]
@@ -140,7 +145,12 @@ pub(crate) struct AlignmentArgs {
     #[arg(long, value_name = "ISO3")]
     pub(crate) country: Option<String>,
     /// Partners, comma-separated ISO3 codes.
-    #[arg(long = "with", value_name = "ISO3,...", value_delimiter = ',', default_value = "CHN,RUS,USA,DEU")]
+    #[arg(
+        long = "with",
+        value_name = "ISO3,...",
+        value_delimiter = ',',
+        default_value = "CHN,RUS,USA,DEU"
+    )]
     pub(crate) partners: Vec<String>,
     /// First year.
     #[arg(long, default_value_t = 2007)]

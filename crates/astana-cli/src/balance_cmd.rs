@@ -39,7 +39,11 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         FlowArg::Turnover => FlowKind::Turnover,
         FlowArg::FdiInflow => FlowKind::FdiInflow,
     };
-    let side = if a.mirror { Side::Mirror } else { Side::Reporter };
+    let side = if a.mirror {
+        Side::Mirror
+    } else {
+        Side::Reporter
+    };
     if a.trend {
         return trend(&scenario, &reporter, flow, side, a.json);
     }
@@ -141,7 +145,10 @@ fn print_balance(s: &Scenario, b: &Balance) {
         t.sources.join(", ")
     );
     println!();
-    println!("  {:<3} {:<36} {:>10} {:>7}", "#", "partner", "value", "share");
+    println!(
+        "  {:<3} {:<36} {:>10} {:>7}",
+        "#", "partner", "value", "share"
+    );
     for (i, p) in b.partners.iter().enumerate() {
         let rank = if p.residual {
             String::new()
@@ -170,7 +177,10 @@ fn print_balance(s: &Scenario, b: &Balance) {
         m.hhi_points,
         m.band.label(),
         if b.concentration_bound == "lower" {
-            format!("; at most {:.4} if the remainder were one partner", m.hhi_upper)
+            format!(
+                "; at most {:.4} if the remainder were one partner",
+                m.hhi_upper
+            )
         } else {
             String::new()
         }
@@ -350,7 +360,11 @@ fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side, json: 
         print!(
             "  {:<5} {:>10} {:>9} {:>9.4} {:>8.4} {:>7}",
             p.year,
-            format!("{}{}", usd(p.total), if p.total_estimate { "*" } else { "" }),
+            format!(
+                "{}{}",
+                usd(p.total),
+                if p.total_estimate { "*" } else { "" }
+            ),
             pct(p.coverage),
             p.hhi,
             p.hhi_upper,
@@ -383,7 +397,11 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
         .clone()
         .unwrap_or_else(|| scenario.focal.clone())
         .to_ascii_uppercase();
-    let partners: Vec<String> = a.partners.iter().map(|p| p.trim().to_ascii_uppercase()).collect();
+    let partners: Vec<String> = a
+        .partners
+        .iter()
+        .map(|p| p.trim().to_ascii_uppercase())
+        .collect();
     for c in std::iter::once(&country).chain(&partners) {
         if !astana_model::iso::is_alpha3(c) {
             return Err(Failure::input(format!(
@@ -403,7 +421,10 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
     let dir = unvotes_dir(a.unvotes.as_deref());
     let (result, origin) = if dir.join("votes.csv").exists() {
         let data = astana_scenario::read_unvotes(&dir).map_err(Failure::input)?;
-        (bal::alignment(&data, &q), format!("roll-call data in {}", dir.display()))
+        (
+            bal::alignment(&data, &q),
+            format!("roll-call data in {}", dir.display()),
+        )
     } else if a.unvotes.is_some() {
         return Err(Failure::input(format!(
             "error: no votes.csv in {}",

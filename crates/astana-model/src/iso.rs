@@ -116,7 +116,12 @@ pub fn suggestions(code: &str) -> Vec<&'static str> {
         .iter()
         .filter(|c| {
             c.alpha3.len() == up.len()
-                && c.alpha3.chars().zip(up.chars()).filter(|(a, b)| a != b).count() == 1
+                && c.alpha3
+                    .chars()
+                    .zip(up.chars())
+                    .filter(|(a, b)| a != b)
+                    .count()
+                    == 1
         })
         .map(|c| c.alpha3)
         .take(5)

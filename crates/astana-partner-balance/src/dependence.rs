@@ -35,7 +35,12 @@ pub struct Dependence {
 
 /// The dependence table for `reporter`, one row per partner that has figures on either
 /// side in `year` (full year), for `flow` (usually turnover).
-pub fn dependence(scenario: &Scenario, reporter: &str, year: i32, flow: FlowKind) -> Vec<Dependence> {
+pub fn dependence(
+    scenario: &Scenario,
+    reporter: &str,
+    year: i32,
+    flow: FlowKind,
+) -> Vec<Dependence> {
     let look = Lookup::new(&scenario.flows, year, Period::FULL_YEAR);
     let mut partners: BTreeSet<&str> = look.partners(crate::Side::Reporter, reporter);
     partners.extend(look.partners(crate::Side::Mirror, reporter));

@@ -189,7 +189,9 @@ mod tests {
         for n in 1..50 {
             let v: Vec<f64> = (0..n)
                 .map(|_| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     ((seed >> 33) as f64 / (1u64 << 31) as f64) + 1e-6
                 })
                 .collect();

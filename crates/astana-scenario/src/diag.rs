@@ -114,7 +114,8 @@ impl fmt::Display for Diagnostic {
             write!(f, ": field `{field}`")?;
         }
         write!(f, ": {}", self.message)?;
-        if let (Some((text, width)), Some(line), Some(col)) = (&self.snippet, self.line, self.column)
+        if let (Some((text, width)), Some(line), Some(col)) =
+            (&self.snippet, self.line, self.column)
         {
             let gutter = " ".repeat(line.to_string().len());
             write!(

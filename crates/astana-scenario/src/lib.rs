@@ -112,9 +112,8 @@ pub fn load_embedded() -> Result<Loaded, Diagnostics> {
 /// Every problem found, with line and field.
 pub fn load_flows(path: &Path) -> Result<Loaded, Diagnostics> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(&name, format!("cannot read: {e}"))])
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostics(vec![Diagnostic::error(&name, format!("cannot read: {e}"))]))?;
     validate::load_bare_flows(&name, &text)
 }
 

@@ -23,7 +23,9 @@ pub fn read_unvotes(dir: &Path) -> Result<UnVotes, UnVotesError> {
                 name,
                 format!("cannot read `{}`: {e}", dir.join(name).display()),
             )
-            .hint("pass --unvotes DIR with the unvotes CSV files, or set ASTANA_REFERENCE_DIR")])
+            .hint(
+                "pass --unvotes DIR with the unvotes CSV files, or set ASTANA_REFERENCE_DIR",
+            )])
         })
     };
     let rc_text = read("roll_calls.csv")?;

@@ -112,13 +112,11 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
 
     let focal = raw.focal.get_ref().clone();
     if !iso::is_alpha3(&focal) {
-        diags.push(
-            unknown_code(&focal, "focal", "unknown ISO3 code").span(
-                &text,
-                raw.focal.span().start,
-                raw.focal.span().len(),
-            ),
-        );
+        diags.push(unknown_code(&focal, "focal", "unknown ISO3 code").span(
+            &text,
+            raw.focal.span().start,
+            raw.focal.span().len(),
+        ));
     }
     for v in &raw.vectors {
         if !iso::is_alpha3(v.get_ref()) && !bloc_ids.contains(v.get_ref()) {
@@ -285,7 +283,9 @@ fn quoted_list(items: &[&str]) -> String {
 
 fn unresolved_source(file: &str, id: &str, sources_file: &str) -> Diagnostic {
     let mut d = Diagnostic::error(file, format!("source `{id}` is not in {sources_file}"));
-    d.hint = Some(format!("add a row with id `{id}` to {sources_file}, or fix the id"));
+    d.hint = Some(format!(
+        "add a row with id `{id}` to {sources_file}, or fix the id"
+    ));
     d
 }
 
@@ -654,7 +654,9 @@ fn read_memberships(
             diags.push(
                 Diagnostic::error(file, "duplicate row")
                     .at_line(row.line)
-                    .hint(format!("line {first} has the same organization, country and status")),
+                    .hint(format!(
+                        "line {first} has the same organization, country and status"
+                    )),
             );
         }
         out.push(Membership {
@@ -695,8 +697,22 @@ fn read_alignment(
     let mut seen: HashMap<(i32, String, String), usize> = HashMap::new();
     for row in rows {
         let year = parse_year(file, &row, "year", diags);
-        let country = code_field(file, &row, "country", iso::is_alpha3, "unknown ISO3 code", diags);
-        let partner = code_field(file, &row, "partner", iso::is_alpha3, "unknown ISO3 code", diags);
+        let country = code_field(
+            file,
+            &row,
+            "country",
+            iso::is_alpha3,
+            "unknown ISO3 code",
+            diags,
+        );
+        let partner = code_field(
+            file,
+            &row,
+            "partner",
+            iso::is_alpha3,
+            "unknown ISO3 code",
+            diags,
+        );
         let mut counts = [0u32; 3];
         let mut ok = true;
         for (i, col) in ["roll_calls", "identical", "half"].into_iter().enumerate() {
@@ -729,9 +745,12 @@ fn read_alignment(
         };
         if let Some(first) = seen.insert((year, country.clone(), partner.clone()), row.line) {
             diags.push(
-                Diagnostic::error(file, format!("duplicate row for {year} {country}–{partner}"))
-                    .at_line(row.line)
-                    .hint(format!("first on line {first}")),
+                Diagnostic::error(
+                    file,
+                    format!("duplicate row for {year} {country}–{partner}"),
+                )
+                .at_line(row.line)
+                .hint(format!("first on line {first}")),
             );
             continue;
         }
