@@ -462,7 +462,9 @@ fn bloc_totals(
         .filter(|b| b.members.iter().any(|m| m != &q.reporter))
         .map(|b| {
             let with: Vec<&PartnerShare> = partners.iter().filter(|p| b.contains(&p.id)).collect();
-            let members_value: f64 = with.iter().map(|p| p.value).sum();
+            // `fold` from +0.0: `Sum` for f64 starts at -0.0, shown as "-0.0%" for a bloc
+            // without members in the data.
+            let members_value: f64 = with.iter().map(|p| p.value).fold(0.0, |a, v| a + v);
             let published = match q.side {
                 Side::Reporter => look.value(&q.reporter, &b.id, q.flow),
                 Side::Mirror => None,
