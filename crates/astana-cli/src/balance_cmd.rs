@@ -123,7 +123,7 @@ fn print_balance(s: &Scenario, b: &Balance) {
         Side::Reporter => "reporter-side statistics",
         Side::Mirror => "partner-side (mirror) statistics",
     };
-    println!(
+    out!(
         "{} ({}) · {} · {}{} · {}",
         name(s, &b.reporter),
         b.reporter,
@@ -137,17 +137,20 @@ fn print_balance(s: &Scenario, b: &Balance) {
         side
     );
     let t = &b.total_provenance;
-    println!(
+    out!(
         "Total {}{} — {} [{}]",
         usd(b.total),
         if t.estimate { " (ESTIMATE)" } else { "" },
         t.basis.replace('_', " "),
         t.sources.join(", ")
     );
-    println!();
-    println!(
+    out!("");
+    out!(
         "  {:<3} {:<36} {:>10} {:>7}",
-        "#", "partner", "value", "share"
+        "#",
+        "partner",
+        "value",
+        "share"
     );
     for (i, p) in b.partners.iter().enumerate() {
         let rank = if p.residual {
@@ -156,7 +159,7 @@ fn print_balance(s: &Scenario, b: &Balance) {
             (i + 1).to_string()
         };
         let flag = if p.estimate { " est." } else { "" };
-        println!(
+        out!(
             "  {:<3} {:<36} {:>10} {:>7}{flag}",
             rank,
             format!("{} ({})", name(s, &p.id), p.id),
@@ -170,8 +173,8 @@ fn print_balance(s: &Scenario, b: &Balance) {
     } else {
         ""
     };
-    println!();
-    println!(
+    out!("");
+    out!(
         "HHI {:.4} = {:.0} points{bound}, {}{}",
         m.hhi,
         m.hhi_points,
@@ -185,7 +188,7 @@ fn print_balance(s: &Scenario, b: &Balance) {
             String::new()
         }
     );
-    println!(
+    out!(
         "Normalised HHI {:.4} (N = {}) · UNCTAD index {:.4} (n = {}) · CR3 {} · CR5 {}",
         m.hhi_normalized,
         b.partners.iter().filter(|p| !p.residual).count(),
@@ -194,12 +197,14 @@ fn print_balance(s: &Scenario, b: &Balance) {
         pct(m.cr3),
         pct(m.cr5)
     );
-    println!(
+    out!(
         "Entropy {:.4} · effective partners 1/HHI {:.2}, exp(entropy) {:.2}",
-        m.entropy, m.effective_partners, m.effective_partners_entropy
+        m.entropy,
+        m.effective_partners,
+        m.effective_partners_entropy
     );
-    println!();
-    println!(
+    out!("");
+    out!(
         "Bloc roll-up ({}): HHI {:.4}, CR3 {}",
         if s.rollup.is_empty() {
             "no roll-up blocs".to_string()
@@ -215,7 +220,7 @@ fn print_balance(s: &Scenario, b: &Balance) {
         } else {
             format!(" = {}", p.members.join("+"))
         };
-        println!(
+        out!(
             "  {:<34} {:>10} {:>7}{members}",
             name(s, &p.id),
             usd(p.value),
@@ -228,8 +233,8 @@ fn print_balance(s: &Scenario, b: &Balance) {
         .filter(|t| t.published.is_some() || t.members_value > 0.0)
         .collect();
     if !published.is_empty() {
-        println!();
-        println!("Bloc shares (blocs overlap; members with data / published bloc figure):");
+        out!("");
+        out!("Bloc shares (blocs overlap; members with data / published bloc figure):");
         for t in published {
             let pubd = match (&t.published, t.published_share) {
                 (Some(p), Some(sh)) => format!(
@@ -240,7 +245,7 @@ fn print_balance(s: &Scenario, b: &Balance) {
                 ),
                 _ => String::new(),
             };
-            println!(
+            out!(
                 "  {:<8} ≥ {:>7} ({}){pubd}",
                 t.id,
                 pct(t.members_share),
@@ -249,19 +254,19 @@ fn print_balance(s: &Scenario, b: &Balance) {
         }
     }
     if !b.notes.is_empty() {
-        println!();
-        println!("Notes:");
+        out!("");
+        out!("Notes:");
         for n in &b.notes {
-            println!("  - {n}");
+            out!("  - {n}");
         }
     }
 }
 
 fn print_shock(s: &Scenario, r: &bal::ShockResult) {
-    println!();
-    println!("Shock:");
+    out!("");
+    out!("Shock:");
     for p in &r.shocked {
-        println!(
+        out!(
             "  {:<30} {:+.0}%: {} → {}, loses {} ({} of the total)",
             format!("{} ({})", name(s, &p.id), p.id),
             p.change * 100.0,
@@ -271,14 +276,14 @@ fn print_shock(s: &Scenario, r: &bal::ShockResult) {
             pct(p.lost_share_of_total)
         );
     }
-    println!(
+    out!(
         "  Total {} → {} (−{}, {} of the total)",
         usd(r.total_before),
         usd(r.total_after),
         usd(r.lost),
         pct(r.lost_share)
     );
-    println!(
+    out!(
         "  HHI {:.4} → {:.4} · CR3 {} → {} · effective partners {:.2} → {:.2}",
         r.before.hhi,
         r.after.hhi,
@@ -294,13 +299,13 @@ fn print_shock(s: &Scenario, r: &bal::ShockResult) {
         .take(3)
         .map(|p| format!("{} {}", p.id, pct(p.share)))
         .collect();
-    println!("  Largest partners after: {}", top.join(", "));
+    out!("  Largest partners after: {}", top.join(", "));
 }
 
 fn print_dependence(s: &Scenario, reporter: &str, year: i32, rows: &[bal::Dependence]) {
-    println!();
-    println!("Asymmetric dependence, {year} (each side's own statistics):");
-    println!(
+    out!("");
+    out!("Asymmetric dependence, {year} (each side's own statistics):");
+    out!(
         "  {:<16} {:>14} {:>14} {:>11} {:>11}",
         "partner",
         format!("{reporter} on P"),
@@ -310,7 +315,7 @@ fn print_dependence(s: &Scenario, reporter: &str, year: i32, rows: &[bal::Depend
     );
     let opt = |v: Option<f64>| v.map_or("—".to_string(), pct);
     for d in rows {
-        println!(
+        out!(
             "  {:<16} {:>14} {:>14} {:>11} {:>11}",
             name(s, &d.partner),
             opt(d.reporter_dependence),
@@ -321,7 +326,7 @@ fn print_dependence(s: &Scenario, reporter: &str, year: i32, rows: &[bal::Depend
                 .map_or("—".to_string(), |g| format!("{:+.0}%", g * 100.0)),
         );
     }
-    println!("  (P on {reporter} uses the partner's statistics for both numerator and total; sources in --json)");
+    out!("  (P on {reporter} uses the partner's statistics for both numerator and total; sources in --json)");
 }
 
 fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side, json: bool) -> Outcome {
@@ -344,38 +349,53 @@ fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side, json: 
             "points": points,
         }));
     }
-    println!(
+    out!(
         "{} ({reporter}) · {flow} · concentration by year",
         scenario.display_name(reporter)
     );
-    print!(
+    let mut head = format!(
         "  {:<5} {:>10} {:>9} {:>9} {:>8} {:>7}",
         "year", "total", "coverage", "HHI≥", "HHI≤", "CR3≥"
     );
     for w in &watch {
-        print!(" {w:>7}");
+        head.push_str(&format!(" {w:>7}"));
     }
-    println!();
+    out!("{head}");
     for p in &points {
-        print!(
-            "  {:<5} {:>10} {:>9} {:>9.4} {:>8.4} {:>7}",
-            p.year,
+        let mut line = if p.has_total {
             format!(
-                "{}{}",
-                usd(p.total),
-                if p.total_estimate { "*" } else { "" }
-            ),
-            pct(p.coverage),
-            p.hhi,
-            p.hhi_upper,
-            pct(p.cr3)
-        );
+                "  {:<5} {:>10} {:>9} {:>9.4} {:>8.4} {:>7}",
+                p.year,
+                format!(
+                    "{}{}",
+                    usd(p.total),
+                    if p.total_estimate { "*" } else { "" }
+                ),
+                pct(p.coverage),
+                p.hhi,
+                p.hhi_upper,
+                pct(p.cr3)
+            )
+        } else {
+            format!(
+                "  {:<5} {:>10} {:>9} {:>9} {:>8} {:>7}",
+                p.year, "no total", "—", "—", "—", "—"
+            )
+        };
         for (_, s) in &p.shares {
-            print!(" {:>7}", s.map_or("—".to_string(), pct));
+            let v = if p.has_total {
+                s.map_or("—".to_string(), pct)
+            } else {
+                "—".to_string()
+            };
+            line.push_str(&format!(" {v:>7}"));
         }
-        println!();
+        out!("{line}");
     }
-    println!("  * estimated total. HHI≥ treats the unallocated remainder as fully dispersed, HHI≤ as one partner.");
+    if points.iter().any(|p| !p.has_total) {
+        out!("  no total: partner figures exist but no world total was published or estimated, so shares cannot be computed.");
+    }
+    out!("  * estimated total. HHI≥ treats the unallocated remainder as fully dispersed, HHI≤ as one partner.");
     Ok(())
 }
 
@@ -452,20 +472,23 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
         }
         return print_json(&v);
     }
-    println!(
+    out!(
         "{} ({}) in the UN General Assembly, {}–{} ({origin})",
         scenario.display_name(&result.country),
         result.country,
         result.from,
         result.to
     );
-    println!(
+    out!(
         "  {:<16} {:>10} {:>16} {:>16}",
-        "partner", "roll calls", "identical votes", "agreement index"
+        "partner",
+        "roll calls",
+        "identical votes",
+        "agreement index"
     );
     for p in &result.ranking {
         let g = &result.partners[p].overall;
-        println!(
+        out!(
             "  {:<16} {:>10} {:>16} {:>16.3}",
             scenario.display_name(p),
             g.roll_calls,
@@ -473,7 +496,7 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
             g.agreement_index
         );
     }
-    println!("  Definition: {}", result.definition);
+    out!("  Definition: {}", result.definition);
     Ok(())
 }
 

@@ -21,11 +21,11 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BriefArgs) -> Outcome {
             "seconds": elapsed.as_secs_f64(),
         }));
     }
-    println!("{} brief", scenario.name);
+    out!("{} brief", scenario.name);
     for line in &brief.summary {
-        println!("  - {line}");
+        out!("  - {line}");
     }
-    println!(
+    out!(
         "Wrote {} ({} KB, {} sources cited) in {:.0} ms",
         a.out.display(),
         brief.html.len() / 1024,

@@ -19,6 +19,6 @@ pub(crate) fn pct(v: f64) -> String {
 /// Pretty JSON on stdout.
 pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> crate::Outcome {
     let s = serde_json::to_string_pretty(v).map_err(crate::Failure::compute)?;
-    println!("{s}");
+    out!("{s}");
     Ok(())
 }

@@ -2,6 +2,11 @@
 //! maps failures to the documented exit codes (0 success, 1 computation failed, 2 bad
 //! usage or input).
 
+/// `println!` that ends the program quietly when stdout is closed (e.g. piped to `head`).
+macro_rules! out {
+    ($($t:tt)*) => { $crate::emit(format_args!($($t)*)) };
+}
+
 mod args;
 mod balance_cmd;
 mod brief_cmd;
@@ -37,6 +42,19 @@ impl Failure {
 }
 
 pub(crate) type Outcome = Result<(), Failure>;
+
+/// Writes one line to stdout; a closed pipe ends the program with success, as in `grep`.
+pub(crate) fn emit(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{args}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -39,10 +39,10 @@ pub(crate) fn check(dir: Option<&Path>, json: bool) -> Outcome {
         }))?;
     } else {
         for d in &diags.0 {
-            println!("{d}");
+            out!("{d}");
         }
         match &scenario {
-            Some(s) => println!(
+            Some(s) => out!(
                 "{name}: ok — {} sources, {} flows, {} blocs, {} memberships, {} alignment rows; {} warning{}",
                 s.sources.len(),
                 s.flows.len(),
@@ -52,7 +52,7 @@ pub(crate) fn check(dir: Option<&Path>, json: bool) -> Outcome {
                 diags.warnings(),
                 if diags.warnings() == 1 { "" } else { "s" }
             ),
-            None => println!("{name}: {}", summary(&diags)),
+            None => out!("{name}: {}", summary(&diags)),
         }
     }
     if diags.errors() > 0 {

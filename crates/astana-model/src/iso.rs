@@ -104,15 +104,7 @@ pub fn suggestions(code: &str) -> Vec<&'static str> {
     if let Some(a3) = alpha2_to_alpha3(&up) {
         return vec![a3];
     }
-    let by_name: Vec<_> = table()
-        .iter()
-        .filter(|c| c.name.to_ascii_uppercase().starts_with(&up))
-        .map(|c| c.alpha3)
-        .collect();
-    if !by_name.is_empty() {
-        return by_name.into_iter().take(3).collect();
-    }
-    table()
+    let mut out: Vec<&'static str> = table()
         .iter()
         .filter(|c| {
             c.alpha3.len() == up.len()
@@ -124,8 +116,15 @@ pub fn suggestions(code: &str) -> Vec<&'static str> {
                     == 1
         })
         .map(|c| c.alpha3)
-        .take(5)
-        .collect()
+        .collect();
+    let by_name: Vec<&'static str> = table()
+        .iter()
+        .filter(|c| c.name.to_ascii_uppercase().starts_with(&up) && !out.contains(&c.alpha3))
+        .map(|c| c.alpha3)
+        .collect();
+    out.extend(by_name);
+    out.truncate(5);
+    out
 }
 
 #[cfg(test)]
