@@ -43,7 +43,9 @@ pub(crate) enum Command {
     ///   astana balance --year 2023
     ///   astana balance --year 2023 --shock CHN=-0.5,RUS=-1
     ///   astana balance --trend --json
+    ///   astana balance --flows world.csv --all --flow exports
     ///   astana balance alignment --with CHN,RUS,USA,DEU --from 2007 --to 2019
+    #[command(verbatim_doc_comment)]
     Balance(BalanceArgs),
 }
 
@@ -119,6 +121,9 @@ pub(crate) struct BalanceArgs {
     /// Concentration over every year with data instead of one year.
     #[arg(long)]
     pub(crate) trend: bool,
+    /// Every reporter and year in the data (a whole trade matrix), one summary line each.
+    #[arg(long, conflicts_with_all = ["shock", "trend", "dependence", "year", "reporter"])]
+    pub(crate) all: bool,
     /// Asymmetric dependence: my share of your trade against your share of mine.
     #[arg(long)]
     pub(crate) dependence: bool,

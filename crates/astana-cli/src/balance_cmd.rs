@@ -19,6 +19,28 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         },
         None => crate::scenario_cmd::load(scenario_dir)?,
     };
+    let flow = match a.flow {
+        FlowArg::Exports => FlowKind::Exports,
+        FlowArg::Imports => FlowKind::Imports,
+        FlowArg::Turnover => FlowKind::Turnover,
+        FlowArg::FdiInflow => FlowKind::FdiInflow,
+    };
+    let side = if a.mirror {
+        Side::Mirror
+    } else {
+        Side::Reporter
+    };
+    let period: Period = a
+        .period
+        .parse()
+        .map_err(|e| Failure::input(format!("error: --period: {e}")))?;
+    if a.all {
+        let mut q = Query::new("", 0, flow);
+        q.period = period;
+        q.side = side;
+        q.n = a.n;
+        return all(&scenario, &q, a.json);
+    }
     let reporter = match (&a.reporter, scenario.focal.as_str()) {
         (Some(r), _) => r.to_ascii_uppercase(),
         (None, "") => {
@@ -52,10 +74,6 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     } else {
         latest_year(&scenario)
     });
-    let period: Period = a
-        .period
-        .parse()
-        .map_err(|e| Failure::input(format!("error: --period: {e}")))?;
     let q = Query {
         reporter: reporter.clone(),
         year,
@@ -99,6 +117,81 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     }
     if let Some(d) = &dep {
         print_dependence(&scenario, &reporter, year, d);
+    }
+    Ok(())
+}
+
+fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
+    let results = bal::analyze_all(scenario, q);
+    if results.is_empty() {
+        return Err(Failure::compute(format!(
+            "error: no {} figures for any reporter",
+            q.flow
+        )));
+    }
+    let rows: Vec<serde_json::Value> = results
+        .iter()
+        .map(|b| {
+            let top = b.partners.iter().find(|p| !p.residual);
+            serde_json::json!({
+                "reporter": b.reporter,
+                "year": b.year,
+                "total": b.total,
+                "coverage": b.coverage,
+                "partners": b.partners.iter().filter(|p| !p.residual).count(),
+                "hhi": b.measures.hhi,
+                "hhi_normalized": b.measures.hhi_normalized,
+                "unctad": b.measures.unctad,
+                "n": b.measures.n,
+                "entropy": b.measures.entropy,
+                "effective_partners": b.measures.effective_partners,
+                "cr3": b.measures.cr3,
+                "top_partner": top.map(|p| p.id.clone()),
+                "top_share": top.map(|p| p.share),
+            })
+        })
+        .collect();
+    if json {
+        return print_json(&serde_json::json!({
+            "flow": q.flow,
+            "period": q.period,
+            "side": q.side,
+            "results": rows,
+        }));
+    }
+    out!(
+        "{:<8} {:<5} {:>11} {:>9} {:>8} {:>8} {:>8} {:>7} {:>7} {:>9}",
+        "reporter",
+        "year",
+        "total",
+        "coverage",
+        "HHI",
+        "HHI*",
+        "UNCTAD",
+        "1/HHI",
+        "CR3",
+        "top"
+    );
+    for b in &results {
+        let top = b
+            .partners
+            .iter()
+            .find(|p| !p.residual)
+            .map(|p| format!("{} {}", p.id, pct(p.share)))
+            .unwrap_or_default();
+        out!(
+            "{:<8} {:<5} {:>11} {:>9} {:>8.4} {:>8.4} {:>8.4} {:>7.2} {:>7} {:>9}",
+            b.reporter,
+            b.year,
+            usd(b.total),
+            pct(b.coverage),
+            b.measures.hhi,
+            b.measures.hhi_normalized,
+            b.measures.unctad,
+            b.measures.effective_partners,
+            pct(b.measures.cr3),
+            top
+        );
     }
     Ok(())
 }

@@ -76,7 +76,26 @@ pub fn country(alpha3: &str) -> Option<&'static Country> {
 
 /// Whether `code` is an assigned ISO 3166-1 alpha-3 code.
 pub fn is_alpha3(code: &str) -> bool {
-    country(code).is_some()
+    // A bitmap over the 26³ three-letter codes: this runs once or twice per data row.
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    let bits = BITS.get_or_init(|| {
+        let mut bits = vec![0u64; (26 * 26 * 26) / 64 + 1];
+        for c in table() {
+            if let Some(i) = letter_index(c.alpha3) {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        bits
+    });
+    letter_index(code).is_some_and(|i| bits[i / 64] & (1 << (i % 64)) != 0)
+}
+
+fn letter_index(code: &str) -> Option<usize> {
+    let b = code.as_bytes();
+    if b.len() != 3 || !b.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    Some(b.iter().fold(0, |acc, x| acc * 26 + usize::from(x - b'A')))
 }
 
 /// Alpha-3 for an alpha-2 code, e.g. `KZ` → `KAZ`.

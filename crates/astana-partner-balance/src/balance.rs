@@ -151,9 +151,16 @@ pub(crate) struct Lookup<'a> {
 
 impl<'a> Lookup<'a> {
     pub(crate) fn new(flows: &'a [FlowRecord], year: i32, period: Period) -> Lookup<'a> {
-        let rows = flows
-            .iter()
-            .filter(|f| f.year == year && f.period == period)
+        Self::from_records(
+            flows
+                .iter()
+                .filter(|f| f.year == year && f.period == period),
+        )
+    }
+
+    /// A lookup over exactly these rows (all of one year and period).
+    pub(crate) fn from_records(rows: impl Iterator<Item = &'a FlowRecord>) -> Lookup<'a> {
+        let rows = rows
             .map(|f| ((f.reporter.as_str(), f.partner.as_str(), f.flow), f))
             .collect();
         Lookup { rows }
@@ -204,15 +211,24 @@ impl<'a> Lookup<'a> {
 
     /// Country partners of `reporter` that appear on `side`.
     pub(crate) fn partners(&self, side: Side, reporter: &str) -> BTreeSet<&'a str> {
-        self.rows
-            .keys()
-            .filter_map(|(r, p, _)| match side {
-                Side::Reporter if *r == reporter => Some(*p),
-                Side::Mirror if *p == reporter => Some(*r),
-                _ => None,
-            })
-            .filter(|c| iso::is_alpha3(c))
-            .collect()
+        match side {
+            // Keys are ordered by reporter first: a range scan finds its rows.
+            Side::Reporter => self
+                .rows
+                .range((reporter, "", FlowKind::Exports)..)
+                .map(|(k, _)| *k)
+                .take_while(|(r, _, _)| *r == reporter)
+                .map(|(_, p, _)| p)
+                .filter(|c| iso::is_alpha3(c))
+                .collect(),
+            Side::Mirror => self
+                .rows
+                .keys()
+                .filter(|(_, p, _)| *p == reporter)
+                .map(|(r, _, _)| *r)
+                .filter(|c| iso::is_alpha3(c))
+                .collect(),
+        }
     }
 }
 
@@ -236,7 +252,65 @@ impl<'a> Lookup<'a> {
 /// # Ok::<(), astana_partner_balance::BalanceError>(())
 /// ```
 pub fn analyze(scenario: &Scenario, q: &Query) -> Result<Balance, BalanceError> {
-    let look = Lookup::new(&scenario.flows, q.year, q.period);
+    analyze_with(scenario, &Lookup::new(&scenario.flows, q.year, q.period), q)
+}
+
+/// [`analyze`] for every reporter and every year with data, in (year, reporter) order:
+/// the cross-country view of a whole trade matrix. The index is built once per year, so
+/// this is linear in the number of rows (up to a log factor).
+///
+/// `template` supplies flow, period, side and `n`; its reporter and year are ignored.
+pub fn analyze_all(scenario: &Scenario, template: &Query) -> Vec<Balance> {
+    let mut rows: Vec<&FlowRecord> = scenario
+        .flows
+        .iter()
+        .filter(|f| f.period == template.period)
+        .collect();
+    let mut out = Vec::new();
+    let run = |look: &Lookup<'_>, reporter: &str, year: i32, out: &mut Vec<Balance>| {
+        let q = Query {
+            reporter: reporter.to_string(),
+            year,
+            ..template.clone()
+        };
+        if let Ok(b) = analyze_with(scenario, look, &q) {
+            out.push(b);
+        }
+    };
+    match template.side {
+        // Sort once by (year, reporter); each reporter's own rows are all its analysis
+        // reads, so every group gets a small index of its own.
+        Side::Reporter => {
+            rows.sort_by(|a, b| (a.year, &a.reporter).cmp(&(b.year, &b.reporter)));
+            for group in rows.chunk_by(|a, b| a.year == b.year && a.reporter == b.reporter) {
+                let look = Lookup::from_records(group.iter().copied());
+                run(&look, &group[0].reporter, group[0].year, &mut out);
+            }
+        }
+        // Mirror views read other reporters' rows: index whole years.
+        Side::Mirror => {
+            rows.sort_by_key(|f| f.year);
+            for group in rows.chunk_by(|a, b| a.year == b.year) {
+                let look = Lookup::from_records(group.iter().copied());
+                let partners: BTreeSet<&str> = group
+                    .iter()
+                    .map(|f| f.partner.as_str())
+                    .filter(|p| iso::is_alpha3(p))
+                    .collect();
+                for p in partners {
+                    run(&look, p, group[0].year, &mut out);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn analyze_with(
+    scenario: &Scenario,
+    look: &Lookup<'_>,
+    q: &Query,
+) -> Result<Balance, BalanceError> {
     let mut notes = Vec::new();
     let mut partners: Vec<PartnerShare> = look
         .partners(q.side, &q.reporter)
@@ -324,7 +398,7 @@ pub fn analyze(scenario: &Scenario, q: &Query) -> Result<Balance, BalanceError> 
     }
 
     let blocs = rollup(scenario, &partners, q.n);
-    let bloc_totals = bloc_totals(scenario, &look, q, &partners, total.value);
+    let bloc_totals = bloc_totals(scenario, look, q, &partners, total.value);
     if !complete {
         partners.push(PartnerShare {
             id: REST_OF_WORLD.to_string(),

@@ -43,7 +43,9 @@ pub use alignment::{
     alignment, alignment_from_rows, alignment_rows, Agreement, Alignment, AlignmentQuery,
     PartnerAlignment, DEFINITION as ALIGNMENT_DEFINITION,
 };
-pub use balance::{analyze, Balance, BlocTotal, PartnerShare, Query, Rollup, Side, Sourced};
+pub use balance::{
+    analyze, analyze_all, Balance, BlocTotal, PartnerShare, Query, Rollup, Side, Sourced,
+};
 pub use dependence::{dependence, Dependence};
 pub use error::BalanceError;
 pub use measures::{

@@ -85,19 +85,21 @@ pub fn hhi(shares: &[f64]) -> f64 {
     shares.iter().map(|s| s * s).sum()
 }
 
-/// (HHI − 1/N)/(1 − 1/N); 0 for a single partner (the formula is undefined there).
+/// (HHI − 1/N)/(1 − 1/N). Undefined for N ≤ 1, where the raw HHI is returned (1 for a
+/// single partner holding everything).
 pub fn hhi_normalized(hhi: f64, n: usize) -> f64 {
     if n <= 1 {
-        return if n == 1 { 1.0 } else { 0.0 };
+        return hhi;
     }
     let inv = 1.0 / n as f64;
     (hhi - inv) / (1.0 - inv)
 }
 
 /// UNCTAD's normalised Hirschman index (√HHI − √(1/n))/(1 − √(1/n)) with explicit `n`.
+/// Undefined for n ≤ 1, where √HHI is returned (1 for a single partner holding everything).
 pub fn unctad_index(hhi: f64, n: usize) -> f64 {
     if n <= 1 {
-        return 1.0;
+        return hhi.sqrt();
     }
     let r = (1.0 / n as f64).sqrt();
     (hhi.sqrt() - r) / (1.0 - r)

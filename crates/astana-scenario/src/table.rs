@@ -2,17 +2,24 @@
 //! columns, and reports every bad field with its line.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use std::collections::HashMap;
+use std::rc::Rc;
 
 /// One parsed data row: its physical line and its fields by column name.
 pub(crate) struct Row {
     pub(crate) line: usize,
-    fields: HashMap<&'static str, String>,
+    record: csv::StringRecord,
+    /// Column name → field index, shared by all rows (a handful of entries: a linear
+    /// scan beats hashing).
+    columns: Rc<[(&'static str, usize)]>,
 }
 
 impl Row {
     pub(crate) fn get(&self, col: &str) -> &str {
-        self.fields.get(col).map_or("", |s| s.as_str())
+        self.columns
+            .iter()
+            .find(|(c, _)| *c == col)
+            .and_then(|(_, i)| self.record.get(*i))
+            .unwrap_or("")
     }
 }
 
@@ -74,6 +81,11 @@ pub(crate) fn read(
     if !header_ok {
         return Vec::new();
     }
+    let index: Rc<[(&'static str, usize)]> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.map(|c| (c, i)))
+        .collect();
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = match rec {
@@ -103,12 +115,11 @@ pub(crate) fn read(
             );
             continue;
         }
-        let fields = columns
-            .iter()
-            .zip(rec.iter())
-            .filter_map(|(c, v)| c.map(|c| (c, v.to_string())))
-            .collect();
-        rows.push(Row { line, fields });
+        rows.push(Row {
+            line,
+            record: rec,
+            columns: Rc::clone(&index),
+        });
     }
     rows
 }

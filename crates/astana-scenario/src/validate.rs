@@ -415,7 +415,6 @@ fn read_flows(
         diags,
     );
     let mut out = Vec::new();
-    let mut seen: HashMap<(i32, Period, String, String, FlowKind), usize> = HashMap::new();
     let mut lines = Vec::new();
     for row in rows {
         let year = parse_year(file, &row, "year", diags);
@@ -506,20 +505,6 @@ fn read_flows(
         else {
             continue;
         };
-        let key = (year, period, reporter.clone(), partner.clone(), flow);
-        if let Some(first) = seen.insert(key, row.line) {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!("duplicate row: {year} {period} {reporter}→{partner} {flow}"),
-                )
-                .at_line(row.line)
-                .hint(format!(
-                    "line {first} has the same year, period, reporter, partner and flow; keep one figure per series (a partner-side figure belongs under the partner as reporter)"
-                )),
-            );
-            continue;
-        }
         lines.push(row.line);
         out.push(FlowRecord {
             year,
@@ -533,32 +518,114 @@ fn read_flows(
             note: row.get("note").to_string(),
         });
     }
-    check_consistency(file, &out, &lines, resolver, diags);
-    out
+    let dup = check_groups(file, &out, &lines, resolver, diags);
+    out.into_iter()
+        .zip(dup)
+        .filter_map(|(f, d)| (!d).then_some(f))
+        .collect()
 }
 
-/// Warnings for figures that disagree: a published turnover far from exports + imports, or
-/// named partners adding up to more than the published world total.
-fn check_consistency(
+/// Sorts the rows once by (year, period, reporter, flow, partner) and sweeps the groups:
+/// duplicate keys are errors; a world total below the sum of named partners, or a
+/// published turnover far from exports + imports, are warnings. Sorting instead of
+/// hashing keeps this fast on a whole trade matrix. Returns which rows are duplicates.
+fn check_groups(
     file: &str,
     flows: &[FlowRecord],
     lines: &[usize],
     resolver: &Resolver<'_>,
     diags: &mut Diagnostics,
-) {
-    let find = |f: &FlowRecord, kind: FlowKind| {
-        flows.iter().find(|g| {
-            g.year == f.year
-                && g.period == f.period
-                && g.reporter == f.reporter
-                && g.partner == f.partner
-                && g.flow == kind
-        })
-    };
-    for (f, line) in flows.iter().zip(lines) {
-        if f.flow == FlowKind::Turnover {
+) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..flows.len()).collect();
+    fn group(f: &FlowRecord) -> (i32, Period, &str, FlowKind) {
+        (f.year, f.period, f.reporter.as_str(), f.flow)
+    }
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&flows[a], &flows[b]);
+        group(x)
+            .cmp(&group(y))
+            .then_with(|| x.partner.cmp(&y.partner))
+            .then(lines[a].cmp(&lines[b]))
+    });
+    let mut dup = vec![false; flows.len()];
+    for w in order.windows(2) {
+        let (a, b) = (&flows[w[0]], &flows[w[1]]);
+        if group(a) == group(b) && a.partner == b.partner {
+            // Rows are sorted by line within a key, so w[0] is the earliest copy or itself a
+            // duplicate of it; either way it names a line with the same key.
+            let first = w[0];
+            dup[w[1]] = true;
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "duplicate row: {} {} {}→{} {}",
+                        b.year, b.period, b.reporter, b.partner, b.flow
+                    ),
+                )
+                .at_line(lines[w[1]])
+                .hint(format!(
+                    "line {} has the same year, period, reporter, partner and flow; keep one figure per series (a partner-side figure belongs under the partner as reporter)",
+                    lines[first]
+                )),
+            );
+        }
+    }
+    let mut start = 0;
+    while start < order.len() {
+        let key = group(&flows[order[start]]);
+        let end = order[start..]
+            .iter()
+            .position(|&i| group(&flows[i]) != key)
+            .map_or(order.len(), |n| start + n);
+        let members = &order[start..end];
+        let named: f64 = members
+            .iter()
+            .map(|&i| &flows[i])
+            .filter(|f| iso::is_alpha3(&f.partner) && !resolver.blocs.contains(&f.partner))
+            .map(|f| f.value_usd)
+            .sum();
+        if let Some(&w) = members
+            .iter()
+            .find(|&&i| flows[i].partner == WORLD && !dup[i])
+        {
+            let total = flows[w].value_usd;
+            if named > total * 1.0001 {
+                diags.push(
+                    Diagnostic::warning(
+                        file,
+                        format!(
+                            "named partners add up to {:.2}bn, more than the world total {:.2}bn",
+                            named / 1e9,
+                            total / 1e9
+                        ),
+                    )
+                    .at_line(lines[w])
+                    .field("value_usd")
+                    .hint("the rest-of-world remainder would be negative; check the total's scope"),
+                );
+            }
+        }
+        start = end;
+    }
+    // Turnover against exports + imports: turnover rows are few, so look them up directly.
+    let turnover: Vec<usize> = (0..flows.len())
+        .filter(|&i| flows[i].flow == FlowKind::Turnover && !dup[i])
+        .collect();
+    if !turnover.is_empty() {
+        let find = |t: &FlowRecord, kind: FlowKind| {
+            let key = (t.year, t.period, t.reporter.as_str(), kind);
+            let lo = order.partition_point(|&i| group(&flows[i]) < key);
+            order[lo..]
+                .iter()
+                .take_while(|&&i| group(&flows[i]) == key)
+                .find(|&&i| flows[i].partner == t.partner)
+                .map(|&i| flows[i].value_usd)
+        };
+        for i in turnover {
+            let f = &flows[i];
             if let (Some(x), Some(m)) = (find(f, FlowKind::Exports), find(f, FlowKind::Imports)) {
-                let sum = x.value_usd + m.value_usd;
+                let sum = x + m;
                 let gap = (sum - f.value_usd).abs();
                 if gap > 0.015 * f.value_usd && gap > 0.1e9 {
                     diags.push(
@@ -570,43 +637,15 @@ fn check_consistency(
                                 sum / 1e9
                             ),
                         )
-                        .at_line(*line)
+                        .at_line(lines[i])
                         .field("value_usd")
                         .hint("check that all three figures come from the same statistics"),
                     );
                 }
             }
         }
-        if f.partner == WORLD {
-            let named: f64 = flows
-                .iter()
-                .filter(|g| {
-                    g.year == f.year
-                        && g.period == f.period
-                        && g.reporter == f.reporter
-                        && g.flow == f.flow
-                        && iso::is_alpha3(&g.partner)
-                        && !resolver.blocs.contains(&g.partner)
-                })
-                .map(|g| g.value_usd)
-                .sum();
-            if named > f.value_usd * 1.0001 {
-                diags.push(
-                    Diagnostic::warning(
-                        file,
-                        format!(
-                            "named partners add up to {:.2}bn, more than the world total {:.2}bn",
-                            named / 1e9,
-                            f.value_usd / 1e9
-                        ),
-                    )
-                    .at_line(*line)
-                    .field("value_usd")
-                    .hint("the rest-of-world remainder would be negative; check the total's scope"),
-                );
-            }
-        }
     }
+    dup
 }
 
 fn read_memberships(
