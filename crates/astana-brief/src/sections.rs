@@ -2,7 +2,7 @@
 
 use crate::svg::{self, esc, Bar, MapStyle, Series};
 use crate::{BriefError, Notes};
-use astana_model::{iso, FlowKind, Scenario};
+use astana_model::{iso, Code, FlowKind, Scenario};
 use astana_partner_balance as bal;
 use bal::{Balance, Query, Side};
 use std::collections::HashMap;
@@ -317,7 +317,7 @@ fn blocs_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
             rows,
             r#"<tr><td>{}</td><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
             esc(&s.display_name(&p.id)),
-            esc(&p.members.join(", ")),
+            esc(&Code::join(&p.members, ", ")),
             usd(p.value),
             pct(p.share)
         );
@@ -342,7 +342,7 @@ fn blocs_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
             r#"<tr><td>{}{cite}</td><td class="n">≥ {}</td><td>{}</td><td class="n">{published}</td></tr>"#,
             esc(&s.display_name(&t.id)),
             pct(t.members_share),
-            esc(&t.members_with_data.join(", ")),
+            esc(&Code::join(&t.members_with_data, ", ")),
         );
     }
     format!(
@@ -567,11 +567,11 @@ fn shock_section(
         .partners
         .iter()
         .filter(|p| !p.residual && p.id != target)
-        .find(|p| s.vectors.contains(&p.id))
+        .find(|p| s.vectors.iter().any(|v| *v == p.id))
         .map(|p| p.id.clone());
     let mut changes = vec![(target.clone(), -0.5)];
     if let Some(sec) = &second {
-        changes.push((sec.clone(), -1.0));
+        changes.push((sec.to_string(), -1.0));
     }
     let Ok(r) = bal::shock(s, b, &changes) else {
         return String::new();

@@ -3,7 +3,7 @@
 use crate::args::{AlignmentArgs, BalanceArgs, BalanceCommand, FlowArg};
 use crate::fmt::{pct, print_json, usd};
 use crate::{Failure, Outcome};
-use astana_model::{FlowKind, Period, Scenario};
+use astana_model::{Code, FlowKind, Period, Scenario};
 use astana_partner_balance as bal;
 use bal::{Balance, BalanceError, Query, Side};
 use std::path::{Path, PathBuf};
@@ -39,7 +39,11 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         q.period = period;
         q.side = side;
         q.n = a.n;
-        return all(&scenario, &q, a.json);
+        let outcome = all(&scenario, &q, a.json);
+        // A whole trade matrix is millions of small allocations; the process is about to
+        // exit, so let the OS reclaim them instead of freeing each one.
+        std::mem::forget(scenario);
+        return outcome;
     }
     let reporter = match (&a.reporter, scenario.focal.as_str()) {
         (Some(r), _) => r.to_ascii_uppercase(),
@@ -122,41 +126,23 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
 }
 
 fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
-    let results = bal::analyze_all(scenario, q);
+    if q.side == Side::Mirror {
+        return Err(Failure::input(
+            "error: --all reads each reporter's own statistics; drop --mirror",
+        ));
+    }
+    let results = bal::summarize_all(scenario, q);
     if results.is_empty() {
         return Err(Failure::compute(format!(
             "error: no {} figures for any reporter",
             q.flow
         )));
     }
-    let rows: Vec<serde_json::Value> = results
-        .iter()
-        .map(|b| {
-            let top = b.partners.iter().find(|p| !p.residual);
-            serde_json::json!({
-                "reporter": b.reporter,
-                "year": b.year,
-                "total": b.total,
-                "coverage": b.coverage,
-                "partners": b.partners.iter().filter(|p| !p.residual).count(),
-                "hhi": b.measures.hhi,
-                "hhi_normalized": b.measures.hhi_normalized,
-                "unctad": b.measures.unctad,
-                "n": b.measures.n,
-                "entropy": b.measures.entropy,
-                "effective_partners": b.measures.effective_partners,
-                "cr3": b.measures.cr3,
-                "top_partner": top.map(|p| p.id.clone()),
-                "top_share": top.map(|p| p.share),
-            })
-        })
-        .collect();
     if json {
         return print_json(&serde_json::json!({
             "flow": q.flow,
             "period": q.period,
-            "side": q.side,
-            "results": rows,
+            "results": results,
         }));
     }
     out!(
@@ -174,16 +160,14 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
     );
     for b in &results {
         let top = b
-            .partners
-            .iter()
-            .find(|p| !p.residual)
-            .map(|p| format!("{} {}", p.id, pct(p.share)))
+            .top
+            .map(|(c, s)| format!("{c} {}", pct(s)))
             .unwrap_or_default();
         out!(
             "{:<8} {:<5} {:>11} {:>9} {:>8.4} {:>8.4} {:>8.4} {:>7.2} {:>7} {:>9}",
             b.reporter,
             b.year,
-            usd(b.total),
+            format!("{}{}", usd(b.total), if b.has_total { "" } else { "†" }),
             pct(b.coverage),
             b.measures.hhi,
             b.measures.hhi_normalized,
@@ -192,6 +176,9 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
             pct(b.measures.cr3),
             top
         );
+    }
+    if results.iter().any(|b| !b.has_total) {
+        out!("† no world total: shares are of the named partners only");
     }
     Ok(())
 }
@@ -311,7 +298,7 @@ fn print_balance(s: &Scenario, b: &Balance) {
         let members = if p.members.is_empty() {
             String::new()
         } else {
-            format!(" = {}", p.members.join("+"))
+            format!(" = {}", Code::join(&p.members, "+"))
         };
         out!(
             "  {:<34} {:>10} {:>7}{members}",
@@ -342,7 +329,7 @@ fn print_balance(s: &Scenario, b: &Balance) {
                 "  {:<8} ≥ {:>7} ({}){pubd}",
                 t.id,
                 pct(t.members_share),
-                t.members_with_data.join(", ")
+                Code::join(&t.members_with_data, ", ")
             );
         }
     }

@@ -20,9 +20,11 @@
 //! ```
 #![deny(missing_docs)]
 
+mod code;
 pub mod iso;
 mod period;
 
+pub use code::Code;
 pub use period::Period;
 
 use serde::Serialize;
@@ -113,9 +115,9 @@ pub struct FlowRecord {
     /// Which part of the year the figure covers.
     pub period: Period,
     /// ISO3 code of the country whose statistics report the figure.
-    pub reporter: String,
+    pub reporter: Code,
     /// ISO3 code, a bloc id, or [`WORLD`] for the reporter's total.
-    pub partner: String,
+    pub partner: Code,
     /// What is measured.
     pub flow: FlowKind,
     /// Value in current US dollars.

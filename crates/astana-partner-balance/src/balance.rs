@@ -2,7 +2,7 @@
 
 use crate::error::BalanceError;
 use crate::measures::Concentration;
-use astana_model::{iso, FlowKind, FlowRecord, Period, Scenario, REST_OF_WORLD, WORLD};
+use astana_model::{iso, Code, FlowKind, FlowRecord, Period, Scenario, REST_OF_WORLD, WORLD};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -66,7 +66,7 @@ pub struct Sourced {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PartnerShare {
     /// ISO3 code, bloc id, or `ROW` for the unallocated remainder.
-    pub id: String,
+    pub id: Code,
     /// Value in US dollars.
     pub value: f64,
     /// Fraction of the total.
@@ -79,7 +79,7 @@ pub struct PartnerShare {
     pub residual: bool,
     /// Members merged into this row (bloc roll-up only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub members: Vec<String>,
+    pub members: Vec<Code>,
 }
 
 /// Partners grouped into blocs, with the same measures.
@@ -102,7 +102,7 @@ pub struct BlocTotal {
     /// `members_value` over the total.
     pub members_share: f64,
     /// Members that have figures.
-    pub members_with_data: Vec<String>,
+    pub members_with_data: Vec<Code>,
     /// The bloc figure as published, when a row names the bloc as partner.
     pub published: Option<Sourced>,
     /// `published` over the total.
@@ -146,7 +146,7 @@ pub struct Balance {
 
 /// Looks up flows by (reporter, partner, kind) for one year and period.
 pub(crate) struct Lookup<'a> {
-    rows: BTreeMap<(&'a str, &'a str, FlowKind), &'a FlowRecord>,
+    rows: BTreeMap<(Code, Code, FlowKind), &'a FlowRecord>,
 }
 
 impl<'a> Lookup<'a> {
@@ -160,15 +160,14 @@ impl<'a> Lookup<'a> {
 
     /// A lookup over exactly these rows (all of one year and period).
     pub(crate) fn from_records(rows: impl Iterator<Item = &'a FlowRecord>) -> Lookup<'a> {
-        let rows = rows
-            .map(|f| ((f.reporter.as_str(), f.partner.as_str(), f.flow), f))
-            .collect();
+        let rows = rows.map(|f| ((f.reporter, f.partner, f.flow), f)).collect();
         Lookup { rows }
     }
 
     /// `reporter`'s statistics of `kind` with `partner`; turnover falls back to
     /// exports + imports when not published as such.
     pub(crate) fn value(&self, reporter: &str, partner: &str, kind: FlowKind) -> Option<Sourced> {
+        let (reporter, partner) = (Code::new(reporter)?, Code::new(partner)?);
         let one = |k| self.rows.get(&(reporter, partner, k)).copied();
         if let Some(f) = one(kind) {
             return Some(Sourced {
@@ -195,6 +194,25 @@ impl<'a> Lookup<'a> {
         None
     }
 
+    /// Like [`Lookup::value`] without provenance (no allocation): value and estimate flag.
+    pub(crate) fn amount(
+        &self,
+        reporter: Code,
+        partner: Code,
+        kind: FlowKind,
+    ) -> Option<(f64, bool)> {
+        let one = |k| self.rows.get(&(reporter, partner, k)).copied();
+        if let Some(f) = one(kind) {
+            return Some((f.value_usd, f.estimate));
+        }
+        if kind == FlowKind::Turnover {
+            if let (Some(x), Some(m)) = (one(FlowKind::Exports), one(FlowKind::Imports)) {
+                return Some((x.value_usd + m.value_usd, x.estimate || m.estimate));
+            }
+        }
+        None
+    }
+
     /// Value of `kind` for `reporter` with `partner` seen from `side`.
     pub(crate) fn sided(
         &self,
@@ -210,22 +228,24 @@ impl<'a> Lookup<'a> {
     }
 
     /// Country partners of `reporter` that appear on `side`.
-    pub(crate) fn partners(&self, side: Side, reporter: &str) -> BTreeSet<&'a str> {
+    pub(crate) fn partners(&self, side: Side, reporter: &str) -> BTreeSet<Code> {
+        let Some(reporter) = Code::new(reporter) else {
+            return BTreeSet::new();
+        };
         match side {
             // Keys are ordered by reporter first: a range scan finds its rows.
             Side::Reporter => self
                 .rows
-                .range((reporter, "", FlowKind::Exports)..)
-                .map(|(k, _)| *k)
-                .take_while(|(r, _, _)| *r == reporter)
-                .map(|(_, p, _)| p)
+                .range((reporter, Code::default(), FlowKind::Exports)..)
+                .take_while(|(k, _)| k.0 == reporter)
+                .map(|(_, f)| f.partner)
                 .filter(|c| iso::is_alpha3(c))
                 .collect(),
             Side::Mirror => self
                 .rows
-                .keys()
-                .filter(|(_, p, _)| *p == reporter)
-                .map(|(r, _, _)| *r)
+                .iter()
+                .filter(|(k, _)| k.1 == reporter)
+                .map(|(_, f)| f.reporter)
                 .filter(|c| iso::is_alpha3(c))
                 .collect(),
         }
@@ -255,57 +275,6 @@ pub fn analyze(scenario: &Scenario, q: &Query) -> Result<Balance, BalanceError> 
     analyze_with(scenario, &Lookup::new(&scenario.flows, q.year, q.period), q)
 }
 
-/// [`analyze`] for every reporter and every year with data, in (year, reporter) order:
-/// the cross-country view of a whole trade matrix. The index is built once per year, so
-/// this is linear in the number of rows (up to a log factor).
-///
-/// `template` supplies flow, period, side and `n`; its reporter and year are ignored.
-pub fn analyze_all(scenario: &Scenario, template: &Query) -> Vec<Balance> {
-    let mut rows: Vec<&FlowRecord> = scenario
-        .flows
-        .iter()
-        .filter(|f| f.period == template.period)
-        .collect();
-    let mut out = Vec::new();
-    let run = |look: &Lookup<'_>, reporter: &str, year: i32, out: &mut Vec<Balance>| {
-        let q = Query {
-            reporter: reporter.to_string(),
-            year,
-            ..template.clone()
-        };
-        if let Ok(b) = analyze_with(scenario, look, &q) {
-            out.push(b);
-        }
-    };
-    match template.side {
-        // Sort once by (year, reporter); each reporter's own rows are all its analysis
-        // reads, so every group gets a small index of its own.
-        Side::Reporter => {
-            rows.sort_by(|a, b| (a.year, &a.reporter).cmp(&(b.year, &b.reporter)));
-            for group in rows.chunk_by(|a, b| a.year == b.year && a.reporter == b.reporter) {
-                let look = Lookup::from_records(group.iter().copied());
-                run(&look, &group[0].reporter, group[0].year, &mut out);
-            }
-        }
-        // Mirror views read other reporters' rows: index whole years.
-        Side::Mirror => {
-            rows.sort_by_key(|f| f.year);
-            for group in rows.chunk_by(|a, b| a.year == b.year) {
-                let look = Lookup::from_records(group.iter().copied());
-                let partners: BTreeSet<&str> = group
-                    .iter()
-                    .map(|f| f.partner.as_str())
-                    .filter(|p| iso::is_alpha3(p))
-                    .collect();
-                for p in partners {
-                    run(&look, p, group[0].year, &mut out);
-                }
-            }
-        }
-    }
-    out
-}
-
 fn analyze_with(
     scenario: &Scenario,
     look: &Lookup<'_>,
@@ -315,10 +284,10 @@ fn analyze_with(
     let mut partners: Vec<PartnerShare> = look
         .partners(q.side, &q.reporter)
         .into_iter()
-        .filter_map(|p| {
-            look.sided(q.side, &q.reporter, p, q.flow)
+        .filter_map(|id| {
+            look.sided(q.side, &q.reporter, &id, q.flow)
                 .map(|v| PartnerShare {
-                    id: p.to_string(),
+                    id,
                     value: v.value,
                     share: 0.0,
                     sources: v.sources,
@@ -401,7 +370,7 @@ fn analyze_with(
     let bloc_totals = bloc_totals(scenario, look, q, &partners, total.value);
     if !complete {
         partners.push(PartnerShare {
-            id: REST_OF_WORLD.to_string(),
+            id: Code::new(REST_OF_WORLD).unwrap_or_default(),
             value: total.value - named,
             share: 1.0 - coverage,
             sources: total.sources.clone(),
@@ -482,35 +451,42 @@ fn no_data(scenario: &Scenario, q: &Query) -> BalanceError {
 
 /// Merges partners into the scenario's roll-up blocs (first listed bloc wins).
 fn rollup(scenario: &Scenario, partners: &[PartnerShare], n: Option<usize>) -> Rollup {
+    let blocs: Vec<_> = scenario
+        .rollup
+        .iter()
+        .filter_map(|id| scenario.bloc(id))
+        .collect();
     let mut groups: Vec<PartnerShare> = Vec::new();
+    // Group id → position in `groups`: partners may number in the hundreds.
+    let mut at: BTreeMap<String, usize> = BTreeMap::new();
     for p in partners {
-        let bloc = scenario
-            .rollup
-            .iter()
-            .filter_map(|id| scenario.bloc(id))
-            .find(|b| b.contains(&p.id));
+        let bloc = blocs.iter().find(|b| b.contains(&p.id));
         let id = bloc.map_or(p.id.as_str(), |b| b.id.as_str());
-        match groups.iter_mut().find(|g| g.id == id) {
-            Some(g) => {
+        match at.get(id) {
+            Some(&i) => {
+                let g = &mut groups[i];
                 g.value += p.value;
                 g.share += p.share;
                 g.estimate |= p.estimate;
-                g.members.push(p.id.clone());
+                g.members.push(p.id);
                 for s in &p.sources {
                     if !g.sources.contains(s) {
                         g.sources.push(s.clone());
                     }
                 }
             }
-            None => groups.push(PartnerShare {
-                id: id.to_string(),
-                members: if bloc.is_some() {
-                    vec![p.id.clone()]
-                } else {
-                    Vec::new()
-                },
-                ..p.clone()
-            }),
+            None => {
+                at.insert(id.to_string(), groups.len());
+                groups.push(PartnerShare {
+                    id: Code::new(id).unwrap_or(p.id),
+                    members: if bloc.is_some() {
+                        vec![p.id]
+                    } else {
+                        Vec::new()
+                    },
+                    ..p.clone()
+                });
+            }
         }
     }
     groups.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.id.cmp(&b.id)));
@@ -547,7 +523,7 @@ fn bloc_totals(
                 id: b.id.clone(),
                 members_value,
                 members_share: share(members_value),
-                members_with_data: with.iter().map(|p| p.id.clone()).collect(),
+                members_with_data: with.iter().map(|p| p.id).collect(),
                 published_share: published.as_ref().map(|p| share(p.value)),
                 published,
             }

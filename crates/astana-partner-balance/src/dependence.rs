@@ -3,7 +3,7 @@
 //! from P's statistics (`definitions.md` §7).
 
 use crate::balance::{Lookup, Sourced};
-use astana_model::{FlowKind, Period, Scenario, WORLD};
+use astana_model::{Code, FlowKind, Period, Scenario, WORLD};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -42,7 +42,7 @@ pub fn dependence(
     flow: FlowKind,
 ) -> Vec<Dependence> {
     let look = Lookup::new(&scenario.flows, year, Period::FULL_YEAR);
-    let mut partners: BTreeSet<&str> = look.partners(crate::Side::Reporter, reporter);
+    let mut partners: BTreeSet<Code> = look.partners(crate::Side::Reporter, reporter);
     partners.extend(look.partners(crate::Side::Mirror, reporter));
     let ratio = |a: &Option<Sourced>, b: &Option<Sourced>| match (a, b) {
         (Some(a), Some(b)) if b.value > 0.0 => Some(a.value / b.value),
@@ -51,10 +51,10 @@ pub fn dependence(
     let mut rows: Vec<Dependence> = partners
         .into_iter()
         .map(|p| {
-            let reporter_value = look.value(reporter, p, flow);
+            let reporter_value = look.value(reporter, &p, flow);
             let reporter_total = look.value(reporter, WORLD, flow);
-            let partner_value = look.value(p, reporter, flow.mirrored());
-            let partner_total = look.value(p, WORLD, flow.mirrored());
+            let partner_value = look.value(&p, reporter, flow.mirrored());
+            let partner_total = look.value(&p, WORLD, flow.mirrored());
             let rd = ratio(&reporter_value, &reporter_total);
             let pd = ratio(&partner_value, &partner_total);
             let mirror_gap = match (&partner_value, &reporter_value) {

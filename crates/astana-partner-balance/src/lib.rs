@@ -37,19 +37,19 @@ mod dependence;
 mod error;
 mod measures;
 mod shock;
+mod summary;
 mod trend;
 
 pub use alignment::{
     alignment, alignment_from_rows, alignment_rows, Agreement, Alignment, AlignmentQuery,
     PartnerAlignment, DEFINITION as ALIGNMENT_DEFINITION,
 };
-pub use balance::{
-    analyze, analyze_all, Balance, BlocTotal, PartnerShare, Query, Rollup, Side, Sourced,
-};
+pub use balance::{analyze, Balance, BlocTotal, PartnerShare, Query, Rollup, Side, Sourced};
 pub use dependence::{dependence, Dependence};
 pub use error::BalanceError;
 pub use measures::{
     concentration_ratio, entropy, hhi, hhi_normalized, unctad_index, Band, Concentration,
 };
 pub use shock::{parse_shocks, shock, ShockResult, ShockedPartner};
+pub use summary::{summarize_all, Summary};
 pub use trend::{trend, TrendPoint};

@@ -3,14 +3,14 @@
 use crate::balance::{Balance, PartnerShare};
 use crate::error::BalanceError;
 use crate::measures::Concentration;
-use astana_model::{Scenario, REST_OF_WORLD};
+use astana_model::{Code, Scenario, REST_OF_WORLD};
 use serde::Serialize;
 
 /// One shocked partner.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ShockedPartner {
     /// Partner code.
-    pub id: String,
+    pub id: Code,
     /// Relative change applied, e.g. −0.5.
     pub change: f64,
     /// Value before, US dollars.
@@ -109,7 +109,7 @@ pub fn shock(
         let v = p.value * (1.0 + x);
         if f.is_some() {
             shocked.push(ShockedPartner {
-                id: p.id.clone(),
+                id: p.id,
                 change: x,
                 before: p.value,
                 after: v,

@@ -80,7 +80,7 @@ pub fn trend(
             let top = b
                 .partners
                 .first()
-                .map(|p| (p.id.clone(), p.share))
+                .map(|p| (p.id.to_string(), p.share))
                 .unwrap_or_default();
             Some(TrendPoint {
                 year,

@@ -31,7 +31,8 @@ pub fn read_unvotes(dir: &Path) -> Result<UnVotes, UnVotesError> {
     let rc_text = read("roll_calls.csv")?;
     let votes_text = read("votes.csv")?;
 
-    let rows = table::read(
+    let mut roll_calls = Vec::new();
+    table::read(
         "roll_calls.csv",
         &rc_text,
         &["rcid", "date"],
@@ -45,29 +46,28 @@ pub fn read_unvotes(dir: &Path) -> Result<UnVotes, UnVotesError> {
             "descr",
         ],
         &mut diags,
+        |row, diags| {
+            let rcid = row.get("rcid").parse::<u32>();
+            let year = row.get("date").get(..4).and_then(|y| y.parse::<i32>().ok());
+            match (rcid, year) {
+                (Ok(rcid), Some(year)) => roll_calls.push(RollCall {
+                    rcid,
+                    year,
+                    important: row.get("importantvote") == "1",
+                }),
+                (Err(_), _) => diags.push(
+                    Diagnostic::error("roll_calls.csv", "not a roll-call id")
+                        .at_line(row.line)
+                        .field("rcid"),
+                ),
+                (_, None) => diags.push(
+                    Diagnostic::error("roll_calls.csv", "not a date (YYYY-MM-DD)")
+                        .at_line(row.line)
+                        .field("date"),
+                ),
+            }
+        },
     );
-    let mut roll_calls = Vec::with_capacity(rows.len());
-    for row in rows {
-        let rcid = row.get("rcid").parse::<u32>();
-        let year = row.get("date").get(..4).and_then(|y| y.parse::<i32>().ok());
-        match (rcid, year) {
-            (Ok(rcid), Some(year)) => roll_calls.push(RollCall {
-                rcid,
-                year,
-                important: row.get("importantvote") == "1",
-            }),
-            (Err(_), _) => diags.push(
-                Diagnostic::error("roll_calls.csv", "not a roll-call id")
-                    .at_line(row.line)
-                    .field("rcid"),
-            ),
-            (_, None) => diags.push(
-                Diagnostic::error("roll_calls.csv", "not a date (YYYY-MM-DD)")
-                    .at_line(row.line)
-                    .field("date"),
-            ),
-        }
-    }
 
     // votes.csv is large (~870k rows): parse it directly rather than through `table`.
     let mut codes: HashMap<String, Option<&'static str>> = HashMap::new();

@@ -4,7 +4,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::table;
 use crate::{Files, Loaded};
 use astana_model::{
-    iso, AlignmentRow, Bloc, FlowKind, FlowRecord, Membership, Period, Scenario, Source, WORLD,
+    iso, AlignmentRow, Bloc, Code, FlowKind, FlowRecord, Membership, Period, Scenario, Source,
+    WORLD,
 };
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -98,6 +99,13 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     }
     let bloc_ids: HashSet<String> = blocs.iter().map(|(b, _)| b.id.clone()).collect();
     for (b, _) in &blocs {
+        if Code::new(&b.id).is_none() {
+            diags.push(
+                Diagnostic::error(TOML_FILE, format!("bloc id `{}` is too long", b.id))
+                    .field("blocs")
+                    .hint(format!("use at most {} characters, e.g. `EU27`", Code::MAX)),
+            );
+        }
         if iso::is_alpha3(&b.id) || b.id == WORLD {
             diags.push(
                 Diagnostic::error(
@@ -304,55 +312,55 @@ fn required(file: &str, row: &table::Row, col: &str, diags: &mut Diagnostics) ->
 }
 
 fn read_sources(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Source> {
-    let rows = table::read(
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    table::read(
         file,
         text,
         &["id", "title", "publisher", "url", "published"],
         &["note"],
         diags,
+        |row, diags| {
+            let Some(id) = required(file, &row, "id", diags) else {
+                return;
+            };
+            if let Some(first) = seen.insert(id.clone(), row.line) {
+                diags.push(
+                    Diagnostic::error(file, format!("duplicate source id `{id}`"))
+                        .at_line(row.line)
+                        .field("id")
+                        .hint(format!("first defined on line {first}")),
+                );
+            }
+            let url = row.get("url");
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                diags.push(
+                    Diagnostic::error(file, format!("`{url}` is not a web address"))
+                        .at_line(row.line)
+                        .field("url")
+                        .hint("every source needs an http:// or https:// URL"),
+                );
+            }
+            let published = row.get("published");
+            if !published.is_empty() && !is_date(published) {
+                diags.push(
+                    Diagnostic::error(file, format!("`{published}` is not a date"))
+                        .at_line(row.line)
+                        .field("published")
+                        .hint("write YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty when unknown"),
+                );
+            }
+            required(file, &row, "title", diags);
+            out.push(Source {
+                id,
+                title: row.get("title").to_string(),
+                publisher: row.get("publisher").to_string(),
+                url: url.to_string(),
+                published: published.to_string(),
+                note: row.get("note").to_string(),
+            });
+        },
     );
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::new();
-    for row in rows {
-        let Some(id) = required(file, &row, "id", diags) else {
-            continue;
-        };
-        if let Some(first) = seen.insert(id.clone(), row.line) {
-            diags.push(
-                Diagnostic::error(file, format!("duplicate source id `{id}`"))
-                    .at_line(row.line)
-                    .field("id")
-                    .hint(format!("first defined on line {first}")),
-            );
-        }
-        let url = row.get("url");
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            diags.push(
-                Diagnostic::error(file, format!("`{url}` is not a web address"))
-                    .at_line(row.line)
-                    .field("url")
-                    .hint("every source needs an http:// or https:// URL"),
-            );
-        }
-        let published = row.get("published");
-        if !published.is_empty() && !is_date(published) {
-            diags.push(
-                Diagnostic::error(file, format!("`{published}` is not a date"))
-                    .at_line(row.line)
-                    .field("published")
-                    .hint("write YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty when unknown"),
-            );
-        }
-        required(file, &row, "title", diags);
-        out.push(Source {
-            id,
-            title: row.get("title").to_string(),
-            publisher: row.get("publisher").to_string(),
-            url: url.to_string(),
-            published: published.to_string(),
-            note: row.get("note").to_string(),
-        });
-    }
     out
 }
 
@@ -383,17 +391,17 @@ fn parse_year(file: &str, row: &table::Row, col: &str, diags: &mut Diagnostics) 
     }
 }
 
-fn code_field(
+fn code_field<'r>(
     file: &str,
-    row: &table::Row,
+    row: &'r table::Row<'_>,
     col: &str,
     ok: impl Fn(&str) -> bool,
     what: &str,
     diags: &mut Diagnostics,
-) -> Option<String> {
+) -> Option<&'r str> {
     let v = row.get(col);
     if ok(v) {
-        return Some(v.to_string());
+        return Some(v);
     }
     let mut d = unknown_code(v, col, what).at_line(row.line);
     d.file = file.to_string();
@@ -407,128 +415,139 @@ fn read_flows(
     resolver: &Resolver<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<FlowRecord> {
-    let rows = table::read(
+    let capacity = text.bytes().filter(|b| *b == b'\n').count();
+    let mut out = Vec::with_capacity(capacity);
+    let mut lines = Vec::with_capacity(capacity);
+    table::read(
         file,
         text,
         &["year", "reporter", "partner", "flow", "value_usd", "source"],
         &["period", "estimate", "note"],
         diags,
-    );
-    let mut out = Vec::new();
-    let mut lines = Vec::new();
-    for row in rows {
-        let year = parse_year(file, &row, "year", diags);
-        let period = match row.get("period").parse::<Period>() {
-            Ok(p) => Some(p),
-            Err(e) => {
-                diags.push(Diagnostic::error(file, e).at_line(row.line).field("period"));
-                None
+        |row, diags| {
+            let year = parse_year(file, &row, "year", diags);
+            let period = match row.get("period").parse::<Period>() {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    diags.push(Diagnostic::error(file, e).at_line(row.line).field("period"));
+                    None
+                }
+            };
+            // Every accepted code is an ISO3 code, `WLD` or a bloc id checked to fit a `Code`.
+            let reporter = code_field(
+                file,
+                &row,
+                "reporter",
+                iso::is_alpha3,
+                "unknown ISO3 code",
+                diags,
+            )
+            .and_then(Code::new);
+            let partner = code_field(
+                file,
+                &row,
+                "partner",
+                |c| resolver.is_partner(c),
+                "unknown ISO3 code",
+                diags,
+            )
+            .and_then(Code::new);
+            if let (Some(r), Some(p)) = (&reporter, &partner) {
+                if r == p {
+                    diags.push(
+                        Diagnostic::error(file, format!("reporter and partner are both `{r}`"))
+                            .at_line(row.line)
+                            .field("partner"),
+                    );
+                }
             }
-        };
-        let reporter = code_field(
-            file,
-            &row,
-            "reporter",
-            iso::is_alpha3,
-            "unknown ISO3 code",
-            diags,
-        );
-        let partner = code_field(
-            file,
-            &row,
-            "partner",
-            |c| resolver.is_partner(c),
-            "unknown ISO3 code",
-            diags,
-        );
-        if let (Some(r), Some(p)) = (&reporter, &partner) {
-            if r == p {
-                diags.push(
-                    Diagnostic::error(file, format!("reporter and partner are both `{r}`"))
-                        .at_line(row.line)
-                        .field("partner"),
-                );
-            }
-        }
-        let flow = match row.get("flow").parse::<FlowKind>() {
-            Ok(f) => Some(f),
-            Err(e) => {
-                diags.push(Diagnostic::error(file, e).at_line(row.line).field("flow"));
-                None
-            }
-        };
-        let raw_value = row.get("value_usd");
-        let value = match raw_value.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
-            Ok(v) if v < 0.0 => {
-                diags.push(
+            let flow = match row.get("flow").parse::<FlowKind>() {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    diags.push(Diagnostic::error(file, e).at_line(row.line).field("flow"));
+                    None
+                }
+            };
+            let raw_value = row.get("value_usd");
+            let value = match raw_value.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+                Ok(v) if v < 0.0 => {
+                    diags.push(
                     Diagnostic::error(file, format!("negative value `{raw_value}`"))
                         .at_line(row.line)
                         .field("value_usd")
                         .hint("flows are gross amounts in US dollars; record a deficit as imports, not as a negative value"),
                 );
-                None
-            }
-            _ => {
-                diags.push(
-                    Diagnostic::error(file, format!("`{raw_value}` is not a number"))
-                        .at_line(row.line)
-                        .field("value_usd")
-                        .hint("write plain US dollars without separators, e.g. 31400000000"),
-                );
-                None
-            }
-        };
-        let estimate = match row.get("estimate") {
-            "" | "no" => Some(false),
-            "yes" => Some(true),
-            other => {
-                diags.push(
-                    Diagnostic::error(file, format!("`{other}` is not yes or no"))
-                        .at_line(row.line)
-                        .field("estimate"),
-                );
-                None
-            }
-        };
-        let source = row.get("source").to_string();
-        resolver.check_source(file, row.line, &source, diags);
-        let (
-            Some(year),
-            Some(period),
-            Some(reporter),
-            Some(partner),
-            Some(flow),
-            Some(value),
-            Some(estimate),
-        ) = (year, period, reporter, partner, flow, value, estimate)
-        else {
-            continue;
-        };
-        lines.push(row.line);
-        out.push(FlowRecord {
-            year,
-            period,
-            reporter,
-            partner,
-            flow,
-            value_usd: value,
-            estimate,
-            source,
-            note: row.get("note").to_string(),
-        });
-    }
+                    None
+                }
+                _ => {
+                    diags.push(
+                        Diagnostic::error(file, format!("`{raw_value}` is not a number"))
+                            .at_line(row.line)
+                            .field("value_usd")
+                            .hint("write plain US dollars without separators, e.g. 31400000000"),
+                    );
+                    None
+                }
+            };
+            let estimate = match row.get("estimate") {
+                "" | "no" => Some(false),
+                "yes" => Some(true),
+                other => {
+                    diags.push(
+                        Diagnostic::error(file, format!("`{other}` is not yes or no"))
+                            .at_line(row.line)
+                            .field("estimate"),
+                    );
+                    None
+                }
+            };
+            let source = row.get("source").to_string();
+            resolver.check_source(file, row.line, &source, diags);
+            let (
+                Some(year),
+                Some(period),
+                Some(reporter),
+                Some(partner),
+                Some(flow),
+                Some(value),
+                Some(estimate),
+            ) = (year, period, reporter, partner, flow, value, estimate)
+            else {
+                return;
+            };
+            lines.push(row.line);
+            out.push(FlowRecord {
+                year,
+                period,
+                reporter,
+                partner,
+                flow,
+                value_usd: value,
+                estimate,
+                source,
+                note: row.get("note").to_string(),
+            });
+        },
+    );
     let dup = check_groups(file, &out, &lines, resolver, diags);
+    if !dup.contains(&true) {
+        return out;
+    }
     out.into_iter()
         .zip(dup)
         .filter_map(|(f, d)| (!d).then_some(f))
         .collect()
 }
 
-/// Sorts the rows once by (year, period, reporter, flow, partner) and sweeps the groups:
-/// duplicate keys are errors; a world total below the sum of named partners, or a
-/// published turnover far from exports + imports, are warnings. Sorting instead of
-/// hashing keeps this fast on a whole trade matrix. Returns which rows are duplicates.
+/// Finds duplicate keys (errors), world totals below the sum of named partners, and
+/// published turnover far from exports + imports (warnings). Returns which rows are
+/// duplicates.
+///
+/// Every check compares rows of one (year, period, reporter) only. A flows file may be a
+/// whole trade matrix, usually written reporter by reporter: when each reporter-year is
+/// contiguous it is checked in place, in cache; otherwise the rows are first ordered by
+/// reporter-year.
 fn check_groups(
     file: &str,
     flows: &[FlowRecord],
@@ -536,59 +555,71 @@ fn check_groups(
     resolver: &Resolver<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<bool> {
+    let group = |f: &FlowRecord| (f.year, f.period, f.reporter);
     let mut order: Vec<usize> = (0..flows.len()).collect();
-    fn group(f: &FlowRecord) -> (i32, Period, &str, FlowKind) {
-        (f.year, f.period, f.reporter.as_str(), f.flow)
+    let contiguous = {
+        let mut seen = std::collections::BTreeSet::new();
+        order
+            .chunk_by(|&a, &b| group(&flows[a]) == group(&flows[b]))
+            .all(|run| seen.insert(group(&flows[run[0]])))
+    };
+    if !contiguous {
+        order.sort_by_key(|&i| group(&flows[i]));
     }
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&flows[a], &flows[b]);
-        group(x)
-            .cmp(&group(y))
-            .then_with(|| x.partner.cmp(&y.partner))
-            .then(lines[a].cmp(&lines[b]))
-    });
     let mut dup = vec![false; flows.len()];
-    for w in order.windows(2) {
-        let (a, b) = (&flows[w[0]], &flows[w[1]]);
-        if group(a) == group(b) && a.partner == b.partner {
-            // Rows are sorted by line within a key, so w[0] is the earliest copy or itself a
-            // duplicate of it; either way it names a line with the same key.
-            let first = w[0];
-            dup[w[1]] = true;
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!(
-                        "duplicate row: {} {} {}→{} {}",
-                        b.year, b.period, b.reporter, b.partner, b.flow
-                    ),
-                )
-                .at_line(lines[w[1]])
-                .hint(format!(
-                    "line {} has the same year, period, reporter, partner and flow; keep one figure per series (a partner-side figure belongs under the partner as reporter)",
-                    lines[first]
-                )),
-            );
+    let mut local: Vec<(FlowKind, Code, usize)> = Vec::new();
+    for run in order.chunk_by(|&a, &b| group(&flows[a]) == group(&flows[b])) {
+        local.clear();
+        local.extend(run.iter().map(|&i| (flows[i].flow, flows[i].partner, i)));
+        local.sort_unstable();
+        for w in local.windows(2) {
+            let ((fa, pa, a), (fb, pb, b)) = (w[0], w[1]);
+            if fa == fb && pa == pb {
+                dup[b] = true;
+                let f = &flows[b];
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "duplicate row: {} {} {}→{} {}",
+                            f.year, f.period, f.reporter, f.partner, f.flow
+                        ),
+                    )
+                    .at_line(lines[b])
+                    .hint(format!(
+                        "line {} has the same year, period, reporter, partner and flow; keep one figure per series (a partner-side figure belongs under the partner as reporter)",
+                        lines[a]
+                    )),
+                );
+            }
         }
-    }
-    let mut start = 0;
-    while start < order.len() {
-        let key = group(&flows[order[start]]);
-        let end = order[start..]
+        // `local` is sorted, and the first row of a key is never the duplicate.
+        let find = |kind: FlowKind, partner: Code| {
+            let at = local.partition_point(|(k, p, _)| (*k, *p) < (kind, partner));
+            local
+                .get(at)
+                .filter(|(k, p, _)| *k == kind && *p == partner)
+                .map(|(_, _, i)| *i)
+        };
+        let world = Code::new(WORLD).unwrap_or_default();
+        for kind in local
             .iter()
-            .position(|&i| group(&flows[i]) != key)
-            .map_or(order.len(), |n| start + n);
-        let members = &order[start..end];
-        let named: f64 = members
-            .iter()
-            .map(|&i| &flows[i])
-            .filter(|f| iso::is_alpha3(&f.partner) && !resolver.blocs.contains(&f.partner))
-            .map(|f| f.value_usd)
-            .sum();
-        if let Some(&w) = members
-            .iter()
-            .find(|&&i| flows[i].partner == WORLD && !dup[i])
+            .map(|(k, _, _)| *k)
+            .collect::<std::collections::BTreeSet<_>>()
         {
+            let Some(w) = find(kind, world) else {
+                continue;
+            };
+            let named: f64 = local
+                .iter()
+                .filter(|(k, p, i)| {
+                    *k == kind
+                        && !dup[*i]
+                        && iso::is_alpha3(p)
+                        && !resolver.blocs.contains(p.as_str())
+                })
+                .map(|(_, _, i)| flows[*i].value_usd)
+                .sum();
             let total = flows[w].value_usd;
             if named > total * 1.0001 {
                 diags.push(
@@ -606,25 +637,13 @@ fn check_groups(
                 );
             }
         }
-        start = end;
-    }
-    // Turnover against exports + imports: turnover rows are few, so look them up directly.
-    let turnover: Vec<usize> = (0..flows.len())
-        .filter(|&i| flows[i].flow == FlowKind::Turnover && !dup[i])
-        .collect();
-    if !turnover.is_empty() {
-        let find = |t: &FlowRecord, kind: FlowKind| {
-            let key = (t.year, t.period, t.reporter.as_str(), kind);
-            let lo = order.partition_point(|&i| group(&flows[i]) < key);
-            order[lo..]
-                .iter()
-                .take_while(|&&i| group(&flows[i]) == key)
-                .find(|&&i| flows[i].partner == t.partner)
-                .map(|&i| flows[i].value_usd)
-        };
-        for i in turnover {
-            let f = &flows[i];
-            if let (Some(x), Some(m)) = (find(f, FlowKind::Exports), find(f, FlowKind::Imports)) {
+        for &(kind, partner, i) in &local {
+            if kind != FlowKind::Turnover || dup[i] {
+                continue;
+            }
+            let value = |k| find(k, partner).map(|j| flows[j].value_usd);
+            if let (Some(x), Some(m)) = (value(FlowKind::Exports), value(FlowKind::Imports)) {
+                let f = &flows[i];
                 let sum = x + m;
                 let gap = (sum - f.value_usd).abs();
                 if gap > 0.015 * f.value_usd && gap > 0.1e9 {
@@ -654,60 +673,60 @@ fn read_memberships(
     resolver: &Resolver<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<Membership> {
-    let rows = table::read(
+    let mut out = Vec::new();
+    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    table::read(
         file,
         text,
         &["organization", "country", "iso3", "status", "source"],
         &["since", "until"],
         diags,
-    );
-    let mut out = Vec::new();
-    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
-    for row in rows {
-        let iso3 = row.get("iso3");
-        if !iso3.is_empty() && !iso::is_alpha3(iso3) && !resolver.blocs.contains(iso3) {
-            let mut d = unknown_code(iso3, "iso3", "unknown ISO3 code").at_line(row.line);
-            d.file = file.to_string();
-            diags.push(d);
-        }
-        for col in ["since", "until"] {
-            let v = row.get(col);
-            if !v.is_empty() && !is_date(v) {
+        |row, diags| {
+            let iso3 = row.get("iso3");
+            if !iso3.is_empty() && !iso::is_alpha3(iso3) && !resolver.blocs.contains(iso3) {
+                let mut d = unknown_code(iso3, "iso3", "unknown ISO3 code").at_line(row.line);
+                d.file = file.to_string();
+                diags.push(d);
+            }
+            for col in ["since", "until"] {
+                let v = row.get(col);
+                if !v.is_empty() && !is_date(v) {
+                    diags.push(
+                        Diagnostic::error(file, format!("`{v}` is not a date"))
+                            .at_line(row.line)
+                            .field(col)
+                            .hint("write YYYY, YYYY-MM or YYYY-MM-DD"),
+                    );
+                }
+            }
+            let org = required(file, &row, "organization", diags).unwrap_or_default();
+            required(file, &row, "status", diags);
+            resolver.check_source(file, row.line, row.get("source"), diags);
+            let key = (
+                org.clone(),
+                row.get("country").to_string(),
+                row.get("status").to_string(),
+            );
+            if let Some(first) = seen.insert(key, row.line) {
                 diags.push(
-                    Diagnostic::error(file, format!("`{v}` is not a date"))
+                    Diagnostic::error(file, "duplicate row")
                         .at_line(row.line)
-                        .field(col)
-                        .hint("write YYYY, YYYY-MM or YYYY-MM-DD"),
+                        .hint(format!(
+                            "line {first} has the same organization, country and status"
+                        )),
                 );
             }
-        }
-        let org = required(file, &row, "organization", diags).unwrap_or_default();
-        required(file, &row, "status", diags);
-        resolver.check_source(file, row.line, row.get("source"), diags);
-        let key = (
-            org.clone(),
-            row.get("country").to_string(),
-            row.get("status").to_string(),
-        );
-        if let Some(first) = seen.insert(key, row.line) {
-            diags.push(
-                Diagnostic::error(file, "duplicate row")
-                    .at_line(row.line)
-                    .hint(format!(
-                        "line {first} has the same organization, country and status"
-                    )),
-            );
-        }
-        out.push(Membership {
-            organization: org,
-            country: row.get("country").to_string(),
-            iso3: iso3.to_string(),
-            status: row.get("status").to_string(),
-            since: row.get("since").to_string(),
-            until: row.get("until").to_string(),
-            source: row.get("source").to_string(),
-        });
-    }
+            out.push(Membership {
+                organization: org,
+                country: row.get("country").to_string(),
+                iso3: iso3.to_string(),
+                status: row.get("status").to_string(),
+                since: row.get("since").to_string(),
+                until: row.get("until").to_string(),
+                source: row.get("source").to_string(),
+            });
+        },
+    );
     out
 }
 
@@ -717,7 +736,9 @@ fn read_alignment(
     resolver: &Resolver<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<AlignmentRow> {
-    let rows = table::read(
+    let mut out = Vec::new();
+    let mut seen: HashMap<(i32, String, String), usize> = HashMap::new();
+    table::read(
         file,
         text,
         &[
@@ -731,77 +752,78 @@ fn read_alignment(
         ],
         &[],
         diags,
-    );
-    let mut out = Vec::new();
-    let mut seen: HashMap<(i32, String, String), usize> = HashMap::new();
-    for row in rows {
-        let year = parse_year(file, &row, "year", diags);
-        let country = code_field(
-            file,
-            &row,
-            "country",
-            iso::is_alpha3,
-            "unknown ISO3 code",
-            diags,
-        );
-        let partner = code_field(
-            file,
-            &row,
-            "partner",
-            iso::is_alpha3,
-            "unknown ISO3 code",
-            diags,
-        );
-        let mut counts = [0u32; 3];
-        let mut ok = true;
-        for (i, col) in ["roll_calls", "identical", "half"].into_iter().enumerate() {
-            match row.get(col).parse::<u32>() {
-                Ok(n) => counts[i] = n,
-                Err(_) => {
-                    ok = false;
-                    diags.push(
-                        Diagnostic::error(
-                            file,
-                            format!("`{}` is not a non-negative whole number", row.get(col)),
-                        )
-                        .at_line(row.line)
-                        .field(col),
-                    );
+        |row, diags| {
+            let year = parse_year(file, &row, "year", diags);
+            let country = code_field(
+                file,
+                &row,
+                "country",
+                iso::is_alpha3,
+                "unknown ISO3 code",
+                diags,
+            );
+            let partner = code_field(
+                file,
+                &row,
+                "partner",
+                iso::is_alpha3,
+                "unknown ISO3 code",
+                diags,
+            );
+            let mut counts = [0u32; 3];
+            let mut ok = true;
+            for (i, col) in ["roll_calls", "identical", "half"].into_iter().enumerate() {
+                match row.get(col).parse::<u32>() {
+                    Ok(n) => counts[i] = n,
+                    Err(_) => {
+                        ok = false;
+                        diags.push(
+                            Diagnostic::error(
+                                file,
+                                format!("`{}` is not a non-negative whole number", row.get(col)),
+                            )
+                            .at_line(row.line)
+                            .field(col),
+                        );
+                    }
                 }
             }
-        }
-        if ok && counts[1] + counts[2] > counts[0] {
-            ok = false;
-            diags.push(
-                Diagnostic::error(file, "identical + half exceeds roll_calls")
+            if ok && counts[1] + counts[2] > counts[0] {
+                ok = false;
+                diags.push(
+                    Diagnostic::error(file, "identical + half exceeds roll_calls")
+                        .at_line(row.line)
+                        .field("identical"),
+                );
+            }
+            resolver.check_source(file, row.line, row.get("source"), diags);
+            let (Some(year), Some(country), Some(partner), true) = (year, country, partner, ok)
+            else {
+                return;
+            };
+            if let Some(first) =
+                seen.insert((year, country.to_string(), partner.to_string()), row.line)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!("duplicate row for {year} {country}–{partner}"),
+                    )
                     .at_line(row.line)
-                    .field("identical"),
-            );
-        }
-        resolver.check_source(file, row.line, row.get("source"), diags);
-        let (Some(year), Some(country), Some(partner), true) = (year, country, partner, ok) else {
-            continue;
-        };
-        if let Some(first) = seen.insert((year, country.clone(), partner.clone()), row.line) {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!("duplicate row for {year} {country}–{partner}"),
-                )
-                .at_line(row.line)
-                .hint(format!("first on line {first}")),
-            );
-            continue;
-        }
-        out.push(AlignmentRow {
-            year,
-            country,
-            partner,
-            roll_calls: counts[0],
-            identical: counts[1],
-            half: counts[2],
-            source: row.get("source").to_string(),
-        });
-    }
+                    .hint(format!("first on line {first}")),
+                );
+                return;
+            }
+            out.push(AlignmentRow {
+                year,
+                country: country.to_string(),
+                partner: partner.to_string(),
+                roll_calls: counts[0],
+                identical: counts[1],
+                half: counts[2],
+                source: row.get("source").to_string(),
+            });
+        },
+    );
     out
 }

@@ -484,7 +484,7 @@ fn concentration_bound_is_lower_when_incomplete() {
 fn zero_shock_leaves_hhi_unchanged() {
     let s = scenario();
     let b = run(&s, "KAZ", 2023, FlowKind::Turnover, Side::Reporter);
-    let changes: Vec<(String, f64)> = b.partners.iter().map(|p| (p.id.clone(), 0.0)).collect();
+    let changes: Vec<(String, f64)> = b.partners.iter().map(|p| (p.id.to_string(), 0.0)).collect();
     let r = shock(&s, &b, &changes).expect("zero shock");
     close(r.after.hhi, b.measures.hhi, 1e-15);
     close(r.after.cr3, b.measures.cr3, 1e-15);
