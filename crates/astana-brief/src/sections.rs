@@ -568,7 +568,7 @@ fn shock_section(
         .iter()
         .filter(|p| !p.residual && p.id != target)
         .find(|p| s.vectors.iter().any(|v| *v == p.id))
-        .map(|p| p.id.clone());
+        .map(|p| p.id);
     let mut changes = vec![(target.clone(), -0.5)];
     if let Some(sec) = &second {
         changes.push((sec.to_string(), -1.0));

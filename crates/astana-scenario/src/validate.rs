@@ -321,7 +321,7 @@ fn read_sources(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Source> 
         &["note"],
         diags,
         |row, diags| {
-            let Some(id) = required(file, &row, "id", diags) else {
+            let Some(id) = required(file, row, "id", diags) else {
                 return;
             };
             if let Some(first) = seen.insert(id.clone(), row.line) {
@@ -350,7 +350,7 @@ fn read_sources(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Source> 
                         .hint("write YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty when unknown"),
                 );
             }
-            required(file, &row, "title", diags);
+            required(file, row, "title", diags);
             out.push(Source {
                 id,
                 title: row.get("title").to_string(),
@@ -425,7 +425,7 @@ fn read_flows(
         &["period", "estimate", "note"],
         diags,
         |row, diags| {
-            let year = parse_year(file, &row, "year", diags);
+            let year = parse_year(file, row, "year", diags);
             let period = match row.get("period").parse::<Period>() {
                 Ok(p) => Some(p),
                 Err(e) => {
@@ -436,7 +436,7 @@ fn read_flows(
             // Every accepted code is an ISO3 code, `WLD` or a bloc id checked to fit a `Code`.
             let reporter = code_field(
                 file,
-                &row,
+                row,
                 "reporter",
                 iso::is_alpha3,
                 "unknown ISO3 code",
@@ -445,7 +445,7 @@ fn read_flows(
             .and_then(Code::new);
             let partner = code_field(
                 file,
-                &row,
+                row,
                 "partner",
                 |c| resolver.is_partner(c),
                 "unknown ISO3 code",
@@ -699,8 +699,8 @@ fn read_memberships(
                     );
                 }
             }
-            let org = required(file, &row, "organization", diags).unwrap_or_default();
-            required(file, &row, "status", diags);
+            let org = required(file, row, "organization", diags).unwrap_or_default();
+            required(file, row, "status", diags);
             resolver.check_source(file, row.line, row.get("source"), diags);
             let key = (
                 org.clone(),
@@ -753,10 +753,10 @@ fn read_alignment(
         &[],
         diags,
         |row, diags| {
-            let year = parse_year(file, &row, "year", diags);
+            let year = parse_year(file, row, "year", diags);
             let country = code_field(
                 file,
-                &row,
+                row,
                 "country",
                 iso::is_alpha3,
                 "unknown ISO3 code",
@@ -764,7 +764,7 @@ fn read_alignment(
             );
             let partner = code_field(
                 file,
-                &row,
+                row,
                 "partner",
                 iso::is_alpha3,
                 "unknown ISO3 code",
