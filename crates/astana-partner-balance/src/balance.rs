@@ -297,16 +297,20 @@ fn analyze_with(
                 })
         })
         .collect();
-    if partners.is_empty() {
-        return Err(no_data(scenario, q));
-    }
-    partners.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.id.cmp(&b.id)));
-    let named: f64 = partners.iter().map(|p| p.value).sum();
-
     let published_total = match q.side {
         Side::Reporter => look.value(&q.reporter, WORLD, q.flow),
         Side::Mirror => None,
     };
+    // Without partner figures a published total still gives bloc shares (e.g. a quarter
+    // for which only the world and EAEU figures are out).
+    if partners.is_empty() && published_total.is_none() {
+        return Err(no_data(scenario, q));
+    }
+    if partners.is_empty() {
+        notes.push("no country partner has a figure for this period: only the total and bloc figures are known".to_string());
+    }
+    partners.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.id.cmp(&b.id)));
+    let named: f64 = partners.iter().map(|p| p.value).sum();
     let total = match published_total {
         Some(t) if t.value >= named => t,
         Some(t) => {

@@ -55,7 +55,23 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let raw: RawScenario = match toml::from_str(&text) {
         Ok(r) => r,
         Err(e) => {
-            let mut d = Diagnostic::error(TOML_FILE, format!("malformed TOML: {}", e.message()))
+            let msg = e.message();
+            // serde reports schema problems (unknown or missing keys) through the parser;
+            // only real syntax errors are "malformed".
+            let schema = [
+                "unknown field",
+                "missing field",
+                "invalid type",
+                "unknown variant",
+            ]
+            .iter()
+            .any(|p| msg.starts_with(p));
+            let text_msg = if schema {
+                msg.trim().to_string()
+            } else {
+                format!("malformed TOML: {}", msg.trim())
+            };
+            let mut d = Diagnostic::error(TOML_FILE, text_msg)
                 .hint("see data/scenarios/kazakhstan/scenario.toml for a complete example");
             if let Some(span) = e.span() {
                 d = d.span(&text, span.start, span.end - span.start);
@@ -791,9 +807,15 @@ fn read_alignment(
             if ok && counts[1] + counts[2] > counts[0] {
                 ok = false;
                 diags.push(
-                    Diagnostic::error(file, "identical + half exceeds roll_calls")
-                        .at_line(row.line)
-                        .field("identical"),
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "identical ({}) + half ({}) exceeds roll_calls ({})",
+                            counts[1], counts[2], counts[0]
+                        ),
+                    )
+                    .at_line(row.line)
+                    .field("identical"),
                 );
             }
             resolver.check_source(file, row.line, row.get("source"), diags);
