@@ -298,7 +298,7 @@ fn print_balance(s: &Scenario, b: &Balance) {
         let members = if p.members.is_empty() {
             String::new()
         } else {
-            format!(" = {}", Code::join(&p.members, "+"))
+            format!("  (members with data: {})", Code::join(&p.members, ", "))
         };
         out!(
             "  {:<34} {:>10} {:>7}{members}",

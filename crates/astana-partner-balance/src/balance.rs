@@ -370,8 +370,8 @@ fn analyze_with(
         ));
     }
 
-    let blocs = rollup(scenario, &partners, q.n);
     let bloc_totals = bloc_totals(scenario, look, q, &partners, total.value);
+    let blocs = rollup(scenario, &partners, &bloc_totals, &total, q.n);
     if !complete {
         partners.push(PartnerShare {
             id: Code::new(REST_OF_WORLD).unwrap_or_default(),
@@ -382,12 +382,6 @@ fn analyze_with(
             residual: true,
             members: Vec::new(),
         });
-    }
-    let mut blocs = blocs;
-    if !complete {
-        if let Some(row) = partners.last() {
-            blocs.partners.push(row.clone());
-        }
     }
     Ok(Balance {
         reporter: q.reporter.clone(),
@@ -453,8 +447,16 @@ fn no_data(scenario: &Scenario, q: &Query) -> BalanceError {
     }
 }
 
-/// Merges partners into the scenario's roll-up blocs (first listed bloc wins).
-fn rollup(scenario: &Scenario, partners: &[PartnerShare], n: Option<usize>) -> Rollup {
+/// Merges partners into the scenario's roll-up blocs (first listed bloc wins). A bloc
+/// whose published figure exceeds the sum of its named members takes the published figure:
+/// it covers members the partner list lacks. What neither covers is the remainder row.
+fn rollup(
+    scenario: &Scenario,
+    partners: &[PartnerShare],
+    totals: &[BlocTotal],
+    total: &Sourced,
+    n: Option<usize>,
+) -> Rollup {
     let blocs: Vec<_> = scenario
         .rollup
         .iter()
@@ -462,11 +464,11 @@ fn rollup(scenario: &Scenario, partners: &[PartnerShare], n: Option<usize>) -> R
         .collect();
     let mut groups: Vec<PartnerShare> = Vec::new();
     // Group id → position in `groups`: partners may number in the hundreds.
-    let mut at: BTreeMap<String, usize> = BTreeMap::new();
+    let mut at: BTreeMap<Code, usize> = BTreeMap::new();
     for p in partners {
         let bloc = blocs.iter().find(|b| b.contains(&p.id));
-        let id = bloc.map_or(p.id.as_str(), |b| b.id.as_str());
-        match at.get(id) {
+        let id = bloc.and_then(|b| Code::new(&b.id)).unwrap_or(p.id);
+        match at.get(&id) {
             Some(&i) => {
                 let g = &mut groups[i];
                 g.value += p.value;
@@ -480,9 +482,9 @@ fn rollup(scenario: &Scenario, partners: &[PartnerShare], n: Option<usize>) -> R
                 }
             }
             None => {
-                at.insert(id.to_string(), groups.len());
+                at.insert(id, groups.len());
                 groups.push(PartnerShare {
-                    id: Code::new(id).unwrap_or(p.id),
+                    id,
                     members: if bloc.is_some() {
                         vec![p.id]
                     } else {
@@ -493,9 +495,54 @@ fn rollup(scenario: &Scenario, partners: &[PartnerShare], n: Option<usize>) -> R
             }
         }
     }
+    for b in &blocs {
+        let Some(published) = totals
+            .iter()
+            .find(|t| t.id == b.id)
+            .and_then(|t| t.published.as_ref())
+        else {
+            continue;
+        };
+        let Some(id) = Code::new(&b.id) else { continue };
+        let i = *at.entry(id).or_insert_with(|| {
+            groups.push(PartnerShare {
+                id,
+                value: 0.0,
+                share: 0.0,
+                sources: Vec::new(),
+                estimate: false,
+                residual: false,
+                members: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[i];
+        if published.value > g.value {
+            g.value = published.value;
+            g.share = if total.value > 0.0 {
+                published.value / total.value
+            } else {
+                0.0
+            };
+            g.estimate = published.estimate;
+            g.sources = published.sources.clone();
+        }
+    }
     groups.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.id.cmp(&b.id)));
     let shares: Vec<f64> = groups.iter().map(|g| g.share).collect();
     let measures = Concentration::of_shares(&shares, n.unwrap_or(groups.len()));
+    let covered: f64 = groups.iter().map(|g| g.value).sum();
+    if total.value - covered > total.value * 0.001 {
+        groups.push(PartnerShare {
+            id: Code::new(REST_OF_WORLD).unwrap_or_default(),
+            value: total.value - covered,
+            share: 1.0 - covered / total.value,
+            sources: total.sources.clone(),
+            estimate: total.estimate,
+            residual: true,
+            members: Vec::new(),
+        });
+    }
     Rollup {
         partners: groups,
         measures,
