@@ -66,7 +66,8 @@ impl AsRef<str> for Code {
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad` honours width and alignment in format strings, as `str` does.
+        f.pad(self.as_str())
     }
 }
 
