@@ -425,20 +425,95 @@ fn code_field<'r>(
     None
 }
 
+const FLOW_COLUMNS: [&str; 6] = ["year", "reporter", "partner", "flow", "value_usd", "source"];
+const FLOW_OPTIONAL: [&str; 3] = ["period", "estimate", "note"];
+
 fn read_flows(
     file: &str,
     text: &str,
     resolver: &Resolver<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<FlowRecord> {
+    let (out, lines) = match split_in_two(file, text) {
+        // A large machine-written file: parse its two halves on two threads.
+        Some((head, a, b)) => {
+            let offset = a.bytes().filter(|c| *c == b'\n').count();
+            let (first, second) = std::thread::scope(|s| {
+                let second = s.spawn(|| parse_flows(file, &format!("{head}{b}"), resolver));
+                let first = parse_flows(file, &format!("{head}{a}"), resolver);
+                (first, second.join())
+            });
+            match second {
+                Ok(second) => {
+                    let (mut out, mut lines, d1) = first;
+                    let (out2, lines2, d2) = second;
+                    diags.0.extend(d1.0);
+                    diags.0.extend(d2.0.into_iter().map(|mut d| {
+                        d.line = d.line.map(|l| l + offset);
+                        d
+                    }));
+                    out.extend(out2);
+                    lines.extend(lines2.into_iter().map(|l| l + offset));
+                    (out, lines)
+                }
+                Err(_) => {
+                    let (out, lines, d) = parse_flows(file, text, resolver);
+                    diags.0.extend(d.0);
+                    (out, lines)
+                }
+            }
+        }
+        None => {
+            let (out, lines, d) = parse_flows(file, text, resolver);
+            diags.0.extend(d.0);
+            (out, lines)
+        }
+    };
+    let dup = check_groups(file, &out, &lines, resolver, diags);
+    if !dup.contains(&true) {
+        return out;
+    }
+    out.into_iter()
+        .zip(dup)
+        .filter_map(|(f, d)| (!d).then_some(f))
+        .collect()
+}
+
+/// Splits a large flows file into its header and two halves of whole lines, when that is
+/// safe: no quoted fields (a newline inside quotes would be cut) and a valid header.
+fn split_in_two<'t>(file: &str, text: &'t str) -> Option<(&'t str, &'t str, &'t str)> {
+    if text.len() < (4 << 20) || text.contains('"') {
+        return None;
+    }
+    let head_end = text.find('\n')? + 1;
+    let (head, body) = text.split_at(head_end);
+    let mut check = Diagnostics::default();
+    table::read(file, head, &FLOW_COLUMNS, &FLOW_OPTIONAL, &mut check, |_, _| {});
+    if !check.0.is_empty() {
+        return None;
+    }
+    let mid = body.len() / 2;
+    let cut = mid + body[mid..].find('\n')? + 1;
+    let (a, b) = body.split_at(cut);
+    Some((head, a, b))
+}
+
+/// Parses flow rows (no cross-row checks): records, their lines, and the problems found.
+fn parse_flows(
+    file: &str,
+    text: &str,
+    resolver: &Resolver<'_>,
+) -> (Vec<FlowRecord>, Vec<usize>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let diags = &mut diags;
     let capacity = text.bytes().filter(|b| *b == b'\n').count();
     let mut out = Vec::with_capacity(capacity);
     let mut lines = Vec::with_capacity(capacity);
     table::read(
         file,
         text,
-        &["year", "reporter", "partner", "flow", "value_usd", "source"],
-        &["period", "estimate", "note"],
+        &FLOW_COLUMNS,
+        &FLOW_OPTIONAL,
         diags,
         |row, diags| {
             let year = parse_year(file, row, "year", diags);
@@ -546,14 +621,7 @@ fn read_flows(
             });
         },
     );
-    let dup = check_groups(file, &out, &lines, resolver, diags);
-    if !dup.contains(&true) {
-        return out;
-    }
-    out.into_iter()
-        .zip(dup)
-        .filter_map(|(f, d)| (!d).then_some(f))
-        .collect()
+    (out, lines, std::mem::take(diags))
 }
 
 /// Finds duplicate keys (errors), world totals below the sum of named partners, and
