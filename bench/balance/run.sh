@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Balance engine benchmark: astana vs pandas + concentrationmetrics on the same synthetic
-# world trade matrix, in one run. Prints times, the ratio, and the answer check.
+# Balance engine benchmarks, each run in one go against its Python peer on the same input,
+# with an answer check:
+#  1. concentration of every reporter-year of a synthetic world trade matrix:
+#     astana balance --flows --all  vs  pandas + concentrationmetrics;
+#  2. UN General Assembly voting alignment of Kazakhstan with every country, 1992-2019:
+#     astana balance alignment --with all  vs  pandas (read, join, group).
 # Usage: bench/balance/run.sh [REPORTERS] [YEARS]   (defaults 200 reporters x 25 years)
+# The UN data is read from $ASTANA_REFERENCE_DIR/balance/unvotes (default ../shared/reference).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPORTERS=${1:-200}
@@ -40,3 +45,24 @@ printf 'astana (parse + validate + compute + JSON):   %8.3f s\n' "$astana"
 printf 'peer   (python start + pandas read + compute): %8.3f s  (read %.3f s, compute %.3f s)\n' "$peer" "$py_load" "$py_compute"
 printf 'ratio  peer / astana, end to end:              %8.1fx\n' "$(python3 -c "print($peer / $astana)")"
 printf 'ratio  peer compute only / astana end to end:  %8.1fx\n' "$(python3 -c "print($py_compute / $astana)")"
+
+UNVOTES="${ASTANA_REFERENCE_DIR:-../shared/reference}/balance/unvotes"
+if [ -f "$UNVOTES/votes.csv" ]; then
+  echo
+  echo "UN voting alignment, KAZ with every country, 1992-2019 ($(($(wc -l < "$UNVOTES/votes.csv") - 1)) votes):"
+  t0=$(now)
+  target/release/astana balance alignment --country KAZ --with all --from 1992 --to 2019 --unvotes "$UNVOTES" --json > "$WORK/align.json"
+  t1=$(now)
+  astana=$(secs "$t0" "$t1")
+  t0=$(now)
+  read -r py_load py_compute < <("$VENV/bin/python" bench/balance/alignment_peer.py "$UNVOTES" KZ 1992 2019 "$WORK/align_peer.csv")
+  t1=$(now)
+  peer=$(secs "$t0" "$t1")
+  echo "answers:"
+  "$VENV/bin/python" bench/balance/alignment_check.py "$WORK/align.json" "$WORK/align_peer.csv" data/iso3166.csv
+  printf 'astana (parse + compute + JSON):               %8.3f s\n' "$astana"
+  printf 'peer   (python start + pandas read + compute): %8.3f s  (read %.3f s, compute %.3f s)\n' "$peer" "$py_load" "$py_compute"
+  printf 'ratio  peer / astana, end to end:              %8.1fx\n' "$(python3 -c "print($peer / $astana)")"
+else
+  echo "(UN roll-call data not found at $UNVOTES: alignment benchmark skipped)"
+fi

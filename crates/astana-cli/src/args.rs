@@ -149,7 +149,7 @@ pub(crate) struct AlignmentArgs {
     /// Focal country (default: the scenario's focal country).
     #[arg(long, value_name = "ISO3")]
     pub(crate) country: Option<String>,
-    /// Partners, comma-separated ISO3 codes.
+    /// Partners, comma-separated ISO3 codes, or `all` for every country in the data.
     #[arg(
         long = "with",
         value_name = "ISO3,...",

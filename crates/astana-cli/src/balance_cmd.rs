@@ -497,10 +497,12 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
         .clone()
         .unwrap_or_else(|| scenario.focal.clone())
         .to_ascii_uppercase();
+    // `--with all` compares with every country in the data (an empty list to the engine).
     let partners: Vec<String> = a
         .partners
         .iter()
         .map(|p| p.trim().to_ascii_uppercase())
+        .filter(|p| p != "ALL")
         .collect();
     for c in std::iter::once(&country).chain(&partners) {
         if !astana_model::iso::is_alpha3(c) {
@@ -568,9 +570,13 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
     );
     for p in &result.ranking {
         let g = &result.partners[p].overall;
+        let mut label = scenario.display_name(p);
+        if label.chars().count() > 16 {
+            label = format!("{}…", label.chars().take(15).collect::<String>());
+        }
         out!(
             "  {:<16} {:>10} {:>16} {:>16.3}",
-            scenario.display_name(p),
+            label,
             g.roll_calls,
             pct(g.identical_share),
             g.agreement_index

@@ -74,6 +74,9 @@ pub fn country(alpha3: &str) -> Option<&'static Country> {
         .map(|i| &t[i])
 }
 
+/// Number of distinct values of [`letter_index`].
+pub const LETTER_CODES: usize = 26 * 26 * 26;
+
 /// Whether `code` is an assigned ISO 3166-1 alpha-3 code.
 pub fn is_alpha3(code: &str) -> bool {
     // A bitmap over the 26³ three-letter codes: this runs once or twice per data row.
@@ -90,7 +93,9 @@ pub fn is_alpha3(code: &str) -> bool {
     letter_index(code).is_some_and(|i| bits[i / 64] & (1 << (i % 64)) != 0)
 }
 
-fn letter_index(code: &str) -> Option<usize> {
+/// A dense index for three-letter upper-case codes, `0..LETTER_CODES` (AAA = 0, ZZZ =
+/// 17,575), so that per-country tables can be plain vectors.
+pub fn letter_index(code: &str) -> Option<usize> {
     let b = code.as_bytes();
     if b.len() != 3 || !b.iter().all(u8::is_ascii_uppercase) {
         return None;

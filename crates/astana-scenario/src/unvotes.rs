@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::table;
 use astana_model::iso;
 use astana_model::unvotes::{RollCall, UnVotes, Vote, VoteRecord};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The error of [`read_unvotes`]: every problem found, with file and line.
@@ -69,8 +69,8 @@ pub fn read_unvotes(dir: &Path) -> Result<UnVotes, UnVotesError> {
         },
     );
 
-    // votes.csv is large (~870k rows): parse it directly rather than through `table`.
-    let mut codes: HashMap<String, Option<&'static str>> = HashMap::new();
+    // votes.csv is large (~870k rows): byte records and a table of alpha-2 codes.
+    let mut alpha3_of: Vec<Option<Option<&'static str>>> = vec![None; 26 * 26];
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     let mut votes = Vec::new();
     let mut rdr = csv::Reader::from_reader(votes_text.as_bytes());
@@ -84,9 +84,9 @@ pub fn read_unvotes(dir: &Path) -> Result<UnVotes, UnVotesError> {
             return Err(diags);
         }
     }
-    let mut rec = csv::StringRecord::new();
+    let mut rec = csv::ByteRecord::new();
     loop {
-        match rdr.read_record(&mut rec) {
+        match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
@@ -96,7 +96,8 @@ pub fn read_unvotes(dir: &Path) -> Result<UnVotes, UnVotesError> {
             }
         }
         let line = rec.position().map_or(0, |p| p.line() as usize);
-        let Ok(rcid) = rec.get(0).unwrap_or("").parse::<u32>() else {
+        let field = |i| std::str::from_utf8(rec.get(i).unwrap_or(b"")).unwrap_or("");
+        let Ok(rcid) = field(0).parse::<u32>() else {
             diags.push(
                 Diagnostic::error("votes.csv", "not a roll-call id")
                     .at_line(line)
@@ -104,11 +105,15 @@ pub fn read_unvotes(dir: &Path) -> Result<UnVotes, UnVotesError> {
             );
             continue;
         };
-        let code = rec.get(1).unwrap_or("");
-        let alpha3 = *codes
-            .entry(code.to_string())
-            .or_insert_with(|| iso::alpha2_to_alpha3(code));
-        let vote = match rec.get(2).unwrap_or("") {
+        let code = field(1);
+        let alpha3 = match code.as_bytes() {
+            [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => {
+                let i = usize::from(a - b'A') * 26 + usize::from(b - b'A');
+                *alpha3_of[i].get_or_insert_with(|| iso::alpha2_to_alpha3(code))
+            }
+            _ => None,
+        };
+        let vote = match field(2) {
             "yes" => Vote::Yes,
             "no" => Vote::No,
             "abstain" => Vote::Abstain,

@@ -488,7 +488,14 @@ fn split_in_two<'t>(file: &str, text: &'t str) -> Option<(&'t str, &'t str, &'t 
     let head_end = text.find('\n')? + 1;
     let (head, body) = text.split_at(head_end);
     let mut check = Diagnostics::default();
-    table::read(file, head, &FLOW_COLUMNS, &FLOW_OPTIONAL, &mut check, |_, _| {});
+    table::read(
+        file,
+        head,
+        &FLOW_COLUMNS,
+        &FLOW_OPTIONAL,
+        &mut check,
+        |_, _| {},
+    );
     if !check.0.is_empty() {
         return None;
     }
