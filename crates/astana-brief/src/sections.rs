@@ -8,6 +8,10 @@ use bal::{Balance, Query, Side};
 use std::collections::HashMap;
 use std::fmt::Write;
 
+/// The number of economies UNCTAD's market concentration index counts (UN members and
+/// reporting territories); used for the brief's UNCTAD row, as `--n 200` would.
+const WORLD_ECONOMIES: usize = 200;
+
 fn usd(v: f64) -> String {
     if v.abs() >= 1e12 {
         format!("${:.2}tn", v / 1e12)
@@ -270,10 +274,11 @@ fn shares_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
 {cav}
 <table><tr><th>Measure</th><th class="n">Value</th><th>Meaning</th></tr>
 <tr><td>HHI (Σ share²)</td><td class="n">{hhi:.4} · {pts:.0} pts</td><td>{band} (DOJ/FTC 2010 bands){hb}</td></tr>
-<tr><td>Normalised HHI, (HHI−1/N)/(1−1/N)</td><td class="n">{hn:.3}</td><td>N = {n} named partners</td></tr>
-<tr><td>UNCTAD index (√HHI−√(1/n))/(1−√(1/n))</td><td class="n">{un:.3}</td><td>n = {n}; UNCTAD itself counts all economies</td></tr>
-<tr><td>Effective partners 1/HHI · exp(entropy)</td><td class="n">{ep:.1} · {ee:.1}</td><td>entropy {en:.3} (natural log)</td></tr>
-<tr><td>CR3 · CR5</td><td class="n">{cr3} · {cr5}</td><td>share of the three and five largest named partners</td></tr>
+<tr><td>Normalised HHI, (HHI−1/N)/(1−1/N)</td><td class="n">{ge}{hn:.3}</td><td>N = {n} named partners{nw}</td></tr>
+<tr><td>UNCTAD index (√HHI−√(1/n))/(1−√(1/n))</td><td class="n">{ge}{un:.3}</td><td>n = {n}{nw}</td></tr>
+<tr><td>UNCTAD index with n = {world}</td><td class="n">{ge}{unw:.3}</td><td>UNCTAD's own convention: n counts all economies</td></tr>
+<tr><td>Effective partners 1/HHI · exp(entropy)</td><td class="n">{ep:.1} · {ee:.1}</td><td>entropy {en:.3} (natural log){eb}</td></tr>
+<tr><td>CR3 · CR5</td><td class="n">{ge}{cr3} · {cr5}</td><td>share of the three and five largest named partners</td></tr>
 </table>
 <details><summary class="small">Partner table with sources</summary><table><tr><th>Partner</th><th class="n">Turnover</th><th class="n">Share</th></tr>{rows}</table></details>"#,
         year = b.year,
@@ -288,6 +293,23 @@ fn shares_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
             String::new()
         },
         cav = caveats(b),
+        ge = if b.concentration_bound == "lower" {
+            "≥ "
+        } else {
+            ""
+        },
+        nw = if m.hhi_normalized < 0.0 {
+            "; below 0 because the named partners cover only part of the total, so not meaningful here"
+        } else {
+            ""
+        },
+        world = WORLD_ECONOMIES,
+        unw = bal::unctad_index(m.hhi, WORLD_ECONOMIES),
+        eb = if b.concentration_bound == "lower" {
+            "; with the remainder unknown, 1/HHI is an upper and exp(entropy) a lower bound"
+        } else {
+            ""
+        },
         hhi = m.hhi,
         pts = m.hhi_points,
         band = m.band.label(),

@@ -760,3 +760,47 @@ fn alignment_from_committed_table() {
         assert_eq!(n, pa.overall.roll_calls);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Bloc roll-up and the cross-country summary
+
+/// A published bloc figure (EU-27 2022, $39.9bn, astanatimes-eu-2022) exceeds its named
+/// members (NLD 5.7 + DEU 2.8) and so stands for the bloc in the roll-up; shares still add
+/// up to one with the remainder.
+#[test]
+fn rollup_takes_published_bloc_figure() {
+    let s = scenario();
+    let b = run(&s, "KAZ", 2022, FlowKind::Turnover, Side::Reporter);
+    let eu = b
+        .blocs
+        .partners
+        .iter()
+        .find(|p| p.id == "EU27")
+        .expect("EU27 in the roll-up");
+    close(eu.value, 39.9 * BN, TOL_BN);
+    assert_eq!(eu.sources, ["astanatimes-eu-2022"]);
+    let sum: f64 = b.blocs.partners.iter().map(|p| p.share).sum();
+    close(sum, 1.0, 1e-9);
+    // Merging members into blocs never lowers concentration (definitions.md §8).
+    assert!(b.blocs.measures.hhi >= b.measures.hhi);
+}
+
+/// `summarize_all` gives the same measures as `analyze` for each reporter-year.
+#[test]
+fn summaries_agree_with_analyze() {
+    let s = scenario();
+    let q = Query::new("", 0, FlowKind::Turnover);
+    let all = astana_partner_balance::summarize_all(&s, &q);
+    assert!(all.iter().any(|x| x.reporter == "KAZ" && x.year == 2023));
+    for x in &all {
+        let b = run(&s, &x.reporter, x.year, FlowKind::Turnover, Side::Reporter);
+        close(x.total, b.total, 1e-3);
+        close(x.measures.hhi, b.measures.hhi, 1e-12);
+        close(x.measures.entropy, b.measures.entropy, 1e-12);
+        close(x.measures.cr3, b.measures.cr3, 1e-12);
+        assert_eq!(
+            x.partners,
+            b.partners.iter().filter(|p| !p.residual).count()
+        );
+    }
+}
