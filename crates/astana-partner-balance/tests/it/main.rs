@@ -804,3 +804,16 @@ fn summaries_agree_with_analyze() {
         );
     }
 }
+
+/// P11. Kazakhstan, January–May 2023: exports 25.5 + imports 18.9 = 44.4 ($bn), balance
+/// +6.6. https://dogruhaber.com.tr/amp/haber/938377-yolsuzlukla-basa-dertte-olan-kazakistandan-ihracat-atagi
+#[test]
+fn p11_jan_may_2023_totals() {
+    let s = scenario();
+    let x = row(&s, 2023, "Jan-May", "KAZ", WORLD, FlowKind::Exports).value_usd;
+    let m = row(&s, 2023, "Jan-May", "KAZ", WORLD, FlowKind::Imports).value_usd;
+    let t = row(&s, 2023, "Jan-May", "KAZ", WORLD, FlowKind::Turnover).value_usd;
+    close(x + m, 44.4 * BN, TOL_BN);
+    close(t, x + m, TOL_BN);
+    close(x - m, 6.6 * BN, TOL_BN);
+}

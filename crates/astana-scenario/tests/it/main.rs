@@ -448,3 +448,61 @@ fn bare_flows_file_loads() {
     assert_eq!(s.flows[1].source, "free text is fine here");
     let _ = std::fs::remove_file(&path);
 }
+
+/// Random byte-level damage to every file of the real scenario never panics the loader,
+/// and whatever it reports names a file (a deterministic stand-in for a fuzzer).
+#[test]
+fn damaged_scenarios_never_panic() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/scenarios/kazakhstan");
+    let names = [
+        "scenario.toml",
+        "sources.csv",
+        "flows.csv",
+        "memberships.csv",
+        "alignment.csv",
+    ];
+    let originals: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(root.join(n)).expect("scenario file"))
+        .collect();
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let alphabet = b",\"\n-0123456789.;xyzKAZWLD \t=[]{}#";
+    for _ in 0..300 {
+        let victim = (next() % names.len() as u64) as usize;
+        let mut bytes = originals[victim].clone();
+        for _ in 0..1 + next() % 8 {
+            let at = (next() % bytes.len() as u64) as usize;
+            match next() % 3 {
+                0 => bytes[at] = alphabet[(next() % alphabet.len() as u64) as usize],
+                1 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.insert(at, alphabet[(next() % alphabet.len() as u64) as usize]),
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let files: Vec<(&str, String)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let t = if i == victim {
+                    text.clone()
+                } else {
+                    String::from_utf8_lossy(&originals[i]).into_owned()
+                };
+                (*n, t)
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        if let Err(d) = astana_scenario::load_from_memory(&borrowed) {
+            assert!(d.0.iter().all(|x| !x.file.is_empty()));
+        }
+    }
+}
