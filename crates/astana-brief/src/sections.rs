@@ -2,6 +2,7 @@
 
 use crate::svg::{self, esc, Bar, MapStyle, Series};
 use crate::{BriefError, Notes};
+use astana_model::units::{pct, usd};
 use astana_model::{iso, Code, FlowKind, Scenario};
 use astana_partner_balance as bal;
 use bal::{Balance, Query, Side};
@@ -11,20 +12,6 @@ use std::fmt::Write;
 /// The number of economies UNCTAD's market concentration index counts (UN members and
 /// reporting territories); used for the brief's UNCTAD row, as `--n 200` would.
 const WORLD_ECONOMIES: usize = 200;
-
-fn usd(v: f64) -> String {
-    if v.abs() >= 1e12 {
-        format!("${:.2}tn", v / 1e12)
-    } else if v.abs() >= 1e9 {
-        format!("${:.1}bn", v / 1e9)
-    } else {
-        format!("${:.0}m", v / 1e6)
-    }
-}
-
-fn pct(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
-}
 
 fn est(flag: bool) -> &'static str {
     if flag {

@@ -88,6 +88,17 @@ pub(crate) enum FlowArg {
     FdiInflow,
 }
 
+impl From<FlowArg> for astana_model::FlowKind {
+    fn from(f: FlowArg) -> Self {
+        match f {
+            FlowArg::Exports => Self::Exports,
+            FlowArg::Imports => Self::Imports,
+            FlowArg::Turnover => Self::Turnover,
+            FlowArg::FdiInflow => Self::FdiInflow,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct BalanceArgs {

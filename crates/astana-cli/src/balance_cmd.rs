@@ -1,6 +1,6 @@
 //! `astana balance` and `astana balance alignment`.
 
-use crate::args::{AlignmentArgs, BalanceArgs, BalanceCommand, FlowArg};
+use crate::args::{AlignmentArgs, BalanceArgs, BalanceCommand};
 use crate::fmt::{pct, print_json, usd};
 use crate::{Failure, Outcome};
 use astana_model::{Code, FlowKind, Period, Scenario};
@@ -19,12 +19,7 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         },
         None => crate::scenario_cmd::load(scenario_dir)?,
     };
-    let flow = match a.flow {
-        FlowArg::Exports => FlowKind::Exports,
-        FlowArg::Imports => FlowKind::Imports,
-        FlowArg::Turnover => FlowKind::Turnover,
-        FlowArg::FdiInflow => FlowKind::FdiInflow,
-    };
+    let flow = FlowKind::from(a.flow);
     let side = if a.mirror {
         Side::Mirror
     } else {
@@ -59,17 +54,6 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
             "error: --reporter `{reporter}` is not an ISO 3166 alpha-3 code"
         )));
     }
-    let flow = match a.flow {
-        FlowArg::Exports => FlowKind::Exports,
-        FlowArg::Imports => FlowKind::Imports,
-        FlowArg::Turnover => FlowKind::Turnover,
-        FlowArg::FdiInflow => FlowKind::FdiInflow,
-    };
-    let side = if a.mirror {
-        Side::Mirror
-    } else {
-        Side::Reporter
-    };
     if a.trend {
         return trend(&scenario, &reporter, flow, side, a.json);
     }

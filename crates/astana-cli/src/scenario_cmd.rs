@@ -43,16 +43,15 @@ pub(crate) fn check(dir: Option<&Path>, json: bool) -> Outcome {
         }
         match &scenario {
             Some(s) => out!(
-                "{name}: ok — {} sources, {} flows, {} blocs, {} memberships, {} alignment rows; {} warning{}",
+                "{name}: ok — {} sources, {} flows, {} blocs, {} memberships, {} alignment rows; {}",
                 s.sources.len(),
                 s.flows.len(),
                 s.blocs.len(),
                 s.memberships.len(),
                 s.alignment.len(),
-                diags.warnings(),
-                if diags.warnings() == 1 { "" } else { "s" }
+                diags.summary()
             ),
-            None => out!("{name}: {}", summary(&diags)),
+            None => out!("{name}: {}", diags.summary()),
         }
     }
     if diags.errors() > 0 {
@@ -60,16 +59,6 @@ pub(crate) fn check(dir: Option<&Path>, json: bool) -> Outcome {
     } else {
         Ok(())
     }
-}
-
-fn summary(d: &Diagnostics) -> String {
-    format!(
-        "{} error{}, {} warning{}",
-        d.errors(),
-        if d.errors() == 1 { "" } else { "s" },
-        d.warnings(),
-        if d.warnings() == 1 { "" } else { "s" }
-    )
 }
 
 fn split(r: Result<astana_scenario::Loaded, Diagnostics>) -> (Diagnostics, Option<Scenario>) {

@@ -152,19 +152,26 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// `2 errors, 1 warning`.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        format!(
+            "{} error{}, {} warning{}",
+            self.errors(),
+            plural(self.errors()),
+            self.warnings(),
+            plural(self.warnings())
+        )
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        write!(
-            f,
-            "{} error{}, {} warning{}",
-            self.errors(),
-            if self.errors() == 1 { "" } else { "s" },
-            self.warnings(),
-            if self.warnings() == 1 { "" } else { "s" }
-        )
+        f.write_str(&self.summary())
     }
 }
 
