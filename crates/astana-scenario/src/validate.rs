@@ -439,8 +439,10 @@ fn read_flows(
         Some((head, a, b)) => {
             let offset = a.bytes().filter(|c| *c == b'\n').count();
             let (first, second) = std::thread::scope(|s| {
-                let second = s.spawn(|| parse_flows(file, &format!("{head}{b}"), resolver));
-                let first = parse_flows(file, &format!("{head}{a}"), resolver);
+                let second = s.spawn(|| parse_flows(file, &format!("{head}{b}"), resolver, 0));
+                // The first half's vectors will take the second's rows too: size them once.
+                let all = text.bytes().filter(|c| *c == b'\n').count();
+                let first = parse_flows(file, &format!("{head}{a}"), resolver, all);
                 (first, second.join())
             });
             match second {
@@ -457,14 +459,14 @@ fn read_flows(
                     (out, lines)
                 }
                 Err(_) => {
-                    let (out, lines, d) = parse_flows(file, text, resolver);
+                    let (out, lines, d) = parse_flows(file, text, resolver, 0);
                     diags.0.extend(d.0);
                     (out, lines)
                 }
             }
         }
         None => {
-            let (out, lines, d) = parse_flows(file, text, resolver);
+            let (out, lines, d) = parse_flows(file, text, resolver, 0);
             diags.0.extend(d.0);
             (out, lines)
         }
@@ -506,14 +508,20 @@ fn split_in_two<'t>(file: &str, text: &'t str) -> Option<(&'t str, &'t str, &'t 
 }
 
 /// Parses flow rows (no cross-row checks): records, their lines, and the problems found.
+/// `capacity` sizes the output (0: the number of lines in `text`).
 fn parse_flows(
     file: &str,
     text: &str,
     resolver: &Resolver<'_>,
+    capacity: usize,
 ) -> (Vec<FlowRecord>, Vec<usize>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let diags = &mut diags;
-    let capacity = text.bytes().filter(|b| *b == b'\n').count();
+    let capacity = if capacity > 0 {
+        capacity
+    } else {
+        text.bytes().filter(|b| *b == b'\n').count()
+    };
     let mut out = Vec::with_capacity(capacity);
     let mut lines = Vec::with_capacity(capacity);
     table::read(
