@@ -1,0 +1,805 @@
+//! Voting games: players with named weights and a rule that is a boolean formula of
+//! threshold clauses, read from TOML and reduced to exact integer thresholds.
+
+use crate::error::{GameError, GameErrors};
+use num_bigint::BigUint;
+use num_integer::Integer;
+use num_traits::{ToPrimitive, Zero};
+use std::collections::BTreeMap;
+
+/// A rule: `and` binds tighter than `or`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// All must hold.
+    And(Vec<Rule>),
+    /// One must hold.
+    Or(Vec<Rule>),
+    /// `weights[dim](S) >= threshold`, in the scaled integer units of that dimension.
+    Clause {
+        /// Index into [`Game::dims`].
+        dim: usize,
+        /// Smallest winning weight.
+        threshold: u128,
+    },
+}
+
+impl Rule {
+    /// Whether a coalition with these weight sums (one per dimension) wins.
+    pub fn wins(&self, sums: &[u128]) -> bool {
+        match self {
+            Rule::And(v) => v.iter().all(|r| r.wins(sums)),
+            Rule::Or(v) => v.iter().any(|r| r.wins(sums)),
+            Rule::Clause { dim, threshold } => sums[*dim] >= *threshold,
+        }
+    }
+
+    /// The single clause this rule is, if it is one.
+    pub fn as_clause(&self) -> Option<(usize, u128)> {
+        match self {
+            Rule::Clause { dim, threshold } => Some((*dim, *threshold)),
+            Rule::And(v) | Rule::Or(v) if v.len() == 1 => v[0].as_clause(),
+            _ => None,
+        }
+    }
+
+    /// All clauses, as (dimension, threshold), if the rule is a pure conjunction.
+    pub fn conjunction(&self) -> Option<Vec<(usize, u128)>> {
+        match self {
+            Rule::Clause { dim, threshold } => Some(vec![(*dim, *threshold)]),
+            Rule::And(v) => {
+                let mut out = Vec::new();
+                for r in v {
+                    out.extend(r.conjunction()?);
+                }
+                Some(out)
+            }
+            Rule::Or(v) if v.len() == 1 => v[0].conjunction(),
+            Rule::Or(_) => None,
+        }
+    }
+}
+
+/// A validated game.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Game {
+    /// Display name.
+    pub name: String,
+    /// Free-text source, if given.
+    pub source: String,
+    /// Player ids, in file order.
+    pub players: Vec<String>,
+    /// Names of the weight dimensions the rule uses (`count` included when used).
+    pub dims: Vec<String>,
+    /// `weights[d][i]`: player `i`'s weight in dimension `d`, scaled to integers.
+    pub weights: Vec<Vec<u128>>,
+    /// The rule over those dimensions.
+    pub rule: Rule,
+}
+
+impl Game {
+    /// Number of players.
+    pub fn n(&self) -> usize {
+        self.players.len()
+    }
+
+    /// Whether coalition `members` (player indices) wins.
+    pub fn wins_set(&self, members: &[usize]) -> bool {
+        let sums: Vec<u128> = self
+            .weights
+            .iter()
+            .map(|w| members.iter().map(|&i| w[i]).sum())
+            .collect();
+        self.rule.wins(&sums)
+    }
+
+    /// A plain weighted game `[quota; weights]` with integer weights.
+    pub fn weighted(name: &str, players: Vec<String>, weights: Vec<u128>, quota: u128) -> Game {
+        Game {
+            name: name.to_string(),
+            source: String::new(),
+            players,
+            dims: vec!["weight".to_string()],
+            weights: vec![weights],
+            rule: Rule::Clause {
+                dim: 0,
+                threshold: quota,
+            },
+        }
+    }
+
+    /// Reads a game from TOML text. `file` names it in errors.
+    ///
+    /// # Errors
+    /// Every problem found, each with line, column and a caret under the bad text.
+    pub fn from_toml(file: &str, text: &str) -> Result<Game, GameErrors> {
+        parse(file, text)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Exact decimals: a TOML number as mantissa / 10^scale.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Decimal {
+    mantissa: BigUint,
+    scale: u32,
+}
+
+impl Decimal {
+    fn parse(s: &str) -> Option<Decimal> {
+        let s = s.trim().trim_start_matches('+').replace('_', "");
+        let (int, frac) = s.split_once('.').unwrap_or((s.as_str(), ""));
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        if !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let digits = format!("{int}{frac}");
+        let mantissa = if digits.is_empty() {
+            BigUint::zero()
+        } else {
+            digits.parse().ok()?
+        };
+        Some(Decimal {
+            mantissa,
+            scale: u32::try_from(frac.len()).ok()?,
+        })
+    }
+
+    /// The value times 10^to_scale (to_scale ≥ self.scale).
+    fn scaled(&self, to_scale: u32) -> BigUint {
+        &self.mantissa * BigUint::from(10u32).pow(to_scale - self.scale)
+    }
+}
+
+fn number_text(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::Integer(i) if *i >= 0 => Some(i.to_string()),
+        // Display gives the shortest text that reads back to the same float.
+        toml::Value::Float(f) if f.is_finite() && *f >= 0.0 => Some(format!("{f}")),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The rule language.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    Ident(String),
+    Num(String),
+    Pct,
+    Ge,
+    Gt,
+    And,
+    Or,
+    LParen,
+    RParen,
+}
+
+/// A raw clause before thresholds are resolved.
+#[derive(Clone, Debug)]
+enum RawRule {
+    And(Vec<RawRule>),
+    Or(Vec<RawRule>),
+    Clause {
+        weight: String,
+        weight_at: (usize, usize),
+        strict: bool,
+        quota: Decimal,
+        percent: bool,
+        quota_at: (usize, usize),
+    },
+}
+
+struct RuleError {
+    at: (usize, usize),
+    message: String,
+    hint: Option<String>,
+}
+
+/// A token and its (byte offset, length) in the rule text.
+type Spanned = (Tok, (usize, usize));
+
+fn lex(src: &str) -> Result<Vec<Spanned>, RuleError> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let tok = match c {
+            b'(' => {
+                i += 1;
+                Tok::LParen
+            }
+            b')' => {
+                i += 1;
+                Tok::RParen
+            }
+            b'%' => {
+                i += 1;
+                Tok::Pct
+            }
+            b'>' if b.get(i + 1) == Some(&b'=') => {
+                i += 2;
+                Tok::Ge
+            }
+            b'>' => {
+                i += 1;
+                Tok::Gt
+            }
+            b'0'..=b'9' | b'.' => {
+                while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b'_') {
+                    i += 1;
+                }
+                Tok::Num(src[start..i].to_string())
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'-')
+                {
+                    i += 1;
+                }
+                match &src[start..i] {
+                    "and" | "AND" => Tok::And,
+                    "or" | "OR" => Tok::Or,
+                    w => Tok::Ident(w.to_string()),
+                }
+            }
+            _ => {
+                let len = src[i..].chars().next().map_or(1, char::len_utf8);
+                return Err(RuleError {
+                    at: (i, len),
+                    message: format!("unexpected `{}` in the rule", &src[i..i + len]),
+                    hint: Some(
+                        "a rule is clauses like `count >= 9` or `population >= 65%` joined by `and`, `or` and parentheses"
+                            .to_string(),
+                    ),
+                });
+            }
+        };
+        out.push((tok, (start, i - start)));
+    }
+    Ok(out)
+}
+
+struct Parser<'a> {
+    toks: &'a [Spanned],
+    pos: usize,
+    end: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|t| &t.0)
+    }
+
+    fn at(&self) -> (usize, usize) {
+        self.toks.get(self.pos).map_or((self.end, 1), |t| t.1)
+    }
+
+    fn expr(&mut self) -> Result<RawRule, RuleError> {
+        let mut terms = vec![self.term()?];
+        while self.peek() == Some(&Tok::Or) {
+            self.pos += 1;
+            terms.push(self.term()?);
+        }
+        Ok(if terms.len() == 1 {
+            terms.remove(0)
+        } else {
+            RawRule::Or(terms)
+        })
+    }
+
+    fn term(&mut self) -> Result<RawRule, RuleError> {
+        let mut factors = vec![self.factor()?];
+        while self.peek() == Some(&Tok::And) {
+            self.pos += 1;
+            factors.push(self.factor()?);
+        }
+        Ok(if factors.len() == 1 {
+            factors.remove(0)
+        } else {
+            RawRule::And(factors)
+        })
+    }
+
+    fn factor(&mut self) -> Result<RawRule, RuleError> {
+        if self.peek() == Some(&Tok::LParen) {
+            let open = self.at();
+            self.pos += 1;
+            let inner = self.expr()?;
+            if self.peek() != Some(&Tok::RParen) {
+                return Err(RuleError {
+                    at: open,
+                    message: "this parenthesis is never closed".to_string(),
+                    hint: Some("add `)`".to_string()),
+                });
+            }
+            self.pos += 1;
+            return Ok(inner);
+        }
+        let Some(Tok::Ident(weight)) = self.peek().cloned() else {
+            return Err(RuleError {
+                at: self.at(),
+                message: "expected a weight name such as `count` or `votes`".to_string(),
+                hint: Some("a clause reads `WEIGHT >= QUOTA`, e.g. `count >= 9`".to_string()),
+            });
+        };
+        let weight_at = self.at();
+        self.pos += 1;
+        let strict = match self.peek() {
+            Some(Tok::Ge) => false,
+            Some(Tok::Gt) => true,
+            _ => {
+                return Err(RuleError {
+                    at: self.at(),
+                    message: format!("expected `>=` or `>` after `{weight}`"),
+                    hint: Some("a clause reads `WEIGHT >= QUOTA`, e.g. `count >= 9`".to_string()),
+                })
+            }
+        };
+        self.pos += 1;
+        let quota_at = self.at();
+        let Some(Tok::Num(q)) = self.peek().cloned() else {
+            return Err(RuleError {
+                at: quota_at,
+                message: "expected a non-negative number or a percentage".to_string(),
+                hint: Some("e.g. `9`, `270` or `65%`".to_string()),
+            });
+        };
+        let Some(quota) = Decimal::parse(&q) else {
+            return Err(RuleError {
+                at: quota_at,
+                message: format!("`{q}` is not a number"),
+                hint: None,
+            });
+        };
+        self.pos += 1;
+        let percent = self.peek() == Some(&Tok::Pct);
+        if percent {
+            self.pos += 1;
+        }
+        Ok(RawRule::Clause {
+            weight,
+            weight_at,
+            strict,
+            quota,
+            percent,
+            quota_at,
+        })
+    }
+}
+
+fn parse_rule(src: &str) -> Result<RawRule, RuleError> {
+    let toks = lex(src)?;
+    if toks.is_empty() {
+        return Err(RuleError {
+            at: (0, 1),
+            message: "the rule is empty".to_string(),
+            hint: Some("e.g. `rule = \"count >= 9\"`".to_string()),
+        });
+    }
+    let mut p = Parser {
+        toks: &toks,
+        pos: 0,
+        end: src.len(),
+    };
+    let r = p.expr()?;
+    if p.pos < toks.len() {
+        return Err(RuleError {
+            at: p.at(),
+            message: "unexpected text after a complete rule".to_string(),
+            hint: Some("join clauses with `and` or `or`".to_string()),
+        });
+    }
+    Ok(r)
+}
+
+fn check_percentages(r: &RawRule, bad: &mut dyn FnMut((usize, usize), String)) {
+    match r {
+        RawRule::And(v) | RawRule::Or(v) => v.iter().for_each(|x| check_percentages(x, bad)),
+        RawRule::Clause {
+            quota,
+            percent: true,
+            quota_at,
+            ..
+        } if quota.mantissa > BigUint::from(100u32) * BigUint::from(10u32).pow(quota.scale) => {
+            bad(*quota_at, quota.to_string());
+        }
+        RawRule::Clause { .. } => {}
+    }
+}
+
+impl std::fmt::Display for Decimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = self.mantissa.to_string();
+        let s = self.scale as usize;
+        if s == 0 {
+            return f.write_str(&digits);
+        }
+        let padded = format!("{digits:0>width$}", width = s + 1);
+        let (int, frac) = padded.split_at(padded.len() - s);
+        write!(f, "{int}.{frac}")
+    }
+}
+
+fn weights_named(r: &RawRule, out: &mut Vec<(String, (usize, usize))>) {
+    match r {
+        RawRule::And(v) | RawRule::Or(v) => v.iter().for_each(|x| weights_named(x, out)),
+        RawRule::Clause {
+            weight, weight_at, ..
+        } => out.push((weight.clone(), *weight_at)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// TOML → Game.
+
+fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
+    let mut errors: Vec<GameError> = Vec::new();
+    let err = |msg: String, span: std::ops::Range<usize>, hint: Option<String>| {
+        GameError::at(file, text, span, msg, hint)
+    };
+    let doc: toml::Spanned<toml::Table> = match toml::from_str(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..1);
+            return Err(GameErrors(vec![err(
+                format!("malformed TOML: {}", e.message().trim()),
+                span,
+                None,
+            )]));
+        }
+    };
+    // Spans of keys and values come from a second, spanned view of the same text.
+    let spans: SpanIndex = SpanIndex::new(text);
+    let table = doc.into_inner();
+    let mut name = String::from("game");
+    let mut source = String::new();
+    let mut rule_text: Option<String> = None;
+    let mut quota: Option<toml::Value> = None;
+    for (key, value) in &table {
+        match (key.as_str(), value) {
+            ("name", toml::Value::String(s)) => name = s.clone(),
+            ("source", toml::Value::String(s)) => source = s.clone(),
+            ("rule", toml::Value::String(s)) => rule_text = Some(s.clone()),
+            ("quota", v) => quota = Some(v.clone()),
+            ("player", toml::Value::Array(_)) => {}
+            ("name" | "source" | "rule", _) => errors.push(err(
+                format!("`{key}` must be a string"),
+                spans.key(key),
+                None,
+            )),
+            _ => errors.push(err(
+                format!("unknown field `{key}`"),
+                spans.key(key),
+                Some(
+                    "a game has `name`, `source`, `rule` (or `quota`) and `[[player]]` tables"
+                        .to_string(),
+                ),
+            )),
+        }
+    }
+    let players_raw: Vec<&toml::Table> = match table.get("player") {
+        Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_table()).collect(),
+        _ => Vec::new(),
+    };
+    if players_raw.is_empty() {
+        errors.push(err(
+            "no players".to_string(),
+            0..text.lines().next().map_or(1, str::len).max(1),
+            Some("add `[[player]]` tables, each with an `id` and its weights".to_string()),
+        ));
+    }
+    // Players and their weights (exact decimals).
+    let mut players = Vec::new();
+    let mut weights: Vec<BTreeMap<String, Decimal>> = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (k, p) in players_raw.iter().enumerate() {
+        let id = match p.get("id") {
+            Some(toml::Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            Some(toml::Value::Integer(i)) => i.to_string(),
+            _ => {
+                errors.push(err(
+                    format!("player {} has no `id`", k + 1),
+                    spans.player(k),
+                    Some("give every `[[player]]` an `id = \"...\"`".to_string()),
+                ));
+                format!("#{}", k + 1)
+            }
+        };
+        if let Some(first) = seen.insert(id.clone(), k) {
+            errors.push(err(
+                format!("duplicate player id `{id}`"),
+                spans.player_key(k, "id"),
+                Some(format!("player {} already has this id", first + 1)),
+            ));
+        }
+        let mut w = BTreeMap::new();
+        for (key, v) in *p {
+            if key == "id" || key == "name" {
+                continue;
+            }
+            match number_text(v).and_then(|t| Decimal::parse(&t)) {
+                Some(d) => {
+                    w.insert(key.clone(), d);
+                }
+                None => {
+                    let what = match v {
+                        toml::Value::Integer(_) | toml::Value::Float(_) => "negative weight",
+                        _ => "weight that is not a number",
+                    };
+                    errors.push(err(
+                        format!("{what}: `{key}` of player `{id}`"),
+                        spans.player_key(k, key),
+                        Some("weights are non-negative numbers".to_string()),
+                    ));
+                }
+            }
+        }
+        players.push(id);
+        weights.push(w);
+    }
+    // The rule: explicit, or the `quota` + `weight` shorthand.
+    let (rule_src, rule_span) = match (&rule_text, &quota) {
+        (Some(r), None) => (r.clone(), Some(spans.value("rule"))),
+        (None, Some(q)) => match number_text(q) {
+            Some(t) => (format!("weight >= {t}"), None),
+            None => {
+                errors.push(err(
+                    "`quota` must be a non-negative number".to_string(),
+                    spans.value("quota"),
+                    None,
+                ));
+                return Err(GameErrors(errors));
+            }
+        },
+        (Some(_), Some(_)) => {
+            errors.push(err(
+                "give either `rule` or `quota`, not both".to_string(),
+                spans.key("quota"),
+                Some("`quota = Q` is short for `rule = \"weight >= Q\"`".to_string()),
+            ));
+            return Err(GameErrors(errors));
+        }
+        (None, None) => {
+            errors.push(err(
+                "no `rule`".to_string(),
+                0..1,
+                Some(
+                    "add e.g. `rule = \"count >= 9\"`, or `quota = 270` with a `weight` per player"
+                        .to_string(),
+                ),
+            ));
+            return Err(GameErrors(errors));
+        }
+    };
+    // Offsets inside the rule string map to the file after the opening quote.
+    let rule_at = |(s, l): (usize, usize)| match &rule_span {
+        Some(span) => span.start + 1 + s..span.start + 1 + s + l,
+        None => spans.value("quota"),
+    };
+    let raw = match parse_rule(&rule_src) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(err(e.message, rule_at(e.at), e.hint));
+            return Err(GameErrors(errors));
+        }
+    };
+    check_percentages(&raw, &mut |at, q| {
+        errors.push(err(
+            format!("`{q}%` is more than 100%"),
+            rule_at(at),
+            Some("a percentage quota is a share of the weight's total, at most 100%".to_string()),
+        ));
+    });
+    let mut used = Vec::new();
+    weights_named(&raw, &mut used);
+    let known: std::collections::BTreeSet<&str> = weights
+        .iter()
+        .flat_map(|w| w.keys().map(String::as_str))
+        .chain(["count"])
+        .collect();
+    for (w, at) in &used {
+        if !known.contains(w.as_str()) {
+            let names: Vec<&str> = known.iter().copied().collect();
+            errors.push(err(
+                format!("unknown weight `{w}` in the rule"),
+                rule_at(*at),
+                Some(format!("players have: {}", names.join(", "))),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(GameErrors(errors));
+    }
+    // Dimensions: each used weight, scaled to integers exactly.
+    let mut dims: Vec<String> = Vec::new();
+    for (w, _) in &used {
+        if !dims.contains(w) {
+            dims.push(w.clone());
+        }
+    }
+    let mut scales = Vec::new();
+    let mut int_weights = Vec::new();
+    for d in &dims {
+        let values: Vec<Decimal> = weights
+            .iter()
+            .map(|w| {
+                if d == "count" && !w.contains_key("count") {
+                    Decimal {
+                        mantissa: BigUint::from(1u32),
+                        scale: 0,
+                    }
+                } else {
+                    w.get(d).cloned().unwrap_or(Decimal {
+                        mantissa: BigUint::zero(),
+                        scale: 0,
+                    })
+                }
+            })
+            .collect();
+        let scale = values.iter().map(|v| v.scale).max().unwrap_or(0);
+        let ints: Vec<BigUint> = values.iter().map(|v| v.scaled(scale)).collect();
+        let total: BigUint = ints.iter().sum();
+        if total.bits() > 100 {
+            errors.push(err(
+                format!("the weights `{d}` are too large or too finely divided"),
+                0..1,
+                Some("use fewer decimals or a coarser unit (e.g. thousands)".to_string()),
+            ));
+            continue;
+        }
+        scales.push(scale);
+        int_weights.push(
+            ints.iter()
+                .map(|x| x.to_u128().unwrap_or(0))
+                .collect::<Vec<u128>>(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(GameErrors(errors));
+    }
+    let rule = resolve(&raw, &dims, &scales, &int_weights);
+    Ok(Game {
+        name,
+        source,
+        players,
+        dims,
+        weights: int_weights,
+        rule,
+    })
+}
+
+/// Integer threshold of each clause, compared exactly: `W >= q` with W and q scaled to the
+/// same power of ten, `W >= p%` as `100·W >= p·total`.
+fn resolve(r: &RawRule, dims: &[String], scales: &[u32], weights: &[Vec<u128>]) -> Rule {
+    match r {
+        RawRule::And(v) => Rule::And(
+            v.iter()
+                .map(|x| resolve(x, dims, scales, weights))
+                .collect(),
+        ),
+        RawRule::Or(v) => Rule::Or(
+            v.iter()
+                .map(|x| resolve(x, dims, scales, weights))
+                .collect(),
+        ),
+        RawRule::Clause {
+            weight,
+            strict,
+            quota,
+            percent,
+            ..
+        } => {
+            let dim = dims.iter().position(|d| d == weight).unwrap_or(0);
+            let s = scales[dim];
+            // threshold = quota expressed in W's integer units, as numerator / denominator.
+            let (num, den) = if *percent {
+                let total: BigUint = weights[dim].iter().map(|&x| BigUint::from(x)).sum();
+                (
+                    &quota.mantissa * total,
+                    BigUint::from(100u32) * BigUint::from(10u32).pow(quota.scale),
+                )
+            } else {
+                let common = s.max(quota.scale);
+                (
+                    quota.scaled(common) * BigUint::from(10u32).pow(common - quota.scale)
+                        / BigUint::from(10u32).pow(common - quota.scale),
+                    BigUint::from(10u32).pow(common - s),
+                )
+            };
+            // W >= num/den  <=>  W >= ceil(num/den);  W > num/den  <=>  W >= floor(num/den) + 1.
+            let (q, rem) = num.div_rem(&den);
+            let t = if *strict {
+                q + 1u32
+            } else if rem.is_zero() {
+                q
+            } else {
+                q + 1u32
+            };
+            Rule::Clause {
+                dim,
+                threshold: t.to_u128().unwrap_or(u128::MAX),
+            }
+        }
+    }
+}
+
+/// (table, key, key span, value span): `table` is the `[[player]]` index, `None` at the top.
+type Entry = (
+    Option<usize>,
+    String,
+    std::ops::Range<usize>,
+    std::ops::Range<usize>,
+);
+
+/// Finds byte spans of keys and values in the TOML text, for error messages. A textual
+/// scan is enough: the text already parsed as TOML.
+struct SpanIndex {
+    /// (key, key span, value span) per line, with the `[[player]]` table it falls in.
+    entries: Vec<Entry>,
+    /// Span of each `[[player]]` header.
+    headers: Vec<std::ops::Range<usize>>,
+}
+
+impl SpanIndex {
+    fn new(text: &str) -> SpanIndex {
+        let mut entries = Vec::new();
+        let mut headers = Vec::new();
+        let mut table: Option<usize> = None;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            if trimmed.starts_with("[[player]]") {
+                headers.push(offset + indent..offset + indent + 10);
+                table = Some(headers.len() - 1);
+            } else if trimmed.starts_with('[') {
+                table = None;
+            } else if let Some(eq) = trimmed.find('=') {
+                let key = trimmed[..eq].trim().trim_matches('"');
+                let key_start = offset + indent;
+                let value = trimmed[eq + 1..].trim_end();
+                let value_text = value.trim_start();
+                let value_start = offset + indent + eq + 1 + (value.len() - value_text.len());
+                entries.push((
+                    table,
+                    key.to_string(),
+                    key_start..key_start + key.len().max(1),
+                    value_start..value_start + value_text.len().max(1),
+                ));
+            }
+            offset += line.len();
+        }
+        SpanIndex { entries, headers }
+    }
+
+    fn find(&self, table: Option<usize>, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.0 == table && e.1 == key)
+    }
+
+    fn key(&self, key: &str) -> std::ops::Range<usize> {
+        self.find(None, key).map_or(0..1, |e| e.2.clone())
+    }
+
+    fn value(&self, key: &str) -> std::ops::Range<usize> {
+        self.find(None, key).map_or(0..1, |e| e.3.clone())
+    }
+
+    fn player(&self, k: usize) -> std::ops::Range<usize> {
+        self.headers.get(k).cloned().unwrap_or(0..1)
+    }
+
+    /// The span of `key = value` in the `k`-th `[[player]]` table.
+    fn player_key(&self, k: usize, key: &str) -> std::ops::Range<usize> {
+        self.find(Some(k), key)
+            .map_or_else(|| self.player(k), |e| e.2.start..e.3.end)
+    }
+}

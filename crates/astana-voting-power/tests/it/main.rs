@@ -1,0 +1,275 @@
+//! Integration tests: the published and exactly computed reference games of
+//! `../shared/reference/power/`, the game file format and its errors, and cross-checks
+//! between the two exact methods.
+
+use astana_voting_power::{compute, Game, Index};
+use std::path::PathBuf;
+
+/// `$ASTANA_REFERENCE_DIR` or `../shared/reference`; `None` (skip) outside CI when missing.
+fn reference_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("ASTANA_REFERENCE_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference"),
+        PathBuf::from,
+    );
+    if dir.join("power").is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "reference directory {} is missing under CI",
+        dir.display()
+    );
+    eprintln!("skipped: reference directory {} not found", dir.display());
+    None
+}
+
+fn reference(name: &str) -> Option<serde_json::Value> {
+    let dir = reference_dir()?;
+    let text = std::fs::read_to_string(dir.join("power").join(name)).expect("reference file");
+    Some(serde_json::from_str(&text).expect("reference JSON"))
+}
+
+fn weighted_from(r: &serde_json::Value) -> Game {
+    let rule = &r["rule"];
+    let players: Vec<String> = r["players"]
+        .as_array()
+        .expect("players")
+        .iter()
+        .map(|p| p.as_str().expect("name").to_string())
+        .collect();
+    let weights = rule["weights"]
+        .as_array()
+        .expect("weights")
+        .iter()
+        .map(|w| u128::from(w.as_u64().expect("integer weight")))
+        .collect();
+    let quota = u128::from(rule["quota"].as_u64().expect("quota"));
+    Game::weighted(
+        r["name"].as_str().unwrap_or("game"),
+        players,
+        weights,
+        quota,
+    )
+}
+
+/// Our index for the references' key (`None` for extra keys such as `swings`).
+fn index_of(key: &str) -> Option<Index> {
+    match key {
+        "banzhaf_normalized" => Some(Index::Banzhaf),
+        other => other.parse().ok(),
+    }
+}
+
+/// Every exact fraction in `expected_exact` for the given indices, in player order.
+#[track_caller]
+fn assert_exact(r: &serde_json::Value, game: &Game, only: &[Index]) {
+    let result = compute(game, only).expect("computes");
+    let names: Vec<&str> = r["players"]
+        .as_array()
+        .expect("players")
+        .iter()
+        .map(|p| p.as_str().expect("name"))
+        .collect();
+    let mut checked = 0;
+    for (key, per_player) in r["expected_exact"].as_object().expect("expected_exact") {
+        let Some(ix) = index_of(key).filter(|ix| only.contains(ix)) else {
+            continue;
+        };
+        let got = result.get(ix);
+        for (i, name) in names.iter().enumerate() {
+            let want = per_player[*name].as_str().expect("fraction");
+            assert_eq!(got[i].to_string(), want, "{key} of {name}");
+            let float = r["expected"][key][*name].as_f64().expect("float");
+            assert!((got[i].to_f64() - float).abs() < 1e-12, "{key} of {name}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+}
+
+/// UN Security Council: published Shapley–Shubik 421/2145 (permanent) and 4/2145
+/// (elected); all six indices exact; 848 winning and 210 minimal winning coalitions.
+/// Read through the game file shipped in the default scenario.
+#[test]
+fn unsc_reference() {
+    let Some(r) = reference("unsc.json") else {
+        return;
+    };
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/scenarios/kazakhstan/power/unsc.toml");
+    let text = std::fs::read_to_string(&path).expect("unsc.toml");
+    let game = Game::from_toml("unsc.toml", &text).expect("valid game");
+    assert_exact(&r, &game, &Index::ALL);
+    let res = compute(&game, &Index::ALL).expect("computes");
+    assert_eq!(
+        res.winning_coalitions.as_ref().map(ToString::to_string),
+        Some("848".into())
+    );
+    assert_eq!(
+        res.minimal_winning_coalitions
+            .as_ref()
+            .map(ToString::to_string),
+        Some("210".into())
+    );
+    assert_eq!(res.get(Index::ShapleyShubik)[0].to_string(), "421/2145");
+    assert_eq!(res.get(Index::ShapleyShubik)[5].to_string(), "4/2145");
+}
+
+/// EEC Council of Ministers 1958: published Banzhaf 5/21, 5/21, 5/21, 1/7, 1/7, 0
+/// (Britannica Guide to Statistics and Probability, p. 194); Luxembourg a dummy.
+#[test]
+fn eec1958_reference() {
+    let Some(r) = reference("eec1958.json") else {
+        return;
+    };
+    let game = weighted_from(&r);
+    assert_exact(&r, &game, &Index::ALL);
+}
+
+/// US Electoral College 2012–2020, 51 players, quota 270: Shapley–Shubik and Banzhaf
+/// exactly by generating functions (confirmed by powerindex and powerindices).
+#[test]
+fn us_electoral_college_reference() {
+    let Some(r) = reference("us_electoral_college_2012.json") else {
+        return;
+    };
+    let game = weighted_from(&r);
+    assert_exact(
+        &r,
+        &game,
+        &[Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute],
+    );
+}
+
+/// The 200-player benchmark game: Banzhaf exactly (swing counts exceed 64 bits).
+#[test]
+fn random200_banzhaf_reference() {
+    let Some(r) = reference("random200.json") else {
+        return;
+    };
+    let game = weighted_from(&r);
+    assert_exact(&r, &game, &[Index::Banzhaf, Index::BanzhafAbsolute]);
+}
+
+/// Two exact methods agree: enumeration and generating functions on random weighted games
+/// (Shapley–Shubik and Banzhaf), and normalised indices sum to one; dummies get zero.
+#[test]
+fn enumeration_and_generating_function_agree() {
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m
+    };
+    for _ in 0..40 {
+        let n = 3 + next(14) as usize;
+        let w: Vec<u128> = (0..n).map(|_| u128::from(next(12))).collect();
+        let total: u128 = w.iter().sum();
+        let q = 1 + next(total.max(1) as u64) as u128;
+        let players: Vec<String> = (0..n).map(|i| format!("P{i}")).collect();
+        let g = Game::weighted("random", players.clone(), w.clone(), q);
+        // Force enumeration through an equivalent two-clause rule (count >= 0 is always true).
+        let mut g2 = g.clone();
+        g2.dims.push("count".into());
+        g2.weights.push(vec![1; n]);
+        g2.rule = astana_voting_power::Rule::And(vec![
+            g.rule.clone(),
+            astana_voting_power::Rule::Clause {
+                dim: 1,
+                threshold: 0,
+            },
+        ]);
+        let ix = [Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
+        let a = compute(&g, &ix).expect("gf");
+        let b = compute(&g2, &ix).expect("enumeration");
+        for i in ix {
+            assert_eq!(a.get(i), b.get(i), "{i:?} n={n} w={w:?} q={q}");
+        }
+        let all = compute(&g2, &Index::ALL).expect("all");
+        for i in [
+            Index::ShapleyShubik,
+            Index::Banzhaf,
+            Index::Johnston,
+            Index::DeeganPackel,
+            Index::Holler,
+        ] {
+            let sum: f64 = all.get(i).iter().map(|r| r.to_f64()).sum();
+            let any = all
+                .get(Index::BanzhafAbsolute)
+                .iter()
+                .any(|r| r.to_f64() > 0.0);
+            if any {
+                assert!((sum - 1.0).abs() < 1e-9, "{i:?} sums to {sum}");
+            }
+        }
+        for (p, wp) in w.iter().enumerate() {
+            if *wp == 0 {
+                for i in Index::ALL {
+                    assert_eq!(all.get(i)[p].to_string(), "0", "zero weight is a dummy");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn shorthand_and_percentages_are_exact() {
+    let text = "name = \"t\"\nquota = 3\n[[player]]\nid = \"A\"\nweight = 2\n[[player]]\nid = \"B\"\nweight = 1\n[[player]]\nid = \"C\"\nweight = 1\n";
+    let g = Game::from_toml("t.toml", text).expect("valid");
+    assert_eq!(g.dims, ["weight"]);
+    let r = compute(&g, &[Index::Banzhaf]).expect("computes");
+    assert_eq!(r.get(Index::Banzhaf)[0].to_string(), "3/5");
+    // 65% of 0.3 + 0.3 + 0.4 = 0.65: exactly reached by {0.3, 0.4}... not by 0.3 + 0.3.
+    let text = "rule = \"pop >= 65%\"\n[[player]]\nid = \"A\"\npop = 0.3\n[[player]]\nid = \"B\"\npop = 0.3\n[[player]]\nid = \"C\"\npop = 0.35\n";
+    let g = Game::from_toml("p.toml", text).expect("valid");
+    assert!(g.wins_set(&[0, 2]));
+    assert!(!g.wins_set(&[0, 1]));
+    let text = "rule = \"pop > 65%\"\n[[player]]\nid = \"A\"\npop = 0.3\n[[player]]\nid = \"B\"\npop = 0.35\n[[player]]\nid = \"C\"\npop = 0.35\n";
+    let g = Game::from_toml("p.toml", text).expect("valid");
+    assert!(!g.wins_set(&[0, 1]), "exactly 65% is not more than 65%");
+    assert!(g.wins_set(&[1, 2]));
+}
+
+#[test]
+fn every_error_is_located_at_once() {
+    let text = "name = \"bad\"\nrule = \"votes >= 9 and seats >= 2\"\n[[player]]\nid = \"A\"\nvotes = -1\n[[player]]\nid = \"A\"\nvotes = 3\n";
+    let errs = Game::from_toml("bad.toml", text).expect_err("invalid");
+    let shown = errs.to_string();
+    assert!(
+        shown.contains("negative weight: `votes` of player `A`"),
+        "{shown}"
+    );
+    assert!(shown.contains("duplicate player id `A`"), "{shown}");
+    assert!(
+        shown.contains("unknown weight `seats` in the rule"),
+        "{shown}"
+    );
+    assert!(shown.contains("bad.toml:2:24"), "{shown}");
+    assert!(shown.contains("^^^^^"), "{shown}");
+    assert_eq!(errs.0.len(), 3);
+    for (src, want) in [
+        (
+            "rule = \"count >=\"\n[[player]]\nid = \"A\"\n",
+            "expected a non-negative number",
+        ),
+        (
+            "rule = \"count = 3\"\n[[player]]\nid = \"A\"\n",
+            "unexpected `=`",
+        ),
+        (
+            "rule = \"(count >= 1\"\n[[player]]\nid = \"A\"\n",
+            "never closed",
+        ),
+        (
+            "rule = \"count >= 120%\"\n[[player]]\nid = \"A\"\n",
+            "more than 100%",
+        ),
+        ("rule = [1]\n[[player]]\nid = \"A\"\n", "must be a string"),
+        ("rule = \"count >= 1\"\n", "no players"),
+        ("rule = \"count >= 1\nx", "malformed TOML"),
+    ] {
+        let e = Game::from_toml("t.toml", src).expect_err(src).to_string();
+        assert!(e.contains(want), "{src:?}: {e}");
+    }
+}
