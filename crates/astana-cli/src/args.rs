@@ -47,6 +47,27 @@ pub(crate) enum Command {
     ///   astana balance alignment --with CHN,RUS,USA,DEU --from 2007 --to 2019
     #[command(verbatim_doc_comment)]
     Balance(BalanceArgs),
+    /// Voting power: Shapley–Shubik, Banzhaf, Johnston, Deegan–Packel and Holler indices,
+    /// exact, for any weighted or multi-weight boolean rule in a game file.
+    ///
+    /// Examples:
+    ///   astana power data/scenarios/kazakhstan/power/unsc.toml
+    ///   astana power game.toml --index shapley_shubik,banzhaf --json
+    #[command(verbatim_doc_comment)]
+    Power(PowerArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PowerArgs {
+    /// The game file (TOML): players with named weights and a `rule`, or `quota` + `weight`.
+    pub(crate) game: PathBuf,
+    /// Compute only these indices: shapley_shubik, banzhaf, banzhaf_absolute, johnston,
+    /// deegan_packel, holler.
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub(crate) index: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod args;
 mod balance_cmd;
 mod brief_cmd;
 mod fmt;
+mod power_cmd;
 mod scenario_cmd;
 
 use args::{Cli, Command, ScenarioCommand};
@@ -65,6 +66,7 @@ fn main() -> ExitCode {
             command: ScenarioCommand::Check { dir, json },
         } => scenario_cmd::check(dir.as_deref().or(scenario), json),
         Command::Balance(a) => balance_cmd::run(scenario, &a),
+        Command::Power(a) => power_cmd::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -359,7 +359,20 @@ fn generating_function(
         .map(|&x| usize::try_from(x).unwrap_or(usize::MAX))
         .collect();
     let want_ss = indices.contains(&Index::ShapleyShubik);
-    let sizes = if want_ss { n + 1 } else { 1 };
+    // A coalition below the quota has at most `s_max` members (the lightest players first);
+    // `size_cap[k]` bounds the size of coalitions of weight k the same way.
+    let mut sorted = wi.clone();
+    sorted.sort_unstable();
+    let mut size_cap = vec![0usize; q];
+    let (mut s_max, mut acc) = (0usize, 0usize);
+    for (k, cap) in size_cap.iter_mut().enumerate() {
+        while s_max < n && acc.saturating_add(sorted[s_max]) <= k {
+            acc += sorted[s_max];
+            s_max += 1;
+        }
+        *cap = s_max;
+    }
+    let sizes = if want_ss { s_max + 1 } else { 1 };
     if q.saturating_mul(sizes).saturating_mul(limbs) > 400_000_000 {
         return Err(too_large(
             n,
@@ -378,45 +391,78 @@ fn generating_function(
             }
             continue;
         }
+        // After j players, coalitions have at most j members: sizes above j + 1 stay zero.
         for k in (wj..q).rev() {
+            let top = if want_ss {
+                (j + 2).min(size_cap[k] + 1).min(sizes)
+            } else {
+                1
+            };
             let (lo, hi) = c.split_at_mut(k * cell);
-            let src = &lo[(k - wj) * cell..(k - wj + 1) * cell];
-            let dst = &mut hi[..cell];
-            add_cell(dst, src, sizes, limbs, want_ss);
+            let src = &lo[(k - wj) * cell..(k - wj) * cell + top * limbs];
+            let dst = &mut hi[..top * limbs];
+            // Counts after j + 1 players are below 2^(j+1): higher limbs are still zero.
+            let active = ((j + 1) / 64 + 1).min(limbs);
+            add_cell(dst, src, limbs, active, want_ss);
         }
     }
+    // Cumulative counts C[k] = Σ_{k' <= k} c[k'], in place.
+    for k in 1..q {
+        let (lo, hi) = c.split_at_mut(k * cell);
+        add_limbs(&mut hi[..cell], &lo[(k - 1) * cell..k * cell]);
+    }
+    // Player i's coalitions without it: c'(x, y) = c(x, y) / (1 + y·x^w) = Σ_j (−y·x^w)^j c.
+    // Its swings are the coalitions of weight in [q − w, q − 1]; summed over that window the
+    // series becomes Σ_j (−1)^j (window j of c, sizes shifted by j), and the windows
+    // [q − (j+1)w, q − 1 − jw] tile [0, q − 1]. With cumulative counts each window costs one
+    // subtraction: O(q/w · n) per player. Arithmetic wraps modulo 2^(64·limbs); the result
+    // is below 2^(n−1), so it is exact.
     let mut swings_by_size: Vec<Vec<BigUint>> = Vec::with_capacity(n);
     let mut swings: Vec<BigUint> = Vec::with_capacity(n);
-    let mut without = vec![0u64; q * cell];
+    let mut window = vec![0u64; cell];
     for &wj in &wi {
         if wj == 0 {
             swings.push(BigUint::zero());
             swings_by_size.push(vec![BigUint::zero(); n]);
             continue;
         }
-        // c'_k = c_k − c'_{k−w} (and sizes shift by one).
-        without.copy_from_slice(&c);
-        for k in wj..q {
-            let (lo, hi) = without.split_at_mut(k * cell);
-            let src = &lo[(k - wj) * cell..(k - wj + 1) * cell];
-            sub_cell(&mut hi[..cell], src, sizes, limbs, want_ss);
-        }
-        // Swings: coalitions without j with weight in [q − w_j, q − 1].
-        let from = q.saturating_sub(wj);
-        let mut by = vec![vec![0u64; limbs]; sizes];
-        for k in from..q {
-            for (s, acc) in by.iter_mut().enumerate() {
-                let at = k * cell + s * limbs;
-                add_limbs(acc, &without[at..at + limbs]);
+        let mut by = vec![0u64; cell];
+        let mut top = q; // the window is [bottom, top)
+        let mut j = 0usize;
+        while top > 0 && (j < sizes || !want_ss) {
+            let bottom = top.saturating_sub(wj);
+            window.copy_from_slice(&c[(top - 1) * cell..top * cell]);
+            if bottom > 0 {
+                sub_limbs_all(&mut window, &c[(bottom - 1) * cell..bottom * cell]);
             }
+            // Add or subtract the window, with sizes shifted by j.
+            if want_ss {
+                for s in j..sizes {
+                    let dst = &mut by[s * limbs..(s + 1) * limbs];
+                    let src = &window[(s - j) * limbs..(s - j + 1) * limbs];
+                    if j.is_multiple_of(2) {
+                        add_limbs(dst, src);
+                    } else {
+                        sub_limbs(dst, src);
+                    }
+                }
+            } else if j.is_multiple_of(2) {
+                add_limbs(&mut by, &window);
+            } else {
+                sub_limbs(&mut by, &window);
+            }
+            top = bottom;
+            j += 1;
         }
-        let by: Vec<BigUint> = by.iter().map(|l| to_big(l)).collect();
+        let by: Vec<BigUint> = by.chunks(limbs).map(to_big).collect();
         swings.push(by.iter().sum());
-        swings_by_size.push(if want_ss {
-            by[..n].to_vec()
+        if want_ss {
+            let mut v = by;
+            v.resize(n, BigUint::zero());
+            swings_by_size.push(v);
         } else {
-            Vec::new()
-        });
+            swings_by_size.push(Vec::new());
+        }
     }
     let (bz, bza) = banzhaf(n, &swings);
     let mut values = BTreeMap::new();
@@ -460,6 +506,11 @@ fn add_limbs(dst: &mut [u64], src: &[u64]) {
     }
 }
 
+/// `dst -= src` over whole cells (all sizes), wrapping.
+fn sub_limbs_all(dst: &mut [u64], src: &[u64]) {
+    sub_limbs(dst, src);
+}
+
 fn sub_limbs(dst: &mut [u64], src: &[u64]) {
     let mut borrow = 0u64;
     for (d, s) in dst.iter_mut().zip(src) {
@@ -470,30 +521,45 @@ fn sub_limbs(dst: &mut [u64], src: &[u64]) {
     }
 }
 
-/// dst[s] += src[s − 1] (with sizes) or dst += src (without).
-fn add_cell(dst: &mut [u64], src: &[u64], sizes: usize, limbs: usize, by_size: bool) {
-    if by_size {
-        for s in (1..sizes).rev() {
-            add_limbs(
-                &mut dst[s * limbs..(s + 1) * limbs],
-                &src[(s - 1) * limbs..s * limbs],
-            );
+/// dst[s] += src[s − 1] for every size (with sizes) or dst += src (without). Limb counts
+/// up to four get loops the compiler can unroll.
+fn add_cell(dst: &mut [u64], src: &[u64], limbs: usize, active: usize, by_size: bool) {
+    match (limbs, active) {
+        (1, _) => add_cell_n::<1, 1>(dst, src, by_size),
+        (2, 1) => add_cell_n::<2, 1>(dst, src, by_size),
+        (2, _) => add_cell_n::<2, 2>(dst, src, by_size),
+        (3, 1) => add_cell_n::<3, 1>(dst, src, by_size),
+        (3, 2) => add_cell_n::<3, 2>(dst, src, by_size),
+        (3, _) => add_cell_n::<3, 3>(dst, src, by_size),
+        (4, 1) => add_cell_n::<4, 1>(dst, src, by_size),
+        (4, 2) => add_cell_n::<4, 2>(dst, src, by_size),
+        (4, 3) => add_cell_n::<4, 3>(dst, src, by_size),
+        (4, _) => add_cell_n::<4, 4>(dst, src, by_size),
+        _ if by_size => {
+            let sizes = dst.len() / limbs;
+            for s in (1..sizes).rev() {
+                add_limbs(
+                    &mut dst[s * limbs..(s + 1) * limbs],
+                    &src[(s - 1) * limbs..s * limbs],
+                );
+            }
         }
-    } else {
-        add_limbs(dst, src);
+        _ => add_limbs(dst, src),
     }
 }
 
-fn sub_cell(dst: &mut [u64], src: &[u64], sizes: usize, limbs: usize, by_size: bool) {
-    if by_size {
-        for s in 1..sizes {
-            sub_limbs(
-                &mut dst[s * limbs..(s + 1) * limbs],
-                &src[(s - 1) * limbs..s * limbs],
-            );
+/// Adds cells of stride `L` limbs, of which only the low `A` can be non-zero.
+fn add_cell_n<const L: usize, const A: usize>(dst: &mut [u64], src: &[u64], by_size: bool) {
+    // With sizes, dst[s] takes src[s − 1] (dst and src are different rows).
+    let shift = if by_size { L } else { 0 };
+    for (d, s) in dst[shift..].chunks_exact_mut(L).zip(src.chunks_exact(L)) {
+        let mut carry = 0u64;
+        for l in 0..A {
+            let (a, c1) = d[l].overflowing_add(s[l]);
+            let (b, c2) = a.overflowing_add(carry);
+            d[l] = b;
+            carry = u64::from(c1) + u64::from(c2);
         }
-    } else {
-        sub_limbs(dst, src);
     }
 }
 
