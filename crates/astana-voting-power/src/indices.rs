@@ -107,7 +107,52 @@ pub const ENUMERATION_LIMIT: usize = 24;
 /// # Errors
 /// [`PowerError::TooLarge`] when no exact method of this version fits the game.
 pub fn compute(game: &Game, indices: &[Index]) -> Result<PowerResult, PowerError> {
+    compute_with(game, indices, None)
+}
+
+/// [`compute`] with the method forced (`None`: choose as [`compute`] does). Useful to
+/// cross-check the two exact methods.
+///
+/// # Errors
+/// [`PowerError::TooLarge`] when the forced method cannot handle the game or the indices.
+pub fn compute_with(
+    game: &Game,
+    indices: &[Index],
+    method: Option<Method>,
+) -> Result<PowerResult, PowerError> {
     let n = game.n();
+    match method {
+        Some(Method::Enumeration) if n <= ENUMERATION_LIMIT => return Ok(enumerate(game, indices)),
+        Some(Method::Enumeration) => {
+            return Err(too_large(
+                n,
+                &format!("enumeration is limited to {ENUMERATION_LIMIT} players"),
+            ))
+        }
+        Some(Method::GeneratingFunction) => {
+            if indices
+                .iter()
+                .any(|i| matches!(i, Index::Johnston | Index::DeeganPackel | Index::Holler))
+            {
+                return Err(too_large(
+                    n,
+                    "generating functions give Shapley–Shubik and Banzhaf only",
+                ));
+            }
+            if let Some((dim, quota)) = game.rule.as_clause() {
+                return generating_function(game, dim, quota, indices);
+            }
+            return crate::multidim::swings_by_size(game)
+                .map(|by| from_swings(game, &by, indices))
+                .ok_or_else(|| {
+                    too_large(
+                        n,
+                        "the weight totals are too large for generating functions",
+                    )
+                });
+        }
+        None => {}
+    }
     let needs_enumeration = indices
         .iter()
         .any(|i| matches!(i, Index::Johnston | Index::DeeganPackel | Index::Holler));
@@ -122,14 +167,41 @@ pub fn compute(game: &Game, indices: &[Index]) -> Result<PowerResult, PowerError
             ),
         });
     }
-    match game.rule.as_clause() {
-        Some((dim, quota)) => generating_function(game, dim, quota, indices),
+    if let Some((dim, quota)) = game.rule.as_clause() {
+        return generating_function(game, dim, quota, indices);
+    }
+    match crate::multidim::swings_by_size(game) {
+        Some(by_size) => Ok(from_swings(game, &by_size, indices)),
         None => Err(PowerError::TooLarge {
             n,
             reason: format!(
-                "boolean combinations of clauses are enumerated, up to {ENUMERATION_LIMIT} players"
+                "this rule combines clauses over large weights; it is enumerated up to {ENUMERATION_LIMIT} players, and generating functions need small weight totals"
             ),
         }),
+    }
+}
+
+/// Shapley–Shubik and Banzhaf from swing counts by size.
+fn from_swings(game: &Game, by_size: &[Vec<BigUint>], indices: &[Index]) -> PowerResult {
+    let n = game.n();
+    let swings: Vec<BigUint> = by_size.iter().map(|v| v.iter().sum()).collect();
+    let (bz, bza) = banzhaf(n, &swings);
+    let mut values = BTreeMap::new();
+    for &ix in indices {
+        let v = match ix {
+            Index::ShapleyShubik => shapley_shubik(n, by_size),
+            Index::Banzhaf => bz.clone(),
+            Index::BanzhafAbsolute => bza.clone(),
+            _ => continue,
+        };
+        values.insert(ix, v);
+    }
+    PowerResult {
+        players: game.players.clone(),
+        method: Method::GeneratingFunction,
+        values,
+        winning_coalitions: None,
+        minimal_winning_coalitions: None,
     }
 }
 

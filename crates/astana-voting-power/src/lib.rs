@@ -25,9 +25,10 @@
 mod error;
 mod game;
 mod indices;
+mod multidim;
 mod ratio;
 
 pub use error::{GameError, GameErrors, PowerError};
 pub use game::{Game, Rule};
-pub use indices::{compute, Index, Method, PowerResult, ENUMERATION_LIMIT};
+pub use indices::{compute, compute_with, Index, Method, PowerResult, ENUMERATION_LIMIT};
 pub use ratio::Ratio;

@@ -2,7 +2,7 @@
 //! `../shared/reference/power/`, the game file format and its errors, and cross-checks
 //! between the two exact methods.
 
-use astana_voting_power::{compute, Game, Index};
+use astana_voting_power::{compute, compute_with, Game, Index, Method};
 use std::path::PathBuf;
 
 /// `$ASTANA_REFERENCE_DIR` or `../shared/reference`; `None` (skip) outside CI when missing.
@@ -271,5 +271,48 @@ fn every_error_is_located_at_once() {
     ] {
         let e = Game::from_toml("t.toml", src).expect_err(src).to_string();
         assert!(e.contains(want), "{src:?}: {e}");
+    }
+}
+
+/// Multi-weight generating functions agree with enumeration on random boolean rules over
+/// small weights (two independent exact methods).
+#[test]
+fn multi_weight_generating_function_agrees_with_enumeration() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m
+    };
+    let rules = [
+        "a >= {A} and count >= {C}",
+        "a >= {A} or b >= {B}",
+        "(a >= {A} and b > {B}) or count >= {C}",
+        "a >= {P}% and count >= {C}",
+    ];
+    for round in 0..40 {
+        let n = 2 + next(11) as usize;
+        let mut text = String::new();
+        let rule = rules[round % rules.len()]
+            .replace("{A}", &(1 + next(3 * n as u64)).to_string())
+            .replace("{B}", &next(2 * n as u64).to_string())
+            .replace("{C}", &(1 + next(n as u64)).to_string())
+            .replace("{P}", &(1 + next(99)).to_string());
+        text.push_str(&format!("rule = \"{rule}\"\n"));
+        for i in 0..n {
+            text.push_str(&format!(
+                "[[player]]\nid = \"P{i}\"\na = {}\nb = {}\n",
+                next(4),
+                next(3)
+            ));
+        }
+        let g = Game::from_toml("r.toml", &text).expect("valid");
+        let ix = [Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
+        let a = compute_with(&g, &ix, Some(Method::Enumeration)).expect("enumeration");
+        let b = compute_with(&g, &ix, Some(Method::GeneratingFunction)).expect("gf");
+        for i in ix {
+            assert_eq!(a.get(i), b.get(i), "{i:?} on {text}");
+        }
     }
 }
