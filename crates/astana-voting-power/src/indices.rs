@@ -463,19 +463,29 @@ fn generating_function(
             }
             continue;
         }
-        // After j players, coalitions have at most j members: sizes above j + 1 stay zero.
-        for k in (wj..q).rev() {
-            let top = if want_ss {
-                (j + 2).min(size_cap[k] + 1).min(sizes)
-            } else {
-                1
-            };
-            let (lo, hi) = c.split_at_mut(k * cell);
-            let src = &lo[(k - wj) * cell..(k - wj) * cell + top * limbs];
-            let dst = &mut hi[..top * limbs];
-            // Counts after j + 1 players are below 2^(j+1): higher limbs are still zero.
-            let active = ((j + 1) / 64 + 1).min(limbs);
-            add_cell(dst, src, limbs, active, want_ss);
+        // Counts after j + 1 players are below 2^(j+1): higher limbs are still zero.
+        let active = ((j + 1) / 64 + 1).min(limbs);
+        let rows = Rows {
+            cell,
+            w: wj,
+            q,
+            // After j players, coalitions have at most j members: sizes above j + 1 stay 0.
+            size_limit: if want_ss { (j + 2).min(sizes) } else { 1 },
+            size_cap: &size_cap,
+            by_size: want_ss,
+        };
+        match (limbs, active) {
+            (1, _) => rows.add::<1, 1>(&mut c),
+            (2, 1) => rows.add::<2, 1>(&mut c),
+            (2, _) => rows.add::<2, 2>(&mut c),
+            (3, 1) => rows.add::<3, 1>(&mut c),
+            (3, 2) => rows.add::<3, 2>(&mut c),
+            (3, _) => rows.add::<3, 3>(&mut c),
+            (4, 1) => rows.add::<4, 1>(&mut c),
+            (4, 2) => rows.add::<4, 2>(&mut c),
+            (4, 3) => rows.add::<4, 3>(&mut c),
+            (4, _) => rows.add::<4, 4>(&mut c),
+            _ => rows.add_any(&mut c, limbs),
         }
     }
     // Cumulative counts C[k] = Σ_{k' <= k} c[k'], in place.
@@ -593,44 +603,65 @@ fn sub_limbs(dst: &mut [u64], src: &[u64]) {
     }
 }
 
-/// dst[s] += src[s − 1] for every size (with sizes) or dst += src (without). Limb counts
-/// up to four get loops the compiler can unroll.
-fn add_cell(dst: &mut [u64], src: &[u64], limbs: usize, active: usize, by_size: bool) {
-    match (limbs, active) {
-        (1, _) => add_cell_n::<1, 1>(dst, src, by_size),
-        (2, 1) => add_cell_n::<2, 1>(dst, src, by_size),
-        (2, _) => add_cell_n::<2, 2>(dst, src, by_size),
-        (3, 1) => add_cell_n::<3, 1>(dst, src, by_size),
-        (3, 2) => add_cell_n::<3, 2>(dst, src, by_size),
-        (3, _) => add_cell_n::<3, 3>(dst, src, by_size),
-        (4, 1) => add_cell_n::<4, 1>(dst, src, by_size),
-        (4, 2) => add_cell_n::<4, 2>(dst, src, by_size),
-        (4, 3) => add_cell_n::<4, 3>(dst, src, by_size),
-        (4, _) => add_cell_n::<4, 4>(dst, src, by_size),
-        _ if by_size => {
-            let sizes = dst.len() / limbs;
-            for s in (1..sizes).rev() {
-                add_limbs(
-                    &mut dst[s * limbs..(s + 1) * limbs],
-                    &src[(s - 1) * limbs..s * limbs],
-                );
-            }
-        }
-        _ => add_limbs(dst, src),
-    }
+/// One player's factor (1 + y·x^w) multiplied into the counts: row k gains row k − w,
+/// sizes shifted by one.
+struct Rows<'a> {
+    cell: usize,
+    w: usize,
+    q: usize,
+    size_limit: usize,
+    size_cap: &'a [usize],
+    by_size: bool,
 }
 
-/// Adds cells of stride `L` limbs, of which only the low `A` can be non-zero.
-fn add_cell_n<const L: usize, const A: usize>(dst: &mut [u64], src: &[u64], by_size: bool) {
-    // With sizes, dst[s] takes src[s − 1] (dst and src are different rows).
-    let shift = if by_size { L } else { 0 };
-    for (d, s) in dst[shift..].chunks_exact_mut(L).zip(src.chunks_exact(L)) {
-        let mut carry = 0u64;
-        for l in 0..A {
-            let (a, c1) = d[l].overflowing_add(s[l]);
-            let (b, c2) = a.overflowing_add(carry);
-            d[l] = b;
-            carry = u64::from(c1) + u64::from(c2);
+impl Rows<'_> {
+    /// Limbs per count `L`, of which only the low `A` can be non-zero yet: monomorphised
+    /// so the inner loops unroll.
+    fn add<const L: usize, const A: usize>(&self, c: &mut [u64]) {
+        for k in (self.w..self.q).rev() {
+            let top = if self.by_size {
+                self.size_limit.min(self.size_cap[k] + 1)
+            } else {
+                1
+            };
+            let (lo, hi) = c.split_at_mut(k * self.cell);
+            let src = &lo[(k - self.w) * self.cell..(k - self.w) * self.cell + top * L];
+            let dst = &mut hi[..top * L];
+            // With sizes, dst[s] takes src[s − 1].
+            let shift = if self.by_size { L } else { 0 };
+            for (d, s) in dst[shift..].chunks_exact_mut(L).zip(src.chunks_exact(L)) {
+                let mut carry = 0u64;
+                for l in 0..A {
+                    let (a, c1) = d[l].overflowing_add(s[l]);
+                    let (b, c2) = a.overflowing_add(carry);
+                    d[l] = b;
+                    carry = u64::from(c1) + u64::from(c2);
+                }
+            }
+        }
+    }
+
+    /// The same for any number of limbs.
+    fn add_any(&self, c: &mut [u64], limbs: usize) {
+        for k in (self.w..self.q).rev() {
+            let top = if self.by_size {
+                self.size_limit.min(self.size_cap[k] + 1)
+            } else {
+                1
+            };
+            let (lo, hi) = c.split_at_mut(k * self.cell);
+            let src = &lo[(k - self.w) * self.cell..];
+            let dst = &mut hi[..top * limbs];
+            if self.by_size {
+                for s in (1..top).rev() {
+                    add_limbs(
+                        &mut dst[s * limbs..(s + 1) * limbs],
+                        &src[(s - 1) * limbs..s * limbs],
+                    );
+                }
+            } else {
+                add_limbs(dst, &src[..limbs]);
+            }
         }
     }
 }

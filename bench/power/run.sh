@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Voting power benchmark: astana against the PyPI package `powerindex` on the same games,
+# in one run: (a) the US Electoral College (51 players, quota 270), (b) the random
+# 200-player game with weights 1..1000 and quota 50% + 1 (../shared/reference/power).
+# astana is timed end to end (process start, parsing, exact big-number arithmetic, JSON);
+# the peer only inside Python (after import). Answers are compared.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+REF="${ASTANA_REFERENCE_DIR:-../shared/reference}"
+VENV=bench/.venv
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
+"$VENV/bin/pip" install -q --disable-pip-version-check powerindex==0.3.5
+cargo build -q --release -p astana-cli
+python3 bench/power/games.py "$REF" "$WORK"
+
+now() { date +%s.%N; }
+run() { # game-file index
+  local t0 t1
+  t0=$(now)
+  target/release/astana power "$WORK/$1.toml" --index "$2" --json > "$WORK/$1.$2.json"
+  t1=$(now)
+  python3 -c "print(f'{$t1 - $t0:.4f}')"
+}
+line() { # label game index peer-timeout
+  local a p diff
+  a=$(run "$2" "$3")
+  if p=$(timeout "$4" "$VENV/bin/python" bench/power/peer.py "$REF/power/$2.json" "$3" "$WORK/peer.json" 2>/dev/null); then
+    diff=$("$VENV/bin/python" bench/power/check.py "$WORK/$2.$3.json" "$WORK/peer.json" "$3")
+    printf '%-44s astana %8.3f s   powerindex %8.3f s   ratio %7.1fx   max diff %s\n' "$1" "$a" "$p" "$(python3 -c "print($p / $a)")" "$diff"
+  else
+    printf '%-44s astana %8.3f s   powerindex failed or exceeded %s s (exact astana result checked against the reference in the tests)\n' "$1" "$a" "$4"
+  fi
+}
+line "US Electoral College, Banzhaf" us_electoral_college_2012 banzhaf 600
+line "US Electoral College, Shapley-Shubik" us_electoral_college_2012 shapley_shubik 600
+line "random 200 players, Banzhaf" random200 banzhaf 600
+line "random 200 players, Shapley-Shubik" random200 shapley_shubik 120
