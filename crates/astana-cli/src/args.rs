@@ -58,9 +58,13 @@ pub(crate) enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct PowerArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<PowerCommand>,
     /// The game file (TOML): players with named weights and a `rule`, or `quota` + `weight`.
-    pub(crate) game: PathBuf,
+    #[arg(required = true)]
+    pub(crate) game: Option<PathBuf>,
     /// Compute only these indices: shapley_shubik, banzhaf, banzhaf_absolute, johnston,
     /// deegan_packel, holler.
     #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
@@ -79,6 +83,31 @@ pub(crate) struct BriefArgs {
     #[arg(long)]
     pub(crate) year: Option<i32>,
     /// Print the summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PowerCommand {
+    /// One player's voice under several rules, side by side.
+    ///
+    /// Example: astana power compare data/scenarios/kazakhstan/power/unsc*.toml --player 'E*'
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// Game files.
+    #[arg(required = true)]
+    pub(crate) games: Vec<PathBuf>,
+    /// Player id, or a prefix ending in `*` for a class of players (their mean), e.g. `E*`
+    /// for an elected member.
+    #[arg(long)]
+    pub(crate) player: String,
+    /// Indices to show (default: shapley_shubik, banzhaf, banzhaf_absolute).
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub(crate) index: Vec<String>,
+    /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
 }

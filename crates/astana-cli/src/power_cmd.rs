@@ -1,21 +1,44 @@
 //! `astana power`.
 
-use crate::args::PowerArgs;
+use crate::args::{CompareArgs, PowerArgs, PowerCommand};
 use crate::fmt::print_json;
 use crate::{Failure, Outcome};
-use astana_voting_power::{compute, Game, Index, PowerError, ENUMERATION_LIMIT};
+use astana_voting_power::{compute, Game, Index, PowerError, Ratio, ENUMERATION_LIMIT};
+use std::path::Path;
 
-pub(crate) fn run(a: &PowerArgs) -> Outcome {
-    let name = a.game.display().to_string();
-    let text = std::fs::read_to_string(&a.game)
+fn load(path: &Path) -> Result<Game, Failure> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::input(format!("error: cannot read {name}: {e}")))?;
-    let game = Game::from_toml(&name, &text).map_err(Failure::input)?;
-    let asked: Vec<Index> = a
-        .index
+    Game::from_toml(&name, &text).map_err(Failure::input)
+}
+
+fn parse_indices(names: &[String]) -> Result<Vec<Index>, Failure> {
+    names
         .iter()
         .map(|s| s.parse::<Index>())
         .collect::<Result<_, _>>()
-        .map_err(|e| Failure::input(format!("error: {e}")))?;
+        .map_err(|e| Failure::input(format!("error: {e}")))
+}
+
+fn engine_failure(e: PowerError) -> Failure {
+    match e {
+        PowerError::UnknownIndex(_) => Failure::input(format!("error: {e}")),
+        _ => Failure::compute(format!("error: {e}")),
+    }
+}
+
+pub(crate) fn run(a: &PowerArgs) -> Outcome {
+    if let Some(PowerCommand::Compare(c)) = &a.command {
+        return compare(c);
+    }
+    let Some(path) = &a.game else {
+        return Err(Failure::input(
+            "error: give a game file, e.g. astana power game.toml",
+        ));
+    };
+    let game = load(path)?;
+    let asked = parse_indices(&a.index)?;
     let indices: Vec<Index> = if !asked.is_empty() {
         asked
     } else if game.n() <= ENUMERATION_LIMIT {
@@ -27,10 +50,7 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
         );
         vec![Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute]
     };
-    let result = compute(&game, &indices).map_err(|e| match e {
-        PowerError::UnknownIndex(_) => Failure::input(format!("error: {e}")),
-        _ => Failure::compute(format!("error: {e}")),
-    })?;
+    let result = compute(&game, &indices).map_err(engine_failure)?;
     if a.json {
         let mut idx = serde_json::Map::new();
         for ix in &indices {
@@ -88,6 +108,106 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
         out!("  {w} winning coalitions, {m} minimal winning; exact fractions with --json");
     } else {
         out!("  exact fractions with --json");
+    }
+    Ok(())
+}
+
+/// The mean of exact values.
+fn mean(values: &[&Ratio]) -> Ratio {
+    use num_bigint::BigUint;
+    let den = values.iter().fold(BigUint::from(1u32), |a, r| {
+        num_integer::lcm(a, r.denom().clone())
+    });
+    let num: BigUint = values.iter().map(|r| r.numer() * (&den / r.denom())).sum();
+    Ratio::new(num, den * BigUint::from(values.len().max(1)))
+}
+
+fn compare(c: &CompareArgs) -> Outcome {
+    let indices = if c.index.is_empty() {
+        vec![Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute]
+    } else {
+        parse_indices(&c.index)?
+    };
+    let matches = |id: &str| match c.player.strip_suffix('*') {
+        Some(prefix) => id.starts_with(prefix),
+        None => id == c.player,
+    };
+    let mut rows = Vec::new();
+    for path in &c.games {
+        let game = load(path)?;
+        let picked: Vec<usize> = (0..game.n())
+            .filter(|&i| matches(&game.players[i]))
+            .collect();
+        let values: Vec<(Index, Option<Ratio>)> = if picked.is_empty() {
+            indices.iter().map(|&ix| (ix, None)).collect()
+        } else {
+            let r = compute(&game, &indices).map_err(engine_failure)?;
+            indices
+                .iter()
+                .map(|&ix| {
+                    let v: Vec<&Ratio> = picked.iter().map(|&i| &r.get(ix)[i]).collect();
+                    (ix, Some(mean(&v)))
+                })
+                .collect()
+        };
+        rows.push((path.display().to_string(), game, picked.len(), values));
+    }
+    if c.json {
+        let games: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(file, game, matched, values)| {
+                let idx: serde_json::Map<String, serde_json::Value> = values
+                    .iter()
+                    .map(|(ix, v)| {
+                        (
+                            ix.name().to_string(),
+                            v.as_ref().map_or(serde_json::Value::Null, |r| {
+                                serde_json::json!({"value": r.to_f64(), "exact": r.to_string()})
+                            }),
+                        )
+                    })
+                    .collect();
+                serde_json::json!({
+                    "file": file,
+                    "game": game.name,
+                    "players": game.n(),
+                    "matched": matched,
+                    "indices": idx,
+                })
+            })
+            .collect();
+        return print_json(&serde_json::json!({"player": c.player, "games": games}));
+    }
+    out!(
+        "Voice of {} under each rule{}",
+        c.player,
+        if c.player.ends_with('*') {
+            " (mean over the matching players)"
+        } else {
+            ""
+        }
+    );
+    let mut head = format!("  {:<34} {:>7}", "game file", "players");
+    for ix in &indices {
+        head.push_str(&format!(" {:>16}", ix.name()));
+    }
+    out!("{head}");
+    for (file, game, matched, values) in &rows {
+        let label = Path::new(file)
+            .file_stem()
+            .map_or(file.clone(), |s| s.to_string_lossy().into_owned());
+        let mut line = format!("  {label:<34} {:>7}", game.n());
+        for (_, v) in values {
+            line.push_str(&format!(
+                " {:>16}",
+                v.as_ref()
+                    .map_or("—".to_string(), |r| format!("{:.6}", r.to_f64()))
+            ));
+        }
+        if *matched == 0 {
+            line.push_str("  (no such player)");
+        }
+        out!("{line}");
     }
     Ok(())
 }

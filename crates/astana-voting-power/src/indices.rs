@@ -156,7 +156,9 @@ pub fn compute_with(
     let needs_enumeration = indices
         .iter()
         .any(|i| matches!(i, Index::Johnston | Index::DeeganPackel | Index::Holler));
-    if n <= ENUMERATION_LIMIT && (needs_enumeration || game.rule.as_clause().is_none() || n <= 16) {
+    // Enumeration gives every index and the coalition counts; above 16 players it is only
+    // worth its 2^n cost when an index needs it or no generating function applies.
+    if n <= 16 || (n <= ENUMERATION_LIMIT && needs_enumeration) {
         return Ok(enumerate(game, indices));
     }
     if needs_enumeration {
@@ -172,6 +174,7 @@ pub fn compute_with(
     }
     match crate::multidim::swings_by_size(game) {
         Some(by_size) => Ok(from_swings(game, &by_size, indices)),
+        None if n <= ENUMERATION_LIMIT => Ok(enumerate(game, indices)),
         None => Err(PowerError::TooLarge {
             n,
             reason: format!(
