@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 mod geo;
+mod power;
 mod sections;
 mod svg;
 
@@ -135,7 +136,11 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     let year = options.year.unwrap_or(scenario.default_year);
     let mut notes = Notes::new(scenario);
     let mut summary = Vec::new();
-    let body = sections::balance(scenario, year, &mut notes, &mut summary)?;
+    let mut body = sections::balance(scenario, year, &mut notes, &mut summary)?;
+    body.push_str(&power::section(
+        &scenario.display_name(&scenario.focal),
+        &mut summary,
+    ));
     let footnotes = notes.order.len();
     let title = format!("{}: a middle power's position", scenario.name);
     let html = format!(

@@ -71,3 +71,12 @@ fn no_data_year_is_an_error_not_a_placeholder() {
     let (s, _) = brief();
     assert!(render(&s, &Options { year: Some(1990) }).is_err());
 }
+
+#[test]
+fn has_the_security_council_section() {
+    let (_, b) = brief();
+    assert!(b.html.contains(r#"<section id="power">"#));
+    // UN Security Council today: an elected member's Shapley–Shubik index is 4/2145.
+    assert!(b.html.contains("0.1865%"));
+    assert!(b.summary.iter().any(|l| l.contains("Security Council")));
+}

@@ -393,3 +393,93 @@ fn json_flag_prints_only_json() {
         assert!(v.is_object(), "{args:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// astana power
+
+fn power_game(name: &str) -> String {
+    format!(
+        "{}/../../data/scenarios/kazakhstan/power/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn power_json_follows_the_contract() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_astana"))
+        .args(["power", &power_game("unsc.toml"), "--json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v["game"], "UN Security Council");
+    assert_eq!(v["method"], "exact");
+    assert_eq!(v["players"].as_array().map(Vec::len), Some(15));
+    let ss = &v["indices"]["shapley_shubik"]["CHN"];
+    assert_eq!(ss["exact"], "421/2145");
+    assert!((ss["value"].as_f64().unwrap_or(0.0) - 0.196_270_396_27).abs() < 1e-9);
+    for ix in [
+        "banzhaf",
+        "banzhaf_absolute",
+        "johnston",
+        "deegan_packel",
+        "holler",
+    ] {
+        assert!(v["indices"][ix]["E01"]["exact"].is_string(), "{ix}");
+    }
+}
+
+#[test]
+fn power_errors_have_exit_codes() {
+    let dir = std::env::temp_dir().join(format!("astana-power-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "rule = \"seats >= 2\"\n[[player]]\nid = \"A\"\nvotes = -1\n",
+    )
+    .expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_astana"))
+        .args(["power", bad.to_str().unwrap_or_default()])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown weight `seats`") && err.contains("negative weight"),
+        "{err}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_astana"))
+        .args(["power", &power_game("unsc.toml"), "--index", "nonsense"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn power_compare_lines_up_rules() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_astana"))
+        .args([
+            "power",
+            "compare",
+            &power_game("unsc.toml"),
+            &power_game("unsc-g4-2005-q14.toml"),
+            "--player",
+            "E*",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        v["games"][0]["indices"]["shapley_shubik"]["exact"],
+        "4/2145"
+    );
+    assert_eq!(v["games"][1]["players"], 25);
+}

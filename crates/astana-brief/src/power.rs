@@ -1,0 +1,209 @@
+//! The voting-power section: a middle power's voice in the UN Security Council today and
+//! under the reform models, and in the consensus bodies where it sits.
+
+use crate::svg::{self, esc, Bar};
+use astana_model::units::pct;
+use astana_voting_power::{compute, Game, Index};
+use std::fmt::Write;
+
+/// The game files of the default scenario (`data/scenarios/kazakhstan/power/`): the
+/// Security Council today and under reform, then the consensus bodies.
+const GAMES: &[(&str, &str)] = &[
+    (
+        "unsc",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc.toml"),
+    ),
+    (
+        "unsc-au-2005-q15",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-au-2005-q15.toml"),
+    ),
+    (
+        "unsc-au-2005-q16",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-au-2005-q16.toml"),
+    ),
+    (
+        "unsc-g4-2005-q14",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2005-q14.toml"),
+    ),
+    (
+        "unsc-g4-2005-q15",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2005-q15.toml"),
+    ),
+    (
+        "unsc-g4-2005-review-veto-q14",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2005-review-veto-q14.toml"),
+    ),
+    (
+        "unsc-g4-2005-review-veto-q15",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2005-review-veto-q15.toml"),
+    ),
+    (
+        "unsc-g4-2024-25-q15",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2024-25-q15.toml"),
+    ),
+    (
+        "unsc-g4-2024-26-q15",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2024-26-q15.toml"),
+    ),
+    (
+        "unsc-g4-2024-26-q16",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2024-26-q16.toml"),
+    ),
+    (
+        "unsc-hlp-a-q14",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-hlp-a-q14.toml"),
+    ),
+    (
+        "unsc-hlp-a-q15",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-hlp-a-q15.toml"),
+    ),
+    (
+        "unsc-hlp-b-q14",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-hlp-b-q14.toml"),
+    ),
+    (
+        "unsc-hlp-b-q15",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-hlp-b-q15.toml"),
+    ),
+    (
+        "unsc-ufc-2005-q14",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-ufc-2005-q14.toml"),
+    ),
+    (
+        "unsc-ufc-2005-q15",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-ufc-2005-q15.toml"),
+    ),
+    (
+        "unsc-ufc-2024-q15",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-ufc-2024-q15.toml"),
+    ),
+    (
+        "unsc-ufc-2024-q16",
+        include_str!("../../../data/scenarios/kazakhstan/power/unsc-ufc-2024-q16.toml"),
+    ),
+    (
+        "sco",
+        include_str!("../../../data/scenarios/kazakhstan/power/sco.toml"),
+    ),
+    (
+        "cica",
+        include_str!("../../../data/scenarios/kazakhstan/power/cica.toml"),
+    ),
+    (
+        "ots",
+        include_str!("../../../data/scenarios/kazakhstan/power/ots.toml"),
+    ),
+];
+
+struct Row {
+    file: &'static str,
+    game: Game,
+    seats: usize,
+    vetoes: usize,
+    ss: f64,
+    bz: f64,
+    abs: f64,
+}
+
+/// An elected (non-veto) member's voice in each Security Council game.
+fn council_rows() -> Vec<Row> {
+    GAMES
+        .iter()
+        .filter(|(f, _)| f.starts_with("unsc"))
+        .filter_map(|(file, text)| {
+            let game = Game::from_toml(file, text).ok()?;
+            let perm = game.dims.iter().position(|d| d == "permanent");
+            let vetoes = perm.map_or(0, |d| game.weights[d].iter().filter(|w| **w > 0).count());
+            let elected = (0..game.n()).find(|&i| perm.is_none_or(|d| game.weights[d][i] == 0))?;
+            let r = compute(
+                &game,
+                &[Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute],
+            )
+            .ok()?;
+            Some(Row {
+                file,
+                seats: game.n(),
+                vetoes,
+                ss: r.get(Index::ShapleyShubik)[elected].to_f64(),
+                bz: r.get(Index::Banzhaf)[elected].to_f64(),
+                abs: r.get(Index::BanzhafAbsolute)[elected].to_f64(),
+                game,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn section(focal_name: &str, summary: &mut Vec<String>) -> String {
+    let rows = council_rows();
+    let Some(today) = rows.iter().find(|r| r.file == "unsc") else {
+        return String::new();
+    };
+    let (lo, hi) = rows
+        .iter()
+        .filter(|r| r.file != "unsc")
+        .fold((f64::MAX, 0.0f64), |(a, b), r| (a.min(r.abs), b.max(r.abs)));
+    summary.push(format!(
+        "UN Security Council: an elected member is decisive in {:.3}% of votes today (Shapley–Shubik {:.2}%); {:.3}%–{:.3}% under the {} reform variants",
+        today.abs * 100.0,
+        today.ss * 100.0,
+        lo * 100.0,
+        hi * 100.0,
+        rows.len() - 1
+    ));
+    let bars: Vec<Bar> = rows
+        .iter()
+        .map(|r| Bar {
+            label: r.file.trim_start_matches("unsc-").to_string(),
+            value: r.abs,
+            text: format!("{:.3}%", r.abs * 100.0),
+            class: if r.file == "unsc" { "bar focal" } else { "bar" },
+        })
+        .collect();
+    let chart = svg::hbar(
+        &bars,
+        868.0,
+        "Elected member's probability of being decisive",
+    );
+    let mut table = String::new();
+    let mut sources = String::new();
+    for r in &rows {
+        let _ = write!(
+            table,
+            r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{:.4}%</td><td class="n">{}</td><td class="n">{:.3}%</td></tr>"#,
+            esc(&r.game.name),
+            r.seats,
+            r.vetoes,
+            r.ss * 100.0,
+            pct(r.bz),
+            r.abs * 100.0,
+        );
+        let _ = write!(
+            sources,
+            "<li><b>{}</b> (<code>{}.toml</code>): {}</li>",
+            esc(&r.game.name),
+            r.file,
+            esc(&r.game.source)
+        );
+    }
+    let consensus: Vec<String> = GAMES
+        .iter()
+        .filter(|(f, _)| !f.starts_with("unsc"))
+        .filter_map(|(f, t)| Game::from_toml(f, t).ok())
+        .map(|g| format!("{} ({} members)", g.name, g.n()))
+        .collect();
+    format!(
+        r#"<section id="power"><h2>A middle power's voice in the Security Council, today and under reform</h2>
+<p>Voting power measures how often a member's vote decides the outcome. Today an elected member such as {focal} holds a Shapley–Shubik index of {ss:.2}% and a {bz} share of the Banzhaf index against {p5ss:.1}% for each permanent member; it is decisive in {abs:.2}% of all possible votes. The chart shows that probability for an elected member under each reform model in the scenario. The seats and vetoes of each model are sourced; <b>none of the reform drafts' voting thresholds could be confirmed</b>, so each threshold the sources discuss has its own file and row.</p>
+{chart}
+<table><tr><th>Rule</th><th class="n">Seats</th><th class="n">Vetoes</th><th class="n">Shapley–Shubik</th><th class="n">Banzhaf share</th><th class="n">Decisive</th></tr>{table}</table>
+<details><summary class="small">Sources and assumptions of each rule</summary><ul class="small">{sources}</ul></details>
+<p class="small">Values for one elected (non-veto) member; a new permanent member without a veto has the same in-council power and differs only in tenure. Expected voice over time (share of years on the Council × in-council power) needs regional group sizes that are not yet sourced. Binary model: an abstention counts as "not yes". In the consensus bodies every member, {focal} included, holds a veto: {cons}. Compute any of these with <code>astana power FILE</code>; compare them with <code>astana power compare data/scenarios/kazakhstan/power/unsc*.toml --player 'E*'</code>.</p>
+</section>"#,
+        focal = esc(focal_name),
+        ss = today.ss * 100.0,
+        bz = pct(today.bz),
+        abs = today.abs * 100.0,
+        p5ss = (1.0 - 10.0 * today.ss) / 5.0 * 100.0,
+        cons = esc(&consensus.join("; ")),
+    )
+}
