@@ -69,6 +69,18 @@ pub(crate) struct PowerArgs {
     /// deegan_packel, holler.
     #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
     pub(crate) index: Vec<String>,
+    /// Exact methods only: fail rather than estimate.
+    #[arg(long, conflicts_with = "monte_carlo")]
+    pub(crate) exact: bool,
+    /// Estimate by Monte Carlo even where an exact method exists.
+    #[arg(long)]
+    pub(crate) monte_carlo: bool,
+    /// Monte Carlo draws per index.
+    #[arg(long, default_value_t = 200_000)]
+    pub(crate) samples: u64,
+    /// Monte Carlo seed (the same seed gives the same estimates).
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,

@@ -50,7 +50,28 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
         );
         vec![Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute]
     };
-    let result = compute(&game, &indices).map_err(engine_failure)?;
+    let exact = if a.monte_carlo {
+        Err(PowerError::TooLarge {
+            n: game.n(),
+            reason: "Monte Carlo was asked for".to_string(),
+        })
+    } else {
+        compute(&game, &indices)
+    };
+    let result = match exact {
+        Ok(r) => r,
+        Err(e @ PowerError::UnknownIndex(_)) => return Err(engine_failure(e)),
+        Err(e) if a.exact => return Err(engine_failure(e)),
+        Err(e) => {
+            if !a.monte_carlo {
+                eprintln!(
+                    "note: {e}; estimating by Monte Carlo ({} samples, seed {}; --exact to refuse)",
+                    a.samples, a.seed
+                );
+            }
+            return monte_carlo_output(&game, &indices, a);
+        }
+    };
     if a.json {
         let mut idx = serde_json::Map::new();
         for ix in &indices {
@@ -206,6 +227,74 @@ fn compare(c: &CompareArgs) -> Outcome {
         }
         if *matched == 0 {
             line.push_str("  (no such player)");
+        }
+        out!("{line}");
+    }
+    Ok(())
+}
+
+fn monte_carlo_output(game: &Game, indices: &[Index], a: &PowerArgs) -> Outcome {
+    let kept: Vec<Index> = indices
+        .iter()
+        .copied()
+        .filter(|i| {
+            matches!(
+                i,
+                Index::ShapleyShubik | Index::Banzhaf | Index::BanzhafAbsolute
+            )
+        })
+        .collect();
+    if kept.len() < indices.len() {
+        eprintln!(
+            "note: johnston, deegan_packel and holler have no Monte Carlo estimator; left out"
+        );
+    }
+    let est =
+        astana_voting_power::monte_carlo(game, &kept, a.samples, a.seed).map_err(engine_failure)?;
+    if a.json {
+        let mut idx = serde_json::Map::new();
+        for (ix, values) in &est.values {
+            let per: serde_json::Map<String, serde_json::Value> = game
+                .players
+                .iter()
+                .zip(values)
+                .map(|(p, e)| {
+                    (
+                        p.clone(),
+                        serde_json::json!({"value": e.value, "exact": null, "stderr": e.stderr}),
+                    )
+                })
+                .collect();
+            idx.insert(ix.name().to_string(), per.into());
+        }
+        return print_json(&serde_json::json!({
+            "game": game.name,
+            "players": game.players,
+            "method": "monte-carlo",
+            "samples": est.samples,
+            "seed": est.seed,
+            "indices": idx,
+        }));
+    }
+    out!(
+        "{} · {} players · Monte Carlo estimate ({} samples, seed {}); ± one standard error",
+        game.name,
+        game.n(),
+        est.samples,
+        est.seed
+    );
+    let mut head = format!("  {:<14}", "player");
+    for ix in est.values.keys() {
+        head.push_str(&format!(" {:>24}", ix.name()));
+    }
+    out!("{head}");
+    for (i, p) in game.players.iter().enumerate() {
+        let mut line = format!("  {p:<14}");
+        for values in est.values.values() {
+            line.push_str(&format!(
+                " {:>24}",
+                format!("{:.5} ± {:.5}", values[i].value, values[i].stderr)
+            ));
         }
         out!("{line}");
     }

@@ -25,10 +25,12 @@
 mod error;
 mod game;
 mod indices;
+mod montecarlo;
 mod multidim;
 mod ratio;
 
 pub use error::{GameError, GameErrors, PowerError};
 pub use game::{Game, Rule};
 pub use indices::{compute, compute_with, Index, Method, PowerResult, ENUMERATION_LIMIT};
+pub use montecarlo::{monte_carlo, Estimate, Estimates};
 pub use ratio::Ratio;

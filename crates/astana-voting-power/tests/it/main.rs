@@ -316,3 +316,34 @@ fn multi_weight_generating_function_agrees_with_enumeration() {
         }
     }
 }
+
+/// Monte Carlo agrees with the exact values within 4 standard errors (random games).
+#[test]
+fn monte_carlo_agrees_with_exact() {
+    let ix = [Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
+    for (seed, w, q) in [
+        (1u64, vec![4u128, 4, 4, 2, 2, 1], 12u128),
+        (2, vec![9, 7, 5, 3, 3, 2, 1, 1], 17),
+        (3, vec![10, 1, 1, 1, 1, 1, 1, 1, 1, 1], 12),
+    ] {
+        let players: Vec<String> = (0..w.len()).map(|i| format!("P{i}")).collect();
+        let g = Game::weighted("mc", players, w, q);
+        let exact = compute(&g, &ix).expect("exact");
+        let mc = astana_voting_power::monte_carlo(&g, &ix, 40_000, seed).expect("mc");
+        for i in ix {
+            for (e, m) in exact.get(i).iter().zip(&mc.values[&i]) {
+                let tol = 4.0 * m.stderr.max(1e-4);
+                assert!(
+                    (e.to_f64() - m.value).abs() <= tol,
+                    "{i:?}: exact {} mc {} ± {}",
+                    e.to_f64(),
+                    m.value,
+                    m.stderr
+                );
+            }
+        }
+        // Same seed, same answer.
+        let again = astana_voting_power::monte_carlo(&g, &ix, 40_000, seed).expect("mc");
+        assert_eq!(again.values, mc.values);
+    }
+}
