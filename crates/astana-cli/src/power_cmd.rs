@@ -3,7 +3,7 @@
 use crate::args::{CompareArgs, PowerArgs, PowerCommand};
 use crate::fmt::print_json;
 use crate::{Failure, Outcome};
-use astana_voting_power::{compute, Game, Index, PowerError, Ratio, ENUMERATION_LIMIT};
+use astana_voting_power::{compute, Game, Index, PowerError, Ratio};
 use std::path::Path;
 
 fn load(path: &Path) -> Result<Game, Failure> {
@@ -39,18 +39,13 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
     };
     let game = load(path)?;
     let asked = parse_indices(&a.index)?;
-    let indices: Vec<Index> = if !asked.is_empty() {
-        asked
-    } else if game.n() <= ENUMERATION_LIMIT {
-        Index::ALL.to_vec()
+    let basic = vec![Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
+    let (mut indices, explicit) = if asked.is_empty() {
+        (Index::ALL.to_vec(), false)
     } else {
-        eprintln!(
-            "note: {} players: johnston, deegan_packel and holler need enumeration (up to {ENUMERATION_LIMIT} players in this version); computing shapley_shubik and banzhaf",
-            game.n()
-        );
-        vec![Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute]
+        (asked, true)
     };
-    let exact = if a.monte_carlo {
+    let mut exact = if a.monte_carlo {
         Err(PowerError::TooLarge {
             n: game.n(),
             reason: "Monte Carlo was asked for".to_string(),
@@ -58,6 +53,14 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
     } else {
         compute(&game, &indices)
     };
+    // Without --index, fall back to the indices an exact method can give.
+    if let (Err(PowerError::TooLarge { reason, .. }), false, false) =
+        (&exact, explicit, a.monte_carlo)
+    {
+        eprintln!("note: {reason}; computing shapley_shubik and banzhaf");
+        indices = basic;
+        exact = compute(&game, &indices);
+    }
     let result = match exact {
         Ok(r) => r,
         Err(e @ PowerError::UnknownIndex(_)) => return Err(engine_failure(e)),

@@ -158,19 +158,23 @@ pub fn compute_with(
         .any(|i| matches!(i, Index::Johnston | Index::DeeganPackel | Index::Holler));
     // Enumeration gives every index and the coalition counts; above 16 players it is only
     // worth its 2^n cost when an index needs it or no generating function applies.
-    if n <= 16 || (n <= ENUMERATION_LIMIT && needs_enumeration) {
+    let clause = game.rule.as_clause();
+    if n <= 16 || (n <= ENUMERATION_LIMIT && needs_enumeration && clause.is_none()) {
         return Ok(enumerate(game, indices));
+    }
+    if let Some((dim, quota)) = clause {
+        return match weighted_all(game, dim, quota, indices) {
+            Err(_) if n <= ENUMERATION_LIMIT => Ok(enumerate(game, indices)),
+            other => other,
+        };
     }
     if needs_enumeration {
         return Err(PowerError::TooLarge {
             n,
             reason: format!(
-                "Johnston, Deegan–Packel and Holler are computed by enumeration, up to {ENUMERATION_LIMIT} players; ask for --index shapley_shubik,banzhaf,banzhaf_absolute"
+                "for rules of several clauses, Johnston, Deegan–Packel and Holler are computed by enumeration, up to {ENUMERATION_LIMIT} players; ask for --index shapley_shubik,banzhaf,banzhaf_absolute"
             ),
         });
-    }
-    if let Some((dim, quota)) = game.rule.as_clause() {
-        return generating_function(game, dim, quota, indices);
     }
     match crate::multidim::swings_by_size(game) {
         Some(by_size) => Ok(from_swings(game, &by_size, indices)),
@@ -182,6 +186,45 @@ pub fn compute_with(
             ),
         }),
     }
+}
+
+/// Every index of one weighted clause by generating functions.
+fn weighted_all(
+    game: &Game,
+    dim: usize,
+    quota: u128,
+    indices: &[Index],
+) -> Result<PowerResult, PowerError> {
+    let basic: Vec<Index> = indices
+        .iter()
+        .copied()
+        .filter(|i| {
+            matches!(
+                i,
+                Index::ShapleyShubik | Index::Banzhaf | Index::BanzhafAbsolute
+            )
+        })
+        .collect();
+    let mut result = generating_function(game, dim, quota, &basic)?;
+    let want_j = indices.contains(&Index::Johnston);
+    let want_m = indices.contains(&Index::DeeganPackel) || indices.contains(&Index::Holler);
+    if want_j || want_m {
+        let n = game.n();
+        let x = crate::weighted::extra(game, dim, quota, want_j, want_m)?;
+        for &ix in indices {
+            let v = match ix {
+                Index::Johnston => johnston(n, &x.crit_by_count),
+                Index::DeeganPackel => deegan_packel(n, &x.mwc_by_size, x.mwc),
+                Index::Holler => holler(&x.mwc_by_size),
+                _ => continue,
+            };
+            result.values.insert(ix, v);
+        }
+        if want_m {
+            result.minimal_winning_coalitions = Some(BigUint::from(x.mwc));
+        }
+    }
+    Ok(result)
 }
 
 /// Shapley–Shubik and Banzhaf from swing counts by size.
@@ -206,6 +249,64 @@ fn from_swings(game: &Game, by_size: &[Vec<BigUint>], indices: &[Index]) -> Powe
         winning_coalitions: None,
         minimal_winning_coalitions: None,
     }
+}
+
+fn lcm_to(n: usize) -> BigUint {
+    (1..=n as u64).fold(BigUint::one(), |a, c| num_integer::lcm(a, BigUint::from(c)))
+}
+
+/// Johnston: Σ over winning coalitions where the player is one of c critical members of
+/// 1/c, normalised. `crit_by_count[i][c]` counts those coalitions.
+fn johnston<T: Copy + Into<BigUint>>(n: usize, crit_by_count: &[Vec<T>]) -> Vec<Ratio> {
+    let l = lcm_to(n);
+    let parts: Vec<Ratio> = crit_by_count
+        .iter()
+        .map(|by| {
+            let num: BigUint = by
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(c, &x)| x.into() * (&l / BigUint::from(c as u64)))
+                .sum();
+            Ratio::new(num, l.clone())
+        })
+        .collect();
+    normalise(&parts)
+}
+
+/// Deegan–Packel: Σ over minimal winning coalitions of size s containing the player of 1/s,
+/// over their number.
+fn deegan_packel<T: Copy + Into<BigUint>>(
+    n: usize,
+    mwc_by_size: &[Vec<T>],
+    mwc: u128,
+) -> Vec<Ratio> {
+    let l = lcm_to(n);
+    mwc_by_size
+        .iter()
+        .map(|by| {
+            let num: BigUint = by
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(s, &x)| x.into() * (&l / BigUint::from(s as u64)))
+                .sum();
+            Ratio::new(num, &l * BigUint::from(mwc))
+        })
+        .collect()
+}
+
+/// Holler: minimal winning coalitions containing the player over the sum of those counts.
+fn holler<T: Copy + Into<BigUint>>(mwc_by_size: &[Vec<T>]) -> Vec<Ratio> {
+    let counts: Vec<BigUint> = mwc_by_size
+        .iter()
+        .map(|v| v.iter().map(|&x| x.into()).sum())
+        .collect();
+    let total: BigUint = counts.iter().sum();
+    counts
+        .into_iter()
+        .map(|c| Ratio::new(c, total.clone()))
+        .collect()
 }
 
 fn factorials(n: usize) -> Vec<BigUint> {
@@ -344,48 +445,9 @@ fn enumerate(game: &Game, indices: &[Index]) -> PowerResult {
             }
             Index::Banzhaf => bz.clone(),
             Index::BanzhafAbsolute => bza.clone(),
-            Index::Johnston => {
-                // Σ_c count_c / c per player, then normalised; common denominator lcm(1..n).
-                let l = (1..=n as u64)
-                    .fold(BigUint::one(), |a, c| num_integer::lcm(a, BigUint::from(c)));
-                let parts: Vec<Ratio> = crit_by_count
-                    .iter()
-                    .map(|by| {
-                        let num: BigUint = by
-                            .iter()
-                            .enumerate()
-                            .skip(1)
-                            .map(|(c, &x)| BigUint::from(x) * (&l / BigUint::from(c as u64)))
-                            .sum();
-                        Ratio::new(num, l.clone())
-                    })
-                    .collect();
-                normalise(&parts)
-            }
-            Index::DeeganPackel => {
-                let l = (1..=n as u64)
-                    .fold(BigUint::one(), |a, c| num_integer::lcm(a, BigUint::from(c)));
-                mwc_by_size
-                    .iter()
-                    .map(|by| {
-                        let num: BigUint = by
-                            .iter()
-                            .enumerate()
-                            .skip(1)
-                            .map(|(s, &x)| BigUint::from(x) * (&l / BigUint::from(s as u64)))
-                            .sum();
-                        Ratio::new(num, &l * BigUint::from(mwc))
-                    })
-                    .collect()
-            }
-            Index::Holler => {
-                let counts: Vec<u64> = mwc_by_size.iter().map(|v| v.iter().sum()).collect();
-                let total: u64 = counts.iter().sum();
-                counts
-                    .iter()
-                    .map(|&c| Ratio::new(BigUint::from(c), BigUint::from(total)))
-                    .collect()
-            }
+            Index::Johnston => johnston(n, &crit_by_count),
+            Index::DeeganPackel => deegan_packel(n, &mwc_by_size, u128::from(mwc)),
+            Index::Holler => holler(&mwc_by_size),
         };
         values.insert(ix, v);
     }

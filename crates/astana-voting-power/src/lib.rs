@@ -28,6 +28,7 @@ mod indices;
 mod montecarlo;
 mod multidim;
 mod ratio;
+mod weighted;
 
 pub use error::{GameError, GameErrors, PowerError};
 pub use game::{Game, Rule};

@@ -126,18 +126,22 @@ fn eec1958_reference() {
     assert_exact(&r, &game, &Index::ALL);
 }
 
-/// US Electoral College 2012–2020, 51 players, quota 270: Shapley–Shubik and Banzhaf
-/// exactly by generating functions (confirmed by powerindex and powerindices).
+/// US Electoral College 2012–2020, 51 players, quota 270: all six indices exactly by
+/// generating functions (confirmed by powerindex and powerindices), and its
+/// 50,956,741,348,166 minimal winning coalitions.
 #[test]
 fn us_electoral_college_reference() {
     let Some(r) = reference("us_electoral_college_2012.json") else {
         return;
     };
     let game = weighted_from(&r);
-    assert_exact(
-        &r,
-        &game,
-        &[Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute],
+    assert_exact(&r, &game, &Index::ALL);
+    let res = compute(&game, &[Index::Holler]).expect("computes");
+    assert_eq!(
+        res.minimal_winning_coalitions
+            .as_ref()
+            .map(ToString::to_string),
+        Some("50956741348166".into())
     );
 }
 
@@ -345,5 +349,33 @@ fn monte_carlo_agrees_with_exact() {
         // Same seed, same answer.
         let again = astana_voting_power::monte_carlo(&g, &ix, 40_000, seed).expect("mc");
         assert_eq!(again.values, mc.values);
+    }
+}
+
+/// The generating-function Johnston, Deegan–Packel and Holler agree with enumeration on
+/// random weighted games with 17–20 players (where `compute` picks generating functions).
+#[test]
+fn weighted_extra_indices_agree_with_enumeration() {
+    let mut seed = 0x1234_5678_9abc_def1_u64;
+    let mut next = move |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m
+    };
+    for _ in 0..4 {
+        let n = 17 + next(4) as usize;
+        let w: Vec<u128> = (0..n).map(|_| u128::from(next(9))).collect();
+        let total: u128 = w.iter().sum();
+        let q = total / 2 + 1;
+        let players: Vec<String> = (0..n).map(|i| format!("P{i}")).collect();
+        let g = Game::weighted("r", players, w.clone(), q);
+        let ix = [Index::Johnston, Index::DeeganPackel, Index::Holler];
+        let a = compute(&g, &ix).expect("generating functions");
+        let b = compute_with(&g, &ix, Some(Method::Enumeration)).expect("enumeration");
+        for i in ix {
+            assert_eq!(a.get(i), b.get(i), "{i:?} w={w:?} q={q}");
+        }
+        assert_eq!(a.minimal_winning_coalitions, b.minimal_winning_coalitions);
     }
 }
