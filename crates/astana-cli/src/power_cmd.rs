@@ -108,6 +108,7 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
         match result.method {
             astana_voting_power::Method::Enumeration => "enumeration of all coalitions",
             astana_voting_power::Method::GeneratingFunction => "generating functions",
+            astana_voting_power::Method::MeetInTheMiddle => "meet in the middle",
         }
     );
     if !game.source.is_empty() {

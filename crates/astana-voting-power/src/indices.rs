@@ -69,8 +69,10 @@ impl FromStr for Index {
 pub enum Method {
     /// Every coalition visited: all indices, exact.
     Enumeration,
-    /// Generating functions over the weights of one weighted clause: exact.
+    /// Generating functions over the weights (one clause, or several small ones): exact.
     GeneratingFunction,
+    /// Meet in the middle over one large weight and small ones (double majorities): exact.
+    MeetInTheMiddle,
 }
 
 /// Exact values per index and player.
@@ -143,13 +145,18 @@ pub fn compute_with(
                 return generating_function(game, dim, quota, indices);
             }
             return crate::multidim::swings_by_size(game)
-                .map(|by| from_swings(game, &by, indices))
+                .map(|by| from_swings(game, &by, indices, Method::GeneratingFunction))
                 .ok_or_else(|| {
                     too_large(
                         n,
                         "the weight totals are too large for generating functions",
                     )
                 });
+        }
+        Some(Method::MeetInTheMiddle) => {
+            return crate::mitm::swings_by_size(game)
+                .map(|by| from_swings(game, &by, indices, Method::MeetInTheMiddle))
+                .ok_or_else(|| too_large(n, "meet in the middle needs one large weight and small others, up to 35 players"));
         }
         None => {}
     }
@@ -176,8 +183,11 @@ pub fn compute_with(
             ),
         });
     }
-    match crate::multidim::swings_by_size(game) {
-        Some(by_size) => Ok(from_swings(game, &by_size, indices)),
+    let by_size = crate::multidim::swings_by_size(game)
+        .map(|b| (b, Method::GeneratingFunction))
+        .or_else(|| crate::mitm::swings_by_size(game).map(|b| (b, Method::MeetInTheMiddle)));
+    match by_size {
+        Some((by_size, method)) => Ok(from_swings(game, &by_size, indices, method)),
         None if n <= ENUMERATION_LIMIT => Ok(enumerate(game, indices)),
         None => Err(PowerError::TooLarge {
             n,
@@ -228,7 +238,12 @@ fn weighted_all(
 }
 
 /// Shapley–Shubik and Banzhaf from swing counts by size.
-fn from_swings(game: &Game, by_size: &[Vec<BigUint>], indices: &[Index]) -> PowerResult {
+fn from_swings(
+    game: &Game,
+    by_size: &[Vec<BigUint>],
+    indices: &[Index],
+    method: Method,
+) -> PowerResult {
     let n = game.n();
     let swings: Vec<BigUint> = by_size.iter().map(|v| v.iter().sum()).collect();
     let (bz, bza) = banzhaf(n, &swings);
@@ -244,7 +259,7 @@ fn from_swings(game: &Game, by_size: &[Vec<BigUint>], indices: &[Index]) -> Powe
     }
     PowerResult {
         players: game.players.clone(),
-        method: Method::GeneratingFunction,
+        method,
         values,
         winning_coalitions: None,
         minimal_winning_coalitions: None,

@@ -25,6 +25,7 @@
 mod error;
 mod game;
 mod indices;
+mod mitm;
 mod montecarlo;
 mod multidim;
 mod ratio;

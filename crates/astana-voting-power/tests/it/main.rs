@@ -379,3 +379,38 @@ fn weighted_extra_indices_agree_with_enumeration() {
         assert_eq!(a.minimal_winning_coalitions, b.minimal_winning_coalitions);
     }
 }
+
+/// Meet in the middle agrees with enumeration on random double-majority games with
+/// population-like weights (the EU Council's rule shape).
+#[test]
+fn meet_in_the_middle_agrees_with_enumeration() {
+    let mut seed = 0x0bad_5eed_1234_5678_u64;
+    let mut next = move |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m
+    };
+    for _ in 0..12 {
+        let n = 4 + next(11) as usize;
+        let mut text = format!(
+            "rule = \"count >= {}% and population >= {}% or count >= {}\"\n",
+            40 + next(30),
+            50 + next(30),
+            n - next(3) as usize
+        );
+        for i in 0..n {
+            text.push_str(&format!(
+                "[[player]]\nid = \"M{i}\"\npopulation = {}\n",
+                1 + next(90_000_000)
+            ));
+        }
+        let g = Game::from_toml("eu.toml", &text).expect("valid");
+        let ix = [Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
+        let a = compute_with(&g, &ix, Some(Method::MeetInTheMiddle)).expect("mitm");
+        let b = compute_with(&g, &ix, Some(Method::Enumeration)).expect("enumeration");
+        for i in ix {
+            assert_eq!(a.get(i), b.get(i), "{i:?} on {text}");
+        }
+    }
+}
