@@ -109,6 +109,7 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
             astana_voting_power::Method::Enumeration => "enumeration of all coalitions",
             astana_voting_power::Method::GeneratingFunction => "generating functions",
             astana_voting_power::Method::MeetInTheMiddle => "meet in the middle",
+            astana_voting_power::Method::Kinds => "coalitions counted by kinds of player",
         }
     );
     if !game.source.is_empty() {

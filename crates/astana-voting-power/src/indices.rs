@@ -73,6 +73,9 @@ pub enum Method {
     GeneratingFunction,
     /// Meet in the middle over one large weight and small ones (double majorities): exact.
     MeetInTheMiddle,
+    /// Coalitions counted by how many players of each kind they hold (interchangeable
+    /// players have equal weights): all six indices, exact.
+    Kinds,
 }
 
 /// Exact values per index and player.
@@ -153,6 +156,11 @@ pub fn compute_with(
                     )
                 });
         }
+        Some(Method::Kinds) => {
+            return crate::types::counts(game)
+                .map(|c| from_counts(game, c, indices))
+                .ok_or_else(|| too_large(n, "too many kinds of player"));
+        }
         Some(Method::MeetInTheMiddle) => {
             return crate::mitm::swings_by_size(game)
                 .map(|by| from_swings(game, &by, indices, Method::MeetInTheMiddle))
@@ -165,6 +173,12 @@ pub fn compute_with(
         .any(|i| matches!(i, Index::Johnston | Index::DeeganPackel | Index::Holler));
     // Enumeration gives every index and the coalition counts; above 16 players it is only
     // worth its 2^n cost when an index needs it or no generating function applies.
+    // Few kinds of player (vetoes and elected seats): every index at once, cheaply.
+    if n > 12 {
+        if let Some(c) = crate::types::counts(game) {
+            return Ok(from_counts(game, c, indices));
+        }
+    }
     let clause = game.rule.as_clause();
     if n <= 16 || (n <= ENUMERATION_LIMIT && needs_enumeration && clause.is_none()) {
         return Ok(enumerate(game, indices));
@@ -195,6 +209,33 @@ pub fn compute_with(
                 "this rule combines clauses over large weights; it is enumerated up to {ENUMERATION_LIMIT} players, and generating functions need small weight totals"
             ),
         }),
+    }
+}
+
+/// All indices from counts by kinds of player.
+fn from_counts(game: &Game, c: crate::types::Counts, indices: &[Index]) -> PowerResult {
+    let n = game.n();
+    let swings: Vec<BigUint> = c.swings_by_size.iter().map(|v| v.iter().sum()).collect();
+    let (bz, bza) = banzhaf(n, &swings);
+    let mwc_total = c.mwc.clone();
+    let mut values = BTreeMap::new();
+    for &ix in indices {
+        let v = match ix {
+            Index::ShapleyShubik => shapley_shubik(n, &c.swings_by_size),
+            Index::Banzhaf => bz.clone(),
+            Index::BanzhafAbsolute => bza.clone(),
+            Index::Johnston => johnston(n, &c.crit_by_count),
+            Index::DeeganPackel => deegan_packel_big(n, &c.mwc_by_size, &mwc_total),
+            Index::Holler => holler(&c.mwc_by_size),
+        };
+        values.insert(ix, v);
+    }
+    PowerResult {
+        players: game.players.clone(),
+        method: Method::Kinds,
+        values,
+        winning_coalitions: Some(c.winning),
+        minimal_winning_coalitions: Some(c.mwc),
     }
 }
 
@@ -272,7 +313,7 @@ fn lcm_to(n: usize) -> BigUint {
 
 /// Johnston: Σ over winning coalitions where the player is one of c critical members of
 /// 1/c, normalised. `crit_by_count[i][c]` counts those coalitions.
-fn johnston<T: Copy + Into<BigUint>>(n: usize, crit_by_count: &[Vec<T>]) -> Vec<Ratio> {
+fn johnston<T: Clone + Into<BigUint>>(n: usize, crit_by_count: &[Vec<T>]) -> Vec<Ratio> {
     let l = lcm_to(n);
     let parts: Vec<Ratio> = crit_by_count
         .iter()
@@ -281,7 +322,7 @@ fn johnston<T: Copy + Into<BigUint>>(n: usize, crit_by_count: &[Vec<T>]) -> Vec<
                 .iter()
                 .enumerate()
                 .skip(1)
-                .map(|(c, &x)| x.into() * (&l / BigUint::from(c as u64)))
+                .map(|(c, x)| x.clone().into() * (&l / BigUint::from(c as u64)))
                 .sum();
             Ratio::new(num, l.clone())
         })
@@ -311,11 +352,28 @@ fn deegan_packel<T: Copy + Into<BigUint>>(
         .collect()
 }
 
+/// Deegan–Packel with a big count of minimal winning coalitions.
+fn deegan_packel_big(n: usize, mwc_by_size: &[Vec<BigUint>], mwc: &BigUint) -> Vec<Ratio> {
+    let l = lcm_to(n);
+    mwc_by_size
+        .iter()
+        .map(|by| {
+            let num: BigUint = by
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(s, x)| x * (&l / BigUint::from(s as u64)))
+                .sum();
+            Ratio::new(num, &l * mwc)
+        })
+        .collect()
+}
+
 /// Holler: minimal winning coalitions containing the player over the sum of those counts.
-fn holler<T: Copy + Into<BigUint>>(mwc_by_size: &[Vec<T>]) -> Vec<Ratio> {
+fn holler<T: Clone + Into<BigUint>>(mwc_by_size: &[Vec<T>]) -> Vec<Ratio> {
     let counts: Vec<BigUint> = mwc_by_size
         .iter()
-        .map(|v| v.iter().map(|&x| x.into()).sum())
+        .map(|v| v.iter().map(|x| x.clone().into()).sum())
         .collect();
     let total: BigUint = counts.iter().sum();
     counts

@@ -29,6 +29,7 @@ mod mitm;
 mod montecarlo;
 mod multidim;
 mod ratio;
+mod types;
 mod weighted;
 
 pub use error::{GameError, GameErrors, PowerError};

@@ -414,3 +414,48 @@ fn meet_in_the_middle_agrees_with_enumeration() {
         }
     }
 }
+
+/// Counting by kinds of player agrees with enumeration on all six indices (random games
+/// with repeated weight vectors and boolean rules).
+#[test]
+fn kinds_agree_with_enumeration() {
+    let mut seed = 0x5151_7a7a_0303_9999_u64;
+    let mut next = move |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m
+    };
+    for round in 0..20 {
+        let n = 3 + next(12) as usize;
+        let rule = match round % 3 {
+            0 => format!(
+                "veto >= {} and count >= {}",
+                1 + next(2),
+                1 + next(n as u64)
+            ),
+            1 => format!("votes >= {}", 1 + next(3 * n as u64)),
+            _ => format!(
+                "votes >= {} or veto >= 2 and count >= {}",
+                1 + next(3 * n as u64),
+                1 + next(n as u64)
+            ),
+        };
+        let mut text = format!("rule = \"{rule}\"\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "[[player]]\nid = \"P{i}\"\nveto = {}\nvotes = {}\n",
+                next(2),
+                1 + next(3)
+            ));
+        }
+        let g = Game::from_toml("k.toml", &text).expect("valid");
+        let a = compute_with(&g, &Index::ALL, Some(Method::Kinds)).expect("kinds");
+        let b = compute_with(&g, &Index::ALL, Some(Method::Enumeration)).expect("enumeration");
+        for i in Index::ALL {
+            assert_eq!(a.get(i), b.get(i), "{i:?} on {text}");
+        }
+        assert_eq!(a.winning_coalitions, b.winning_coalitions);
+        assert_eq!(a.minimal_winning_coalitions, b.minimal_winning_coalitions);
+    }
+}
