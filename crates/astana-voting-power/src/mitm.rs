@@ -68,24 +68,30 @@ pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
     for i in 0..n {
         let others: Vec<usize> = (0..n).filter(|&j| j != i).collect();
         let (a, b) = others.split_at(others.len() / 2);
+        // Every coalition of a half as (small-weight code, size, large weight), sums built
+        // incrementally (a mask's sums are those of the mask without its lowest player, plus
+        // that player), then grouped by sorting.
         let half = |players: &[usize]| -> BTreeMap<(usize, usize), Vec<u128>> {
-            let mut groups: BTreeMap<(usize, usize), Vec<u128>> = BTreeMap::new();
-            let mut sums = vec![0u128; k];
-            for mask in 0u64..(1u64 << players.len()) {
-                sums.iter_mut().for_each(|s| *s = 0);
-                for (bit, &p) in players.iter().enumerate() {
-                    if mask >> bit & 1 == 1 {
-                        for (d, s) in sums.iter_mut().enumerate() {
-                            *s += game.weights[d][p];
-                        }
-                    }
+            let m = players.len();
+            let mut sums = vec![0u128; k << m];
+            for mask in 1usize..(1 << m) {
+                let low = mask.trailing_zeros() as usize;
+                let prev = mask & (mask - 1);
+                for d in 0..k {
+                    sums[mask * k + d] = sums[prev * k + d] + game.weights[d][players[low]];
                 }
-                groups
-                    .entry((encode(&sums), mask.count_ones() as usize))
-                    .or_default()
-                    .push(sums[big]);
             }
-            groups.values_mut().for_each(|g| g.sort_unstable());
+            let mut items: Vec<(usize, usize, u128)> = (0usize..(1 << m))
+                .map(|mask| {
+                    let v = &sums[mask * k..(mask + 1) * k];
+                    (encode(v), mask.count_ones() as usize, v[big])
+                })
+                .collect();
+            items.sort_unstable();
+            let mut groups: BTreeMap<(usize, usize), Vec<u128>> = BTreeMap::new();
+            for chunk in items.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
+                groups.insert((chunk[0].0, chunk[0].1), chunk.iter().map(|x| x.2).collect());
+            }
             groups
         };
         let left = half(a);
@@ -125,17 +131,23 @@ pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
                 if win_from == u128::MAX {
                     continue;
                 }
+                // S loses: x + y < lose_below; S + i wins: x + y + p_i >= win_from. Both
+                // bounds on y fall as x rises (lv ascending): two pointers walk rv once.
+                let need = win_from.saturating_sub(own[big]);
                 let mut count = 0u64;
+                let (mut from, mut to) = (rv.len(), rv.len());
                 for &x in lv {
-                    // S loses: x + y < lose_below; S + i wins: x + y + p_i >= win_from.
-                    let lo = win_from.saturating_sub(own[big]).saturating_sub(x);
+                    let lo = need.saturating_sub(x);
                     let hi = lose_below.saturating_sub(x);
-                    if hi <= lo {
-                        continue;
+                    while from > 0 && rv[from - 1] >= lo {
+                        from -= 1;
                     }
-                    let from = rv.partition_point(|&y| y < lo);
-                    let to = rv.partition_point(|&y| y < hi);
-                    count += (to - from) as u64;
+                    while to > 0 && rv[to - 1] >= hi {
+                        to -= 1;
+                    }
+                    if to > from {
+                        count += (to - from) as u64;
+                    }
                 }
                 by[ls + rs] += count;
             }
