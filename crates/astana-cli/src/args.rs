@@ -81,6 +81,10 @@ pub(crate) struct PowerArgs {
     /// Monte Carlo seed (the same seed gives the same estimates).
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
+    /// Force an exact method (for cross-checks): enumeration, generating-function,
+    /// meet-in-the-middle or kinds.
+    #[arg(long, value_name = "METHOD", conflicts_with = "monte_carlo")]
+    pub(crate) method: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,

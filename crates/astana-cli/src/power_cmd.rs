@@ -3,7 +3,7 @@
 use crate::args::{CompareArgs, PowerArgs, PowerCommand};
 use crate::fmt::print_json;
 use crate::{Failure, Outcome};
-use astana_voting_power::{compute, Game, Index, PowerError, Ratio};
+use astana_voting_power::{compute, compute_with, Game, Index, Method, PowerError, Ratio};
 use std::path::Path;
 
 fn load(path: &Path) -> Result<Game, Failure> {
@@ -39,6 +39,18 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
     };
     let game = load(path)?;
     let asked = parse_indices(&a.index)?;
+    let method = match a.method.as_deref() {
+        None => None,
+        Some("enumeration") => Some(Method::Enumeration),
+        Some("generating-function") => Some(Method::GeneratingFunction),
+        Some("meet-in-the-middle") => Some(Method::MeetInTheMiddle),
+        Some("kinds") => Some(Method::Kinds),
+        Some(other) => {
+            return Err(Failure::input(format!(
+                "error: unknown method `{other}`; expected enumeration, generating-function, meet-in-the-middle or kinds"
+            )))
+        }
+    };
     let basic = vec![Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
     let (mut indices, explicit) = if asked.is_empty() {
         (Index::ALL.to_vec(), false)
@@ -51,7 +63,7 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
             reason: "Monte Carlo was asked for".to_string(),
         })
     } else {
-        compute(&game, &indices)
+        compute_with(&game, &indices, method)
     };
     // Without --index, fall back to the indices an exact method can give.
     if let (Err(PowerError::TooLarge { reason, .. }), false, false) =
@@ -59,12 +71,12 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
     {
         eprintln!("note: {reason}; computing shapley_shubik and banzhaf");
         indices = basic;
-        exact = compute(&game, &indices);
+        exact = compute_with(&game, &indices, method);
     }
     let result = match exact {
         Ok(r) => r,
         Err(e @ PowerError::UnknownIndex(_)) => return Err(engine_failure(e)),
-        Err(e) if a.exact => return Err(engine_failure(e)),
+        Err(e) if a.exact || method.is_some() => return Err(engine_failure(e)),
         Err(e) => {
             if !a.monte_carlo {
                 eprintln!(

@@ -100,8 +100,11 @@ impl PowerResult {
     }
 }
 
-/// Largest game for exhaustive enumeration (2^n coalitions).
+/// Largest game the automatic choice enumerates (2^n coalitions).
 pub const ENUMERATION_LIMIT: usize = 24;
+
+/// Largest game enumerated when enumeration is forced (a cross-check taking minutes).
+pub const FORCED_ENUMERATION_LIMIT: usize = 30;
 
 /// Computes the requested indices exactly.
 ///
@@ -127,11 +130,14 @@ pub fn compute_with(
 ) -> Result<PowerResult, PowerError> {
     let n = game.n();
     match method {
-        Some(Method::Enumeration) if n <= ENUMERATION_LIMIT => return Ok(enumerate(game, indices)),
+        // Forced, enumeration goes further than the automatic choice: a slow cross-check.
+        Some(Method::Enumeration) if n <= FORCED_ENUMERATION_LIMIT => {
+            return Ok(enumerate(game, indices))
+        }
         Some(Method::Enumeration) => {
             return Err(too_large(
                 n,
-                &format!("enumeration is limited to {ENUMERATION_LIMIT} players"),
+                &format!("enumeration is limited to {FORCED_ENUMERATION_LIMIT} players"),
             ))
         }
         Some(Method::GeneratingFunction) => {

@@ -34,6 +34,8 @@ mod weighted;
 
 pub use error::{GameError, GameErrors, PowerError};
 pub use game::{Game, Rule};
-pub use indices::{compute, compute_with, Index, Method, PowerResult, ENUMERATION_LIMIT};
+pub use indices::{
+    compute, compute_with, Index, Method, PowerResult, ENUMERATION_LIMIT, FORCED_ENUMERATION_LIMIT,
+};
 pub use montecarlo::{monte_carlo, Estimate, Estimates};
 pub use ratio::Ratio;

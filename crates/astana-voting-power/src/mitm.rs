@@ -90,7 +90,10 @@ pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
             items.sort_unstable();
             let mut groups: BTreeMap<(usize, usize), Vec<u128>> = BTreeMap::new();
             for chunk in items.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
-                groups.insert((chunk[0].0, chunk[0].1), chunk.iter().map(|x| x.2).collect());
+                groups.insert(
+                    (chunk[0].0, chunk[0].1),
+                    chunk.iter().map(|x| x.2).collect(),
+                );
             }
             groups
         };
