@@ -51,7 +51,7 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
             )))
         }
     };
-    let basic = vec![Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
+    let basic = Index::SWING_BASED.to_vec();
     let (mut indices, explicit) = if asked.is_empty() {
         (Index::ALL.to_vec(), false)
     } else {
@@ -254,12 +254,7 @@ fn monte_carlo_output(game: &Game, indices: &[Index], a: &PowerArgs) -> Outcome 
     let kept: Vec<Index> = indices
         .iter()
         .copied()
-        .filter(|i| {
-            matches!(
-                i,
-                Index::ShapleyShubik | Index::Banzhaf | Index::BanzhafAbsolute
-            )
-        })
+        .filter(|i| !i.needs_coalition_structure())
         .collect();
     if kept.len() < indices.len() {
         eprintln!(

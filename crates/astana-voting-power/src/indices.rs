@@ -40,6 +40,16 @@ impl Index {
         Index::Holler,
     ];
 
+    /// The indices that swing counts alone determine (every method gives them).
+    pub const SWING_BASED: [Index; 3] =
+        [Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
+
+    /// Whether the index needs minimal winning coalitions or critical-member counts
+    /// (Johnston, Deegan–Packel, Holler), which not every method provides.
+    pub fn needs_coalition_structure(self) -> bool {
+        !Index::SWING_BASED.contains(&self)
+    }
+
     /// The name used in JSON and on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -141,10 +151,7 @@ pub fn compute_with(
             ))
         }
         Some(Method::GeneratingFunction) => {
-            if indices
-                .iter()
-                .any(|i| matches!(i, Index::Johnston | Index::DeeganPackel | Index::Holler))
-            {
+            if indices.iter().any(|i| i.needs_coalition_structure()) {
                 return Err(too_large(
                     n,
                     "generating functions give Shapley–Shubik and Banzhaf only",
@@ -174,9 +181,7 @@ pub fn compute_with(
         }
         None => {}
     }
-    let needs_enumeration = indices
-        .iter()
-        .any(|i| matches!(i, Index::Johnston | Index::DeeganPackel | Index::Holler));
+    let needs_enumeration = indices.iter().any(|i| i.needs_coalition_structure());
     // Enumeration gives every index and the coalition counts; above 16 players it is only
     // worth its 2^n cost when an index needs it or no generating function applies.
     // Few kinds of player (vetoes and elected seats): every index at once, cheaply.
@@ -231,7 +236,7 @@ fn from_counts(game: &Game, c: crate::types::Counts, indices: &[Index]) -> Power
             Index::Banzhaf => bz.clone(),
             Index::BanzhafAbsolute => bza.clone(),
             Index::Johnston => johnston(n, &c.crit_by_count),
-            Index::DeeganPackel => deegan_packel_big(n, &c.mwc_by_size, &mwc_total),
+            Index::DeeganPackel => deegan_packel(n, &c.mwc_by_size, &mwc_total),
             Index::Holler => holler(&c.mwc_by_size),
         };
         values.insert(ix, v);
@@ -271,7 +276,7 @@ fn weighted_all(
         for &ix in indices {
             let v = match ix {
                 Index::Johnston => johnston(n, &x.crit_by_count),
-                Index::DeeganPackel => deegan_packel(n, &x.mwc_by_size, x.mwc),
+                Index::DeeganPackel => deegan_packel(n, &x.mwc_by_size, &BigUint::from(x.mwc)),
                 Index::Holler => holler(&x.mwc_by_size),
                 _ => continue,
             };
@@ -338,10 +343,10 @@ fn johnston<T: Clone + Into<BigUint>>(n: usize, crit_by_count: &[Vec<T>]) -> Vec
 
 /// Deegan–Packel: Σ over minimal winning coalitions of size s containing the player of 1/s,
 /// over their number.
-fn deegan_packel<T: Copy + Into<BigUint>>(
+fn deegan_packel<T: Clone + Into<BigUint>>(
     n: usize,
     mwc_by_size: &[Vec<T>],
-    mwc: u128,
+    mwc: &BigUint,
 ) -> Vec<Ratio> {
     let l = lcm_to(n);
     mwc_by_size
@@ -351,24 +356,7 @@ fn deegan_packel<T: Copy + Into<BigUint>>(
                 .iter()
                 .enumerate()
                 .skip(1)
-                .map(|(s, &x)| x.into() * (&l / BigUint::from(s as u64)))
-                .sum();
-            Ratio::new(num, &l * BigUint::from(mwc))
-        })
-        .collect()
-}
-
-/// Deegan–Packel with a big count of minimal winning coalitions.
-fn deegan_packel_big(n: usize, mwc_by_size: &[Vec<BigUint>], mwc: &BigUint) -> Vec<Ratio> {
-    let l = lcm_to(n);
-    mwc_by_size
-        .iter()
-        .map(|by| {
-            let num: BigUint = by
-                .iter()
-                .enumerate()
-                .skip(1)
-                .map(|(s, x)| x * (&l / BigUint::from(s as u64)))
+                .map(|(s, x)| x.clone().into() * (&l / BigUint::from(s as u64)))
                 .sum();
             Ratio::new(num, &l * mwc)
         })
@@ -525,7 +513,7 @@ fn enumerate(game: &Game, indices: &[Index]) -> PowerResult {
             Index::Banzhaf => bz.clone(),
             Index::BanzhafAbsolute => bza.clone(),
             Index::Johnston => johnston(n, &crit_by_count),
-            Index::DeeganPackel => deegan_packel(n, &mwc_by_size, u128::from(mwc)),
+            Index::DeeganPackel => deegan_packel(n, &mwc_by_size, &BigUint::from(mwc)),
             Index::Holler => holler(&mwc_by_size),
         };
         values.insert(ix, v);

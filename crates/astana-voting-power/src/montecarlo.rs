@@ -71,10 +71,7 @@ pub fn monte_carlo(
     samples: u64,
     seed: u64,
 ) -> Result<Estimates, PowerError> {
-    if let Some(ix) = indices
-        .iter()
-        .find(|i| matches!(i, Index::Johnston | Index::DeeganPackel | Index::Holler))
-    {
+    if let Some(ix) = indices.iter().find(|i| i.needs_coalition_structure()) {
         return Err(PowerError::TooLarge {
             n: game.n(),
             reason: format!("{} has no Monte Carlo estimator in this version", ix.name()),
