@@ -174,6 +174,17 @@ pub fn compute_with(
                 .map(|c| from_counts(game, c, indices))
                 .ok_or_else(|| too_large(n, "too many kinds of player"));
         }
+        Some(Method::MeetInTheMiddle) if indices.iter().any(|i| i.needs_coalition_structure()) => {
+            if indices.contains(&Index::Johnston) {
+                return Err(too_large(
+                    n,
+                    "Johnston is not computed by meet in the middle yet",
+                ));
+            }
+            return mitm_all(game, indices).ok_or_else(|| {
+                too_large(n, "meet in the middle needs one large weight and players that differ only in it, up to 35 players")
+            });
+        }
         Some(Method::MeetInTheMiddle) => {
             return crate::mitm::swings_by_size(game)
                 .map(|by| from_swings(game, &by, indices, Method::MeetInTheMiddle))
@@ -200,6 +211,11 @@ pub fn compute_with(
             other => other,
         };
     }
+    if needs_enumeration && !indices.contains(&Index::Johnston) {
+        if let Some(r) = mitm_all(game, indices) {
+            return Ok(r);
+        }
+    }
     if needs_enumeration {
         return Err(PowerError::TooLarge {
             n,
@@ -221,6 +237,28 @@ pub fn compute_with(
             ),
         }),
     }
+}
+
+/// Shapley–Shubik, Banzhaf, Deegan–Packel and Holler by meet in the middle.
+fn mitm_all(game: &Game, indices: &[Index]) -> Option<PowerResult> {
+    let by_size = crate::mitm::swings_by_size(game)?;
+    let (mwc_by_size, mwc) = crate::mitm::minimal_winning(game)?;
+    let n = game.n();
+    let mut r = from_swings(game, &by_size, indices, Method::MeetInTheMiddle);
+    for &ix in indices {
+        match ix {
+            Index::DeeganPackel => {
+                r.values
+                    .insert(ix, deegan_packel(n, &mwc_by_size, &BigUint::from(mwc)));
+            }
+            Index::Holler => {
+                r.values.insert(ix, holler(&mwc_by_size));
+            }
+            _ => {}
+        }
+    }
+    r.minimal_winning_coalitions = Some(BigUint::from(mwc));
+    Some(r)
 }
 
 /// All indices from counts by kinds of player.

@@ -406,12 +406,20 @@ fn meet_in_the_middle_agrees_with_enumeration() {
             ));
         }
         let g = Game::from_toml("eu.toml", &text).expect("valid");
-        let ix = [Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
+        let ix = [
+            Index::ShapleyShubik,
+            Index::Banzhaf,
+            Index::BanzhafAbsolute,
+            Index::DeeganPackel,
+            Index::Holler,
+        ];
         let a = compute_with(&g, &ix, Some(Method::MeetInTheMiddle)).expect("mitm");
         let b = compute_with(&g, &ix, Some(Method::Enumeration)).expect("enumeration");
         for i in ix {
             assert_eq!(a.get(i), b.get(i), "{i:?} on {text}");
         }
+        assert_eq!(a.minimal_winning_coalitions, b.minimal_winning_coalitions);
+        assert_eq!(a.minimal_winning_coalitions, b.minimal_winning_coalitions);
     }
 }
 
