@@ -3,7 +3,7 @@
 
 use crate::svg::{self, esc, Bar};
 use astana_model::units::pct;
-use astana_voting_power::{compute, Game, Index};
+use astana_voting_power::{compute, Game, Index, Tenure};
 use std::fmt::Write;
 
 /// The game files of the default scenario (`data/scenarios/kazakhstan/power/`): the
@@ -95,6 +95,9 @@ const GAMES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Regional groups and seats per rule (`tenure.toml`).
+const TENURE: &str = include_str!("../../../data/scenarios/kazakhstan/power/tenure.toml");
+
 struct Row {
     file: &'static str,
     game: Game,
@@ -164,25 +167,40 @@ pub(crate) fn section(focal_name: &str, summary: &mut Vec<String>) -> String {
         868.0,
         "Elected member's probability of being decisive",
     );
+    let tenure = Tenure::from_toml(TENURE).ok();
+    let group = tenure
+        .as_ref()
+        .map(|t| t.focal_group.clone())
+        .unwrap_or_default();
+    let years = |file: &str| tenure.as_ref().and_then(|t| t.share_of_years(file, &group));
     let mut table = String::new();
     let mut sources = String::new();
     for r in &rows {
+        let share = years(r.file);
         let _ = write!(
             table,
-            r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{:.4}%</td><td class="n">{}</td><td class="n">{:.3}%</td></tr>"#,
+            r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{:.4}%</td><td class="n">{}</td><td class="n">{:.3}%</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
             esc(&r.game.name),
             r.seats,
             r.vetoes,
             r.ss * 100.0,
             pct(r.bz),
             r.abs * 100.0,
+            share.map_or("—".to_string(), pct),
+            share.map_or("—".to_string(), |y| format!("{:.4}%", y * r.abs * 100.0)),
         );
+        let seats = tenure
+            .as_ref()
+            .and_then(|t| t.model(r.file))
+            .map(|m| format!(" Seats by regional group: {} ({}).", m.status, m.source))
+            .unwrap_or_default();
         let _ = write!(
             sources,
-            "<li><b>{}</b> (<code>{}.toml</code>): {}</li>",
+            "<li><b>{}</b> (<code>{}.toml</code>): {}{}</li>",
             esc(&r.game.name),
             r.file,
-            esc(&r.game.source)
+            esc(&r.game.source),
+            esc(&seats)
         );
     }
     let consensus: Vec<String> = GAMES
@@ -195,9 +213,10 @@ pub(crate) fn section(focal_name: &str, summary: &mut Vec<String>) -> String {
         r#"<section id="power"><h2>A middle power's voice in the Security Council, today and under reform</h2>
 <p>Voting power measures how often a member's vote decides the outcome. Today an elected member such as {focal} holds a Shapley–Shubik index of {ss:.2}% and a {bz} share of the Banzhaf index against {p5ss:.1}% for each permanent member; it is decisive in {abs:.2}% of all possible votes. The chart shows that probability for an elected member under each reform model in the scenario. The seats and vetoes of each model are sourced; <b>none of the reform drafts' voting thresholds could be confirmed</b>, so each threshold the sources discuss has its own file and row.</p>
 {chart}
-<table><tr><th>Rule</th><th class="n">Seats</th><th class="n">Vetoes</th><th class="n">Shapley–Shubik</th><th class="n">Banzhaf share</th><th class="n">Decisive</th></tr>{table}</table>
+<table><tr><th>Rule</th><th class="n">Seats</th><th class="n">Vetoes</th><th class="n">Shapley–Shubik</th><th class="n">Banzhaf share</th><th class="n">Decisive</th><th class="n">Years seated</th><th class="n">Decisive, over time</th></tr>{table}</table>
+<p class="small">{tenure_note}</p>
 <details><summary class="small">Sources and assumptions of each rule</summary><ul class="small">{sources}</ul></details>
-<p class="small">Values for one elected (non-veto) member; a new permanent member without a veto has the same in-council power and differs only in tenure. Expected voice over time (share of years on the Council × in-council power) needs regional group sizes that are not yet sourced. Binary model: an abstention counts as "not yes". In the consensus bodies every member, {focal} included, holds a veto: {cons}. Compute any of these with <code>astana power FILE</code>; compare them with <code>astana power compare data/scenarios/kazakhstan/power/unsc*.toml --player 'E*'</code>.</p>
+<p class="small">Values for one elected (non-veto) member; a new permanent member without a veto has the same in-council power and differs only in tenure. Binary model: an abstention counts as "not yes". In the consensus bodies every member, {focal} included, holds a veto: {cons}. Compute any of these with <code>astana power FILE</code>; compare them with <code>astana power compare data/scenarios/kazakhstan/power/unsc*.toml --player 'E*'</code>.</p>
 </section>"#,
         focal = esc(focal_name),
         ss = today.ss * 100.0,
@@ -205,5 +224,17 @@ pub(crate) fn section(focal_name: &str, summary: &mut Vec<String>) -> String {
         abs = today.abs * 100.0,
         p5ss = (1.0 - 10.0 * today.ss) / 5.0 * 100.0,
         cons = esc(&consensus.join("; ")),
+        tenure_note = esc(&match (years("unsc"), tenure.as_ref()) {
+            (Some(y), Some(t)) => format!(
+                "Voice over time. A member of the {} group ({}'s) is on the Council about {} of years today ({} elected seats for {} eligible members, two-year terms, equal rotation assumed), so its chance of deciding a vote, averaged over years, is {:.4}%. \"Years seated\" applies each model's regional seat split where the sources give one (tenure.toml; terms assumed where the drafts are silent); \"—\" where the split was not retrieved.",
+                t.focal_group.replace('_', "-").to_lowercase(),
+                focal_name,
+                pct(y),
+                t.model("unsc").and_then(|m| m.seats.get(&t.focal_group)).copied().unwrap_or(0),
+                t.eligible.get(&t.focal_group).copied().unwrap_or(0),
+                y * today.abs * 100.0
+            ),
+            _ => String::new(),
+        }),
     )
 }

@@ -29,6 +29,7 @@ mod mitm;
 mod montecarlo;
 mod multidim;
 mod ratio;
+mod tenure;
 mod types;
 mod weighted;
 
@@ -39,3 +40,4 @@ pub use indices::{
 };
 pub use montecarlo::{monte_carlo, Estimate, Estimates};
 pub use ratio::Ratio;
+pub use tenure::{Tenure, TenureModel};
