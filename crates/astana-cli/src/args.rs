@@ -123,6 +123,13 @@ pub(crate) struct CompareArgs {
     /// Indices to show (default: shapley_shubik, banzhaf, banzhaf_absolute).
     #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
     pub(crate) index: Vec<String>,
+    /// Regional groups and seats per rule (e.g. data/scenarios/kazakhstan/power/tenure.toml):
+    /// adds the share of years seated and the power averaged over years.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) tenure: Option<PathBuf>,
+    /// Regional group for --tenure (default: the focal country's group in that file).
+    #[arg(long, requires = "tenure")]
+    pub(crate) group: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,

@@ -170,6 +170,33 @@ fn compare(c: &CompareArgs) -> Outcome {
         Some(prefix) => id.starts_with(prefix),
         None => id == c.player,
     };
+    let tenure = match &c.tenure {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::input(format!("error: cannot read {}: {e}", path.display()))
+            })?;
+            Some(
+                astana_voting_power::Tenure::from_toml(&text)
+                    .map_err(|e| Failure::input(format!("error: {}: {e}", path.display())))?,
+            )
+        }
+        None => None,
+    };
+    let group = c
+        .group
+        .clone()
+        .or_else(|| tenure.as_ref().map(|t| t.focal_group.clone()))
+        .unwrap_or_default();
+    let stem = |file: &str| {
+        Path::new(file)
+            .file_stem()
+            .map_or(file.to_string(), |s| s.to_string_lossy().into_owned())
+    };
+    let seated = |file: &str| {
+        tenure
+            .as_ref()
+            .and_then(|t| t.share_of_years(&stem(file), &group))
+    };
     let mut rows = Vec::new();
     for path in &c.games {
         let game = load(path)?;
@@ -211,6 +238,7 @@ fn compare(c: &CompareArgs) -> Outcome {
                     "players": game.n(),
                     "matched": matched,
                     "indices": idx,
+                    "share_of_years": seated(file),
                 })
             })
             .collect();
@@ -229,11 +257,15 @@ fn compare(c: &CompareArgs) -> Outcome {
     for ix in &indices {
         head.push_str(&format!(" {:>16}", ix.name()));
     }
+    if tenure.is_some() {
+        head.push_str(&format!(
+            " {:>13} {:>22}",
+            "years seated", "banzhaf_abs over time"
+        ));
+    }
     out!("{head}");
     for (file, game, matched, values) in &rows {
-        let label = Path::new(file)
-            .file_stem()
-            .map_or(file.clone(), |s| s.to_string_lossy().into_owned());
+        let label = stem(file);
         let mut line = format!("  {label:<34} {:>7}", game.n());
         for (_, v) in values {
             line.push_str(&format!(
@@ -241,6 +273,21 @@ fn compare(c: &CompareArgs) -> Outcome {
                 v.as_ref()
                     .map_or("—".to_string(), |r| format!("{:.6}", r.to_f64()))
             ));
+        }
+        if tenure.is_some() {
+            let abs = values
+                .iter()
+                .find(|(ix, _)| *ix == Index::BanzhafAbsolute)
+                .and_then(|(_, v)| v.as_ref())
+                .map(Ratio::to_f64);
+            match seated(file) {
+                Some(y) => line.push_str(&format!(
+                    " {:>13} {:>22}",
+                    format!("{:.1}%", y * 100.0),
+                    abs.map_or("—".to_string(), |a| format!("{:.4}%", a * y * 100.0))
+                )),
+                None => line.push_str(&format!(" {:>13} {:>22}", "—", "—")),
+            }
         }
         if *matched == 0 {
             line.push_str("  (no such player)");
