@@ -12,6 +12,9 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
 "$VENV/bin/pip" install -q --disable-pip-version-check powerindex==0.3.5
+# The second peer, if it installs (it takes at most 26 players).
+PIC=yes
+"$VENV/bin/pip" install -q --disable-pip-version-check power-index-calculator==1.0 || PIC=no
 cargo build -q --release -p astana-cli
 python3 bench/power/games.py "$REF" "$WORK"
 
@@ -34,6 +37,15 @@ line() { # label game index peer-timeout
   fi
 }
 line "US Electoral College, Banzhaf" us_electoral_college_2012 banzhaf 600
+if [ "$PIC" = yes ]; then
+  for g in us_electoral_college_2012 random200; do
+    if "$VENV/bin/python" bench/power/peer_pic.py "$REF/power/$g.json" banzhaf "$WORK/pic.json" > /dev/null 2>&1; then
+      echo "power-index-calculator ran on $g"
+    else
+      echo "power-index-calculator: cannot take $g (it enumerates and accepts at most 26 players)"
+    fi
+  done
+fi
 line "US Electoral College, Shapley-Shubik" us_electoral_college_2012 shapley_shubik 600
 line "random 200 players, Banzhaf" random200 banzhaf 600
 line "random 200 players, Shapley-Shubik" random200 shapley_shubik 120
