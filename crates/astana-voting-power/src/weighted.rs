@@ -51,8 +51,10 @@ pub(crate) fn extra(
         .collect();
     let q = usize::try_from(quota).map_err(|_| too_large(n, "the quota is too large"))?;
     let max_w = w.iter().copied().max().unwrap_or(0);
-    let cost_mwc = (n as u128).pow(3) * q as u128;
-    let cost_j = max_w as u128 * (n as u128).pow(2) * (q + max_w) as u128;
+    let cost_mwc = (n as u128).pow(3).saturating_mul(q as u128);
+    let cost_j = (max_w as u128)
+        .saturating_mul((n as u128).pow(2))
+        .saturating_mul(q.saturating_add(max_w) as u128);
     if (mwc && cost_mwc > 4_000_000_000) || (johnston && cost_j > 4_000_000_000) {
         return Err(too_large(
             n,

@@ -467,3 +467,70 @@ fn kinds_agree_with_enumeration() {
         assert_eq!(a.minimal_winning_coalitions, b.minimal_winning_coalitions);
     }
 }
+
+/// Random damage to real game files never panics the parser or the methods (a
+/// deterministic stand-in for the cargo-fuzz target).
+#[test]
+fn damaged_games_never_panic() {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/scenarios/kazakhstan/power");
+    let originals: Vec<String> = ["unsc.toml", "unsc-g4-2005-q14.toml", "sco.toml"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).expect("game file"))
+        .collect();
+    let mut seed = 0xfeed_f00d_dead_beef_u64;
+    let mut next = move |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m.max(1)
+    };
+    let alphabet: &[&str] = &[
+        "9",
+        "0",
+        "%",
+        ">",
+        ">=",
+        " or ",
+        " and ",
+        "(",
+        ")",
+        "\n",
+        "=",
+        "\"",
+        "-",
+        "1e30",
+        "99999999999999999999",
+        "0.000001",
+        "[[player]]\nid = \"X\"\ncount = 3\n",
+        "x",
+    ];
+    for round in 0..400 {
+        let mut text = originals[round % originals.len()].clone();
+        for _ in 0..1 + next(5) {
+            let at = next(text.len() as u64) as usize;
+            let at = (0..=at)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            let piece = alphabet[next(alphabet.len() as u64) as usize];
+            if next(2) == 0 {
+                text.insert_str(at, piece);
+            } else {
+                let end = (at + 1 + next(4) as usize).min(text.len());
+                let end = (end..=text.len())
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(text.len());
+                text.replace_range(at..end, piece);
+            }
+        }
+        if let Ok(g) = Game::from_toml("damaged.toml", &text) {
+            let ix = if g.n() <= 16 {
+                &Index::ALL[..]
+            } else {
+                &Index::SWING_BASED[..]
+            };
+            let _ = compute(&g, ix);
+        }
+    }
+}
