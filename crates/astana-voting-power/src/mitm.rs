@@ -19,6 +19,9 @@ pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
     if !(2..=MAX_PLAYERS).contains(&n) {
         return None;
     }
+    if let Some(fast) = swings_same_small(game) {
+        return Some(fast);
+    }
     let k = game.dims.len();
     let totals: Vec<u128> = game.weights.iter().map(|w| w.iter().sum()).collect();
     // The large dimension: the one with the largest total; the others must be small.
@@ -160,27 +163,31 @@ pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
     Some(out)
 }
 
-/// Subsets of `values` counted by size s with sum in `[lo(s), hi(s))`, by meet in the
-/// middle: each half's subset sums grouped by size and sorted, then two pointers.
-fn count_in_ranges(values: &[u128], range: &dyn Fn(usize) -> (u128, u128)) -> Vec<u64> {
-    let n = values.len();
-    let (a, b) = values.split_at(n / 2);
-    let half = |vals: &[u128]| -> Vec<Vec<u128>> {
-        let m = vals.len();
-        let mut sums = vec![0u128; 1 << m];
-        let mut by_size: Vec<Vec<u128>> = vec![Vec::new(); m + 1];
-        by_size[0].push(0);
-        for mask in 1usize..(1 << m) {
-            let low = mask.trailing_zeros() as usize;
-            sums[mask] = sums[mask & (mask - 1)] + vals[low];
-            by_size[mask.count_ones() as usize].push(sums[mask]);
-        }
-        by_size.iter_mut().for_each(|v| v.sort_unstable());
-        by_size
-    };
-    let left = half(a);
-    let right = half(b);
-    let mut out = vec![0u64; n + 1];
+/// Subset sums of `values` grouped by subset size, each group sorted.
+fn subset_sums(values: &[u128]) -> Vec<Vec<u128>> {
+    let m = values.len();
+    let mut sums = vec![0u128; 1 << m];
+    let mut by_size: Vec<Vec<u128>> = vec![Vec::new(); m + 1];
+    by_size[0].push(0);
+    for mask in 1usize..(1 << m) {
+        let low = mask.trailing_zeros() as usize;
+        sums[mask] = sums[mask & (mask - 1)] + values[low];
+        by_size[mask.count_ones() as usize].push(sums[mask]);
+    }
+    by_size.iter_mut().for_each(|v| v.sort_unstable());
+    by_size
+}
+
+/// Pairs (x from `left` group a, y from `right` group b) with x + y in
+/// `[lo(a + b), hi(a + b))`, counted by a + b; both bounds fall as x rises, so two pointers
+/// walk each right group once.
+fn count_pairs(
+    left: &[Vec<u128>],
+    right: &[Vec<u128>],
+    range: &dyn Fn(usize) -> (u128, u128),
+) -> Vec<u64> {
+    // Sizes run to (left.len() − 1) + (right.len() − 1).
+    let mut out = vec![0u64; (left.len() + right.len()).saturating_sub(1)];
     for (ls, lv) in left.iter().enumerate() {
         for (rs, rv) in right.iter().enumerate() {
             let (lo, hi) = range(ls + rs);
@@ -206,21 +213,13 @@ fn count_in_ranges(values: &[u128], range: &dyn Fn(usize) -> (u128, u128)) -> Ve
     out
 }
 
-/// Minimal winning coalitions of a double majority whose players differ only in the large
-/// weight (every player counts the same in the small ones): `(by player and size, total)`.
-/// A coalition is minimal iff it wins and loses without its lightest member m; so with
-/// players ordered heaviest first, S = T ∪ {m}, T among the players before m, and T's large
-/// weight lies in [T(|T| + 1) − p_m, T(|T|)). Counting those T (and those containing a given
-/// player) by meet in the middle costs about n² · 2^(n/2).
-pub(crate) fn minimal_winning(game: &Game) -> Option<(Vec<Vec<u64>>, u64)> {
+/// When players differ only in the large weight (the EU: one vote each, populations
+/// differ): `(large weights, threshold by number of members)`.
+fn same_small(game: &Game) -> Option<(Vec<u128>, Vec<u128>)> {
     let n = game.n();
-    if !(2..=MAX_PLAYERS).contains(&n) {
-        return None;
-    }
     let k = game.dims.len();
     let totals: Vec<u128> = game.weights.iter().map(|w| w.iter().sum()).collect();
     let big = (0..k).max_by_key(|&d| totals[d])?;
-    // Every player must have the same small weights.
     let small: Vec<u128> = (0..k)
         .filter(|&d| d != big)
         .map(|d| game.weights[d][0])
@@ -236,7 +235,7 @@ pub(crate) fn minimal_winning(game: &Game) -> Option<(Vec<Vec<u64>>, u64)> {
     }
     // threshold[t]: least large weight with which t players win (u128::MAX: never).
     let mut v = vec![0u128; k];
-    let threshold: Vec<u128> = (0..=n)
+    let threshold = (0..=n)
         .map(|t| {
             for (d, x) in v.iter_mut().enumerate() {
                 *x = if d == big {
@@ -261,7 +260,61 @@ pub(crate) fn minimal_winning(game: &Game) -> Option<(Vec<Vec<u64>>, u64)> {
             lo
         })
         .collect();
-    let p = &game.weights[big];
+    Some((game.weights[big].clone(), threshold))
+}
+
+/// Swings when players differ only in the large weight: S of size s without i swings iff
+/// p(S) lies in [T(s + 1) − p_i, T(s)). The halves are built once; only the half holding i
+/// is rebuilt without it.
+fn swings_same_small(game: &Game) -> Option<Vec<Vec<BigUint>>> {
+    let (p, threshold) = same_small(game)?;
+    let n = p.len();
+    let (a, b) = p.split_at(n / 2);
+    let left = subset_sums(a);
+    let right = subset_sums(b);
+    let mut out = Vec::with_capacity(n);
+    for (i, &pi) in p.iter().enumerate() {
+        let range = |s: usize| -> (u128, u128) {
+            let win = threshold[s + 1];
+            if win == u128::MAX {
+                return (0, 0);
+            }
+            (win.saturating_sub(pi), threshold[s])
+        };
+        let without = |half: &[u128], skip: usize| -> Vec<Vec<u128>> {
+            let rest: Vec<u128> = half
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != skip)
+                .map(|(_, &x)| x)
+                .collect();
+            subset_sums(&rest)
+        };
+        let counts = if i < a.len() {
+            count_pairs(&without(a, i), &right, &range)
+        } else {
+            count_pairs(&left, &without(b, i - a.len()), &range)
+        };
+        let mut by: Vec<BigUint> = counts.into_iter().map(BigUint::from).collect();
+        by.resize(n, BigUint::from(0u32));
+        out.push(by);
+    }
+    Some(out)
+}
+
+/// Minimal winning coalitions of a double majority whose players differ only in the large
+/// weight (every player counts the same in the small ones): `(by player and size, total)`.
+/// A coalition is minimal iff it wins and loses without its lightest member m; so with
+/// players ordered heaviest first, S = T ∪ {m}, T among the players before m, and T's large
+/// weight lies in [T(|T| + 1) − p_m, T(|T|)). Counting those T (and those containing a given
+/// player) by meet in the middle costs about n² · 2^(n/2).
+pub(crate) fn minimal_winning(game: &Game) -> Option<(Vec<Vec<u64>>, u64)> {
+    let n = game.n();
+    if !(2..=MAX_PLAYERS).contains(&n) {
+        return None;
+    }
+    let (p, threshold) = same_small(game)?;
+    let p = &p;
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| p[b].cmp(&p[a]).then(a.cmp(&b)));
     let mut by = vec![vec![0u64; n + 1]; n];
@@ -272,8 +325,9 @@ pub(crate) fn minimal_winning(game: &Game) -> Option<(Vec<Vec<u64>>, u64)> {
         if pm == 0 {
             continue; // a member of zero weight is never critical
         }
-        let pre: Vec<usize> = order[..pos].to_vec();
-        // T of size t: [threshold[t+1] − p_m, threshold[t]).
+        let pre: Vec<u128> = order[..pos].iter().map(|&j| p[j]).collect();
+        // T of size t: [threshold[t+1] − p_m, threshold[t]), shifted down by `extra` when
+        // a given member's weight is already counted.
         let window = |t: usize, extra: u128| -> (u128, u128) {
             let win = threshold[t + 1];
             if win == u128::MAX {
@@ -284,27 +338,37 @@ pub(crate) fn minimal_winning(game: &Game) -> Option<(Vec<Vec<u64>>, u64)> {
                 threshold[t].saturating_sub(extra),
             )
         };
-        let vals: Vec<u128> = pre.iter().map(|&j| p[j]).collect();
-        let counts = count_in_ranges(&vals, &|t| window(t, 0));
-        for (t, c) in counts.iter().enumerate() {
+        // Halves of the players before m, shared by every count below.
+        let (a, b) = pre.split_at(pre.len() / 2);
+        let left = subset_sums(a);
+        let right = subset_sums(b);
+        let counts = count_pairs(&left, &right, &|t| window(t, 0));
+        for (t, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
             by[m][t + 1] += c;
             total += c;
         }
-        for (idx, &i) in pre.iter().enumerate() {
-            let rest: Vec<u128> = pre
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != idx)
-                .map(|(_, &j)| p[j])
-                .collect();
-            // T = T' ∪ {i}: T' of size t − 1 with large weight shifted by p_i.
-            let counts = count_in_ranges(&rest, &|t1| {
-                let (lo, hi) = window(t1 + 1, p[i]);
-                // `window` subtracted p_i from both ends; a lower end that would go below
-                // zero is zero already.
-                (lo, hi)
-            });
-            for (t1, c) in counts.iter().enumerate() {
+        // T ∋ i: the rest of i's half with the other half as is; T = T' ∪ {i} with T' one
+        // smaller and its weight window shifted by p_i.
+        for (idx, &i) in order[..pos].iter().enumerate() {
+            let pi = p[i];
+            let counts = if idx < a.len() {
+                let rest: Vec<u128> = a
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != idx)
+                    .map(|(_, &x)| x)
+                    .collect();
+                count_pairs(&subset_sums(&rest), &right, &|t1| window(t1 + 1, pi))
+            } else {
+                let rest: Vec<u128> = b
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != idx - a.len())
+                    .map(|(_, &x)| x)
+                    .collect();
+                count_pairs(&left, &subset_sums(&rest), &|t1| window(t1 + 1, pi))
+            };
+            for (t1, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
                 by[i][t1 + 2] += c;
             }
         }
