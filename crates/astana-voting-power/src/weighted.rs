@@ -91,10 +91,9 @@ pub(crate) fn extra(
                 // [q − w_m − w_i, q − 1 − w_i], one smaller.
                 for &i in &order[..pos] {
                     let wi = w[i];
+                    // A zero weight is never critical; a weight of q or more wins alone, so
+                    // such a player is in no larger minimal coalition.
                     if wi == 0 || wi >= q {
-                        if wi >= q {
-                            // {i} alone already wins, so i is in no larger minimal coalition.
-                        }
                         continue;
                     }
                     without.copy_from_slice(&g);
@@ -124,11 +123,6 @@ pub(crate) fn extra(
                         g[wt * sizes + s] += add;
                     }
                 }
-                if wm == 0 {
-                    // (1 + y): sizes shift within the same weight row, done above for wt ≥ 0
-                    // only when wm == 0 is handled by the same loop (wt - 0 = wt); the
-                    // descending size loop keeps it a 0/1 update.
-                }
             }
         }
     }
@@ -138,11 +132,11 @@ pub(crate) fn extra(
             // g[W][c]: coalitions of weight W < top with c members heavier than e.
             let mut g = vec![0u128; top * sizes];
             g[0] = 1;
-            for (j, &wj) in w.iter().enumerate() {
+            for &wj in &w {
                 let h = usize::from(wj > e);
-                let _ = j;
+                // A zero weight only doubles every count (applied below) and is never critical.
                 if wj == 0 {
-                    continue; // a zero weight only doubles counts: never critical, handled below
+                    continue;
                 }
                 for wt in (wj..top).rev() {
                     for c in (h..sizes).rev() {
