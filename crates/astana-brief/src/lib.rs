@@ -137,10 +137,7 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     let mut notes = Notes::new(scenario);
     let mut summary = Vec::new();
     let mut body = sections::balance(scenario, year, &mut notes, &mut summary)?;
-    body.push_str(&power::section(
-        &scenario.display_name(&scenario.focal),
-        &mut summary,
-    ));
+    body.push_str(&power::section(scenario, &mut summary));
     let footnotes = notes.order.len();
     let title = format!("{}: a middle power's position", scenario.name);
     let html = format!(

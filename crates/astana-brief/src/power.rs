@@ -3,103 +3,12 @@
 
 use crate::svg::{self, esc, Bar};
 use astana_model::units::pct;
+use astana_model::Scenario;
 use astana_voting_power::{compute, Game, Index, Tenure};
 use std::fmt::Write;
 
-/// The game files of the default scenario (`data/scenarios/kazakhstan/power/`): the
-/// Security Council today and under reform, then the consensus bodies.
-const GAMES: &[(&str, &str)] = &[
-    (
-        "unsc",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc.toml"),
-    ),
-    (
-        "unsc-au-2005-q15",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-au-2005-q15.toml"),
-    ),
-    (
-        "unsc-au-2005-q16",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-au-2005-q16.toml"),
-    ),
-    (
-        "unsc-g4-2005-q14",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2005-q14.toml"),
-    ),
-    (
-        "unsc-g4-2005-q15",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2005-q15.toml"),
-    ),
-    (
-        "unsc-g4-2005-review-veto-q14",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2005-review-veto-q14.toml"),
-    ),
-    (
-        "unsc-g4-2005-review-veto-q15",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2005-review-veto-q15.toml"),
-    ),
-    (
-        "unsc-g4-2024-25-q15",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2024-25-q15.toml"),
-    ),
-    (
-        "unsc-g4-2024-26-q15",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2024-26-q15.toml"),
-    ),
-    (
-        "unsc-g4-2024-26-q16",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-g4-2024-26-q16.toml"),
-    ),
-    (
-        "unsc-hlp-a-q14",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-hlp-a-q14.toml"),
-    ),
-    (
-        "unsc-hlp-a-q15",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-hlp-a-q15.toml"),
-    ),
-    (
-        "unsc-hlp-b-q14",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-hlp-b-q14.toml"),
-    ),
-    (
-        "unsc-hlp-b-q15",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-hlp-b-q15.toml"),
-    ),
-    (
-        "unsc-ufc-2005-q14",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-ufc-2005-q14.toml"),
-    ),
-    (
-        "unsc-ufc-2005-q15",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-ufc-2005-q15.toml"),
-    ),
-    (
-        "unsc-ufc-2024-q15",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-ufc-2024-q15.toml"),
-    ),
-    (
-        "unsc-ufc-2024-q16",
-        include_str!("../../../data/scenarios/kazakhstan/power/unsc-ufc-2024-q16.toml"),
-    ),
-    (
-        "sco",
-        include_str!("../../../data/scenarios/kazakhstan/power/sco.toml"),
-    ),
-    (
-        "cica",
-        include_str!("../../../data/scenarios/kazakhstan/power/cica.toml"),
-    ),
-    (
-        "ots",
-        include_str!("../../../data/scenarios/kazakhstan/power/ots.toml"),
-    ),
-];
-
-/// Regional groups and seats per rule (`tenure.toml`).
-const TENURE: &str = include_str!("../../../data/scenarios/kazakhstan/power/tenure.toml");
-
 struct Row {
-    file: &'static str,
+    file: String,
     game: Game,
     seats: usize,
     vetoes: usize,
@@ -108,13 +17,22 @@ struct Row {
     abs: f64,
 }
 
-/// An elected (non-veto) member's voice in each Security Council game.
-fn council_rows() -> Vec<Row> {
-    GAMES
+/// The file stem of a game path: `power/unsc-g4-2005-q14.toml` → `unsc-g4-2005-q14`.
+fn stem(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_stem()
+        .map_or(path.to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// An elected (non-veto) member's voice in each Security Council game of the scenario.
+fn council_rows(scenario: &Scenario) -> Vec<Row> {
+    scenario
+        .games
         .iter()
-        .filter(|(f, _)| f.starts_with("unsc"))
-        .filter_map(|(file, text)| {
-            let game = Game::from_toml(file, text).ok()?;
+        .filter(|(f, _)| stem(f).starts_with("unsc"))
+        .filter_map(|(path, text)| {
+            let file = stem(path);
+            let game = Game::from_toml(path, text).ok()?;
             let perm = game.dims.iter().position(|d| d == "permanent");
             let vetoes = perm.map_or(0, |d| game.weights[d].iter().filter(|w| **w > 0).count());
             let elected = (0..game.n()).find(|&i| perm.is_none_or(|d| game.weights[d][i] == 0))?;
@@ -136,8 +54,9 @@ fn council_rows() -> Vec<Row> {
         .collect()
 }
 
-pub(crate) fn section(focal_name: &str, summary: &mut Vec<String>) -> String {
-    let rows = council_rows();
+pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String {
+    let focal_name = &scenario.display_name(&scenario.focal);
+    let rows = council_rows(scenario);
     let Some(today) = rows.iter().find(|r| r.file == "unsc") else {
         return String::new();
     };
@@ -167,7 +86,10 @@ pub(crate) fn section(focal_name: &str, summary: &mut Vec<String>) -> String {
         868.0,
         "Elected member's probability of being decisive",
     );
-    let tenure = Tenure::from_toml(TENURE).ok();
+    let tenure = scenario
+        .tenure
+        .as_deref()
+        .and_then(|t| Tenure::from_toml(t).ok());
     let group = tenure
         .as_ref()
         .map(|t| t.focal_group.clone())
@@ -176,7 +98,7 @@ pub(crate) fn section(focal_name: &str, summary: &mut Vec<String>) -> String {
     let mut table = String::new();
     let mut sources = String::new();
     for r in &rows {
-        let share = years(r.file);
+        let share = years(&r.file);
         let _ = write!(
             table,
             r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{:.4}%</td><td class="n">{}</td><td class="n">{:.3}%</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
@@ -191,7 +113,7 @@ pub(crate) fn section(focal_name: &str, summary: &mut Vec<String>) -> String {
         );
         let seats = tenure
             .as_ref()
-            .and_then(|t| t.model(r.file))
+            .and_then(|t| t.model(&r.file))
             .map(|m| format!(" Seats by regional group: {} ({}).", m.status, m.source))
             .unwrap_or_default();
         let _ = write!(
@@ -203,9 +125,10 @@ pub(crate) fn section(focal_name: &str, summary: &mut Vec<String>) -> String {
             esc(&seats)
         );
     }
-    let consensus: Vec<String> = GAMES
+    let consensus: Vec<String> = scenario
+        .games
         .iter()
-        .filter(|(f, _)| !f.starts_with("unsc"))
+        .filter(|(f, _)| !stem(f).starts_with("unsc"))
         .filter_map(|(f, t)| Game::from_toml(f, t).ok())
         .map(|g| format!("{} ({} members)", g.name, g.n()))
         .collect();

@@ -231,6 +231,10 @@ pub struct Scenario {
     pub memberships: Vec<Membership>,
     /// Derived UN General Assembly voting alignment table.
     pub alignment: Vec<AlignmentRow>,
+    /// Voting game files (path relative to the scenario, TOML text), validated by the loader.
+    pub games: Vec<(String, String)>,
+    /// Regional groups and seats per rule (TOML text), if the scenario has them.
+    pub tenure: Option<String>,
 }
 
 impl Scenario {

@@ -37,6 +37,10 @@ struct RawFiles {
     memberships: Option<String>,
     #[serde(default)]
     alignment: Option<String>,
+    #[serde(default)]
+    power: Vec<String>,
+    #[serde(default)]
+    tenure: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -215,6 +219,40 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         None => Vec::new(),
     };
 
+    // Voting games: parsed here so that `scenario check` reports their errors too.
+    let mut games = Vec::new();
+    for name in &raw.files.power {
+        match files.read(name) {
+            Ok(t) => {
+                if let Err(errs) = astana_voting_power::Game::from_toml(name, &t) {
+                    for e in errs.0 {
+                        let mut d = Diagnostic::error(name, e.message.clone());
+                        d.line = Some(e.line);
+                        d.column = Some(e.column);
+                        d.hint = e.hint.clone();
+                        diags.push(d);
+                    }
+                }
+                games.push((name.clone(), t));
+            }
+            Err(d) => diags.push(d.field("files.power")),
+        }
+    }
+    let tenure = match &raw.files.tenure {
+        Some(name) => match files.read(name) {
+            Ok(t) => {
+                if let Err(e) = astana_voting_power::Tenure::from_toml(&t) {
+                    diags.push(Diagnostic::error(name, e).field("files.tenure"));
+                }
+                Some(t)
+            }
+            Err(d) => {
+                diags.push(d.field("files.tenure"));
+                None
+            }
+        },
+        None => None,
+    };
     if diags.errors() > 0 {
         return Err(diags);
     }
@@ -230,6 +268,8 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         vectors: raw.vectors.into_iter().map(Spanned::into_inner).collect(),
         memberships,
         alignment,
+        games,
+        tenure,
     };
     Ok((scenario, diags))
 }

@@ -506,3 +506,22 @@ fn damaged_scenarios_never_panic() {
         }
     }
 }
+
+/// A scenario's voting game files are validated with the rest, errors located.
+#[test]
+fn broken_game_file_is_reported_with_its_line() {
+    let toml = "name = \"g\"\nfocal = \"KAZ\"\ndefault_year = 2023\n[files]\nsources = \"sources.csv\"\nflows = \"flows.csv\"\npower = [\"power/bad.toml\"]\n";
+    let sources = "id,title,publisher,url,published,note\ns,t,p,https://example.org,2024,\n";
+    let flows = "year,reporter,partner,flow,value_usd,source\n2023,KAZ,CHN,exports,1,s\n";
+    let game = "rule = \"votes >= 2\"\n[[player]]\nid = \"A\"\nseats = 1\n";
+    let errs = astana_scenario::load_from_memory(&[
+        ("scenario.toml", toml),
+        ("sources.csv", sources),
+        ("flows.csv", flows),
+        ("power/bad.toml", game),
+    ])
+    .expect_err("the game names an unknown weight");
+    let shown = errs.to_string();
+    assert!(shown.contains("power/bad.toml:1:9"), "{shown}");
+    assert!(shown.contains("unknown weight `votes`"), "{shown}");
+}
