@@ -622,21 +622,17 @@ fn generating_function(
         ));
     }
     let cell = sizes * limbs;
-    // c[k][s] for k < q.
-    let mut c = vec![0u64; q * cell];
-    c[0] = 1;
+    // The product is built limb by limb in separate planes (plane l holds limb l of every
+    // count): while few players are in, only the low planes are touched, which halves the
+    // memory traffic of the O(n²·q) pass. Then it is interleaved for the window sums.
+    let plane = q * sizes;
+    let mut planes = vec![0u64; limbs * plane];
+    planes[0] = 1;
     for (j, &wj) in wi.iter().enumerate() {
-        if wj == 0 {
-            // x^0: doubles every count (size shifts by one).
-            for k in 0..q {
-                add_shifted_self(&mut c[k * cell..(k + 1) * cell], sizes, limbs, want_ss, j);
-            }
-            continue;
-        }
         // Counts after j + 1 players are below 2^(j+1): higher limbs are still zero.
         let active = ((j + 1) / 64 + 1).min(limbs);
         let rows = Rows {
-            cell,
+            sizes,
             w: wj,
             q,
             // After j players, coalitions have at most j members: sizes above j + 1 stay 0.
@@ -644,20 +640,22 @@ fn generating_function(
             size_cap: &size_cap,
             by_size: want_ss,
         };
-        match (limbs, active) {
-            (1, _) => rows.add::<1, 1>(&mut c),
-            (2, 1) => rows.add::<2, 1>(&mut c),
-            (2, _) => rows.add::<2, 2>(&mut c),
-            (3, 1) => rows.add::<3, 1>(&mut c),
-            (3, 2) => rows.add::<3, 2>(&mut c),
-            (3, _) => rows.add::<3, 3>(&mut c),
-            (4, 1) => rows.add::<4, 1>(&mut c),
-            (4, 2) => rows.add::<4, 2>(&mut c),
-            (4, 3) => rows.add::<4, 3>(&mut c),
-            (4, _) => rows.add::<4, 4>(&mut c),
-            _ => rows.add_any(&mut c, limbs),
+        // Small limb counts are compile-time constants, so the carry loop unrolls.
+        match active {
+            1 => rows.add_planes::<1>(&mut planes, plane, 1),
+            2 => rows.add_planes::<2>(&mut planes, plane, 2),
+            3 => rows.add_planes::<3>(&mut planes, plane, 3),
+            4 => rows.add_planes::<4>(&mut planes, plane, 4),
+            a => rows.add_planes::<0>(&mut planes, plane, a),
         }
     }
+    let mut c = vec![0u64; q * cell];
+    for (l, pl) in planes.chunks_exact(plane).enumerate() {
+        for (idx, &x) in pl.iter().enumerate() {
+            c[idx * limbs + l] = x;
+        }
+    }
+    drop(planes);
     // Cumulative counts C[k] = Σ_{k' <= k} c[k'], in place.
     for k in 1..q {
         let (lo, hi) = c.split_at_mut(k * cell);
@@ -776,7 +774,7 @@ fn sub_limbs(dst: &mut [u64], src: &[u64]) {
 /// One player's factor (1 + y·x^w) multiplied into the counts: row k gains row k − w,
 /// sizes shifted by one.
 struct Rows<'a> {
-    cell: usize,
+    sizes: usize,
     w: usize,
     q: usize,
     size_limit: usize,
@@ -785,67 +783,34 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// Limbs per count `L`, of which only the low `A` can be non-zero yet: monomorphised
-    /// so the inner loops unroll.
-    fn add<const L: usize, const A: usize>(&self, c: &mut [u64]) {
+    /// One player's factor over limb planes (plane stride `plane`), of which the low
+    /// `active` can be non-zero (`A` = `active` when known at compile time, else 0). A zero
+    /// weight (w = 0) doubles counts by shifting sizes within the row, so sizes are walked
+    /// downwards.
+    fn add_planes<const A: usize>(&self, c: &mut [u64], plane: usize, active: usize) {
+        let active = if A > 0 { A } else { active };
+        let sizes = self.sizes;
         for k in (self.w..self.q).rev() {
             let top = if self.by_size {
                 self.size_limit.min(self.size_cap[k] + 1)
             } else {
                 1
             };
-            let (lo, hi) = c.split_at_mut(k * self.cell);
-            let src = &lo[(k - self.w) * self.cell..(k - self.w) * self.cell + top * L];
-            let dst = &mut hi[..top * L];
-            // With sizes, dst[s] takes src[s − 1].
-            let shift = if self.by_size { L } else { 0 };
-            for (d, s) in dst[shift..].chunks_exact_mut(L).zip(src.chunks_exact(L)) {
+            let dst = k * sizes;
+            let src = (k - self.w) * sizes;
+            let shift = usize::from(self.by_size);
+            for s in (shift..top).rev() {
                 let mut carry = 0u64;
-                for l in 0..A {
-                    let (a, c1) = d[l].overflowing_add(s[l]);
+                for l in 0..active {
+                    let x = c[l * plane + src + s - shift];
+                    let d = &mut c[l * plane + dst + s];
+                    let (a, c1) = d.overflowing_add(x);
                     let (b, c2) = a.overflowing_add(carry);
-                    d[l] = b;
+                    *d = b;
                     carry = u64::from(c1) + u64::from(c2);
                 }
             }
         }
-    }
-
-    /// The same for any number of limbs.
-    fn add_any(&self, c: &mut [u64], limbs: usize) {
-        for k in (self.w..self.q).rev() {
-            let top = if self.by_size {
-                self.size_limit.min(self.size_cap[k] + 1)
-            } else {
-                1
-            };
-            let (lo, hi) = c.split_at_mut(k * self.cell);
-            let src = &lo[(k - self.w) * self.cell..];
-            let dst = &mut hi[..top * limbs];
-            if self.by_size {
-                for s in (1..top).rev() {
-                    add_limbs(
-                        &mut dst[s * limbs..(s + 1) * limbs],
-                        &src[(s - 1) * limbs..s * limbs],
-                    );
-                }
-            } else {
-                add_limbs(dst, &src[..limbs]);
-            }
-        }
-    }
-}
-
-/// A zero-weight player: every coalition count c[k][s] gains c[k][s − 1].
-fn add_shifted_self(cell: &mut [u64], sizes: usize, limbs: usize, by_size: bool, _j: usize) {
-    if by_size {
-        for s in (1..sizes).rev() {
-            let (lo, hi) = cell.split_at_mut(s * limbs);
-            add_limbs(&mut hi[..limbs], &lo[(s - 1) * limbs..s * limbs]);
-        }
-    } else {
-        let copy = cell.to_vec();
-        add_limbs(cell, &copy);
     }
 }
 
