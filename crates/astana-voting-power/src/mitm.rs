@@ -13,6 +13,26 @@ use std::collections::BTreeMap;
 /// Largest game this method takes on (two halves of 2^17 coalitions per player).
 pub(crate) const MAX_PLAYERS: usize = 35;
 
+/// The least value of weight `big` with which the small weights in `v` win, by binary
+/// search (the rule is monotone); `u128::MAX` when even the whole total does not.
+fn least_winning(game: &Game, v: &mut [u128], big: usize, total: u128) -> u128 {
+    v[big] = total;
+    if !game.rule.wins(v) {
+        return u128::MAX;
+    }
+    let (mut lo, mut hi) = (0u128, total);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        v[big] = mid;
+        if game.rule.wins(v) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
 /// Swing counts per player by size, or `None` when the game does not have this shape.
 pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
     let n = game.n();
@@ -51,21 +71,7 @@ pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
             v[d] = (c % r) as u128;
             c /= r;
         }
-        v[big] = totals[big];
-        if !game.rule.wins(&v) {
-            continue;
-        }
-        let (mut lo, mut hi) = (0u128, totals[big]);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            v[big] = mid;
-            if game.rule.wins(&v) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        *slot = lo;
+        *slot = least_winning(game, &mut v, big, totals[big]);
     }
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
@@ -238,26 +244,11 @@ fn same_small(game: &Game) -> Option<(Vec<u128>, Vec<u128>)> {
     let threshold = (0..=n)
         .map(|t| {
             for (d, x) in v.iter_mut().enumerate() {
-                *x = if d == big {
-                    totals[big]
-                } else {
-                    game.weights[d][0] * t as u128
-                };
-            }
-            if !game.rule.wins(&v) {
-                return u128::MAX;
-            }
-            let (mut lo, mut hi) = (0u128, totals[big]);
-            while lo < hi {
-                let mid = lo + (hi - lo) / 2;
-                v[big] = mid;
-                if game.rule.wins(&v) {
-                    hi = mid;
-                } else {
-                    lo = mid + 1;
+                if d != big {
+                    *x = game.weights[d][0] * t as u128;
                 }
             }
-            lo
+            least_winning(game, &mut v, big, totals[big])
         })
         .collect();
     Some((game.weights[big].clone(), threshold))
