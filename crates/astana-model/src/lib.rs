@@ -23,6 +23,7 @@
 mod code;
 pub mod iso;
 mod period;
+pub mod text;
 pub mod units;
 
 pub use code::Code;

@@ -73,21 +73,10 @@ impl Diagnostic {
 
     /// Points at a byte span of `text` (the whole file), filling line, column and snippet.
     pub fn span(mut self, text: &str, start: usize, len: usize) -> Self {
-        let start = start.min(text.len());
-        let before = &text[..start];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = text[line_start..start].chars().count() + 1;
-        let line_text = text[line_start..].lines().next().unwrap_or("").to_string();
-        let width = text[start..]
-            .chars()
-            .take(len.max(1))
-            .take_while(|c| *c != '\n')
-            .count()
-            .max(1);
-        self.line = Some(line);
-        self.column = Some(column);
-        self.snippet = Some((line_text, width));
+        let at = astana_model::text::locate(text, start, len);
+        self.line = Some(at.line);
+        self.column = Some(at.column);
+        self.snippet = Some((at.line_text, at.width));
         self
     }
 

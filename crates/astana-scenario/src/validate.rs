@@ -230,6 +230,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                         d.line = Some(e.line);
                         d.column = Some(e.column);
                         d.hint = e.hint.clone();
+                        d.snippet = Some(e.snippet.clone());
                         diags.push(d);
                     }
                 }

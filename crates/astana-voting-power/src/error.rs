@@ -14,7 +14,7 @@ pub struct GameError {
     /// How to fix it.
     pub hint: Option<String>,
     /// The line's text and the caret width.
-    snippet: (String, usize),
+    pub snippet: (String, usize),
 }
 
 impl GameError {
@@ -25,28 +25,14 @@ impl GameError {
         message: String,
         hint: Option<String>,
     ) -> GameError {
-        let mut start = span.start.min(text.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let before = &text[..start];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = text[line_start..start].chars().count() + 1;
-        let line_text = text[line_start..].lines().next().unwrap_or("").to_string();
-        let width = text[start..]
-            .chars()
-            .take(span.end.saturating_sub(span.start).max(1))
-            .take_while(|c| *c != '\n')
-            .count()
-            .max(1);
+        let at = astana_model::text::locate(text, span.start, span.end.saturating_sub(span.start));
         GameError {
             file: file.to_string(),
-            line,
-            column,
+            line: at.line,
+            column: at.column,
             message,
             hint,
-            snippet: (line_text, width),
+            snippet: (at.line_text, at.width),
         }
     }
 }

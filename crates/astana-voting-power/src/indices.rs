@@ -360,21 +360,23 @@ fn lcm_to(n: usize) -> BigUint {
     (1..=n as u64).fold(BigUint::one(), |a, c| num_integer::lcm(a, BigUint::from(c)))
 }
 
+/// Σ_{k ≥ 1} counts[k] · (l / k): counts weighted by 1/k over the common denominator l.
+fn over_k<T: Clone + Into<BigUint>>(counts: &[T], l: &BigUint) -> BigUint {
+    counts
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, x)| x.clone().into() * (l / BigUint::from(k as u64)))
+        .sum()
+}
+
 /// Johnston: Σ over winning coalitions where the player is one of c critical members of
 /// 1/c, normalised. `crit_by_count[i][c]` counts those coalitions.
 fn johnston<T: Clone + Into<BigUint>>(n: usize, crit_by_count: &[Vec<T>]) -> Vec<Ratio> {
     let l = lcm_to(n);
     let parts: Vec<Ratio> = crit_by_count
         .iter()
-        .map(|by| {
-            let num: BigUint = by
-                .iter()
-                .enumerate()
-                .skip(1)
-                .map(|(c, x)| x.clone().into() * (&l / BigUint::from(c as u64)))
-                .sum();
-            Ratio::new(num, l.clone())
-        })
+        .map(|by| Ratio::new(over_k(by, &l), l.clone()))
         .collect();
     normalise(&parts)
 }
@@ -389,15 +391,7 @@ fn deegan_packel<T: Clone + Into<BigUint>>(
     let l = lcm_to(n);
     mwc_by_size
         .iter()
-        .map(|by| {
-            let num: BigUint = by
-                .iter()
-                .enumerate()
-                .skip(1)
-                .map(|(s, x)| x.clone().into() * (&l / BigUint::from(s as u64)))
-                .sum();
-            Ratio::new(num, &l * mwc)
-        })
+        .map(|by| Ratio::new(over_k(by, &l), &l * mwc))
         .collect()
 }
 
