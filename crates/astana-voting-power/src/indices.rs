@@ -118,9 +118,12 @@ pub const FORCED_ENUMERATION_LIMIT: usize = 30;
 
 /// Computes the requested indices exactly.
 ///
-/// Single weighted clauses (`weight >= q`) use generating functions for Shapley–Shubik and
-/// Banzhaf at any size; every other case, and Johnston, Deegan–Packel and Holler, enumerate
-/// all coalitions, up to [`ENUMERATION_LIMIT`] players.
+/// Small games (≤ 16 players) are enumerated. Otherwise: few kinds of player → counting by
+/// kinds; one weighted clause (`weight >= q`) → generating functions (all six indices);
+/// a double majority whose players differ in one large weight (the EU Council) → meet in
+/// the middle (all six, up to 35 players); several clauses over small weights →
+/// multi-dimensional generating functions (Shapley–Shubik and Banzhaf); anything else is
+/// enumerated up to [`ENUMERATION_LIMIT`] players.
 ///
 /// # Errors
 /// [`PowerError::TooLarge`] when no exact method of this version fits the game.
@@ -175,12 +178,6 @@ pub fn compute_with(
                 .ok_or_else(|| too_large(n, "too many kinds of player"));
         }
         Some(Method::MeetInTheMiddle) if indices.iter().any(|i| i.needs_coalition_structure()) => {
-            if indices.contains(&Index::Johnston) {
-                return Err(too_large(
-                    n,
-                    "Johnston is not computed by meet in the middle yet",
-                ));
-            }
             return mitm_all(game, indices).ok_or_else(|| {
                 too_large(n, "meet in the middle needs one large weight and players that differ only in it, up to 35 players")
             });
@@ -202,6 +199,11 @@ pub fn compute_with(
         }
     }
     let clause = game.rule.as_clause();
+    if n > 16 && needs_enumeration && clause.is_none() {
+        if let Some(r) = mitm_all(game, indices) {
+            return Ok(r);
+        }
+    }
     if n <= 16 || (n <= ENUMERATION_LIMIT && needs_enumeration && clause.is_none()) {
         return Ok(enumerate(game, indices));
     }
@@ -211,16 +213,12 @@ pub fn compute_with(
             other => other,
         };
     }
-    if needs_enumeration && !indices.contains(&Index::Johnston) {
-        if let Some(r) = mitm_all(game, indices) {
-            return Ok(r);
-        }
-    }
     if needs_enumeration {
         return Err(PowerError::TooLarge {
             n,
             reason: format!(
-                "for rules of several clauses, Johnston, Deegan–Packel and Holler are computed by enumeration, up to {ENUMERATION_LIMIT} players; ask for --index shapley_shubik,banzhaf,banzhaf_absolute"
+                "for rules of several clauses, Johnston, Deegan–Packel and Holler are computed by enumeration up to {ENUMERATION_LIMIT} players, or by meet in the middle up to {} players when the players differ in one weight only; ask for --index shapley_shubik,banzhaf,banzhaf_absolute",
+                crate::mitm::MAX_PLAYERS
             ),
         });
     }
@@ -239,25 +237,40 @@ pub fn compute_with(
     }
 }
 
-/// Shapley–Shubik, Banzhaf, Deegan–Packel and Holler by meet in the middle.
+/// All six indices by meet in the middle; swings and the coalition structure are computed
+/// only when asked for, side by side.
 fn mitm_all(game: &Game, indices: &[Index]) -> Option<PowerResult> {
-    let by_size = crate::mitm::swings_by_size(game)?;
-    let (mwc_by_size, mwc) = crate::mitm::minimal_winning(game)?;
     let n = game.n();
+    let want_swings = indices.iter().any(|i| Index::SWING_BASED.contains(i));
+    let want_j = indices.contains(&Index::Johnston);
+    let want_c = want_j || indices.iter().any(|i| i.needs_coalition_structure());
+    let (by_size, critical) = std::thread::scope(|s| {
+        let swings = s.spawn(|| want_swings.then(|| crate::mitm::swings_by_size(game)));
+        let critical = want_c.then(|| crate::mitm::critical(game, want_j));
+        (join(swings), critical)
+    });
+    let by_size = by_size.unwrap_or(Some(vec![Vec::new(); n]))?;
     let mut r = from_swings(game, &by_size, indices, Method::MeetInTheMiddle);
-    for &ix in indices {
-        match ix {
-            Index::DeeganPackel => {
-                r.values
-                    .insert(ix, deegan_packel(n, &mwc_by_size, &BigUint::from(mwc)));
-            }
-            Index::Holler => {
-                r.values.insert(ix, holler(&mwc_by_size));
-            }
-            _ => {}
+    if let Some(c) = critical {
+        let c = c?;
+        let over = |x: &[u128], d: &BigUint| -> Vec<Ratio> {
+            x.iter()
+                .map(|&v| Ratio::new(BigUint::from(v), d.clone()))
+                .collect()
+        };
+        let l = BigUint::from(c.l);
+        let mwc = BigUint::from(c.mwc);
+        for &ix in indices {
+            let v = match ix {
+                Index::Johnston => normalise(&over(&c.johnston, &l)),
+                Index::DeeganPackel => over(&c.deegan_packel, &(&l * &mwc)),
+                Index::Holler => normalise(&over(&c.holler, &BigUint::one())),
+                _ => continue,
+            };
+            r.values.insert(ix, v);
         }
+        r.minimal_winning_coalitions = Some(mwc);
     }
-    r.minimal_winning_coalitions = Some(BigUint::from(mwc));
     Some(r)
 }
 
@@ -325,6 +338,11 @@ fn weighted_all(
         }
     }
     Ok(result)
+}
+
+/// A scoped thread's result, its panic passed on.
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// Shapley–Shubik and Banzhaf from swing counts by size.

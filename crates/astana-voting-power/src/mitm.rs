@@ -293,76 +293,301 @@ fn swings_same_small(game: &Game) -> Option<Vec<Vec<BigUint>>> {
     Some(out)
 }
 
-/// Minimal winning coalitions of a double majority whose players differ only in the large
-/// weight (every player counts the same in the small ones): `(by player and size, total)`.
-/// A coalition is minimal iff it wins and loses without its lightest member m; so with
-/// players ordered heaviest first, S = T ∪ {m}, T among the players before m, and T's large
-/// weight lies in [T(|T| + 1) − p_m, T(|T|)). Counting those T (and those containing a given
-/// player) by meet in the middle costs about n² · 2^(n/2).
-pub(crate) fn minimal_winning(game: &Game) -> Option<(Vec<Vec<u64>>, u64)> {
+/// Johnston, Deegan–Packel and Holler numerators of a double majority whose players differ
+/// only in the large weight.
+pub(crate) struct Critical {
+    /// Σ over winning S where the player is one of c critical members of l / c.
+    pub johnston: Vec<u128>,
+    /// Σ over minimal winning S containing the player of l / |S|.
+    pub deegan_packel: Vec<u128>,
+    /// Minimal winning coalitions containing the player.
+    pub holler: Vec<u128>,
+    /// Number of minimal winning coalitions.
+    pub mwc: u128,
+    /// The common denominator lcm(1..=n).
+    pub l: u128,
+}
+
+impl Critical {
+    fn zero(n: usize, l: u128) -> Self {
+        Critical {
+            johnston: vec![0; n],
+            deegan_packel: vec![0; n],
+            holler: vec![0; n],
+            mwc: 0,
+            l,
+        }
+    }
+}
+
+/// [`Critical`] by meet in the middle (Johnston only when `johnston` is set: it costs n
+/// times more than the other two).
+///
+/// In a winning coalition S of size s, member j is critical iff p(S) − p_j < T(s − 1), so
+/// the critical members are S's heaviest ones. With players ordered heaviest first, S
+/// splits uniquely at its last critical member a and the next member b (if any):
+/// S = A ∪ {a} ∪ {b} ∪ B with A before a, B after b and nobody between a and b, and
+/// p(S) in [max(T(s), T(s − 1) + p_b), T(s − 1) + p_a). The |A| + 1 critical members
+/// each get 1/(|A| + 1). Without b, every member is critical: S is minimal winning, which
+/// gives Deegan–Packel and Holler. For each (a, b) the free players A ∪ B are met in the
+/// middle; per-player sums come from crediting every half-coalition with its matches.
+/// About n² · 2^(n/2) operations for Johnston, n · 2^(n/2) for the others.
+pub(crate) fn critical(game: &Game, johnston: bool) -> Option<Critical> {
     let n = game.n();
     if !(2..=MAX_PLAYERS).contains(&n) {
         return None;
     }
     let (p, threshold) = same_small(game)?;
-    let p = &p;
+    let l = (1..=n as u128).fold(1u128, |acc, k| acc / gcd(acc, k) * k);
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| p[b].cmp(&p[a]).then(a.cmp(&b)));
-    let mut by = vec![vec![0u64; n + 1]; n];
-    let mut total = 0u64;
-    for pos in 0..n {
-        let m = order[pos];
-        let pm = p[m];
-        if pm == 0 {
-            continue; // a member of zero weight is never critical
-        }
-        let pre: Vec<u128> = order[..pos].iter().map(|&j| p[j]).collect();
-        // T of size t: [threshold[t+1] − p_m, threshold[t]), shifted down by `extra` when
-        // a given member's weight is already counted.
-        let window = |t: usize, extra: u128| -> (u128, u128) {
-            let win = threshold[t + 1];
-            if win == u128::MAX {
-                return (0, 0);
-            }
-            (
-                win.saturating_sub(pm).saturating_sub(extra),
-                threshold[t].saturating_sub(extra),
-            )
-        };
-        // Halves of the players before m, shared by every count below.
-        let (a, b) = pre.split_at(pre.len() / 2);
-        let left = subset_sums(a);
-        let right = subset_sums(b);
-        let counts = count_pairs(&left, &right, &|t| window(t, 0));
-        for (t, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
-            by[m][t + 1] += c;
-            total += c;
-        }
-        // T ∋ i: the rest of i's half with the other half as is; T = T' ∪ {i} with T' one
-        // smaller and its weight window shifted by p_i.
-        for (idx, &i) in order[..pos].iter().enumerate() {
-            let pi = p[i];
-            let counts = if idx < a.len() {
-                let rest: Vec<u128> = a
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != idx)
-                    .map(|(_, &x)| x)
-                    .collect();
-                count_pairs(&subset_sums(&rest), &right, &|t1| window(t1 + 1, pi))
-            } else {
-                let rest: Vec<u128> = b
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != idx - a.len())
-                    .map(|(_, &x)| x)
-                    .collect();
-                count_pairs(&left, &subset_sums(&rest), &|t1| window(t1 + 1, pi))
+    order.sort_by(|&x, &y| p[y].cmp(&p[x]).then(x.cmp(&y)));
+    let t = |s: usize| threshold[s];
+    let by_size = |ta: usize| l / (ta + 1) as u128;
+    // Players a taken in turn by the threads (the work per a falls with its position).
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
+    let work = |first: usize| -> Critical {
+        let mut c = Critical::zero(n, l);
+        for pos_a in (first..n).step_by(threads) {
+            let a = order[pos_a];
+            let pa = p[a];
+            let pre = &order[..pos_a];
+            // No member after a: S = A ∪ {a}, s = |A| + 1, minimal winning.
+            let window = |ta: usize, _tb: usize| -> (u128, u128) {
+                let s = ta + 1;
+                if t(s) == u128::MAX {
+                    return (0, 0);
+                }
+                (t(s), t(s - 1).saturating_add(pa))
             };
-            for (t1, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
-                by[i][t1 + 2] += c;
+            credit(
+                &p,
+                pre,
+                &[],
+                (a, pa),
+                &window,
+                &by_size,
+                &mut c.deegan_packel,
+            );
+            c.mwc += credit(&p, pre, &[], (a, pa), &window, &|_| 1, &mut c.holler);
+            if !johnston {
+                continue;
+            }
+            for pos_b in pos_a + 1..n {
+                let pb = p[order[pos_b]];
+                let window = |ta: usize, tb: usize| -> (u128, u128) {
+                    let s = ta + tb + 2;
+                    if t(s) == u128::MAX || t(s - 1) == u128::MAX {
+                        return (0, 0);
+                    }
+                    (t(s).max(t(s - 1) + pb), t(s - 1).saturating_add(pa))
+                };
+                let post = &order[pos_b + 1..];
+                credit(
+                    &p,
+                    pre,
+                    post,
+                    (a, pa + pb),
+                    &window,
+                    &by_size,
+                    &mut c.johnston,
+                );
+            }
+        }
+        c
+    };
+    let parts: Vec<Critical> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..threads).map(|f| s.spawn(move || work(f))).collect();
+        let mut parts = vec![work(0)];
+        for h in handles {
+            parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        parts
+    });
+    let mut c = Critical::zero(n, l);
+    for part in parts {
+        c.mwc += part.mwc;
+        for (x, y) in [
+            (&mut c.johnston, &part.johnston),
+            (&mut c.deegan_packel, &part.deegan_packel),
+            (&mut c.holler, &part.holler),
+        ] {
+            x.iter_mut().zip(y).for_each(|(x, y)| *x += y);
+        }
+    }
+    if johnston {
+        // Coalitions without a non-critical member are the minimal winning ones.
+        for (j, d) in c.johnston.iter_mut().zip(&c.deegan_packel) {
+            *j += d;
+        }
+    }
+    Some(c)
+}
+
+fn gcd(mut x: u128, mut y: u128) -> u128 {
+    while y != 0 {
+        (x, y) = (y, x % y);
+    }
+    x
+}
+
+/// One half's coalitions: (|A| part, |B| part, large weight, member mask), sorted by group
+/// then weight, with the bounds of each group.
+struct Half {
+    items: Vec<(u8, u8, u128, u32)>,
+    groups: Vec<(usize, usize)>,
+}
+
+/// Builds a half's coalitions already sorted: adding a player merges each group with the
+/// group one smaller shifted by the player's weight (2^m work, no sort).
+fn half(p: &[u128], players: &[usize], is_pre: impl Fn(usize) -> bool) -> Half {
+    let m = players.len();
+    let pres = (0..m).filter(|&j| is_pre(j)).count();
+    let posts = m - pres;
+    let cell = |a: usize, b: usize| a * (posts + 1) + b;
+    let mut groups: Vec<Vec<(u128, u32)>> = vec![Vec::new(); (pres + 1) * (posts + 1)];
+    groups[0].push((0, 0));
+    let (mut seen_a, mut seen_b) = (0, 0);
+    for (j, &player) in players.iter().enumerate() {
+        let w = p[player];
+        let pre = is_pre(j);
+        if pre {
+            seen_a += 1;
+        } else {
+            seen_b += 1;
+        }
+        // From the largest group down, so each merge reads the groups before this player.
+        for a in (0..=seen_a).rev() {
+            for b in (0..=seen_b).rev() {
+                let from = match (pre, a, b) {
+                    (true, 0, _) | (false, _, 0) => continue,
+                    (true, _, _) => cell(a - 1, b),
+                    (false, _, _) => cell(a, b - 1),
+                };
+                if groups[from].is_empty() {
+                    continue;
+                }
+                let old = std::mem::take(&mut groups[cell(a, b)]);
+                let shifted = groups[from].iter().map(|&(x, mask)| (x + w, mask | 1 << j));
+                groups[cell(a, b)] = merge(old, shifted);
             }
         }
     }
-    Some((by, total))
+    let mut items = Vec::with_capacity(1 << m);
+    let mut bounds = Vec::new();
+    for a in 0..=pres {
+        for b in 0..=posts {
+            let g = &groups[cell(a, b)];
+            if g.is_empty() {
+                continue;
+            }
+            let start = items.len();
+            items.extend(g.iter().map(|&(x, mask)| (a as u8, b as u8, x, mask)));
+            bounds.push((start, items.len()));
+        }
+    }
+    Half {
+        items,
+        groups: bounds,
+    }
+}
+
+/// Merges a sorted vector with a sorted iterator.
+fn merge(old: Vec<(u128, u32)>, new: impl Iterator<Item = (u128, u32)>) -> Vec<(u128, u32)> {
+    let mut out = Vec::with_capacity(old.len() * 2 + 1);
+    let mut old = old.into_iter().peekable();
+    for y in new {
+        while let Some(&x) = old.peek() {
+            if x.0 > y.0 {
+                break;
+            }
+            out.push(x);
+            old.next();
+        }
+        out.push(y);
+    }
+    out.extend(old);
+    out
+}
+
+/// Adds to `raw` the Johnston credit of every S = A ∪ {a} ∪ (fixed b) ∪ B with A ⊆ `pre`,
+/// B ⊆ `post` and p(S) in `window(|A|, |B|)`, `fixed` being the weight of a and b:
+/// `weight(|A|)` to a and to each member of A. Returns what a was credited.
+fn credit(
+    p: &[u128],
+    pre: &[usize],
+    post: &[usize],
+    (a, fixed): (usize, u128),
+    window: &dyn Fn(usize, usize) -> (u128, u128),
+    weight: &dyn Fn(usize) -> u128,
+    raw: &mut [u128],
+) -> u128 {
+    let free: Vec<usize> = pre.iter().chain(post).copied().collect();
+    let (left, right) = free.split_at(free.len() / 2);
+    let k = pre.len();
+    let h = left.len();
+    let lh = half(p, left, |j| j < k);
+    let rh = half(p, right, |j| h + j < k);
+    let mut wl = vec![0u128; lh.items.len()];
+    let mut diff = vec![0i128; rh.items.len() + 1];
+    let mut to_a = 0u128;
+    for &(l0, l1) in &lh.groups {
+        let (la, lb) = (lh.items[l0].0 as usize, lh.items[l0].1 as usize);
+        for &(r0, r1) in &rh.groups {
+            let (ra, rb) = (rh.items[r0].0 as usize, rh.items[r0].1 as usize);
+            let (lo, hi) = window(la + ra, lb + rb);
+            let (lo, hi) = (lo.saturating_sub(fixed), hi.saturating_sub(fixed));
+            // Nothing to scan when the window misses the groups' range of sums.
+            let least = lh.items[l0].2 + rh.items[r0].2;
+            let most = lh.items[l1 - 1].2 + rh.items[r1 - 1].2;
+            if hi <= lo || hi <= least || lo > most {
+                continue;
+            }
+            let w = weight(la + ra);
+            let rv = &rh.items[r0..r1];
+            let (mut from, mut to) = (rv.len(), rv.len());
+            for (x, item) in lh.items[l0..l1].iter().enumerate() {
+                let s = item.2;
+                let lo_y = lo.saturating_sub(s);
+                let hi_y = hi.saturating_sub(s);
+                while from > 0 && rv[from - 1].2 >= lo_y {
+                    from -= 1;
+                }
+                while to > 0 && rv[to - 1].2 >= hi_y {
+                    to -= 1;
+                }
+                if to > from {
+                    let c = (to - from) as u128;
+                    wl[l0 + x] += c * w;
+                    to_a += c * w;
+                    diff[r0 + from] += w as i128;
+                    diff[r0 + to] -= w as i128;
+                }
+            }
+        }
+    }
+    // Only members of A are critical: the first k of the free players.
+    let credit_members = |mut mask: u32, players: &[usize], w: u128, raw: &mut [u128]| {
+        while mask != 0 {
+            raw[players[mask.trailing_zeros() as usize]] += w;
+            mask &= mask - 1;
+        }
+    };
+    let left_pre = if k >= h { u32::MAX } else { (1u32 << k) - 1 };
+    for (item, &w) in lh.items.iter().zip(&wl) {
+        if w > 0 {
+            credit_members(item.3 & left_pre, left, w, raw);
+        }
+    }
+    if h < k {
+        let right_pre = (1u32 << (k - h)) - 1;
+        let mut run = 0i128;
+        for (item, d) in rh.items.iter().zip(&diff) {
+            run += d;
+            if run > 0 {
+                credit_members(item.3 & right_pre, right, run as u128, raw);
+            }
+        }
+    }
+    raw[a] += to_a;
+    to_a
 }
