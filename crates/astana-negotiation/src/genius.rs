@@ -1,0 +1,439 @@
+//! GENIUS / ANAC XML: one domain file (`negotiation_template`) and one profile file
+//! (`utility_space`) per party, read as GENIUS reads them (see FORMAT.md in the shared
+//! reference): issues in document order matched to profile issues by `index`; discrete
+//! evaluations divided by the issue's maximum; integer issues by a clamped linear
+//! evaluator; weights as written, a weight for a non-issue ignored; utility capped at 1.
+
+use crate::domain::{Issue, Negotiation, Profile};
+use crate::error::{DomainError, DomainErrors};
+use std::collections::BTreeMap;
+
+/// A domain issue with its GENIUS id and, for integer issues, its bounds.
+#[derive(Clone, Debug)]
+struct RawIssue {
+    id: i64,
+    issue: Issue,
+    integer: Option<(i64, i64)>,
+}
+
+/// The parsed domain file.
+#[derive(Clone, Debug)]
+pub struct Domain {
+    name: String,
+    issues: Vec<RawIssue>,
+}
+
+impl Domain {
+    /// The issues, in document order.
+    pub fn issues(&self) -> Vec<Issue> {
+        self.issues.iter().map(|r| r.issue.clone()).collect()
+    }
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    doc: &'a roxmltree::Document<'a>,
+    errors: Vec<DomainError>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, node: roxmltree::Node<'_, '_>, message: String) {
+        let pos = self.doc.text_pos_at(node.range().start);
+        let element = describe(node);
+        self.errors.push(DomainError::new(
+            self.file,
+            (pos.row as usize, pos.col as usize),
+            &element,
+            message,
+        ));
+    }
+}
+
+fn describe(node: roxmltree::Node<'_, '_>) -> String {
+    let tag = node.tag_name().name();
+    match node.attribute("name").or_else(|| node.attribute("value")) {
+        Some(n) => format!("<{tag} {}=\"{n}\">", if node.attribute("name").is_some() { "name" } else { "value" }),
+        None => match node.attribute("index") {
+            Some(i) => format!("<{tag} index=\"{i}\">"),
+            None => format!("<{tag}>"),
+        },
+    }
+}
+
+fn parse_doc<'a>(file: &str, text: &'a str) -> Result<roxmltree::Document<'a>, DomainErrors> {
+    // Files may start with a BOM or blank lines and carry no XML declaration.
+    let trimmed = text.trim_start_matches('\u{feff}');
+    roxmltree::Document::parse(trimmed).map_err(|e| {
+        let pos = e.pos();
+        DomainErrors(vec![DomainError::new(
+            file,
+            (pos.row as usize, pos.col as usize),
+            "XML",
+            format!("malformed XML: {e}"),
+        )])
+    })
+}
+
+fn number<T: std::str::FromStr>(
+    ctx: &mut Ctx<'_>,
+    node: roxmltree::Node<'_, '_>,
+    attr: &str,
+) -> Option<T> {
+    let Some(raw) = node.attribute(attr) else {
+        ctx.err(node, format!("missing attribute `{attr}`"));
+        return None;
+    };
+    match raw.trim().parse::<T>() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            ctx.err(node, format!("attribute `{attr}` is not a number: {raw:?}"));
+            None
+        }
+    }
+}
+
+/// Every `issue` element under `node`, depth first (GENIUS allows nested objectives).
+fn issues_under<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Vec<roxmltree::Node<'a, 'i>> {
+    node.descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "issue")
+        .collect()
+}
+
+/// Reads a domain file.
+///
+/// # Errors
+/// Every problem, with line, column and element.
+pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
+    let doc = parse_doc(file, text)?;
+    let mut ctx = Ctx {
+        file,
+        doc: &doc,
+        errors: Vec::new(),
+    };
+    let root = doc.root_element();
+    if root.tag_name().name() != "negotiation_template" {
+        ctx.err(
+            root,
+            format!(
+                "a domain file's root element is <negotiation_template>, found <{}>{}",
+                root.tag_name().name(),
+                if root.tag_name().name() == "utility_space" {
+                    " (this looks like a profile: pass it with --profile)"
+                } else {
+                    ""
+                }
+            ),
+        );
+        return Err(DomainErrors(ctx.errors));
+    }
+    let objective = root
+        .descendants()
+        .find(|n| n.is_element() && n.tag_name().name() == "objective");
+    let name = objective
+        .and_then(|o| o.attribute("name"))
+        .unwrap_or("domain")
+        .to_string();
+    let mut issues = Vec::new();
+    let mut seen: BTreeMap<i64, ()> = BTreeMap::new();
+    for node in issues_under(root) {
+        let Some(id) = number::<i64>(&mut ctx, node, "index") else {
+            continue;
+        };
+        if seen.insert(id, ()).is_some() {
+            ctx.err(node, format!("duplicate issue index {id}"));
+            continue;
+        }
+        let issue_name = node.attribute("name").unwrap_or("").to_string();
+        // GENIUS reads `type`; a missing type means discrete.
+        let kind = node
+            .attribute("type")
+            .or_else(|| node.attribute("vtype"))
+            .unwrap_or("discrete");
+        match kind {
+            "discrete" => {
+                let values: Vec<String> = node
+                    .children()
+                    .filter(|n| n.is_element() && n.tag_name().name() == "item")
+                    .filter_map(|n| {
+                        let v = n.attribute("value");
+                        if v.is_none() {
+                            ctx.err(n, "item without a `value` attribute".into());
+                        }
+                        v.map(str::to_string)
+                    })
+                    .collect();
+                if values.is_empty() {
+                    ctx.err(node, "discrete issue with no <item> values".into());
+                }
+                let mut labels = std::collections::BTreeSet::new();
+                for v in &values {
+                    if !labels.insert(v.as_str()) {
+                        ctx.err(node, format!("value {v:?} appears twice"));
+                    }
+                }
+                issues.push(RawIssue {
+                    id,
+                    issue: Issue {
+                        name: issue_name,
+                        values,
+                    },
+                    integer: None,
+                });
+            }
+            "integer" => {
+                // Bounds on the issue, or on an old-style <range> child.
+                let holder = if node.attribute("lowerbound").is_some() {
+                    Some(node)
+                } else {
+                    node.children()
+                        .find(|n| n.is_element() && n.tag_name().name() == "range")
+                };
+                let Some(holder) = holder else {
+                    ctx.err(node, "integer issue without `lowerbound`/`upperbound`".into());
+                    continue;
+                };
+                let lo = number::<i64>(&mut ctx, holder, "lowerbound");
+                let hi = number::<i64>(&mut ctx, holder, "upperbound");
+                let (Some(lo), Some(hi)) = (lo, hi) else {
+                    continue;
+                };
+                if hi < lo || hi - lo > 1_000_000 {
+                    ctx.err(node, format!("integer range {lo}..{hi} is empty or too large"));
+                    continue;
+                }
+                issues.push(RawIssue {
+                    id,
+                    issue: Issue {
+                        name: issue_name,
+                        values: (lo..=hi).map(|x| x.to_string()).collect(),
+                    },
+                    integer: Some((lo, hi)),
+                });
+            }
+            other => ctx.err(
+                node,
+                format!("issue type {other:?} is not supported (discrete and integer are)"),
+            ),
+        }
+    }
+    if issues.is_empty() && ctx.errors.is_empty() {
+        ctx.err(root, "the domain has no <issue> elements".into());
+    }
+    if ctx.errors.is_empty() {
+        Ok(Domain { name, issues })
+    } else {
+        Err(DomainErrors(ctx.errors))
+    }
+}
+
+/// Reads one party's profile against `domain`. `name` labels the party.
+///
+/// # Errors
+/// Every problem, with line, column and element.
+pub fn read_profile(
+    domain: &Domain,
+    name: &str,
+    file: &str,
+    text: &str,
+) -> Result<Profile, DomainErrors> {
+    let doc = parse_doc(file, text)?;
+    let mut ctx = Ctx {
+        file,
+        doc: &doc,
+        errors: Vec::new(),
+    };
+    let root = doc.root_element();
+    if root.tag_name().name() != "utility_space" {
+        ctx.err(
+            root,
+            format!(
+                "a profile's root element is <utility_space>, found <{}>",
+                root.tag_name().name()
+            ),
+        );
+        return Err(DomainErrors(ctx.errors));
+    }
+    let by_id: BTreeMap<i64, usize> = domain
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.id, k))
+        .collect();
+    let k = domain.issues.len();
+    let mut evals: Vec<Option<Vec<f64>>> = vec![None; k];
+    let mut weights: Vec<Option<f64>> = vec![None; k];
+    let mut seen = vec![false; k];
+    for node in issues_under(root) {
+        let Some(id) = number::<i64>(&mut ctx, node, "index") else {
+            continue;
+        };
+        let Some(&j) = by_id.get(&id) else {
+            ctx.err(node, format!("issue index {id} is not in the domain"));
+            continue;
+        };
+        seen[j] = true;
+        let raw = &domain.issues[j];
+        if let Some((lo, hi)) = raw.integer {
+            let Some(ev) = node
+                .children()
+                .find(|n| n.is_element() && n.tag_name().name() == "evaluator")
+            else {
+                ctx.err(node, "integer issue without an <evaluator>".into());
+                continue;
+            };
+            if ev.attribute("ftype").is_some_and(|f| f != "linear") {
+                ctx.err(ev, "only ftype=\"linear\" evaluators are supported".into());
+                continue;
+            }
+            let slope = number::<f64>(&mut ctx, ev, "slope");
+            let offset = number::<f64>(&mut ctx, ev, "offset");
+            if let (Some(slope), Some(offset)) = (slope, offset) {
+                evals[j] = Some(
+                    (lo..=hi)
+                        .map(|x| (offset + slope * (x - lo) as f64).clamp(0.0, 1.0))
+                        .collect(),
+                );
+            }
+            continue;
+        }
+        let mut ev = vec![None; raw.issue.values.len()];
+        for item in node
+            .children()
+            .filter(|n| n.is_element() && n.tag_name().name() == "item")
+        {
+            let Some(label) = item.attribute("value") else {
+                ctx.err(item, "item without a `value` attribute".into());
+                continue;
+            };
+            let Some(v) = raw.issue.values.iter().position(|x| x == label) else {
+                ctx.err(
+                    item,
+                    format!("value {label:?} is not a value of issue {:?} in the domain", raw.issue.name),
+                );
+                continue;
+            };
+            let Some(e) = number::<f64>(&mut ctx, item, "evaluation") else {
+                continue;
+            };
+            if !(e.is_finite() && e >= 0.0) {
+                ctx.err(item, format!("evaluation {e} must be a non-negative number"));
+                continue;
+            }
+            ev[v] = Some(e);
+        }
+        let missing: Vec<&str> = raw
+            .issue
+            .values
+            .iter()
+            .zip(&ev)
+            .filter(|(_, e)| e.is_none())
+            .map(|(v, _)| v.as_str())
+            .collect();
+        if !missing.is_empty() {
+            ctx.err(node, format!("no evaluation for {}", missing.join(", ")));
+            continue;
+        }
+        let ev: Vec<f64> = ev.into_iter().map(|e| e.unwrap_or(0.0)).collect();
+        // Divide by the maximum, as GENIUS's EvaluatorDiscrete does (0 below 1e-5).
+        let max = ev.iter().copied().fold(0.0, f64::max);
+        evals[j] = Some(if max < 1e-5 {
+            vec![0.0; ev.len()]
+        } else {
+            ev.iter().map(|e| e / max).collect()
+        });
+    }
+    for w in root
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "weight")
+    {
+        let Some(id) = number::<i64>(&mut ctx, w, "index") else {
+            continue;
+        };
+        // A weight for the objective itself (FitnessA) is not an issue weight.
+        let Some(&j) = by_id.get(&id) else {
+            continue;
+        };
+        let Some(v) = number::<f64>(&mut ctx, w, "value") else {
+            continue;
+        };
+        if !(v.is_finite() && v >= 0.0) {
+            ctx.err(w, format!("weight {v} must be a non-negative number"));
+            continue;
+        }
+        weights[j] = Some(v);
+    }
+    let scalar = |ctx: &mut Ctx<'_>, tag: &str| -> Option<f64> {
+        let node = root
+            .children()
+            .find(|n| n.is_element() && n.tag_name().name() == tag)?;
+        number::<f64>(ctx, node, "value")
+    };
+    let reservation = scalar(&mut ctx, "reservation").unwrap_or(0.0);
+    let discount = scalar(&mut ctx, "discount_factor")
+        .filter(|d| *d > 0.0 && *d <= 1.0)
+        .unwrap_or(1.0);
+    for (j, raw) in domain.issues.iter().enumerate() {
+        if !seen[j] {
+            ctx.err(root, format!("issue {:?} (index {}) has no evaluations", raw.issue.name, raw.id));
+        }
+        if weights[j].is_none() {
+            ctx.err(root, format!("issue {:?} (index {}) has no <weight>", raw.issue.name, raw.id));
+        }
+    }
+    if !ctx.errors.is_empty() {
+        return Err(DomainErrors(ctx.errors));
+    }
+    let weights: Vec<f64> = weights.into_iter().map(|w| w.unwrap_or(0.0)).collect();
+    let terms = evals
+        .into_iter()
+        .zip(&weights)
+        .map(|(e, &w)| e.unwrap_or_default().into_iter().map(|x| w * x).collect())
+        .collect();
+    Ok(Profile {
+        name: name.to_string(),
+        terms,
+        weights,
+        reservation,
+        discount,
+    })
+}
+
+/// Reads a domain and its profiles (given as `(file name, text)`).
+///
+/// # Errors
+/// Every problem in every file.
+pub fn read(
+    domain: (&str, &str),
+    profiles: &[(&str, &str)],
+) -> Result<Negotiation, DomainErrors> {
+    let d = read_domain(domain.0, domain.1)?;
+    let mut errors = Vec::new();
+    let mut parties = Vec::new();
+    for (file, text) in profiles {
+        let stem = std::path::Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(file);
+        match read_profile(&d, stem, file, text) {
+            Ok(p) => parties.push(p),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if parties.len() + errors.len() < 2 && errors.is_empty() {
+        errors.push(DomainError::new(
+            domain.0,
+            (0, 0),
+            "profiles",
+            format!("a negotiation needs at least two profiles, {} given", profiles.len()),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(DomainErrors(errors));
+    }
+    Ok(Negotiation {
+        name: d.name.clone(),
+        description: String::new(),
+        issues: d.issues(),
+        parties,
+    })
+}
