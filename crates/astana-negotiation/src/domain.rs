@@ -90,7 +90,8 @@ impl Negotiation {
         let fill = |from: usize, outcome: &[u32], prefix: &mut [f64]| {
             for j in from..k {
                 for (p, party) in self.parties.iter().enumerate() {
-                    prefix[(j + 1) * n + p] = prefix[j * n + p] + party.terms[j][outcome[j] as usize];
+                    prefix[(j + 1) * n + p] =
+                        prefix[j * n + p] + party.terms[j][outcome[j] as usize];
                 }
             }
         };

@@ -18,7 +18,12 @@ pub struct DomainError {
 }
 
 impl DomainError {
-    pub(crate) fn new(file: &str, (line, column): (usize, usize), element: &str, message: String) -> Self {
+    pub(crate) fn new(
+        file: &str,
+        (line, column): (usize, usize),
+        element: &str,
+        message: String,
+    ) -> Self {
         DomainError {
             file: file.to_string(),
             line,
@@ -32,7 +37,11 @@ impl DomainError {
 impl fmt::Display for DomainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {
-            write!(f, "error: {}: {}: {}", self.file, self.element, self.message)
+            write!(
+                f,
+                "error: {}: {}: {}",
+                self.file, self.element, self.message
+            )
         } else {
             write!(
                 f,

@@ -52,7 +52,14 @@ impl Ctx<'_> {
 fn describe(node: roxmltree::Node<'_, '_>) -> String {
     let tag = node.tag_name().name();
     match node.attribute("name").or_else(|| node.attribute("value")) {
-        Some(n) => format!("<{tag} {}=\"{n}\">", if node.attribute("name").is_some() { "name" } else { "value" }),
+        Some(n) => format!(
+            "<{tag} {}=\"{n}\">",
+            if node.attribute("name").is_some() {
+                "name"
+            } else {
+                "value"
+            }
+        ),
         None => match node.attribute("index") {
             Some(i) => format!("<{tag} index=\"{i}\">"),
             None => format!("<{tag}>"),
@@ -189,7 +196,10 @@ pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
                         .find(|n| n.is_element() && n.tag_name().name() == "range")
                 };
                 let Some(holder) = holder else {
-                    ctx.err(node, "integer issue without `lowerbound`/`upperbound`".into());
+                    ctx.err(
+                        node,
+                        "integer issue without `lowerbound`/`upperbound`".into(),
+                    );
                     continue;
                 };
                 let lo = number::<i64>(&mut ctx, holder, "lowerbound");
@@ -198,7 +208,10 @@ pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
                     continue;
                 };
                 if hi < lo || hi - lo > 1_000_000 {
-                    ctx.err(node, format!("integer range {lo}..{hi} is empty or too large"));
+                    ctx.err(
+                        node,
+                        format!("integer range {lo}..{hi} is empty or too large"),
+                    );
                     continue;
                 }
                 issues.push(RawIssue {
@@ -308,7 +321,10 @@ pub fn read_profile(
             let Some(v) = raw.issue.values.iter().position(|x| x == label) else {
                 ctx.err(
                     item,
-                    format!("value {label:?} is not a value of issue {:?} in the domain", raw.issue.name),
+                    format!(
+                        "value {label:?} is not a value of issue {:?} in the domain",
+                        raw.issue.name
+                    ),
                 );
                 continue;
             };
@@ -316,7 +332,10 @@ pub fn read_profile(
                 continue;
             };
             if !(e.is_finite() && e >= 0.0) {
-                ctx.err(item, format!("evaluation {e} must be a non-negative number"));
+                ctx.err(
+                    item,
+                    format!("evaluation {e} must be a non-negative number"),
+                );
                 continue;
             }
             ev[v] = Some(e);
@@ -374,10 +393,22 @@ pub fn read_profile(
         .unwrap_or(1.0);
     for (j, raw) in domain.issues.iter().enumerate() {
         if !seen[j] {
-            ctx.err(root, format!("issue {:?} (index {}) has no evaluations", raw.issue.name, raw.id));
+            ctx.err(
+                root,
+                format!(
+                    "issue {:?} (index {}) has no evaluations",
+                    raw.issue.name, raw.id
+                ),
+            );
         }
         if weights[j].is_none() {
-            ctx.err(root, format!("issue {:?} (index {}) has no <weight>", raw.issue.name, raw.id));
+            ctx.err(
+                root,
+                format!(
+                    "issue {:?} (index {}) has no <weight>",
+                    raw.issue.name, raw.id
+                ),
+            );
         }
     }
     if !ctx.errors.is_empty() {
@@ -402,10 +433,7 @@ pub fn read_profile(
 ///
 /// # Errors
 /// Every problem in every file.
-pub fn read(
-    domain: (&str, &str),
-    profiles: &[(&str, &str)],
-) -> Result<Negotiation, DomainErrors> {
+pub fn read(domain: (&str, &str), profiles: &[(&str, &str)]) -> Result<Negotiation, DomainErrors> {
     let d = read_domain(domain.0, domain.1)?;
     let mut errors = Vec::new();
     let mut parties = Vec::new();
@@ -424,7 +452,10 @@ pub fn read(
             domain.0,
             (0, 0),
             "profiles",
-            format!("a negotiation needs at least two profiles, {} given", profiles.len()),
+            format!(
+                "a negotiation needs at least two profiles, {} given",
+                profiles.len()
+            ),
         ));
     }
     if !errors.is_empty() {

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod domain;
 pub mod error;
 pub mod genius;
+pub mod protocol;
 
 pub use analysis::{analyze, pareto, Analysis, Point, Settlement};
 pub use domain::{Issue, Negotiation, Profile};

@@ -100,17 +100,31 @@ fn reference_domains_match() {
     for name in DOMAINS {
         let (neg, r) = load(&dir, name);
         let a = analyze(&neg);
-        assert_eq!(a.outcomes, r["n_outcomes"].as_u64().expect("n") as u128, "{name}");
+        assert_eq!(
+            a.outcomes,
+            r["n_outcomes"].as_u64().expect("n") as u128,
+            "{name}"
+        );
         assert_eq!(
             a.rational_outcomes,
             r["n_rational_outcomes"].as_u64(),
             "{name}: rational outcomes"
         );
-        assert!(close(&a.worst, &floats(&r["utility_min"]), 1e-12), "{name}: min");
-        assert!(close(&a.ideal, &floats(&r["utility_max"]), 1e-12), "{name}: max");
+        assert!(
+            close(&a.worst, &floats(&r["utility_min"]), 1e-12),
+            "{name}: min"
+        );
+        assert!(
+            close(&a.ideal, &floats(&r["utility_max"]), 1e-12),
+            "{name}: max"
+        );
         // Frontier: as many distinct utility vectors as NegMAS finds (Energy: 210), and the
         // same set within TOL each way.
-        assert_eq!(a.pareto.len() as u64, r["pareto_size"].as_u64().expect("size"), "{name}");
+        assert_eq!(
+            a.pareto.len() as u64,
+            r["pareto_size"].as_u64().expect("size"),
+            "{name}"
+        );
         let reference: Vec<Vec<f64>> = r["pareto"]
             .as_array()
             .expect("pareto")
@@ -138,11 +152,14 @@ fn reference_domains_match() {
         for (key, ours) in settlements {
             let ours = ours.unwrap_or_else(|| panic!("{name}: no {key}"));
             let points = r[key]["points"].as_array().expect("points");
-            let hit = points.iter().find(|p| {
-                close(&ours.point.utilities, &floats(&p["utilities"]), TOL)
-            });
+            let hit = points
+                .iter()
+                .find(|p| close(&ours.point.utilities, &floats(&p["utilities"]), TOL));
             let hit = hit.unwrap_or_else(|| {
-                panic!("{name} {key}: {:?} not among {points:?}", ours.point.utilities)
+                panic!(
+                    "{name} {key}: {:?} not among {points:?}",
+                    ours.point.utilities
+                )
             });
             let ties = hit["n_outcomes_with_same_utilities"].as_u64();
             assert_eq!(ours.ties, ties, "{name} {key}: ties");
@@ -156,7 +173,11 @@ fn reference_domains_match() {
             .expect("welfare");
         assert!(!a.max_welfare.is_empty(), "{name}: no welfare point");
         for w in &a.max_welfare {
-            assert!((w.value - welfare).abs() <= TOL, "{name}: welfare {}", w.value);
+            assert!(
+                (w.value - welfare).abs() <= TOL,
+                "{name}: welfare {}",
+                w.value
+            );
         }
     }
 }
@@ -188,4 +209,3 @@ fn picnic_worked_values() {
     let u = neg.utilities(&[0, 1]); // park, pizza
     assert!(close(&u, &[0.6 * 0.5 + 0.4 / 3.0, 1.0], 1e-12), "{u:?}");
 }
-

@@ -1,0 +1,380 @@
+//! Two protocols: stacked alternating offers between agents with simple, published
+//! strategies, and a mediator's single negotiating text for any number of parties.
+
+use crate::analysis::Point;
+use crate::domain::Negotiation;
+use std::str::FromStr;
+
+/// An agent's strategy in alternating offers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Strategy {
+    /// Time-dependent aspiration a(t) = 1 − t^e: Boulware e = 4, Linear e = 1,
+    /// Conceder e = 0.25 (as NegMAS's time-based negotiators).
+    TimeBased(f64),
+    /// Never concedes: offers its best outcome and accepts only that level.
+    Hardliner,
+    /// Relative tit-for-tat: concedes, in its own utility, as much as the opponent's offers
+    /// have improved for it since the opponent's first offer.
+    TitForTat,
+}
+
+impl Strategy {
+    /// The strategy's name as written on the command line.
+    pub fn name(self) -> String {
+        match self {
+            Strategy::TimeBased(4.0) => "boulware".into(),
+            Strategy::TimeBased(1.0) => "linear".into(),
+            Strategy::TimeBased(0.25) => "conceder".into(),
+            Strategy::TimeBased(e) => format!("time:{e}"),
+            Strategy::Hardliner => "hardliner".into(),
+            Strategy::TitForTat => "tit-for-tat".into(),
+        }
+    }
+}
+
+impl FromStr for Strategy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        Ok(match s.as_str() {
+            "boulware" => Strategy::TimeBased(4.0),
+            "linear" => Strategy::TimeBased(1.0),
+            "conceder" => Strategy::TimeBased(0.25),
+            "hardliner" | "hardheaded" => Strategy::Hardliner,
+            "tit-for-tat" | "titfortat" | "tft" => Strategy::TitForTat,
+            other => match other.strip_prefix("time:").map(str::parse::<f64>) {
+                Some(Ok(e)) if e > 0.0 && e.is_finite() => Strategy::TimeBased(e),
+                _ => {
+                    return Err(format!(
+                        "unknown agent {other:?}: use boulware, linear, conceder, hardliner, tit-for-tat or time:E (aspiration 1 − t^E)"
+                    ))
+                }
+            },
+        })
+    }
+}
+
+/// One offer in a session's transcript.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offer {
+    /// 0-based round.
+    pub round: u32,
+    /// The proposing party.
+    pub proposer: usize,
+    /// The outcome offered.
+    pub outcome: Vec<u32>,
+}
+
+/// The result of an alternating-offers session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    /// The agreed outcome and its utilities, if any.
+    pub agreement: Option<Point>,
+    /// Round of the agreement (0-based), or the last round played.
+    pub round: u32,
+    /// Number of offers made.
+    pub offers: usize,
+    /// Every offer, in order.
+    pub trace: Vec<Offer>,
+}
+
+/// Every outcome's utilities for one party, sorted ascending (ties in row-major order).
+struct Ladder {
+    /// (utility, outcome index in row-major order).
+    sorted: Vec<(f64, u64)>,
+    /// Utility by outcome index.
+    by_index: Vec<f64>,
+    best: f64,
+    floor: f64,
+}
+
+/// Largest outcome space the agents handle (each keeps its outcomes sorted).
+pub const AGENT_LIMIT: u128 = 20_000_000;
+
+fn ladders(neg: &Negotiation) -> Vec<Ladder> {
+    let n = neg.parties.len();
+    let total = neg.outcome_count() as usize;
+    let mut by_index: Vec<Vec<f64>> = vec![Vec::with_capacity(total); n];
+    neg.for_each_outcome(|_, sums| {
+        for (v, s) in by_index.iter_mut().zip(sums) {
+            v.push(s.min(1.0));
+        }
+    });
+    by_index
+        .into_iter()
+        .zip(&neg.parties)
+        .map(|(u, p)| {
+            let mut sorted: Vec<(f64, u64)> =
+                u.iter().enumerate().map(|(i, &x)| (x, i as u64)).collect();
+            sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let best = sorted.last().map_or(0.0, |x| x.0);
+            let worst = sorted.first().map_or(0.0, |x| x.0);
+            Ladder {
+                sorted,
+                by_index: u,
+                best,
+                floor: worst.max(p.reservation),
+            }
+        })
+        .collect()
+}
+
+/// Decodes a row-major outcome index.
+fn decode(neg: &Negotiation, mut index: u64) -> Vec<u32> {
+    let mut out = vec![0u32; neg.issues.len()];
+    for (j, issue) in neg.issues.iter().enumerate().rev() {
+        let m = issue.values.len() as u64;
+        out[j] = (index % m) as u32;
+        index /= m;
+    }
+    out
+}
+
+struct Agent<'a> {
+    strategy: Strategy,
+    ladder: &'a Ladder,
+    /// My utility of the opponents' first and best offers (tit-for-tat).
+    first_seen: Option<f64>,
+    best_seen: f64,
+}
+
+impl Agent<'_> {
+    /// The utility the agent asks for at time t.
+    fn threshold(&self, t: f64) -> f64 {
+        let (m, top) = (self.ladder.floor, self.ladder.best);
+        let aspiration = match self.strategy {
+            Strategy::TimeBased(e) => 1.0 - t.powf(e),
+            Strategy::Hardliner => 1.0,
+            Strategy::TitForTat => {
+                let conceded = self
+                    .first_seen
+                    .map_or(0.0, |f| (self.best_seen - f).max(0.0));
+                if top > m {
+                    1.0 - (conceded / (top - m)).min(1.0)
+                } else {
+                    1.0
+                }
+            }
+        };
+        m + (top - m) * aspiration - 1e-4
+    }
+
+    /// The outcome whose utility is nearest the threshold, from 1e-6 below it upwards
+    /// (NegMAS's presorted inverse utility: the first outcome at or above the threshold,
+    /// unless one within 1e-6 below is nearer); the best outcome if none.
+    fn offer(&self, t: f64) -> u64 {
+        let th = self.threshold(t);
+        let s = &self.ladder.sorted;
+        let k = s.partition_point(|x| x.0 < th);
+        let Some(&(above, mut pick)) = s.get(k) else {
+            return s.last().map_or(0, |x| x.1);
+        };
+        // Candidates just below: the nearest is the highest of them (its first outcome).
+        if k > 0 && s[k - 1].0 >= th - 1e-6 {
+            let u = s[k - 1].0;
+            if th - u < above - th {
+                pick = s[s.partition_point(|x| x.0 < u)].1;
+            }
+        }
+        pick
+    }
+
+    fn accepts(&mut self, offer: u64, t: f64) -> bool {
+        let u = self.ladder.by_index[offer as usize];
+        if self.first_seen.is_none() {
+            self.first_seen = Some(u);
+        }
+        self.best_seen = self.best_seen.max(u);
+        u >= self.threshold(t)
+    }
+}
+
+/// Stacked alternating offers: in each round every agent in turn responds to the standing
+/// offer (accept, or reject and make its own offer); the first agent opens. An offer is
+/// agreed when all other agents have accepted it. Time is t = (round + 1)/(rounds + 1).
+/// Deterministic.
+///
+/// # Errors
+/// When the outcome space is larger than [`AGENT_LIMIT`] or the agents do not match the
+/// parties.
+pub fn alternating_offers(
+    neg: &Negotiation,
+    strategies: &[Strategy],
+    rounds: u32,
+) -> Result<Session, String> {
+    let n = neg.parties.len();
+    if strategies.len() != n {
+        return Err(format!(
+            "{} agents given for {n} parties: name one agent per party, in party order",
+            strategies.len()
+        ));
+    }
+    if neg.outcome_count() > AGENT_LIMIT {
+        return Err(format!(
+            "{} outcomes: the agents handle at most {AGENT_LIMIT}",
+            neg.outcome_count()
+        ));
+    }
+    let ladders = ladders(neg);
+    let mut agents: Vec<Agent<'_>> = strategies
+        .iter()
+        .zip(&ladders)
+        .map(|(&strategy, ladder)| Agent {
+            strategy,
+            ladder,
+            first_seen: None,
+            best_seen: f64::NEG_INFINITY,
+        })
+        .collect();
+    let mut trace = Vec::new();
+    // (outcome, proposer, acceptances so far)
+    let mut standing: Option<(u64, usize, usize)> = None;
+    for round in 0..rounds {
+        let t = f64::from(round + 1) / f64::from(rounds + 1);
+        for (k, agent) in agents.iter_mut().enumerate() {
+            if let Some((offer, proposer, accepted)) = standing {
+                if proposer != k && agent.accepts(offer, t) {
+                    if accepted + 1 == n - 1 {
+                        let outcome = decode(neg, offer);
+                        let utilities = neg.utilities(&outcome);
+                        return Ok(Session {
+                            agreement: Some(Point { outcome, utilities }),
+                            round,
+                            offers: trace.len(),
+                            trace,
+                        });
+                    }
+                    standing = Some((offer, proposer, accepted + 1));
+                    continue;
+                }
+            }
+            let offer = agent.offer(t);
+            trace.push(Offer {
+                round,
+                proposer: k,
+                outcome: decode(neg, offer),
+            });
+            standing = Some((offer, k, 0));
+        }
+    }
+    Ok(Session {
+        agreement: None,
+        round: rounds.saturating_sub(1),
+        offers: trace.len(),
+        trace,
+    })
+}
+
+/// One step of a single-text mediation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextStep {
+    /// 0-based step.
+    pub step: u32,
+    /// The text after this step.
+    pub text: Point,
+    /// Euclidean distance in utility space to the Nash point.
+    pub distance_to_nash: f64,
+    /// Issues changed in this step (names).
+    pub changed: Vec<String>,
+}
+
+type Revision = (f64, Vec<u32>, Vec<f64>, Vec<usize>);
+
+/// A single-text mediation: the mediator drafts a text, proposes revisions of one or two
+/// issues; every party accepts a revision that leaves it no worse off than the current
+/// text and rejects one that hurts it; among the revisions all accept, the mediator adopts
+/// the one that raises the product of gains over the reservation values most. It stops
+/// at the deadline or when no revision is accepted. The first text is drawn with `seed`.
+pub fn single_text(neg: &Negotiation, nash: &Point, steps: u32, seed: u64) -> Vec<TextStep> {
+    let r: Vec<f64> = neg.parties.iter().map(|p| p.reservation).collect();
+    let distance = |u: &[f64]| {
+        u.iter()
+            .zip(&nash.utilities)
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum::<f64>()
+            .sqrt()
+    };
+    // Gains clipped at zero, plus a small welfare term so that texts below some party's
+    // reservation value still have a direction to move in.
+    let score = |u: &[f64]| {
+        let product: f64 = u.iter().zip(&r).map(|(x, ri)| (x - ri).max(0.0)).product();
+        product + 1e-9 * u.iter().sum::<f64>()
+    };
+    let mut state = seed ^ 0x9e37_79b9_7f4a_7c15;
+    let mut next = |m: usize| {
+        // xorshift64*: reproducible across platforms.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % m.max(1)
+    };
+    let mut text: Vec<u32> = neg
+        .issues
+        .iter()
+        .map(|i| next(i.values.len()) as u32)
+        .collect();
+    let mut u = neg.utilities(&text);
+    let mut path = vec![TextStep {
+        step: 0,
+        text: Point {
+            outcome: text.clone(),
+            utilities: u.clone(),
+        },
+        distance_to_nash: distance(&u),
+        changed: Vec::new(),
+    }];
+    let k = neg.issues.len();
+    for step in 1..=steps {
+        // (score, text, utilities, issues changed)
+        let mut best: Option<Revision> = None;
+        let current = score(&u);
+        let mut consider = |cand: Vec<u32>, changed: Vec<usize>| {
+            let cu = neg.utilities(&cand);
+            if cu.iter().zip(&u).any(|(a, b)| a < b) {
+                return; // someone rejects
+            }
+            let s = score(&cu);
+            if s > current && best.as_ref().is_none_or(|b| s > b.0) {
+                best = Some((s, cand, cu, changed));
+            }
+        };
+        for a in 0..k {
+            for va in 0..neg.issues[a].values.len() as u32 {
+                if va == text[a] {
+                    continue;
+                }
+                let mut cand = text.clone();
+                cand[a] = va;
+                consider(cand.clone(), vec![a]);
+                for b in a + 1..k {
+                    for vb in 0..neg.issues[b].values.len() as u32 {
+                        if vb == text[b] {
+                            continue;
+                        }
+                        let mut c2 = cand.clone();
+                        c2[b] = vb;
+                        consider(c2, vec![a, b]);
+                    }
+                }
+            }
+        }
+        let Some((_, cand, cu, changed)) = best else {
+            break;
+        };
+        text = cand;
+        u = cu;
+        path.push(TextStep {
+            step,
+            text: Point {
+                outcome: text.clone(),
+                utilities: u.clone(),
+            },
+            distance_to_nash: distance(&u),
+            changed: changed
+                .into_iter()
+                .map(|j| neg.issues[j].name.clone())
+                .collect(),
+        });
+    }
+    path
+}
