@@ -55,6 +55,79 @@ pub(crate) enum Command {
     ///   astana power game.toml --index shapley_shubik,banzhaf --json
     #[command(verbatim_doc_comment)]
     Power(PowerArgs),
+    /// Negotiation for mediators: where agreement is possible, which settlement is fair,
+    /// and how a negotiation or a mediated single text converges.
+    ///
+    /// Domains: a GENIUS/ANAC domain XML with one --profile XML per party, a GENIUS folder,
+    /// or a native TOML domain holding its parties.
+    ///
+    /// Examples:
+    ///   astana mediate analyze --domain data/scenarios/kazakhstan/negotiation/trans-caspian.toml
+    ///   astana mediate analyze --domain laptop_domain.xml --profile buyer.xml --profile seller.xml --json
+    ///   astana mediate run --domain D.xml --profile A.xml --profile B.xml --agents boulware,conceder
+    ///   astana mediate run --domain trans-caspian.toml --protocol single-text
+    #[command(verbatim_doc_comment)]
+    Mediate {
+        #[command(subcommand)]
+        command: MediateCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MediateCommand {
+    /// Outcome count, Pareto frontier of the rational outcomes, and the Nash,
+    /// Kalai–Smorodinsky, egalitarian and max-welfare settlements.
+    Analyze(DomainArgs),
+    /// Run a protocol: stacked alternating offers between agents, or a mediator's single
+    /// negotiating text; prints the transcript summary.
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DomainArgs {
+    /// Domain: GENIUS domain XML, GENIUS folder, or native TOML.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) domain: PathBuf,
+    /// One GENIUS profile XML per party, in party order (repeat the flag).
+    #[arg(long, value_name = "XML")]
+    pub(crate) profile: Vec<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ProtocolArg {
+    /// Stacked alternating offers between agents.
+    Alternating,
+    /// A mediator revises one negotiating text the parties accept or reject.
+    SingleText,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    pub(crate) domain: DomainArgs,
+    /// The protocol.
+    #[arg(long, value_enum, default_value = "alternating")]
+    pub(crate) protocol: ProtocolArg,
+    /// One agent per party, in party order: boulware, linear, conceder, hardliner,
+    /// tit-for-tat, or time:E for aspiration 1 − t^E (default: boulware for every party).
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    pub(crate) agents: Vec<String>,
+    /// Deadline: rounds of offers, or the mediator's revision steps.
+    #[arg(long, default_value_t = 100)]
+    pub(crate) rounds: u32,
+    /// Run the session this many times and report the last (for timing; the agents are
+    /// deterministic, every session is recomputed from scratch).
+    #[arg(long, default_value_t = 1)]
+    pub(crate) sessions: u32,
+    /// Seed for the mediator's first text.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Print every offer or step.
+    #[arg(long)]
+    pub(crate) trace: bool,
 }
 
 #[derive(Debug, Args)]

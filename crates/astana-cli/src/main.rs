@@ -11,10 +11,11 @@ mod args;
 mod balance_cmd;
 mod brief_cmd;
 mod fmt;
+mod mediate_cmd;
 mod power_cmd;
 mod scenario_cmd;
 
-use args::{Cli, Command, ScenarioCommand};
+use args::{Cli, Command, MediateCommand, ScenarioCommand};
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -67,6 +68,12 @@ fn main() -> ExitCode {
         } => scenario_cmd::check(dir.as_deref().or(scenario), json),
         Command::Balance(a) => balance_cmd::run(scenario, &a),
         Command::Power(a) => power_cmd::run(&a),
+        Command::Mediate {
+            command: MediateCommand::Analyze(a),
+        } => mediate_cmd::analyze(&a),
+        Command::Mediate {
+            command: MediateCommand::Run(a),
+        } => mediate_cmd::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -461,8 +461,18 @@ pub fn read(domain: (&str, &str), profiles: &[(&str, &str)]) -> Result<Negotiati
     if !errors.is_empty() {
         return Err(DomainErrors(errors));
     }
+    // Most ANAC files call their objective "root": the file's stem says more.
+    let name = if d.name.is_empty() || d.name.eq_ignore_ascii_case("root") {
+        std::path::Path::new(domain.0)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("domain")
+            .to_string()
+    } else {
+        d.name.clone()
+    };
     Ok(Negotiation {
-        name: d.name.clone(),
+        name,
         description: String::new(),
         issues: d.issues(),
         parties,

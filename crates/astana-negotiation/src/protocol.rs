@@ -78,17 +78,98 @@ pub struct Session {
     pub trace: Vec<Offer>,
 }
 
-/// Every outcome's utilities for one party, sorted ascending (ties in row-major order).
+/// One party's outcomes by utility, for the queries an agent makes: the first outcome at
+/// or above a level, and the highest just below it. Outcomes are put in buckets of equal
+/// width by a counting pass and a bucket is sorted (by utility, then row-major index) only
+/// when a query reaches it: a session touches a few buckets, not the whole space.
 struct Ladder {
-    /// (utility, outcome index in row-major order).
-    sorted: Vec<(f64, u64)>,
     /// Utility by outcome index.
     by_index: Vec<f64>,
+    /// (utility, outcome index), grouped by bucket.
+    items: Vec<(f64, u64)>,
+    /// Bucket b holds items[starts[b]..starts[b + 1]].
+    starts: Vec<usize>,
+    sorted: Vec<bool>,
     best: f64,
     floor: f64,
 }
 
-/// Largest outcome space the agents handle (each keeps its outcomes sorted).
+impl Ladder {
+    fn new(by_index: Vec<f64>, reservation: f64) -> Ladder {
+        let buckets = (by_index.len() / 4).clamp(1, 1 << 20);
+        let bucket = |u: f64| ((u.max(0.0) * buckets as f64) as usize).min(buckets - 1);
+        let mut starts = vec![0usize; buckets + 1];
+        for &u in &by_index {
+            starts[bucket(u) + 1] += 1;
+        }
+        for b in 0..buckets {
+            starts[b + 1] += starts[b];
+        }
+        let mut fill = starts.clone();
+        let mut items = vec![(0.0, 0u64); by_index.len()];
+        for (i, &u) in by_index.iter().enumerate() {
+            let b = bucket(u);
+            items[fill[b]] = (u, i as u64);
+            fill[b] += 1;
+        }
+        let best = by_index.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let worst = by_index.iter().copied().fold(f64::INFINITY, f64::min);
+        Ladder {
+            by_index,
+            items,
+            starts,
+            sorted: vec![false; buckets],
+            best: if best.is_finite() { best } else { 0.0 },
+            floor: if worst.is_finite() {
+                worst.max(reservation)
+            } else {
+                reservation
+            },
+        }
+    }
+
+    fn bucket(&self, u: f64) -> usize {
+        let n = self.sorted.len();
+        ((u.max(0.0) * n as f64) as usize).min(n - 1)
+    }
+
+    /// Bucket b, sorted.
+    fn slice(&mut self, b: usize) -> &[(f64, u64)] {
+        let (from, to) = (self.starts[b], self.starts[b + 1]);
+        if !self.sorted[b] {
+            self.items[from..to].sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            self.sorted[b] = true;
+        }
+        &self.items[from..to]
+    }
+
+    /// The first outcome (lowest utility, then lowest index) with utility ≥ `level`.
+    fn first_at_or_above(&mut self, level: f64) -> Option<(f64, u64)> {
+        for b in self.bucket(level)..self.sorted.len() {
+            let s = self.slice(b);
+            let k = s.partition_point(|x| x.0 < level);
+            if let Some(&x) = s.get(k) {
+                return Some(x);
+            }
+        }
+        None
+    }
+
+    /// The highest utility in [from, below), with its first outcome.
+    fn highest_in(&mut self, from: f64, below: f64) -> Option<(f64, u64)> {
+        for b in (self.bucket(from)..=self.bucket(below)).rev() {
+            let s = self.slice(b);
+            let k = s.partition_point(|x| x.0 < below);
+            if k > 0 && s[k - 1].0 >= from {
+                let u = s[k - 1].0;
+                return Some(s[s.partition_point(|x| x.0 < u)]);
+            }
+        }
+        None
+    }
+}
+
+/// Largest outcome space the agents handle (each keeps its outcomes' utilities).
 pub const AGENT_LIMIT: u128 = 20_000_000;
 
 fn ladders(neg: &Negotiation) -> Vec<Ladder> {
@@ -103,19 +184,7 @@ fn ladders(neg: &Negotiation) -> Vec<Ladder> {
     by_index
         .into_iter()
         .zip(&neg.parties)
-        .map(|(u, p)| {
-            let mut sorted: Vec<(f64, u64)> =
-                u.iter().enumerate().map(|(i, &x)| (x, i as u64)).collect();
-            sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let best = sorted.last().map_or(0.0, |x| x.0);
-            let worst = sorted.first().map_or(0.0, |x| x.0);
-            Ladder {
-                sorted,
-                by_index: u,
-                best,
-                floor: worst.max(p.reservation),
-            }
-        })
+        .map(|(u, p)| Ladder::new(u, p.reservation))
         .collect()
 }
 
@@ -130,15 +199,15 @@ fn decode(neg: &Negotiation, mut index: u64) -> Vec<u32> {
     out
 }
 
-struct Agent<'a> {
+struct Agent {
     strategy: Strategy,
-    ladder: &'a Ladder,
+    ladder: Ladder,
     /// My utility of the opponents' first and best offers (tit-for-tat).
     first_seen: Option<f64>,
     best_seen: f64,
 }
 
-impl Agent<'_> {
+impl Agent {
     /// The utility the agent asks for at time t.
     fn threshold(&self, t: f64) -> f64 {
         let (m, top) = (self.ladder.floor, self.ladder.best);
@@ -162,21 +231,16 @@ impl Agent<'_> {
     /// The outcome whose utility is nearest the threshold, from 1e-6 below it upwards
     /// (NegMAS's presorted inverse utility: the first outcome at or above the threshold,
     /// unless one within 1e-6 below is nearer); the best outcome if none.
-    fn offer(&self, t: f64) -> u64 {
+    fn offer(&mut self, t: f64) -> u64 {
         let th = self.threshold(t);
-        let s = &self.ladder.sorted;
-        let k = s.partition_point(|x| x.0 < th);
-        let Some(&(above, mut pick)) = s.get(k) else {
-            return s.last().map_or(0, |x| x.1);
+        let Some((above, pick)) = self.ladder.first_at_or_above(th) else {
+            let best = self.ladder.best;
+            return self.ladder.first_at_or_above(best).map_or(0, |x| x.1);
         };
-        // Candidates just below: the nearest is the highest of them (its first outcome).
-        if k > 0 && s[k - 1].0 >= th - 1e-6 {
-            let u = s[k - 1].0;
-            if th - u < above - th {
-                pick = s[s.partition_point(|x| x.0 < u)].1;
-            }
+        match self.ladder.highest_in(th - 1e-6, th) {
+            Some((u, i)) if th - u < above - th => i,
+            _ => pick,
         }
-        pick
     }
 
     fn accepts(&mut self, offer: u64, t: f64) -> bool {
@@ -215,10 +279,9 @@ pub fn alternating_offers(
             neg.outcome_count()
         ));
     }
-    let ladders = ladders(neg);
-    let mut agents: Vec<Agent<'_>> = strategies
+    let mut agents: Vec<Agent> = strategies
         .iter()
-        .zip(&ladders)
+        .zip(ladders(neg))
         .map(|(&strategy, ladder)| Agent {
             strategy,
             ladder,
