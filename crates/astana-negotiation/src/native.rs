@@ -43,6 +43,9 @@ struct RawIssue {
     values: Spanned<Vec<Spanned<String>>>,
 }
 
+/// One number per value of an issue.
+type Evaluations = Vec<Spanned<f64>>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawParty {
@@ -53,7 +56,7 @@ struct RawParty {
     reservation: Option<Spanned<f64>>,
     discount: Option<Spanned<f64>>,
     weights: Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>,
-    evaluations: Spanned<BTreeMap<Spanned<String>, Spanned<Vec<Spanned<f64>>>>>,
+    evaluations: Spanned<BTreeMap<Spanned<String>, Spanned<Evaluations>>>,
 }
 
 /// Reads a native TOML domain. `file` names it in errors.
