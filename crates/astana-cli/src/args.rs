@@ -122,6 +122,10 @@ pub(crate) struct RunArgs {
     /// deterministic, every session is recomputed from scratch).
     #[arg(long, default_value_t = 1)]
     pub(crate) sessions: u32,
+    /// Single text: the utility a party is willing to give up on one revision at the
+    /// start; it shrinks linearly to zero at the deadline.
+    #[arg(long, default_value_t = 0.1)]
+    pub(crate) tolerance: f64,
     /// Seed for the mediator's first text.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,

@@ -286,7 +286,7 @@ fn alternating(a: &RunArgs, neg: &Negotiation, an: &Analysis, nash: Option<&Poin
 }
 
 fn mediated(a: &RunArgs, neg: &Negotiation, nash: &Point) -> Outcome {
-    let path = single_text(neg, nash, a.rounds, a.seed);
+    let path = single_text(neg, nash, a.rounds, a.tolerance, a.seed);
     let Some(last) = path.last() else {
         return Ok(());
     };
@@ -305,6 +305,7 @@ fn mediated(a: &RunArgs, neg: &Negotiation, nash: &Point) -> Outcome {
             "protocol": "single-text",
             "domain": neg.name,
             "seed": a.seed,
+            "tolerance": a.tolerance,
             "deadline": a.rounds,
             "agreement": rational.then(|| outcome_json(neg, &last.text.outcome)),
             "utilities": last.text.utilities,

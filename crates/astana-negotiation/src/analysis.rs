@@ -60,40 +60,54 @@ pub struct Analysis {
 /// Largest outcome space scanned for counts and ties.
 pub const SCAN_LIMIT: u128 = 200_000_000;
 
-/// Non-dominated points of `items` (sums, outcome prefix); equal vectors keep the first
-/// prefix in row-major order.
-fn skyline(mut items: Vec<(Vec<f64>, Vec<u32>)>) -> Vec<(Vec<f64>, Vec<u32>)> {
+/// Utilities closer than this are the same utility: sums taken in different orders differ
+/// in the last bits, and a point must not survive on rounding noise.
+pub const UTILITY_RESOLUTION: f64 = 1e-12;
+
+/// A utility on the resolution grid.
+fn key(u: f64) -> i64 {
+    (u / UTILITY_RESOLUTION).round() as i64
+}
+
+/// Non-dominated points of `items` (sums, outcome prefix), compared on the resolution grid;
+/// equal vectors keep the first prefix in row-major order.
+fn skyline(items: Vec<(Vec<f64>, Vec<u32>)>) -> Vec<(Vec<f64>, Vec<u32>)> {
+    let mut items: Vec<(Vec<i64>, Vec<f64>, Vec<u32>)> = items
+        .into_iter()
+        .map(|(s, o)| (s.iter().map(|&x| key(x)).collect(), s, o))
+        .collect();
     let n = items.first().map_or(0, |x| x.0.len());
     if n == 2 {
         // Sort by the first utility descending, then the second descending: a point
         // survives iff its second utility beats every point before it.
         items.sort_by(|a, b| {
             b.0[0]
-                .total_cmp(&a.0[0])
-                .then(b.0[1].total_cmp(&a.0[1]))
-                .then(a.1.cmp(&b.1))
+                .cmp(&a.0[0])
+                .then(b.0[1].cmp(&a.0[1]))
+                .then(a.2.cmp(&b.2))
         });
-        let mut out: Vec<(Vec<f64>, Vec<u32>)> = Vec::new();
-        let mut best = f64::NEG_INFINITY;
-        for it in items {
-            if it.0[1] > best {
-                best = it.0[1];
-                out.push(it);
+        let mut out = Vec::new();
+        let mut best = i64::MIN;
+        for (k, s, o) in items {
+            if k[1] > best {
+                best = k[1];
+                out.push((s, o));
             }
         }
         return out;
     }
     // By sum descending: only an earlier point can dominate a later one (a point of equal
     // sum dominates only if equal).
-    let sum = |v: &[f64]| v.iter().sum::<f64>();
-    items.sort_by(|a, b| sum(&b.0).total_cmp(&sum(&a.0)).then(a.1.cmp(&b.1)));
-    let mut out: Vec<(Vec<f64>, Vec<u32>)> = Vec::new();
-    for it in items {
-        let dominated = out
-            .iter()
-            .any(|k| k.0.iter().zip(&it.0).all(|(x, y)| x >= y));
-        if !dominated {
-            out.push(it);
+    items.sort_by(|a, b| {
+        let (sa, sb): (i64, i64) = (a.0.iter().sum(), b.0.iter().sum());
+        sb.cmp(&sa).then(a.2.cmp(&b.2))
+    });
+    let mut kept: Vec<Vec<i64>> = Vec::new();
+    let mut out = Vec::new();
+    for (k, s, o) in items {
+        if !kept.iter().any(|q| q.iter().zip(&k).all(|(x, y)| x >= y)) {
+            kept.push(k);
+            out.push((s, o));
         }
     }
     out
@@ -258,7 +272,7 @@ fn scan(neg: &Negotiation, r: &[f64], points: &[(Point, f64)]) -> ScanResult {
         if u.iter().zip(r).all(|(x, ri)| x >= ri) {
             rational += 1;
             for (k, (p, _)) in points.iter().enumerate() {
-                if p.utilities == u {
+                if p.utilities.iter().zip(&u).all(|(a, b)| key(*a) == key(*b)) {
                     ties[k] += 1;
                     if firsts[k].is_none() {
                         firsts[k] = Some(o.to_vec());

@@ -343,12 +343,21 @@ pub struct TextStep {
 
 type Revision = (f64, Vec<u32>, Vec<f64>, Vec<usize>);
 
-/// A single-text mediation: the mediator drafts a text, proposes revisions of one or two
-/// issues; every party accepts a revision that leaves it no worse off than the current
-/// text and rejects one that hurts it; among the revisions all accept, the mediator adopts
-/// the one that raises the product of gains over the reservation values most. It stops
-/// at the deadline or when no revision is accepted. The first text is drawn with `seed`.
-pub fn single_text(neg: &Negotiation, nash: &Point, steps: u32, seed: u64) -> Vec<TextStep> {
+/// A single-text mediation (Raiffa's single negotiating text, with Klein et al.'s
+/// conceding parties): the mediator drafts a text and proposes revisions of one or two
+/// issues; a party accepts a revision unless it costs it more than its current tolerance,
+/// which starts at `tolerance` and shrinks linearly to zero at the deadline (so parties
+/// concede a little early on and nothing at the end), or takes it below its reservation
+/// value; among the revisions every party accepts, the mediator adopts the one that raises
+/// the product of gains over the reservation values most. It stops at the deadline or when
+/// no accepted revision raises the product. The first text is drawn with `seed`.
+pub fn single_text(
+    neg: &Negotiation,
+    nash: &Point,
+    steps: u32,
+    tolerance: f64,
+    seed: u64,
+) -> Vec<TextStep> {
     let r: Vec<f64> = neg.parties.iter().map(|p| p.reservation).collect();
     let distance = |u: &[f64]| {
         u.iter()
@@ -391,10 +400,16 @@ pub fn single_text(neg: &Negotiation, nash: &Point, steps: u32, seed: u64) -> Ve
         // (score, text, utilities, issues changed)
         let mut best: Option<Revision> = None;
         let current = score(&u);
+        let slack = tolerance * (1.0 - f64::from(step - 1) / f64::from(steps));
         let mut consider = |cand: Vec<u32>, changed: Vec<usize>| {
             let cu = neg.utilities(&cand);
-            if cu.iter().zip(&u).any(|(a, b)| a < b) {
-                return; // someone rejects
+            let rejects = cu
+                .iter()
+                .zip(&u)
+                .zip(&r)
+                .any(|((new, old), ri)| *new < old - slack || (*new < *ri && *old >= *ri));
+            if rejects {
+                return;
             }
             let s = score(&cu);
             if s > current && best.as_ref().is_none_or(|b| s > b.0) {

@@ -58,3 +58,66 @@ fn recorded_sessions_reproduce() {
     }
     assert_eq!(sessions, 12);
 }
+
+/// The mediator's single text: every adopted revision raises the product of gains, no
+/// party loses more than its tolerance at that step, and on these domains every start
+/// reaches the reference Nash point (NegMAS's `nash_rv`).
+#[test]
+fn single_text_climbs_to_the_reference_nash_point() {
+    use astana_negotiation::{analyze, single_text};
+    let Some(dir) = reference_dir() else {
+        return;
+    };
+    for name in [
+        "Camera",
+        "EnglandZimbabwe",
+        "NewSporthal3p",
+        "FitnessA",
+        "ItexvsCypress",
+    ] {
+        let (neg, r) = load(&dir, name);
+        let nash = analyze(&neg).nash.expect("nash").point;
+        let reference: Vec<f64> = r["nash_rv"]["points"][0]["utilities"]
+            .as_array()
+            .expect("utilities")
+            .iter()
+            .map(|x| x.as_f64().expect("number"))
+            .collect();
+        let rv: Vec<f64> = neg.parties.iter().map(|p| p.reservation).collect();
+        let product =
+            |u: &[f64]| -> f64 { u.iter().zip(&rv).map(|(x, r)| (x - r).max(0.0)).product() };
+        let mut reached = 0;
+        for seed in 1..=8 {
+            let (steps, tolerance) = (100, 0.1);
+            let path = single_text(&neg, &nash, steps, tolerance, seed);
+            for (k, w) in path.windows(2).enumerate() {
+                let (a, b) = (&w[0].text.utilities, &w[1].text.utilities);
+                assert!(
+                    product(b) + 1e-12 >= product(a),
+                    "{name} seed {seed}: product fell"
+                );
+                let slack = tolerance * (1.0 - k as f64 / f64::from(steps));
+                assert!(
+                    a.iter().zip(b).all(|(x, y)| *y >= x - slack - 1e-12),
+                    "{name}: a party lost too much"
+                );
+                assert!(!w[1].changed.is_empty() && w[1].changed.len() <= 2);
+            }
+            let last = path.last().expect("a text");
+            if last
+                .text
+                .utilities
+                .iter()
+                .zip(&reference)
+                .all(|(x, y)| (x - y).abs() < 1e-9)
+            {
+                reached += 1;
+            }
+        }
+        let expected = if name == "ItexvsCypress" { 4 } else { 8 };
+        assert!(
+            reached >= expected,
+            "{name}: {reached} of 8 starts reached Nash"
+        );
+    }
+}
