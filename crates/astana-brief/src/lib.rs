@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 mod geo;
+mod negotiation;
 mod power;
 mod sections;
 mod svg;
@@ -137,6 +138,7 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     let mut notes = Notes::new(scenario);
     let mut summary = Vec::new();
     let mut body = sections::balance(scenario, year, &mut notes, &mut summary)?;
+    body.push_str(&negotiation::section(scenario, &mut summary));
     body.push_str(&power::section(scenario, &mut summary));
     let footnotes = notes.order.len();
     let title = format!("{}: a middle power's position", scenario.name);

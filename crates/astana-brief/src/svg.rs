@@ -303,3 +303,87 @@ pub(crate) fn map(
     s.push_str("</svg>");
     s
 }
+
+/// One layer of a scatter plot.
+pub(crate) struct Dots {
+    pub(crate) name: String,
+    pub(crate) color: &'static str,
+    pub(crate) radius: f64,
+    /// (x, y, tooltip)
+    pub(crate) points: Vec<(f64, f64, String)>,
+}
+
+/// A scatter plot on [0, 1] × [0, 1] (utilities), layers drawn in order.
+pub(crate) fn scatter(
+    layers: &[Dots],
+    width: f64,
+    height: f64,
+    axes: (&str, &str),
+    title: &str,
+) -> String {
+    let (ml, mr, mt, mb) = (52.0, 190.0, 12.0, 40.0);
+    let pw = width - ml - mr;
+    let ph = height - mt - mb;
+    let sx = |x: f64| ml + x * pw;
+    let sy = |y: f64| mt + ph - y * ph;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
+        esc(title)
+    );
+    for i in 0..=4 {
+        let v = f64::from(i) / 4.0;
+        let _ = write!(
+            s,
+            r#"<line class="grid" x1="{ml}" x2="{}" y1="{:.1}" y2="{:.1}"/><text class="tick" x="{}" y="{:.1}" text-anchor="end">{v:.2}</text><line class="grid" x1="{:.1}" x2="{:.1}" y1="{mt}" y2="{}"/><text class="tick" x="{:.1}" y="{}" text-anchor="middle">{v:.2}</text>"#,
+            ml + pw,
+            sy(v),
+            sy(v),
+            ml - 6.0,
+            sy(v) + 4.0,
+            sx(v),
+            sx(v),
+            mt + ph,
+            sx(v),
+            mt + ph + 16.0
+        );
+    }
+    let _ = write!(
+        s,
+        r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text><text class="tick" x="12" y="{:.1}" transform="rotate(-90 12 {:.1})" text-anchor="middle">{}</text>"#,
+        ml + pw / 2.0,
+        height - 4.0,
+        esc(axes.0),
+        mt + ph / 2.0,
+        mt + ph / 2.0,
+        esc(axes.1)
+    );
+    let mut legend_y = mt + 10.0;
+    for layer in layers {
+        for (x, y, tip) in &layer.points {
+            let _ = write!(
+                s,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="{}" fill="{}"><title>{}</title></circle>"#,
+                sx(*x),
+                sy(*y),
+                layer.radius,
+                layer.color,
+                esc(tip)
+            );
+        }
+        let _ = write!(
+            s,
+            r#"<circle cx="{}" cy="{legend_y}" r="{}" fill="{}"/><text class="legend" x="{}" y="{}">{}</text>"#,
+            width - mr + 20.0,
+            layer.radius.max(3.0),
+            layer.color,
+            width - mr + 32.0,
+            legend_y + 4.0,
+            esc(&layer.name)
+        );
+        legend_y += 18.0;
+    }
+    s.push_str("</svg>");
+    s
+}

@@ -96,7 +96,7 @@ pub(crate) fn analyze(a: &DomainArgs) -> Outcome {
             "domain": neg.name,
             "issues": neg.issues.iter().map(|i| json!({"name": i.name, "values": i.values})).collect::<Vec<_>>(),
             "parties": parties,
-            "outcomes": an.outcomes as f64,
+            "outcomes": u64::try_from(an.outcomes).map_or(json!(an.outcomes as f64), |n| json!(n)),
             "rational_outcomes": an.rational_outcomes,
             "pareto": an.pareto.iter().map(|p| p.utilities.clone()).collect::<Vec<_>>(),
             "pareto_outcomes": an.pareto.iter().map(|p| outcome_json(&neg, &p.outcome)).collect::<Vec<_>>(),

@@ -236,6 +236,9 @@ pub struct Scenario {
     pub games: Vec<(String, String)>,
     /// Regional groups and seats per rule (TOML text), if the scenario has them.
     pub tenure: Option<String>,
+    /// Negotiation domains (path relative to the scenario, native TOML text), validated by
+    /// the loader.
+    pub negotiations: Vec<(String, String)>,
 }
 
 impl Scenario {

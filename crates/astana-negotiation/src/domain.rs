@@ -44,8 +44,10 @@ impl Profile {
 pub struct Negotiation {
     /// Domain name.
     pub name: String,
-    /// Free text: where it comes from, what it illustrates.
+    /// Free text: what it models (says "Illustrative" when the file is marked so).
     pub description: String,
+    /// Where the model comes from (free text; empty for GENIUS files).
+    pub source: String,
     /// The issues, in domain order.
     pub issues: Vec<Issue>,
     /// One profile per party, in party order.

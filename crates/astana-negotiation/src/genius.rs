@@ -474,6 +474,7 @@ pub fn read(domain: (&str, &str), profiles: &[(&str, &str)]) -> Result<Negotiati
     Ok(Negotiation {
         name,
         description: String::new(),
+        source: String::new(),
         issues: d.issues(),
         parties,
     })

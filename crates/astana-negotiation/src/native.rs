@@ -264,12 +264,10 @@ pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
     if raw.illustrative && !description.to_lowercase().contains("illustrative") {
         description = format!("Illustrative. {description}");
     }
-    if let Some(s) = raw.source {
-        description = format!("{description} Source: {s}").trim().to_string();
-    }
     Ok(Negotiation {
         name: raw.name.unwrap_or_else(|| "domain".into()),
         description,
+        source: raw.source.unwrap_or_default(),
         issues,
         parties,
     })

@@ -145,6 +145,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "power/tenure.toml",
         include_str!("../../../data/scenarios/kazakhstan/power/tenure.toml"),
     ),
+    (
+        "negotiation/trans-caspian.toml",
+        include_str!("../../../data/scenarios/kazakhstan/negotiation/trans-caspian.toml"),
+    ),
 ];
 
 impl Files {

@@ -41,6 +41,8 @@ struct RawFiles {
     power: Vec<String>,
     #[serde(default)]
     tenure: Option<String>,
+    #[serde(default)]
+    negotiation: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -254,6 +256,24 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         },
         None => None,
     };
+    // Negotiation domains (native TOML), validated the same way.
+    let mut negotiations = Vec::new();
+    for name in &raw.files.negotiation {
+        match files.read(name) {
+            Ok(t) => {
+                if let Err(errs) = astana_negotiation::native::read(name, &t) {
+                    for e in errs.0 {
+                        let mut d = Diagnostic::error(name, e.message.clone()).field(&e.element);
+                        d.line = (e.line > 0).then_some(e.line);
+                        d.column = (e.line > 0).then_some(e.column);
+                        diags.push(d);
+                    }
+                }
+                negotiations.push((name.clone(), t));
+            }
+            Err(d) => diags.push(d.field("files.negotiation")),
+        }
+    }
     if diags.errors() > 0 {
         return Err(diags);
     }
@@ -271,6 +291,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         alignment,
         games,
         tenure,
+        negotiations,
     };
     Ok((scenario, diags))
 }

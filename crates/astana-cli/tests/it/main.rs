@@ -85,6 +85,8 @@ fn help_texts() {
             &["balance", "alignment", "--help"][..],
         ),
         ("scenario_check_help", &["scenario", "check", "--help"][..]),
+        ("mediate_help", &["mediate", "--help"][..]),
+        ("mediate_run_help", &["mediate", "run", "--help"][..]),
     ] {
         let o = exit_code(args, 0);
         assert!(o.stderr.is_empty(), "{name}: {}", stderr(&o));
@@ -482,4 +484,110 @@ fn power_compare_lines_up_rules() {
         "4/2145"
     );
     assert_eq!(v["games"][1]["players"], 25);
+}
+
+// ---------------------------------------------------------------------------------------
+// mediate
+
+fn trans_caspian() -> String {
+    workspace_root()
+        .join("data/scenarios/kazakhstan/negotiation/trans-caspian.toml")
+        .display()
+        .to_string()
+}
+
+/// The analysis contract: outcome count, frontier of utility vectors, and each settlement
+/// with `outcome` (issue → value) and `utilities` in party order.
+#[test]
+fn mediate_analyze_json_contract() {
+    let file = trans_caspian();
+    let v = json(&["mediate", "analyze", "--domain", &file, "--json"]);
+    assert_eq!(number(&v, "outcomes"), 720.0);
+    assert_eq!(number(&v, "rational_outcomes"), 417.0);
+    let pareto = v["pareto"].as_array().expect("pareto");
+    assert_eq!(pareto.len(), 53);
+    assert!(pareto
+        .iter()
+        .all(|p| p.as_array().is_some_and(|u| u.len() == 3)));
+    for key in ["nash", "kalai_smorodinsky", "egalitarian", "max_welfare"] {
+        let s = &v[key];
+        assert_eq!(s["utilities"].as_array().map(Vec::len), Some(3), "{key}");
+        assert_eq!(s["outcome"].as_object().map(|o| o.len()), Some(5), "{key}");
+    }
+    assert_eq!(v["nash"]["outcome"]["through_tariff"], "USD 1,800/FEU");
+    assert_eq!(v["nash"]["utilities"][0].as_f64(), Some(0.695));
+}
+
+/// A mediated single text converges on the Nash point; alternating offers report the
+/// agreement, its round, efficiency and distance to Nash.
+#[test]
+fn mediate_run_json() {
+    let file = trans_caspian();
+    let v = json(&[
+        "mediate",
+        "run",
+        "--domain",
+        &file,
+        "--protocol",
+        "single-text",
+        "--json",
+    ]);
+    let steps = v["steps"].as_array().expect("steps");
+    assert!(steps.len() >= 2);
+    assert_eq!(number(&v, "distance_to_nash"), 0.0);
+    assert_eq!(v["agreement"], v["nash"]["outcome"]);
+    let v = json(&[
+        "mediate",
+        "run",
+        "--domain",
+        &file,
+        "--agents",
+        "boulware,conceder,linear",
+        "--json",
+    ]);
+    assert!(v["agreement"].is_object(), "{v}");
+    assert!(v["pareto_efficient"].is_boolean());
+    assert!(number(&v, "distance_to_nash") >= 0.0);
+}
+
+#[test]
+fn mediate_bad_input_exits_2_with_located_errors() {
+    let dir = scratch("mediate-bad");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "name = \"x\"\n[[issue]]\nname = \"a\"\nvalues = [\"p\", \"p\"]\n",
+    )
+    .expect("write");
+    let o = exit_code(
+        &[
+            "mediate",
+            "analyze",
+            "--domain",
+            bad.to_str().expect("path"),
+        ],
+        2,
+    );
+    let e = stderr(&o);
+    assert!(e.contains("bad.toml:4:"), "{e}");
+    assert!(e.contains("value \"p\" appears twice"), "{e}");
+    assert!(e.contains("at least two [[party]] tables"), "{e}");
+    let file = trans_caspian();
+    let o = exit_code(
+        &[
+            "mediate",
+            "run",
+            "--domain",
+            &file,
+            "--agents",
+            "boulware,bogus",
+        ],
+        2,
+    );
+    assert!(stderr(&o).contains("unknown agent"), "{}", stderr(&o));
+    exit_code(
+        &["mediate", "run", "--domain", &file, "--agents", "boulware"],
+        2,
+    );
+    exit_code(&["mediate", "analyze", "--domain", "missing.xml"], 2);
 }
