@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 mod code;
+pub mod corridor;
 pub mod iso;
 mod period;
 pub mod text;
@@ -239,6 +240,12 @@ pub struct Scenario {
     /// Negotiation domains (path relative to the scenario, native TOML text), validated by
     /// the loader.
     pub negotiations: Vec<(String, String)>,
+    /// Freight corridor network nodes.
+    pub corridor_nodes: Vec<corridor::Node>,
+    /// Freight corridor network links.
+    pub corridor_links: Vec<corridor::Link>,
+    /// Corridor volume figures.
+    pub volumes: Vec<corridor::Volume>,
 }
 
 impl Scenario {

@@ -18,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod corridor;
 mod diag;
 mod table;
 mod unvotes;

@@ -43,6 +43,12 @@ struct RawFiles {
     tenure: Option<String>,
     #[serde(default)]
     negotiation: Vec<String>,
+    #[serde(default)]
+    corridor_nodes: Option<String>,
+    #[serde(default)]
+    corridor_links: Option<String>,
+    #[serde(default)]
+    volumes: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -274,6 +280,49 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             Err(d) => diags.push(d.field("files.negotiation")),
         }
     }
+    // The corridor network: nodes and links are read, then checked against each other.
+    let check = |file: &str, line: usize, id: &str, diags: &mut Diagnostics| {
+        resolver.check_source(file, line, id, diags);
+    };
+    let mut corridor_nodes = Vec::new();
+    let mut corridor_links = Vec::new();
+    match (&raw.files.corridor_nodes, &raw.files.corridor_links) {
+        (Some(nf), Some(lf)) => {
+            let nodes = files
+                .read(nf)
+                .map(|t| crate::corridor::read_nodes(nf, &t, &check, &mut diags));
+            let links = files
+                .read(lf)
+                .map(|t| crate::corridor::read_links(lf, &t, &check, &mut diags));
+            match (nodes, links) {
+                (Ok(nodes), Ok(links)) => {
+                    crate::corridor::check_network(nf, &nodes, lf, &links, &mut diags);
+                    corridor_nodes = nodes.into_iter().map(|(n, _)| n).collect();
+                    corridor_links = links.into_iter().map(|(l, _)| l).collect();
+                }
+                (n, l) => {
+                    for d in [n.err(), l.err()].into_iter().flatten() {
+                        diags.push(d.field("files.corridor_nodes"));
+                    }
+                }
+            }
+        }
+        (None, None) => {}
+        _ => diags.push(
+            Diagnostic::error(TOML_FILE, "give both corridor_nodes and corridor_links, or neither")
+                .field("files"),
+        ),
+    }
+    let volumes = match &raw.files.volumes {
+        Some(name) => match files.read(name) {
+            Ok(t) => crate::corridor::read_volumes(name, &t, &check, &mut diags),
+            Err(d) => {
+                diags.push(d.field("files.volumes"));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
     if diags.errors() > 0 {
         return Err(diags);
     }
@@ -292,6 +341,9 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         games,
         tenure,
         negotiations,
+        corridor_nodes,
+        corridor_links,
+        volumes,
     };
     Ok((scenario, diags))
 }

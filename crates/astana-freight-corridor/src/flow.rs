@@ -1,0 +1,167 @@
+//! Maximum annual flow between two nodes and the minimum cut that binds it (Dinic's
+//! algorithm on the links' capacities, each link usable in both directions).
+
+use crate::network::Network;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// A link of the minimum cut.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CutLink {
+    /// Link id.
+    pub link: String,
+    /// From node id (direction of the flow).
+    pub from: String,
+    /// To node id.
+    pub to: String,
+    /// Mode.
+    pub mode: String,
+    /// Capacity, TEU per year.
+    pub capacity_teu_year: f64,
+}
+
+/// The bottleneck between two nodes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bottleneck {
+    /// Maximum flow, TEU per year (`None`: some path has no capacity limit).
+    pub max_flow_teu_year: Option<f64>,
+    /// The binding links.
+    pub cut: Vec<CutLink>,
+    /// Flow per link used (link id, TEU per year), largest first.
+    pub flows: Vec<(String, f64)>,
+}
+
+struct Edge {
+    to: usize,
+    cap: f64,
+    link: usize,
+}
+
+/// Maximum flow from `s` to `t` over the links allowed by `link_ok`, with `capacity[l]`
+/// per direction (`f64::INFINITY` where unlimited).
+pub fn max_flow(net: &Network, s: usize, t: usize, capacity: &[f64], link_ok: &[bool]) -> Bottleneck {
+    let n = net.nodes.len();
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let big = capacity
+        .iter()
+        .filter(|c| c.is_finite())
+        .sum::<f64>()
+        .max(1.0)
+        * 4.0;
+    for (l, &(a, b)) in net.ends.iter().enumerate() {
+        if !link_ok[l] {
+            continue;
+        }
+        let c = if capacity[l].is_finite() { capacity[l] } else { big };
+        // Two arcs, each the other's reverse: an undirected edge of capacity c.
+        for (u, v) in [(a, b), (b, a)] {
+            adj[u].push(edges.len());
+            edges.push(Edge { to: v, cap: c, link: l });
+        }
+    }
+    let original: Vec<f64> = edges.iter().map(|e| e.cap).collect();
+    let mut total = 0.0;
+    loop {
+        // BFS levels on the residual graph.
+        let mut level = vec![usize::MAX; n];
+        level[s] = 0;
+        let mut q = VecDeque::from([s]);
+        while let Some(u) = q.pop_front() {
+            for &e in &adj[u] {
+                if edges[e].cap > 1e-9 && level[edges[e].to] == usize::MAX {
+                    level[edges[e].to] = level[u] + 1;
+                    q.push_back(edges[e].to);
+                }
+            }
+        }
+        if level[t] == usize::MAX {
+            break;
+        }
+        let mut it = vec![0usize; n];
+        loop {
+            let f = push(&mut edges, &adj, &level, &mut it, s, t, f64::INFINITY);
+            if f <= 1e-9 {
+                break;
+            }
+            total += f;
+        }
+    }
+    // The cut: arcs from the residual-reachable side to the other.
+    let mut seen = vec![false; n];
+    seen[s] = true;
+    let mut q = VecDeque::from([s]);
+    while let Some(u) = q.pop_front() {
+        for &e in &adj[u] {
+            if edges[e].cap > 1e-9 && !seen[edges[e].to] {
+                seen[edges[e].to] = true;
+                q.push_back(edges[e].to);
+            }
+        }
+    }
+    let mut cut = Vec::new();
+    let mut unbounded = false;
+    for u in 0..n {
+        if !seen[u] {
+            continue;
+        }
+        for &e in &adj[u] {
+            let v = edges[e].to;
+            if !seen[v] && original[e] > 0.0 {
+                let l = edges[e].link;
+                if !capacity[l].is_finite() {
+                    unbounded = true;
+                }
+                cut.push(CutLink {
+                    link: net.links[l].id.clone(),
+                    from: net.nodes[u].id.clone(),
+                    to: net.nodes[v].id.clone(),
+                    mode: net.links[l].mode.clone(),
+                    capacity_teu_year: capacity[l],
+                });
+            }
+        }
+    }
+    // Net flow per link: each link's two arcs sit next to each other.
+    let mut flows: Vec<(String, f64)> = Vec::new();
+    for pair in (0..edges.len()).step_by(2) {
+        let f = (original[pair] - edges[pair].cap).abs();
+        if f > 1e-6 {
+            flows.push((net.links[edges[pair].link].id.clone(), f));
+        }
+    }
+    flows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Bottleneck {
+        max_flow_teu_year: (!unbounded && total < big * 0.5).then_some(total),
+        cut: if unbounded { Vec::new() } else { cut },
+        flows,
+    }
+}
+
+fn push(
+    edges: &mut [Edge],
+    adj: &[Vec<usize>],
+    level: &[usize],
+    it: &mut [usize],
+    u: usize,
+    t: usize,
+    f: f64,
+) -> f64 {
+    if u == t {
+        return f;
+    }
+    while it[u] < adj[u].len() {
+        let e = adj[u][it[u]];
+        let v = edges[e].to;
+        if edges[e].cap > 1e-9 && level[v] == level[u] + 1 {
+            let d = push(edges, adj, level, it, v, t, f.min(edges[e].cap));
+            if d > 1e-9 {
+                edges[e].cap -= d;
+                edges[e ^ 1].cap += d;
+                return d;
+            }
+        }
+        it[u] += 1;
+    }
+    0.0
+}

@@ -1,0 +1,180 @@
+//! The network built from a scenario's nodes and links, and name lookup.
+
+use astana_model::corridor::{Link, Node, FAMILIES};
+
+/// An arc of the network: a link taken in one direction.
+#[derive(Clone, Copy, Debug)]
+pub struct Arc {
+    /// Index of the link.
+    pub link: usize,
+    /// Node the arc leads to.
+    pub to: usize,
+}
+
+/// Nodes, links and, per node, the arcs leaving it (every link both ways).
+#[derive(Clone, Debug)]
+pub struct Network {
+    /// The nodes.
+    pub nodes: Vec<Node>,
+    /// The links.
+    pub links: Vec<Link>,
+    /// `out[v]`: arcs leaving node v.
+    pub out: Vec<Vec<Arc>>,
+    /// `ends[l]`: (from, to) node indices of link l as written.
+    pub ends: Vec<(usize, usize)>,
+}
+
+/// Folds a name for matching: lower case, accents dropped, punctuation and spaces removed
+/// between words (`Xi'an` → `xian`).
+fn fold(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        let c = match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => 'e',
+            'í' | 'ì' | 'î' | 'ï' | 'ī' | 'ı' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'ő' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+            'ç' | 'ć' | 'č' => 'c',
+            'ş' | 'ś' | 'š' | 'ș' => 's',
+            'ğ' => 'g',
+            'ł' => 'l',
+            'ñ' | 'ń' | 'ň' => 'n',
+            'ž' | 'ź' | 'ż' => 'z',
+            'ț' => 't',
+            'ý' | 'ÿ' => 'y',
+            c => c,
+        };
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            cur.push(c);
+        } else if c == '\'' || c == '’' || c == '-' {
+            // Apostrophes and hyphens join: Xi'an → xian.
+        } else if !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+impl Network {
+    /// Builds the network; links naming unknown nodes are skipped (the scenario loader
+    /// reports them).
+    pub fn new(nodes: &[Node], links: &[Link]) -> Network {
+        let index = |id: &str| nodes.iter().position(|n| n.id == id);
+        let mut out = vec![Vec::new(); nodes.len()];
+        let mut ends = Vec::new();
+        let mut kept = Vec::new();
+        for l in links {
+            let (Some(a), Some(b)) = (index(&l.from), index(&l.to)) else {
+                continue;
+            };
+            let k = kept.len();
+            out[a].push(Arc { link: k, to: b });
+            out[b].push(Arc { link: k, to: a });
+            ends.push((a, b));
+            kept.push(l.clone());
+        }
+        Network {
+            nodes: nodes.to_vec(),
+            links: kept,
+            out,
+            ends,
+        }
+    }
+
+    /// The node a query names: an id (any case), or a name or its leading words, matched
+    /// without regard to case, accents and punctuation.
+    ///
+    /// # Errors
+    /// An unknown or ambiguous name, with the candidates.
+    pub fn find(&self, query: &str) -> Result<usize, String> {
+        if let Some(i) = self
+            .nodes
+            .iter()
+            .position(|n| n.id.eq_ignore_ascii_case(query.trim()))
+        {
+            return Ok(i);
+        }
+        let q = fold(query);
+        if q.is_empty() {
+            return Err("an empty node name".into());
+        }
+        let hits: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| {
+                let name = fold(&self.nodes[i].name);
+                name.len() >= q.len() && name[..q.len()] == q[..]
+            })
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(*one),
+            [] => {
+                // Suggest nodes sharing a word with the query.
+                let near: Vec<String> = self
+                    .nodes
+                    .iter()
+                    .filter(|n| {
+                        let name = fold(&n.name);
+                        q.iter().any(|w| name.iter().any(|x| x.starts_with(w.get(..3.min(w.len())).unwrap_or(w))))
+                    })
+                    .map(|n| format!("{} ({})", n.name, n.id))
+                    .take(8)
+                    .collect();
+                Err(if near.is_empty() {
+                    format!("no node is called {query:?}")
+                } else {
+                    format!("no node is called {query:?}; did you mean: {}", near.join(", "))
+                })
+            }
+            many => {
+                // An exact full-name match wins over longer names with the same start.
+                if let Some(&i) = many.iter().find(|&&i| fold(&self.nodes[i].name) == q) {
+                    return Ok(i);
+                }
+                Err(format!(
+                    "{query:?} is ambiguous: {}",
+                    many.iter()
+                        .map(|&i| format!("{} ({})", self.nodes[i].name, self.nodes[i].id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+        }
+    }
+
+    /// The index of the link with this id.
+    pub fn link_index(&self, id: &str) -> Option<usize> {
+        self.links.iter().position(|l| l.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The family a route through these links belongs to: the highest-priority family
+    /// among its links ([`FAMILIES`] order), else `other`.
+    pub fn family(&self, links: &[usize]) -> &'static str {
+        FAMILIES
+            .iter()
+            .find(|f| {
+                links
+                    .iter()
+                    .any(|&l| self.links[l].family.as_deref() == Some(**f))
+            })
+            .copied()
+            .unwrap_or("other")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn folds_names() {
+        assert_eq!(fold("Xi'an (Xinzhu)"), vec!["xian", "xinzhu"]);
+        assert_eq!(fold("XIAN"), vec!["xian"]);
+        assert_eq!(fold("Kapıkule"), vec!["kapikule"]);
+        assert_eq!(fold("Constanța"), vec!["constanta"]);
+    }
+}

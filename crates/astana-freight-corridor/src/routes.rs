@@ -1,0 +1,341 @@
+//! k loopless best routes (Yen's algorithm over Dijkstra) by time, cost or generalised
+//! cost, with countries avoided, links closed and a corridor family imposed.
+
+use crate::network::Network;
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashSet};
+
+/// What a route minimises.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum By {
+    /// Hours: running time plus dwell at the nodes passed.
+    Time,
+    /// USD per FEU: freight plus handling at the nodes passed.
+    Cost,
+    /// Cost plus the value of time: USD per FEU.
+    Generalized,
+}
+
+/// Which parts of the network a search may use.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Countries (ISO3) whose nodes are not entered.
+    pub avoid: Vec<String>,
+    /// Link ids closed.
+    pub close: Vec<String>,
+    /// Only this family's links and shared ones, and the route must be labelled with it.
+    pub corridor: Option<String>,
+}
+
+/// How routes are weighed.
+#[derive(Clone, Copy, Debug)]
+pub struct Weights {
+    /// The criterion.
+    pub by: By,
+    /// USD per FEU-hour for the generalised cost.
+    pub value_of_time: f64,
+}
+
+/// One leg of a route.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Leg {
+    /// From node id.
+    pub from: String,
+    /// To node id.
+    pub to: String,
+    /// Link id.
+    pub link: String,
+    /// Mode.
+    pub mode: String,
+    /// km.
+    pub km: f64,
+    /// Running hours.
+    pub hours: f64,
+}
+
+/// A route and its totals.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Route {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Corridor family.
+    pub corridor: String,
+    /// Total days (running time plus dwell at intermediate nodes).
+    pub days: f64,
+    /// Total km.
+    pub km: f64,
+    /// USD per FEU: freight plus handling at intermediate nodes.
+    pub cost_usd_feu: f64,
+    /// Generalised cost, USD per FEU.
+    pub generalized_usd_feu: f64,
+    /// Countries crossed, in order.
+    pub countries: Vec<String>,
+    /// Changes of mode or of rail gauge along the way.
+    pub transshipments: usize,
+    /// The legs.
+    pub legs: Vec<Leg>,
+    /// Node indices (internal).
+    #[serde(skip)]
+    pub nodes: Vec<usize>,
+    /// Link indices (internal).
+    #[serde(skip)]
+    pub links: Vec<usize>,
+}
+
+impl Weights {
+    fn link(&self, net: &Network, l: usize) -> f64 {
+        let link = &net.links[l];
+        match self.by {
+            By::Time => link.hours,
+            By::Cost => link.cost_usd_feu,
+            By::Generalized => link.cost_usd_feu + self.value_of_time * link.hours,
+        }
+    }
+
+    fn node(&self, net: &Network, v: usize) -> f64 {
+        let n = &net.nodes[v];
+        match self.by {
+            By::Time => n.dwell_hours,
+            By::Cost => n.handling_usd_feu,
+            By::Generalized => n.handling_usd_feu + self.value_of_time * n.dwell_hours,
+        }
+    }
+}
+
+#[derive(PartialEq)]
+struct State(f64, usize);
+impl Eq for State {}
+impl Ord for State {
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
+    }
+}
+impl PartialOrd for State {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+/// Dijkstra from `s` to `t` with nodes and links barred; weight of entering v includes
+/// v's node weight (the destination's is constant over routes and removed later).
+fn shortest(
+    net: &Network,
+    w: &Weights,
+    s: usize,
+    t: usize,
+    node_ok: &[bool],
+    link_ok: &[bool],
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    let n = net.nodes.len();
+    let mut dist = vec![f64::INFINITY; n];
+    let mut prev: Vec<Option<(usize, usize)>> = vec![None; n];
+    let mut heap = BinaryHeap::new();
+    dist[s] = 0.0;
+    heap.push(State(0.0, s));
+    while let Some(State(d, u)) = heap.pop() {
+        if d > dist[u] {
+            continue;
+        }
+        if u == t {
+            break;
+        }
+        for a in &net.out[u] {
+            if !link_ok[a.link] || !node_ok[a.to] {
+                continue;
+            }
+            let nd = d + w.link(net, a.link) + w.node(net, a.to);
+            if nd < dist[a.to] {
+                dist[a.to] = nd;
+                prev[a.to] = Some((u, a.link));
+                heap.push(State(nd, a.to));
+            }
+        }
+    }
+    if !dist[t].is_finite() {
+        return None;
+    }
+    let (mut nodes, mut links) = (vec![t], Vec::new());
+    let mut v = t;
+    while let Some((u, l)) = prev[v] {
+        nodes.push(u);
+        links.push(l);
+        v = u;
+    }
+    nodes.reverse();
+    links.reverse();
+    Some((nodes, links))
+}
+
+fn weight_of(net: &Network, w: &Weights, nodes: &[usize], links: &[usize]) -> f64 {
+    let inner: f64 = nodes
+        .iter()
+        .skip(1)
+        .take(nodes.len().saturating_sub(2))
+        .map(|&v| w.node(net, v))
+        .sum();
+    links.iter().map(|&l| w.link(net, l)).sum::<f64>() + inner
+}
+
+/// Totals of a path.
+pub fn describe(net: &Network, w: &Weights, nodes: Vec<usize>, links: Vec<usize>, rank: usize) -> Route {
+    let inner = &nodes[1..nodes.len().saturating_sub(1).max(1)];
+    let dwell: f64 = inner.iter().map(|&v| net.nodes[v].dwell_hours).sum();
+    let handling: f64 = inner.iter().map(|&v| net.nodes[v].handling_usd_feu).sum();
+    let hours: f64 = links.iter().map(|&l| net.links[l].hours).sum::<f64>() + dwell;
+    let cost: f64 = links.iter().map(|&l| net.links[l].cost_usd_feu).sum::<f64>() + handling;
+    let mut countries: Vec<String> = Vec::new();
+    for &v in &nodes {
+        let c = &net.nodes[v].country;
+        if countries.last() != Some(c) {
+            countries.push(c.clone());
+        }
+    }
+    let transshipments = links
+        .windows(2)
+        .filter(|p| {
+            let (a, b) = (&net.links[p[0]], &net.links[p[1]]);
+            a.mode != b.mode || (a.gauge.is_some() && b.gauge.is_some() && a.gauge != b.gauge)
+        })
+        .count();
+    let legs = links
+        .iter()
+        .zip(nodes.windows(2))
+        .map(|(&l, p)| {
+            let link = &net.links[l];
+            Leg {
+                from: net.nodes[p[0]].id.clone(),
+                to: net.nodes[p[1]].id.clone(),
+                link: link.id.clone(),
+                mode: link.mode.clone(),
+                km: link.km,
+                hours: link.hours,
+            }
+        })
+        .collect();
+    Route {
+        rank,
+        corridor: net.family(&links).to_string(),
+        days: hours / 24.0,
+        km: links.iter().map(|&l| net.links[l].km).sum(),
+        cost_usd_feu: cost,
+        generalized_usd_feu: cost + w.value_of_time * hours,
+        countries,
+        transshipments,
+        legs,
+        nodes,
+        links,
+    }
+}
+
+/// Up to `k` loopless best routes from `s` to `t` (Yen's algorithm), best first.
+///
+/// # Errors
+/// When the origin or destination lies in an avoided country, or a closed link id is
+/// unknown.
+pub fn k_best(
+    net: &Network,
+    s: usize,
+    t: usize,
+    k: usize,
+    w: &Weights,
+    filter: &Filter,
+) -> Result<Vec<Route>, String> {
+    let node_ok: Vec<bool> = net
+        .nodes
+        .iter()
+        .map(|n| !filter.avoid.iter().any(|c| c.eq_ignore_ascii_case(&n.country)))
+        .collect();
+    for end in [s, t] {
+        if !node_ok[end] {
+            return Err(format!(
+                "{} lies in an avoided country ({})",
+                net.nodes[end].name, net.nodes[end].country
+            ));
+        }
+    }
+    let mut link_ok: Vec<bool> = vec![true; net.links.len()];
+    for id in &filter.close {
+        let Some(l) = net.link_index(id) else {
+            return Err(format!("no link has the id {id:?}"));
+        };
+        link_ok[l] = false;
+    }
+    if let Some(f) = &filter.corridor {
+        for (l, link) in net.links.iter().enumerate() {
+            if link.family.as_deref().is_some_and(|x| x != f) {
+                link_ok[l] = false;
+            }
+        }
+    }
+    let wanted = |links: &[usize]| {
+        filter
+            .corridor
+            .as_deref()
+            .is_none_or(|f| net.family(links) == f)
+    };
+    // With a family imposed, routes using only shared links are skipped: look further.
+    let budget = if filter.corridor.is_some() { k * 8 + 8 } else { k };
+    let mut found: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    let Some(first) = shortest(net, w, s, t, &node_ok, &link_ok) else {
+        return Ok(Vec::new());
+    };
+    found.push(first);
+    let mut candidates: Vec<(f64, Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut seen: HashSet<Vec<usize>> = HashSet::new();
+    seen.insert(found[0].1.clone());
+    while found.len() < budget {
+        let (last_nodes, last_links) = found.last().cloned().unwrap_or_default();
+        for i in 0..last_links.len() {
+            let spur = last_nodes[i];
+            let root_nodes = &last_nodes[..=i];
+            let root_links = &last_links[..i];
+            let mut lk = link_ok.clone();
+            for (pn, pl) in &found {
+                if pl.len() > i && pn[..=i] == *root_nodes {
+                    lk[pl[i]] = false;
+                }
+            }
+            let mut nk = node_ok.clone();
+            for &v in &root_nodes[..i] {
+                nk[v] = false;
+            }
+            if let Some((sn, sl)) = shortest(net, w, spur, t, &nk, &lk) {
+                let mut nodes = root_nodes[..i].to_vec();
+                nodes.extend(sn);
+                let mut links = root_links.to_vec();
+                links.extend(sl);
+                if seen.insert(links.clone()) {
+                    let c = weight_of(net, w, &nodes, &links);
+                    candidates.push((c, nodes, links));
+                }
+            }
+        }
+        if candidates.is_empty() {
+            break;
+        }
+        // The cheapest candidate (ties: fewer links, then link order) becomes the next route.
+        let best = (0..candidates.len())
+            .min_by(|&a, &b| {
+                candidates[a]
+                    .0
+                    .total_cmp(&candidates[b].0)
+                    .then(candidates[a].2.len().cmp(&candidates[b].2.len()))
+                    .then(candidates[a].2.cmp(&candidates[b].2))
+            })
+            .unwrap_or(0);
+        let (_, nodes, links) = candidates.swap_remove(best);
+        found.push((nodes, links));
+        if found.iter().filter(|(_, l)| wanted(l)).count() >= k {
+            break;
+        }
+    }
+    Ok(found
+        .into_iter()
+        .filter(|(_, l)| wanted(l))
+        .take(k)
+        .enumerate()
+        .map(|(r, (n, l))| describe(net, w, n, l, r + 1))
+        .collect())
+}

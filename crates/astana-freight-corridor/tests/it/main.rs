@@ -1,0 +1,6 @@
+//! Integration tests: the queueing check against Erlang C, the default network's routes,
+//! bottleneck and assignment, and the published calibration cases of
+//! `../shared/reference/corridor/validation.md`.
+
+mod network;
+mod queue;

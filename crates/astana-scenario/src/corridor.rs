@@ -1,0 +1,358 @@
+//! The corridor network files: `nodes.csv`, `links.csv` and `volumes.csv`. Every bad field
+//! is reported with its line; then the network as a whole is checked (unknown node in a
+//! link, a node with no links, duplicate ids).
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::table::{self, Row};
+use astana_model::corridor::{Link, Node, Volume, FAMILIES};
+use astana_model::iso;
+use std::collections::HashMap;
+
+/// Source-id check shared with the other tables.
+pub(crate) type CheckSource<'a> = &'a dyn Fn(&str, usize, &str, &mut Diagnostics);
+
+fn number(
+    file: &str,
+    row: &Row<'_>,
+    col: &str,
+    optional: bool,
+    diags: &mut Diagnostics,
+) -> Option<f64> {
+    let v = row.get(col);
+    if v.is_empty() {
+        if !optional {
+            diags.push(
+                Diagnostic::error(file, "empty value")
+                    .at_line(row.line)
+                    .field(col),
+            );
+        }
+        return None;
+    }
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() => Some(x),
+        _ => {
+            diags.push(
+                Diagnostic::error(file, format!("`{v}` is not a number"))
+                    .at_line(row.line)
+                    .field(col),
+            );
+            None
+        }
+    }
+}
+
+fn non_negative(file: &str, row: &Row<'_>, col: &str, x: Option<f64>, diags: &mut Diagnostics) {
+    if let Some(x) = x {
+        if x < 0.0 {
+            diags.push(
+                Diagnostic::error(file, format!("{col} {x} is negative"))
+                    .at_line(row.line)
+                    .field(col),
+            );
+        }
+    }
+}
+
+fn one_of(file: &str, row: &Row<'_>, col: &str, allowed: &[&str], diags: &mut Diagnostics) {
+    let v = row.get(col);
+    if !allowed.contains(&v) {
+        diags.push(
+            Diagnostic::error(file, format!("{col} `{v}` is not one of {}", allowed.join(", ")))
+                .at_line(row.line)
+                .field(col),
+        );
+    }
+}
+
+pub(crate) fn read_nodes(
+    file: &str,
+    text: &str,
+    check_source: CheckSource<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<(Node, usize)> {
+    let mut out = Vec::new();
+    table::read(
+        file,
+        text,
+        &["id", "name", "country", "lat", "lon", "kind", "source"],
+        &["dwell_hours", "handling_usd_feu", "servers", "note"],
+        diags,
+        |row, diags| {
+            let id = row.get("id");
+            if id.is_empty() {
+                diags.push(Diagnostic::error(file, "empty value").at_line(row.line).field("id"));
+            }
+            let country = row.get("country");
+            if !iso::is_alpha3(country) {
+                diags.push(
+                    Diagnostic::error(file, format!("country `{country}` is not an ISO 3166 alpha-3 code"))
+                        .at_line(row.line)
+                        .field("country")
+                        .hint("use e.g. KAZ, CHN, AZE"),
+                );
+            }
+            let lat = number(file, row, "lat", false, diags);
+            let lon = number(file, row, "lon", false, diags);
+            if lat.is_some_and(|x| !(-90.0..=90.0).contains(&x)) {
+                diags.push(
+                    Diagnostic::error(file, format!("latitude {} is outside -90..90", row.get("lat")))
+                        .at_line(row.line)
+                        .field("lat"),
+                );
+            }
+            if lon.is_some_and(|x| !(-180.0..=180.0).contains(&x)) {
+                diags.push(
+                    Diagnostic::error(file, format!("longitude {} is outside -180..180", row.get("lon")))
+                        .at_line(row.line)
+                        .field("lon"),
+                );
+            }
+            one_of(file, row, "kind", &["origin", "border", "port", "hub", "destination"], diags);
+            let dwell = number(file, row, "dwell_hours", true, diags);
+            non_negative(file, row, "dwell_hours", dwell, diags);
+            let handling = number(file, row, "handling_usd_feu", true, diags);
+            non_negative(file, row, "handling_usd_feu", handling, diags);
+            let servers = match row.get("servers") {
+                "" => None,
+                s => match s.parse::<u32>() {
+                    Ok(c) if c >= 1 => Some(c),
+                    _ => {
+                        diags.push(
+                            Diagnostic::error(file, format!("servers `{s}` is not a whole number ≥ 1"))
+                                .at_line(row.line)
+                                .field("servers"),
+                        );
+                        None
+                    }
+                },
+            };
+            check_source(file, row.line, row.get("source"), diags);
+            out.push((
+                Node {
+                    id: id.to_string(),
+                    name: row.get("name").to_string(),
+                    country: country.to_string(),
+                    lat: lat.unwrap_or(0.0),
+                    lon: lon.unwrap_or(0.0),
+                    kind: row.get("kind").to_string(),
+                    dwell_hours: dwell.unwrap_or(0.0),
+                    handling_usd_feu: handling.unwrap_or(0.0),
+                    servers,
+                    source: row.get("source").to_string(),
+                    note: row.get("note").to_string(),
+                },
+                row.line,
+            ));
+        },
+    );
+    out
+}
+
+pub(crate) fn read_links(
+    file: &str,
+    text: &str,
+    check_source: CheckSource<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<(Link, usize)> {
+    let mut out = Vec::new();
+    table::read(
+        file,
+        text,
+        &["id", "from", "to", "mode", "km", "hours", "cost_usd_feu", "source"],
+        &["gauge", "capacity_teu_year", "departures_week", "family", "note"],
+        diags,
+        |row, diags| {
+            for col in ["id", "from", "to"] {
+                if row.get(col).is_empty() {
+                    diags.push(Diagnostic::error(file, "empty value").at_line(row.line).field(col));
+                }
+            }
+            one_of(file, row, "mode", &["rail", "ferry", "sea", "road"], diags);
+            let km = number(file, row, "km", false, diags);
+            let hours = number(file, row, "hours", false, diags);
+            for (col, x) in [("km", km), ("hours", hours)] {
+                if x.is_some_and(|x| x <= 0.0) {
+                    diags.push(
+                        Diagnostic::error(file, format!("{col} must be positive"))
+                            .at_line(row.line)
+                            .field(col),
+                    );
+                }
+            }
+            let cost = number(file, row, "cost_usd_feu", false, diags);
+            non_negative(file, row, "cost_usd_feu", cost, diags);
+            let capacity = number(file, row, "capacity_teu_year", true, diags);
+            non_negative(file, row, "capacity_teu_year", capacity, diags);
+            let departures = number(file, row, "departures_week", true, diags);
+            non_negative(file, row, "departures_week", departures, diags);
+            let gauge = match row.get("gauge") {
+                "" => None,
+                g => match g.parse::<u32>() {
+                    Ok(x) => Some(x),
+                    Err(_) => {
+                        diags.push(
+                            Diagnostic::error(file, format!("gauge `{g}` is not a number of mm"))
+                                .at_line(row.line)
+                                .field("gauge"),
+                        );
+                        None
+                    }
+                },
+            };
+            let family = match row.get("family") {
+                "" => None,
+                f if FAMILIES.contains(&f) => Some(f.to_string()),
+                f => {
+                    diags.push(
+                        Diagnostic::error(file, format!("family `{f}` is not one of {}", FAMILIES.join(", ")))
+                            .at_line(row.line)
+                            .field("family")
+                            .hint("leave it empty for a link shared by several corridors"),
+                    );
+                    None
+                }
+            };
+            check_source(file, row.line, row.get("source"), diags);
+            out.push((
+                Link {
+                    id: row.get("id").to_string(),
+                    from: row.get("from").to_string(),
+                    to: row.get("to").to_string(),
+                    mode: row.get("mode").to_string(),
+                    km: km.unwrap_or(1.0),
+                    hours: hours.unwrap_or(1.0),
+                    gauge,
+                    cost_usd_feu: cost.unwrap_or(0.0),
+                    capacity_teu_year: capacity,
+                    departures_week: departures,
+                    family,
+                    source: row.get("source").to_string(),
+                    note: row.get("note").to_string(),
+                },
+                row.line,
+            ));
+        },
+    );
+    out
+}
+
+/// Cross-file checks: duplicate ids, links to unknown nodes, nodes with no links.
+pub(crate) fn check_network(
+    nodes_file: &str,
+    nodes: &[(Node, usize)],
+    links_file: &str,
+    links: &[(Link, usize)],
+    diags: &mut Diagnostics,
+) {
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for (n, line) in nodes {
+        if let Some(first) = by_id.insert(n.id.as_str(), *line) {
+            diags.push(
+                Diagnostic::error(nodes_file, format!("duplicate node id `{}`", n.id))
+                    .at_line(*line)
+                    .field("id")
+                    .hint(format!("line {first} has the same id")),
+            );
+        }
+    }
+    let mut link_ids: HashMap<&str, usize> = HashMap::new();
+    let mut degree: HashMap<&str, usize> = HashMap::new();
+    for (l, line) in links {
+        if let Some(first) = link_ids.insert(l.id.as_str(), *line) {
+            diags.push(
+                Diagnostic::error(links_file, format!("duplicate link id `{}`", l.id))
+                    .at_line(*line)
+                    .field("id")
+                    .hint(format!("line {first} has the same id")),
+            );
+        }
+        for (col, end) in [("from", &l.from), ("to", &l.to)] {
+            if end.is_empty() {
+                continue;
+            }
+            if by_id.contains_key(end.as_str()) {
+                *degree.entry(end.as_str()).or_default() += 1;
+            } else {
+                let near: Vec<&str> = by_id
+                    .keys()
+                    .filter(|k| k.starts_with(end.get(..2.min(end.len())).unwrap_or("")))
+                    .copied()
+                    .take(5)
+                    .collect();
+                diags.push(
+                    Diagnostic::error(links_file, format!("unknown node `{end}`"))
+                        .at_line(*line)
+                        .field(col)
+                        .hint(if near.is_empty() {
+                            format!("add it to {nodes_file}")
+                        } else {
+                            format!("nodes with a similar id: {}", near.join(", "))
+                        }),
+                );
+            }
+        }
+        if l.from == l.to && !l.from.is_empty() {
+            diags.push(
+                Diagnostic::error(links_file, "a link from a node to itself")
+                    .at_line(*line)
+                    .field("to"),
+            );
+        }
+    }
+    for (n, line) in nodes {
+        if !degree.contains_key(n.id.as_str()) {
+            diags.push(
+                Diagnostic::error(nodes_file, format!("node `{}` has no links", n.id))
+                    .at_line(*line)
+                    .field("id")
+                    .hint(format!("connect it in {links_file} or remove it")),
+            );
+        }
+    }
+}
+
+pub(crate) fn read_volumes(
+    file: &str,
+    text: &str,
+    check_source: CheckSource<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<Volume> {
+    let mut out = Vec::new();
+    table::read(
+        file,
+        text,
+        &["year", "period", "corridor", "tonnes", "kind", "source"],
+        &["estimate", "note"],
+        diags,
+        |row, diags| {
+            let year = match row.get("year").parse::<i32>() {
+                Ok(y) if (1900..=2100).contains(&y) => Some(y),
+                _ => {
+                    diags.push(
+                        Diagnostic::error(file, format!("`{}` is not a year", row.get("year")))
+                            .at_line(row.line)
+                            .field("year"),
+                    );
+                    None
+                }
+            };
+            let tonnes = number(file, row, "tonnes", false, diags);
+            non_negative(file, row, "tonnes", tonnes, diags);
+            one_of(file, row, "kind", &["actual", "projection", "potential"], diags);
+            one_of(file, row, "estimate", &["", "yes", "no"], diags);
+            check_source(file, row.line, row.get("source"), diags);
+            out.push(Volume {
+                year: year.unwrap_or(0),
+                period: row.get("period").to_string(),
+                corridor: row.get("corridor").to_string(),
+                tonnes: tonnes.unwrap_or(0.0),
+                kind: row.get("kind").to_string(),
+                estimate: row.get("estimate") == "yes",
+                source: row.get("source").to_string(),
+                note: row.get("note").to_string(),
+            });
+        },
+    );
+    out
+}
