@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod corridor;
 mod geo;
 mod negotiation;
 mod power;
@@ -140,6 +141,7 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     let mut body = sections::balance(scenario, year, &mut notes, &mut summary)?;
     body.push_str(&negotiation::section(scenario, &mut summary));
     body.push_str(&power::section(scenario, &mut summary));
+    body.push_str(&corridor::section(scenario, &mut notes, &mut summary));
     let footnotes = notes.order.len();
     let title = format!("{}: a middle power's position", scenario.name);
     let html = format!(
@@ -211,6 +213,7 @@ ol.notes{font-size:12px;color:#333;padding-left:22px}ol.notes li{margin:3px 0;wo
 footer{margin-top:28px;padding-top:10px;border-top:1px solid var(--rule);font-size:12px;color:var(--muted)}
 .legendbar{display:flex;gap:14px;font-size:12px;color:var(--muted);flex-wrap:wrap;margin:0 0 4px}
 .legendbar i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-2px}
+.sw{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
 @media print{body{background:#fff}main{box-shadow:none;padding:0}h2{break-after:avoid}.chart,.map,table{break-inside:avoid}}
 @media (max-width:700px){main{padding:20px}.cards{grid-template-columns:1fr 1fr}.two{grid-template-columns:1fr}}
 "#;

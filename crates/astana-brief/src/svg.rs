@@ -227,6 +227,21 @@ pub(crate) fn map(
     style: &dyn Fn(&str) -> Option<MapStyle>,
     title: &str,
 ) -> String {
+    map_with(shapes, window, width, style, title, &|_| String::new())
+}
+
+/// Projects (lon, lat) to map coordinates, for drawing on top of a map.
+pub(crate) type Project<'a> = &'a dyn Fn(f64, f64) -> (f64, f64);
+
+/// [`map`] with extra SVG drawn over the land, given the projection.
+pub(crate) fn map_with(
+    shapes: &[Shape],
+    window: (f64, f64, f64, f64),
+    width: f64,
+    style: &dyn Fn(&str) -> Option<MapStyle>,
+    title: &str,
+    overlay: &dyn Fn(Project<'_>) -> String,
+) -> String {
     let (lon0, lon1, lat0, lat1) = window;
     let k = ((lat0 + lat1) / 2.0).to_radians().cos();
     let scale = width / ((lon1 - lon0) * k);
@@ -300,6 +315,7 @@ pub(crate) fn map(
         }
     }
     s.push_str(&labels);
+    s.push_str(&overlay(&|lon, lat| (px(lon), py(lat))));
     s.push_str("</svg>");
     s
 }

@@ -71,6 +71,221 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: MediateCommand,
     },
+    /// Freight corridors China–Europe as a multimodal network: routes, bottlenecks, demand
+    /// split, simulation of ports and ferries, volumes.
+    ///
+    /// Examples:
+    ///   astana corridor routes --from "Xi'an" --to Duisburg --k 5
+    ///   astana corridor routes --from xian --to duisburg --avoid RUS,BLR --by generalized
+    ///   astana corridor bottleneck --from Altynkol --to Poti --corridor middle-caspian
+    ///   astana corridor assign --demand 200000 --from xian --to duisburg --avoid RUS
+    ///   astana corridor simulate --days 365 --seed 7
+    ///   astana corridor queue --servers 2 --arrival-rate 1.6 --service-rate 1 --customers 1000000
+    ///   astana corridor volumes
+    #[command(verbatim_doc_comment)]
+    Corridor {
+        #[command(subcommand)]
+        command: CorridorCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CorridorCommand {
+    /// k loopless best routes between two nodes, each with its corridor family, days, km,
+    /// cost, countries, transshipments and legs.
+    Routes(RoutesArgs),
+    /// Maximum annual flow between two nodes, the binding links, and what an investment
+    /// (--set LINK.capacity=VALUE) changes.
+    Bottleneck(BottleneckArgs),
+    /// Split a demand between the routes by a logit model on generalised cost, with
+    /// congestion at capacity (method of successive averages).
+    Assign(AssignArgs),
+    /// Discrete-event simulation of trains through the network: queues at ports and border
+    /// stations, scheduled Caspian sailings with storm cancellations.
+    Simulate(SimulateArgs),
+    /// One M/M/c station simulated with the same engine, against Erlang C.
+    Queue(QueueArgs),
+    /// The corridor's volume series, growth, and a capacity-capped projection.
+    Volumes(VolumesArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OdArgs {
+    /// Origin: node id, or a name or its leading words (case, accents and punctuation
+    /// ignored).
+    #[arg(long)]
+    pub(crate) from: String,
+    /// Destination, as --from.
+    #[arg(long)]
+    pub(crate) to: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OdOptArgs {
+    /// Origin: node id, or a name or its leading words (case, accents and punctuation
+    /// ignored).
+    #[arg(long, required_unless_present = "all_pairs")]
+    pub(crate) from: Option<String>,
+    /// Destination, as --from.
+    #[arg(long, required_unless_present = "all_pairs")]
+    pub(crate) to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FilterArgs {
+    /// Countries (ISO3) not to enter, comma-separated.
+    #[arg(long, value_name = "ISO3,...", value_delimiter = ',')]
+    pub(crate) avoid: Vec<String>,
+    /// Links closed, by id, comma-separated.
+    #[arg(long, value_name = "LINK,...", value_delimiter = ',')]
+    pub(crate) close: Vec<String>,
+    /// Only this corridor family: northern, middle-caspian, middle-turkiye, southern,
+    /// sea-suez, sea-cape.
+    #[arg(long, value_name = "FAMILY")]
+    pub(crate) corridor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ByArg {
+    /// Days: running time plus dwell at nodes.
+    Time,
+    /// USD per FEU: freight plus handling.
+    Cost,
+    /// Cost plus value of time.
+    Generalized,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RoutesArgs {
+    #[command(flatten)]
+    pub(crate) od: OdOptArgs,
+    /// k routes for every ordered pair of distinct nodes (a whole-network table; with
+    /// --json, totals per pair).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub(crate) all_pairs: bool,
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+    /// What to minimise.
+    #[arg(long, value_enum, default_value = "time")]
+    pub(crate) by: ByArg,
+    /// Value of time, USD per FEU-hour (generalised cost; an assumption, state yours).
+    #[arg(long, default_value_t = 2.0)]
+    pub(crate) value_of_time: f64,
+    /// Number of routes.
+    #[arg(long, default_value_t = 5)]
+    pub(crate) k: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BottleneckArgs {
+    #[command(flatten)]
+    pub(crate) od: OdArgs,
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+    /// An investment: LINK.capacity=TEU_PER_YEAR (repeat the flag for several).
+    #[arg(long, value_name = "LINK.capacity=VALUE")]
+    pub(crate) set: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AssignArgs {
+    #[command(flatten)]
+    pub(crate) od: OdArgs,
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+    /// Demand, TEU per year.
+    #[arg(long)]
+    pub(crate) demand: f64,
+    /// Routes considered.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) k: usize,
+    /// Logit scale per USD per FEU (a route USD 1/θ dearer gets e times less demand).
+    #[arg(long, default_value_t = 0.002)]
+    pub(crate) theta: f64,
+    /// Value of time, USD per FEU-hour.
+    #[arg(long, default_value_t = 2.0)]
+    pub(crate) value_of_time: f64,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SimulateArgs {
+    /// Only shipments from this node (with --to).
+    #[arg(long, requires = "to")]
+    pub(crate) from: Option<String>,
+    /// Only shipments to this node (with --from).
+    #[arg(long, requires = "from")]
+    pub(crate) to: Option<String>,
+    #[command(flatten)]
+    pub(crate) filter: FilterArgs,
+    /// Demand, TEU per year, split equally between origin–destination pairs and by logit
+    /// between each pair's routes.
+    #[arg(long, default_value_t = 120_000.0)]
+    pub(crate) demand: f64,
+    /// Days of shipments.
+    #[arg(long, default_value_t = 365.0)]
+    pub(crate) days: f64,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// TEU per train.
+    #[arg(long, default_value_t = 82.0)]
+    pub(crate) teu_per_train: f64,
+    /// Probability that a Caspian sailing is cancelled by weather.
+    #[arg(long, default_value_t = 0.08)]
+    pub(crate) caspian_closure: f64,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct QueueArgs {
+    /// Servers.
+    #[arg(long)]
+    pub(crate) servers: u32,
+    /// Arrivals per hour.
+    #[arg(long)]
+    pub(crate) arrival_rate: f64,
+    /// Services per hour per server.
+    #[arg(long)]
+    pub(crate) service_rate: f64,
+    /// Customers.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub(crate) customers: u64,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VolumesArgs {
+    /// Corridor id in volumes.csv.
+    #[arg(long, default_value = "middle")]
+    pub(crate) corridor: String,
+    /// Last year of the projection.
+    #[arg(long, default_value_t = 2030)]
+    pub(crate) to: i32,
+    /// Years of growth the projection extrapolates.
+    #[arg(long, default_value_t = 3)]
+    pub(crate) window: usize,
+    /// Capacity cap, Mt per year (default: the latest `capacity` row of the corridor).
+    #[arg(long)]
+    pub(crate) capacity_mt: Option<f64>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Subcommand)]

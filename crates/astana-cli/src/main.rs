@@ -10,6 +10,7 @@ macro_rules! out {
 mod args;
 mod balance_cmd;
 mod brief_cmd;
+mod corridor_cmd;
 mod fmt;
 mod mediate_cmd;
 mod power_cmd;
@@ -74,6 +75,7 @@ fn main() -> ExitCode {
         Command::Mediate {
             command: MediateCommand::Run(a),
         } => mediate_cmd::run(&a),
+        Command::Corridor { command } => corridor_cmd::run(scenario, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -339,7 +339,7 @@ pub(crate) fn read_volumes(
             };
             let tonnes = number(file, row, "tonnes", false, diags);
             non_negative(file, row, "tonnes", tonnes, diags);
-            one_of(file, row, "kind", &["actual", "projection", "potential"], diags);
+            one_of(file, row, "kind", &["actual", "projection", "potential", "capacity"], diags);
             one_of(file, row, "estimate", &["", "yes", "no"], diags);
             check_source(file, row.line, row.get("source"), diags);
             out.push(Volume {
