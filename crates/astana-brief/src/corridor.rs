@@ -33,7 +33,11 @@ fn family_routes(net: &Network) -> Vec<Route> {
         by: By::Time,
         value_of_time: 2.0,
     };
-    let kind = |k: &str| -> Vec<usize> { (0..net.nodes.len()).filter(|&v| net.nodes[v].kind == k).collect() };
+    let kind = |k: &str| -> Vec<usize> {
+        (0..net.nodes.len())
+            .filter(|&v| net.nodes[v].kind == k)
+            .collect()
+    };
     let mut dests = kind("destination");
     dests.sort_by_key(|&v| !matches!(net.nodes[v].id.as_str(), "DUISBURG" | "ROTTERDAM"));
     let origins = kind("origin");
@@ -143,7 +147,8 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         .filter(|v| v.kind == "capacity")
         .max_by_key(|v| v.year)
         .map(|v| v.tonnes / 1e6);
-    let report = astana_freight_corridor::volumes::report(&scenario.volumes, "middle", 3, 2030, capacity);
+    let report =
+        astana_freight_corridor::volumes::report(&scenario.volumes, "middle", 3, 2030, capacity);
     let pts = |pred: &dyn Fn(&astana_model::corridor::Volume) -> bool| -> Vec<(f64, f64)> {
         vol_rows
             .iter()
@@ -212,7 +217,11 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
                 v.year,
                 v.period,
                 v.tonnes / 1e6,
-                if v.estimate { format!("(estimate) {}", notes.cite(&[&v.source])) } else { notes.cite(&[&v.source]) }
+                if v.estimate {
+                    format!("(estimate) {}", notes.cite(&[&v.source]))
+                } else {
+                    notes.cite(&[&v.source])
+                }
             )
         })
         .collect();
@@ -238,8 +247,10 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
                     format!(
                         "{} {} → {} ({}, {:.0} TEU/yr)",
                         c.link,
-                        net.find(&c.from).map_or(c.from.clone(), |v| net.nodes[v].name.clone()),
-                        net.find(&c.to).map_or(c.to.clone(), |v| net.nodes[v].name.clone()),
+                        net.find(&c.from)
+                            .map_or(c.from.clone(), |v| net.nodes[v].name.clone()),
+                        net.find(&c.to)
+                            .map_or(c.to.clone(), |v| net.nodes[v].name.clone()),
                         c.mode,
                         c.capacity_teu_year
                     )
@@ -265,7 +276,11 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         _ => String::new(),
     };
     // Simulation: the default demand between every origin and destination.
-    let kind = |k: &str| -> Vec<usize> { (0..net.nodes.len()).filter(|&v| net.nodes[v].kind == k).collect() };
+    let kind = |k: &str| -> Vec<usize> {
+        (0..net.nodes.len())
+            .filter(|&v| net.nodes[v].kind == k)
+            .collect()
+    };
     let pairs: Vec<(usize, usize)> = kind("origin")
         .into_iter()
         .flat_map(|s| kind("destination").into_iter().map(move |t| (s, t)))
@@ -362,10 +377,19 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         .max_by(|a, b| a.1.mean_wait_hours.total_cmp(&b.1.mean_wait_hours))
         .map(|(id, s)| {
             let name = net.find(id).map_or_else(
-                |_| net.link_index(id).map_or(id.clone(), |l| format!("the sailing {} → {}", net.links[l].from, net.links[l].to)),
+                |_| {
+                    net.link_index(id).map_or(id.clone(), |l| {
+                        format!("the sailing {} → {}", net.links[l].from, net.links[l].to)
+                    })
+                },
                 |v| net.nodes[v].name.clone(),
             );
-            format!("The longest mean wait is at {} ({:.1} hours, utilisation {:.0}%).", esc(&name), s.mean_wait_hours, s.utilisation * 100.0)
+            format!(
+                "The longest mean wait is at {} ({:.1} hours, utilisation {:.0}%).",
+                esc(&name),
+                s.mean_wait_hours,
+                s.utilisation * 100.0
+            )
         })
         .unwrap_or_default();
     let sources: Vec<String> = {
@@ -404,12 +428,17 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
 </section>"#,
         nodes = net.nodes.len(),
         links = net.links.len(),
-        last_mt = actual.last().map_or("—".to_string(), |p| format!("{:.2} Mt", p.1)),
+        last_mt = actual
+            .last()
+            .map_or("—".to_string(), |p| format!("{:.2} Mt", p.1)),
         last_year = actual.last().map_or(0.0, |p| p.0),
-        cagr = report
-            .cagr
-            .map_or(String::new(), |g| format!(", {:+.0}% a year over the last three years", g * 100.0)),
-        potential = potential.last().map_or("—".to_string(), |p| format!("{:.0} Mt", p.1)),
+        cagr = report.cagr.map_or(String::new(), |g| format!(
+            ", {:+.0}% a year over the last three years",
+            g * 100.0
+        )),
+        potential = potential
+            .last()
+            .map_or("—".to_string(), |p| format!("{:.0} Mt", p.1)),
         vol_notes = vol_notes.join("; "),
         sources = sources.join(" "),
     )

@@ -1,12 +1,14 @@
 //! `astana corridor …`.
 
 use crate::args::{
-    AssignArgs, BottleneckArgs, ByArg, CorridorCommand, FilterArgs, OdArgs, QueueArgs,
-    RoutesArgs, SimulateArgs, VolumesArgs,
+    AssignArgs, BottleneckArgs, ByArg, CorridorCommand, FilterArgs, OdArgs, QueueArgs, RoutesArgs,
+    SimulateArgs, VolumesArgs,
 };
 use crate::fmt::print_json;
 use crate::{Failure, Outcome};
-use astana_freight_corridor::{assign, flow, k_best, queue, sim, volumes, By, Filter, Network, Weights};
+use astana_freight_corridor::{
+    assign, flow, k_best, queue, sim, volumes, By, Filter, Network, Weights,
+};
 use astana_model::corridor::FAMILIES;
 use astana_model::Scenario;
 use serde_json::json;
@@ -19,7 +21,10 @@ fn network(scenario: &Scenario) -> Result<Network, Failure> {
             "error: the scenario has no corridor network (files.corridor_nodes and files.corridor_links in scenario.toml)",
         ));
     }
-    Ok(Network::new(&scenario.corridor_nodes, &scenario.corridor_links))
+    Ok(Network::new(
+        &scenario.corridor_nodes,
+        &scenario.corridor_links,
+    ))
 }
 
 fn filter(f: &FilterArgs) -> Result<Filter, Failure> {
@@ -162,7 +167,9 @@ fn all_pairs(net: &Network, a: &RoutesArgs, w: &Weights) -> Outcome {
         }
     }
     if a.json {
-        return print_json(&json!({"pairs": rows.len(), "routes": total, "k": a.k, "results": rows}));
+        return print_json(
+            &json!({"pairs": rows.len(), "routes": total, "k": a.k, "results": rows}),
+        );
     }
     out!("{} ordered pairs, {total} routes (k = {})", rows.len(), a.k);
     Ok(())
@@ -184,14 +191,20 @@ fn capacities(net: &Network, set: &[String]) -> Result<Vec<f64>, Failure> {
             )));
         };
         let Some(l) = net.link_index(link) else {
-            return Err(Failure::input(format!("error: --set: no link has the id {link:?}")));
+            return Err(Failure::input(format!(
+                "error: --set: no link has the id {link:?}"
+            )));
         };
         let v: f64 = value
             .trim()
             .parse()
             .ok()
             .filter(|v: &f64| *v >= 0.0)
-            .ok_or_else(|| Failure::input(format!("error: --set {s:?}: the capacity must be a non-negative number")))?;
+            .ok_or_else(|| {
+                Failure::input(format!(
+                    "error: --set {s:?}: the capacity must be a non-negative number"
+                ))
+            })?;
         cap[l] = v;
     }
     Ok(cap)
@@ -208,10 +221,11 @@ fn allowed_links(net: &Network, f: &Filter) -> Result<Vec<bool>, Failure> {
         })
         .collect();
     for (l, &(a, b)) in net.ends.iter().enumerate() {
-        if [a, b]
-            .iter()
-            .any(|&v| f.avoid.iter().any(|c| c.eq_ignore_ascii_case(&net.nodes[v].country)))
-        {
+        if [a, b].iter().any(|&v| {
+            f.avoid
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&net.nodes[v].country))
+        }) {
             ok[l] = false;
         }
     }
@@ -257,7 +271,9 @@ fn bottleneck(scenario: &Scenario, a: &BottleneckArgs) -> Outcome {
         "{} → {}{} · maximum flow {}",
         net.nodes[s].name,
         net.nodes[t].name,
-        f.corridor.as_deref().map_or(String::new(), |c| format!(" ({c})")),
+        f.corridor
+            .as_deref()
+            .map_or(String::new(), |c| format!(" ({c})")),
         teu(base.max_flow_teu_year)
     );
     if base.max_flow_teu_year.is_none() {
@@ -378,7 +394,8 @@ pub(crate) fn streams(
     let mut out = Vec::new();
     let per = demand / pairs.len().max(1) as f64;
     for &(s, t) in pairs {
-        let routes = k_best(net, s, t, 5, &w, f).map_err(|e| Failure::input(format!("error: {e}")))?;
+        let routes =
+            k_best(net, s, t, 5, &w, f).map_err(|e| Failure::input(format!("error: {e}")))?;
         if routes.is_empty() {
             continue;
         }
@@ -419,10 +436,14 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
         )?],
         _ => {
             let kind = |k: &str| -> Vec<usize> {
-                (0..net.nodes.len()).filter(|&v| net.nodes[v].kind == k).collect()
+                (0..net.nodes.len())
+                    .filter(|&v| net.nodes[v].kind == k)
+                    .collect()
             };
             let (o, d) = (kind("origin"), kind("destination"));
-            o.iter().flat_map(|&s| d.iter().map(move |&t| (s, t))).collect()
+            o.iter()
+                .flat_map(|&s| d.iter().map(move |&t| (s, t)))
+                .collect()
         }
     };
     let streams = streams(&net, &pairs, a.demand, &f)?;
@@ -464,7 +485,14 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
         a.seed,
         a.caspian_closure
     );
-    out!("  {:<15} {:>9} {:>8} {:>8} {:>8}", "corridor", "trains", "mean d", "p50 d", "p95 d");
+    out!(
+        "  {:<15} {:>9} {:>8} {:>8} {:>8}",
+        "corridor",
+        "trains",
+        "mean d",
+        "p50 d",
+        "p95 d"
+    );
     for (f, s) in &r.corridors {
         out!(
             "  {f:<15} {:>9} {:>8.1} {:>8.1} {:>8.1}",
@@ -474,7 +502,13 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
             s.p95_days
         );
     }
-    out!("  {:<15} {:>12} {:>12} {:>10}", "queue", "mean wait h", "utilisation", "mean queue");
+    out!(
+        "  {:<15} {:>12} {:>12} {:>10}",
+        "queue",
+        "mean wait h",
+        "utilisation",
+        "mean queue"
+    );
     let mut nodes: Vec<_> = r.nodes.iter().collect();
     nodes.sort_by(|a, b| b.1.mean_wait_hours.total_cmp(&a.1.mean_wait_hours));
     for (id, s) in nodes.iter().take(10) {
@@ -494,7 +528,13 @@ fn queue_cmd(a: &QueueArgs) -> Outcome {
             "error: servers, rates and customers must be positive",
         ));
     }
-    let r = queue::mmc(a.servers, a.arrival_rate, a.service_rate, a.customers, a.seed);
+    let r = queue::mmc(
+        a.servers,
+        a.arrival_rate,
+        a.service_rate,
+        a.customers,
+        a.seed,
+    );
     if a.json {
         return print_json(&r);
     }
@@ -524,7 +564,9 @@ fn queue_cmd(a: &QueueArgs) -> Outcome {
 
 fn volumes_cmd(scenario: &Scenario, a: &VolumesArgs) -> Outcome {
     if scenario.volumes.is_empty() {
-        return Err(Failure::input("error: the scenario has no volumes file (files.volumes)"));
+        return Err(Failure::input(
+            "error: the scenario has no volumes file (files.volumes)",
+        ));
     }
     let cap = a.capacity_mt.or_else(|| {
         scenario
@@ -546,7 +588,8 @@ fn volumes_cmd(scenario: &Scenario, a: &VolumesArgs) -> Outcome {
             y.period,
             y.mt,
             y.kind,
-            y.growth.map_or(String::new(), |g| format!("{:+.0}%", g * 100.0)),
+            y.growth
+                .map_or(String::new(), |g| format!("{:+.0}%", g * 100.0)),
             y.source
         );
     }
@@ -555,8 +598,9 @@ fn volumes_cmd(scenario: &Scenario, a: &VolumesArgs) -> Outcome {
             "projection: {:+.1}% a year (growth of the last {} full years){}",
             g * 100.0,
             a.window,
-            r.capacity_mt
-                .map_or(String::new(), |c| format!(", capped at the capacity of {c:.1} Mt/yr"))
+            r.capacity_mt.map_or(String::new(), |c| format!(
+                ", capped at the capacity of {c:.1} Mt/yr"
+            ))
         );
         for y in &r.projection {
             out!("  {} {:>6.2} Mt", y.year, y.mt);

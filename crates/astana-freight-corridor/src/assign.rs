@@ -66,7 +66,11 @@ pub struct Assignment {
 /// Congestion multiplier on a link's running time at load over capacity x: the BPR curve
 /// (1 + 0.15 x⁴) and a steep wall beyond 95% so that a feasible split respects capacity.
 fn delay(x: f64) -> f64 {
-    let wall = if x > 0.95 { 200.0 * (x - 0.95) * (x - 0.95) * 100.0 } else { 0.0 };
+    let wall = if x > 0.95 {
+        200.0 * (x - 0.95) * (x - 0.95) * 100.0
+    } else {
+        0.0
+    };
     1.0 + 0.15 * x.powi(4) + wall
 }
 
@@ -90,9 +94,8 @@ pub fn assign(net: &Network, routes: &[Route], demand: f64, s: &Settings) -> Ass
                     .iter()
                     .map(|&l| {
                         let link = &net.links[l];
-                        link.capacity_teu_year.map_or(0.0, |c| {
-                            link.hours * (delay(load[l] / c.max(1e-9)) - 1.0)
-                        })
+                        link.capacity_teu_year
+                            .map_or(0.0, |c| link.hours * (delay(load[l] / c.max(1e-9)) - 1.0))
                     })
                     .sum();
                 r.generalized_usd_feu + s.value_of_time * extra

@@ -39,7 +39,13 @@ struct Edge {
 
 /// Maximum flow from `s` to `t` over the links allowed by `link_ok`, with `capacity[l]`
 /// per direction (`f64::INFINITY` where unlimited).
-pub fn max_flow(net: &Network, s: usize, t: usize, capacity: &[f64], link_ok: &[bool]) -> Bottleneck {
+pub fn max_flow(
+    net: &Network,
+    s: usize,
+    t: usize,
+    capacity: &[f64],
+    link_ok: &[bool],
+) -> Bottleneck {
     let n = net.nodes.len();
     let mut edges: Vec<Edge> = Vec::new();
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -53,11 +59,19 @@ pub fn max_flow(net: &Network, s: usize, t: usize, capacity: &[f64], link_ok: &[
         if !link_ok[l] {
             continue;
         }
-        let c = if capacity[l].is_finite() { capacity[l] } else { big };
+        let c = if capacity[l].is_finite() {
+            capacity[l]
+        } else {
+            big
+        };
         // Two arcs, each the other's reverse: an undirected edge of capacity c.
         for (u, v) in [(a, b), (b, a)] {
             adj[u].push(edges.len());
-            edges.push(Edge { to: v, cap: c, link: l });
+            edges.push(Edge {
+                to: v,
+                cap: c,
+                link: l,
+            });
         }
     }
     let original: Vec<f64> = edges.iter().map(|e| e.cap).collect();

@@ -100,15 +100,14 @@ impl Network {
         {
             return Ok(i);
         }
-        let q = fold(query);
+        let words = fold(query);
+        let q = words.concat();
         if q.is_empty() {
             return Err("an empty node name".into());
         }
+        // The name's leading characters, spaces and punctuation ignored.
         let hits: Vec<usize> = (0..self.nodes.len())
-            .filter(|&i| {
-                let name = fold(&self.nodes[i].name);
-                name.len() >= q.len() && name[..q.len()] == q[..]
-            })
+            .filter(|&i| fold(&self.nodes[i].name).concat().starts_with(&q))
             .collect();
         match hits.as_slice() {
             [one] => Ok(*one),
@@ -119,7 +118,10 @@ impl Network {
                     .iter()
                     .filter(|n| {
                         let name = fold(&n.name);
-                        q.iter().any(|w| name.iter().any(|x| x.starts_with(w.get(..3.min(w.len())).unwrap_or(w))))
+                        words.iter().any(|w| {
+                            name.iter()
+                                .any(|x| x.starts_with(w.get(..3.min(w.len())).unwrap_or(w)))
+                        })
                     })
                     .map(|n| format!("{} ({})", n.name, n.id))
                     .take(8)
@@ -127,12 +129,18 @@ impl Network {
                 Err(if near.is_empty() {
                     format!("no node is called {query:?}")
                 } else {
-                    format!("no node is called {query:?}; did you mean: {}", near.join(", "))
+                    format!(
+                        "no node is called {query:?}; did you mean: {}",
+                        near.join(", ")
+                    )
                 })
             }
             many => {
                 // An exact full-name match wins over longer names with the same start.
-                if let Some(&i) = many.iter().find(|&&i| fold(&self.nodes[i].name) == q) {
+                if let Some(&i) = many
+                    .iter()
+                    .find(|&&i| fold(&self.nodes[i].name).concat() == q)
+                {
                     return Ok(i);
                 }
                 Err(format!(
@@ -148,7 +156,9 @@ impl Network {
 
     /// The index of the link with this id.
     pub fn link_index(&self, id: &str) -> Option<usize> {
-        self.links.iter().position(|l| l.id.eq_ignore_ascii_case(id))
+        self.links
+            .iter()
+            .position(|l| l.id.eq_ignore_ascii_case(id))
     }
 
     /// The family a route through these links belongs to: the highest-priority family

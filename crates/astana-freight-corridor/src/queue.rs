@@ -165,10 +165,18 @@ pub fn mmc(servers: u32, lambda: f64, mu: f64, customers: u64, seed: u64) -> Que
             batch_sum = 0.0;
         }
     }
-    let mean = if counted > 0 { total_wait / counted as f64 } else { 0.0 };
+    let mean = if counted > 0 {
+        total_wait / counted as f64
+    } else {
+        0.0
+    };
     let k = batch_means.len() as f64;
     let var = if k > 1.0 {
-        batch_means.iter().map(|m| (m - mean) * (m - mean)).sum::<f64>() / (k - 1.0)
+        batch_means
+            .iter()
+            .map(|m| (m - mean) * (m - mean))
+            .sum::<f64>()
+            / (k - 1.0)
     } else {
         0.0
     };

@@ -179,12 +179,22 @@ fn weight_of(net: &Network, w: &Weights, nodes: &[usize], links: &[usize]) -> f6
 }
 
 /// Totals of a path.
-pub fn describe(net: &Network, w: &Weights, nodes: Vec<usize>, links: Vec<usize>, rank: usize) -> Route {
+pub fn describe(
+    net: &Network,
+    w: &Weights,
+    nodes: Vec<usize>,
+    links: Vec<usize>,
+    rank: usize,
+) -> Route {
     let inner = &nodes[1..nodes.len().saturating_sub(1).max(1)];
     let dwell: f64 = inner.iter().map(|&v| net.nodes[v].dwell_hours).sum();
     let handling: f64 = inner.iter().map(|&v| net.nodes[v].handling_usd_feu).sum();
     let hours: f64 = links.iter().map(|&l| net.links[l].hours).sum::<f64>() + dwell;
-    let cost: f64 = links.iter().map(|&l| net.links[l].cost_usd_feu).sum::<f64>() + handling;
+    let cost: f64 = links
+        .iter()
+        .map(|&l| net.links[l].cost_usd_feu)
+        .sum::<f64>()
+        + handling;
     let mut countries: Vec<String> = Vec::new();
     for &v in &nodes {
         let c = &net.nodes[v].country;
@@ -245,7 +255,12 @@ pub fn k_best(
     let node_ok: Vec<bool> = net
         .nodes
         .iter()
-        .map(|n| !filter.avoid.iter().any(|c| c.eq_ignore_ascii_case(&n.country)))
+        .map(|n| {
+            !filter
+                .avoid
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&n.country))
+        })
         .collect();
     for end in [s, t] {
         if !node_ok[end] {
@@ -276,7 +291,11 @@ pub fn k_best(
             .is_none_or(|f| net.family(links) == f)
     };
     // With a family imposed, routes using only shared links are skipped: look further.
-    let budget = if filter.corridor.is_some() { k * 8 + 8 } else { k };
+    let budget = if filter.corridor.is_some() {
+        k * 8 + 8
+    } else {
+        k
+    };
     let mut found: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     let Some(first) = shortest(net, w, s, t, &node_ok, &link_ok) else {
         return Ok(Vec::new());
@@ -293,7 +312,8 @@ pub fn k_best(
             let root_links = &last_links[..i];
             let mut lk = link_ok.clone();
             for (pn, pl) in &found {
-                if pl.len() > i && pn[..=i] == *root_nodes {
+                // Same root (nodes and the links between them: links may be parallel).
+                if pl.len() > i && pn[..=i] == *root_nodes && pl[..i] == *root_links {
                     lk[pl[i]] = false;
                 }
             }

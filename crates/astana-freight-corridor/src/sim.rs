@@ -101,7 +101,12 @@ struct Shipment {
 fn is_caspian(net: &Network, l: usize) -> bool {
     let link = &net.links[l];
     let (a, b) = net.ends[l];
-    let caspian = |v: usize| matches!(net.nodes[v].country.as_str(), "KAZ" | "TKM" | "AZE" | "IRN" | "RUS");
+    let caspian = |v: usize| {
+        matches!(
+            net.nodes[v].country.as_str(),
+            "KAZ" | "TKM" | "AZE" | "IRN" | "RUS"
+        )
+    };
     (link.mode == "ferry" || link.mode == "sea") && caspian(a) && caspian(b)
 }
 
@@ -123,7 +128,12 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Runs the simulation; `progress` is called now and then with the simulated day.
-pub fn simulate(net: &Network, streams: &[Stream], s: &Settings, progress: &mut dyn FnMut(f64)) -> SimResult {
+pub fn simulate(
+    net: &Network,
+    streams: &[Stream],
+    s: &Settings,
+    progress: &mut dyn FnMut(f64),
+) -> SimResult {
     let mut rng = Rng::new(s.seed);
     let horizon = s.days * 24.0;
     let mut heap = BinaryHeap::new();
@@ -137,8 +147,16 @@ pub fn simulate(net: &Network, streams: &[Stream], s: &Settings, progress: &mut 
         }
         let mut t = rng.exponential(1.0 / per_hour);
         while t < horizon {
-            ships.push(Shipment { stream: k, created: t, at: 0 });
-            heap.push(Event { t, seq, shipment: ships.len() - 1 });
+            ships.push(Shipment {
+                stream: k,
+                created: t,
+                at: 0,
+            });
+            heap.push(Event {
+                t,
+                seq,
+                shipment: ships.len() - 1,
+            });
             seq += 1;
             t += rng.exponential(1.0 / per_hour);
         }
@@ -206,7 +224,11 @@ pub fn simulate(net: &Network, streams: &[Stream], s: &Settings, progress: &mut 
             _ => ready,
         };
         sh.at += 1;
-        heap.push(Event { t: depart + link.hours, seq, shipment });
+        heap.push(Event {
+            t: depart + link.hours,
+            seq,
+            shipment,
+        });
         seq += 1;
     }
     let mut corridors = BTreeMap::new();
@@ -244,7 +266,9 @@ pub fn simulate(net: &Network, streams: &[Stream], s: &Settings, progress: &mut 
                     .filter(|((x, _), _)| x == l)
                     .map(|(_, t)| t)
                     .sum::<f64>()
-                    / net.links[*l].capacity_teu_year.map_or(f64::INFINITY, |c| c * end_time / 8760.0),
+                    / net.links[*l]
+                        .capacity_teu_year
+                        .map_or(f64::INFINITY, |c| c * end_time / 8760.0),
                 mean_queue: w / end_time,
             },
         );

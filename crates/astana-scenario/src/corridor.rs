@@ -58,9 +58,12 @@ fn one_of(file: &str, row: &Row<'_>, col: &str, allowed: &[&str], diags: &mut Di
     let v = row.get(col);
     if !allowed.contains(&v) {
         diags.push(
-            Diagnostic::error(file, format!("{col} `{v}` is not one of {}", allowed.join(", ")))
-                .at_line(row.line)
-                .field(col),
+            Diagnostic::error(
+                file,
+                format!("{col} `{v}` is not one of {}", allowed.join(", ")),
+            )
+            .at_line(row.line)
+            .field(col),
         );
     }
 }
@@ -81,34 +84,53 @@ pub(crate) fn read_nodes(
         |row, diags| {
             let id = row.get("id");
             if id.is_empty() {
-                diags.push(Diagnostic::error(file, "empty value").at_line(row.line).field("id"));
+                diags.push(
+                    Diagnostic::error(file, "empty value")
+                        .at_line(row.line)
+                        .field("id"),
+                );
             }
             let country = row.get("country");
             if !iso::is_alpha3(country) {
                 diags.push(
-                    Diagnostic::error(file, format!("country `{country}` is not an ISO 3166 alpha-3 code"))
-                        .at_line(row.line)
-                        .field("country")
-                        .hint("use e.g. KAZ, CHN, AZE"),
+                    Diagnostic::error(
+                        file,
+                        format!("country `{country}` is not an ISO 3166 alpha-3 code"),
+                    )
+                    .at_line(row.line)
+                    .field("country")
+                    .hint("use e.g. KAZ, CHN, AZE"),
                 );
             }
             let lat = number(file, row, "lat", false, diags);
             let lon = number(file, row, "lon", false, diags);
             if lat.is_some_and(|x| !(-90.0..=90.0).contains(&x)) {
                 diags.push(
-                    Diagnostic::error(file, format!("latitude {} is outside -90..90", row.get("lat")))
-                        .at_line(row.line)
-                        .field("lat"),
+                    Diagnostic::error(
+                        file,
+                        format!("latitude {} is outside -90..90", row.get("lat")),
+                    )
+                    .at_line(row.line)
+                    .field("lat"),
                 );
             }
             if lon.is_some_and(|x| !(-180.0..=180.0).contains(&x)) {
                 diags.push(
-                    Diagnostic::error(file, format!("longitude {} is outside -180..180", row.get("lon")))
-                        .at_line(row.line)
-                        .field("lon"),
+                    Diagnostic::error(
+                        file,
+                        format!("longitude {} is outside -180..180", row.get("lon")),
+                    )
+                    .at_line(row.line)
+                    .field("lon"),
                 );
             }
-            one_of(file, row, "kind", &["origin", "border", "port", "hub", "destination"], diags);
+            one_of(
+                file,
+                row,
+                "kind",
+                &["origin", "border", "port", "hub", "destination"],
+                diags,
+            );
             let dwell = number(file, row, "dwell_hours", true, diags);
             non_negative(file, row, "dwell_hours", dwell, diags);
             let handling = number(file, row, "handling_usd_feu", true, diags);
@@ -119,9 +141,12 @@ pub(crate) fn read_nodes(
                     Ok(c) if c >= 1 => Some(c),
                     _ => {
                         diags.push(
-                            Diagnostic::error(file, format!("servers `{s}` is not a whole number ≥ 1"))
-                                .at_line(row.line)
-                                .field("servers"),
+                            Diagnostic::error(
+                                file,
+                                format!("servers `{s}` is not a whole number ≥ 1"),
+                            )
+                            .at_line(row.line)
+                            .field("servers"),
                         );
                         None
                     }
@@ -159,13 +184,32 @@ pub(crate) fn read_links(
     table::read(
         file,
         text,
-        &["id", "from", "to", "mode", "km", "hours", "cost_usd_feu", "source"],
-        &["gauge", "capacity_teu_year", "departures_week", "family", "note"],
+        &[
+            "id",
+            "from",
+            "to",
+            "mode",
+            "km",
+            "hours",
+            "cost_usd_feu",
+            "source",
+        ],
+        &[
+            "gauge",
+            "capacity_teu_year",
+            "departures_week",
+            "family",
+            "note",
+        ],
         diags,
         |row, diags| {
             for col in ["id", "from", "to"] {
                 if row.get(col).is_empty() {
-                    diags.push(Diagnostic::error(file, "empty value").at_line(row.line).field(col));
+                    diags.push(
+                        Diagnostic::error(file, "empty value")
+                            .at_line(row.line)
+                            .field(col),
+                    );
                 }
             }
             one_of(file, row, "mode", &["rail", "ferry", "sea", "road"], diags);
@@ -205,10 +249,13 @@ pub(crate) fn read_links(
                 f if FAMILIES.contains(&f) => Some(f.to_string()),
                 f => {
                     diags.push(
-                        Diagnostic::error(file, format!("family `{f}` is not one of {}", FAMILIES.join(", ")))
-                            .at_line(row.line)
-                            .field("family")
-                            .hint("leave it empty for a link shared by several corridors"),
+                        Diagnostic::error(
+                            file,
+                            format!("family `{f}` is not one of {}", FAMILIES.join(", ")),
+                        )
+                        .at_line(row.line)
+                        .field("family")
+                        .hint("leave it empty for a link shared by several corridors"),
                     );
                     None
                 }
@@ -339,7 +386,13 @@ pub(crate) fn read_volumes(
             };
             let tonnes = number(file, row, "tonnes", false, diags);
             non_negative(file, row, "tonnes", tonnes, diags);
-            one_of(file, row, "kind", &["actual", "projection", "potential", "capacity"], diags);
+            one_of(
+                file,
+                row,
+                "kind",
+                &["actual", "projection", "potential", "capacity"],
+                diags,
+            );
             one_of(file, row, "estimate", &["", "yes", "no"], diags);
             check_source(file, row.line, row.get("source"), diags);
             out.push(Volume {

@@ -309,8 +309,11 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         }
         (None, None) => {}
         _ => diags.push(
-            Diagnostic::error(TOML_FILE, "give both corridor_nodes and corridor_links, or neither")
-                .field("files"),
+            Diagnostic::error(
+                TOML_FILE,
+                "give both corridor_nodes and corridor_links, or neither",
+            )
+            .field("files"),
         ),
     }
     let volumes = match &raw.files.volumes {

@@ -11,8 +11,20 @@ fn mmc_matches_erlang_c_at_ten_million_customers() {
         let r = mmc(c, lambda, mu, 10_000_000, 42);
         let exact = erlang_c_wait(c, lambda, mu).expect("stable");
         let err = (r.mean_wait_hours - exact).abs() / exact;
-        assert!(err < 0.01, "c = {c}: simulated {} vs Erlang C {exact} ({err:.4})", r.mean_wait_hours);
-        assert!((r.utilisation - 0.8).abs() < 0.005, "c = {c}: utilisation {}", r.utilisation);
-        assert!(r.ci95_hours > 0.0 && r.ci95_hours < 0.05 * exact, "c = {c}: ci {}", r.ci95_hours);
+        assert!(
+            err < 0.01,
+            "c = {c}: simulated {} vs Erlang C {exact} ({err:.4})",
+            r.mean_wait_hours
+        );
+        assert!(
+            (r.utilisation - 0.8).abs() < 0.005,
+            "c = {c}: utilisation {}",
+            r.utilisation
+        );
+        assert!(
+            r.ci95_hours > 0.0 && r.ci95_hours < 0.05 * exact,
+            "c = {c}: ci {}",
+            r.ci95_hours
+        );
     }
 }
