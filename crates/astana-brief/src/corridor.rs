@@ -229,11 +229,7 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
     let find = |q: &str| net.find(q).ok();
     let bottleneck = match (find("ALTYNKOL").or_else(|| find("DOSTYK")), find("POTI")) {
         (Some(s), Some(t)) => {
-            let ok: Vec<bool> = net
-                .links
-                .iter()
-                .map(|l| l.family.as_deref().is_none_or(|x| x == "middle-caspian"))
-                .collect();
+            let ok = flow::family_links(&net, s, t, "middle-caspian", 30);
             let cap: Vec<f64> = net
                 .links
                 .iter()

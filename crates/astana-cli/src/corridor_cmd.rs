@@ -211,14 +211,8 @@ fn capacities(net: &Network, set: &[String]) -> Result<Vec<f64>, Failure> {
 }
 
 fn allowed_links(net: &Network, f: &Filter) -> Result<Vec<bool>, Failure> {
-    let mut ok: Vec<bool> = net
-        .links
-        .iter()
-        .map(|l| {
-            f.corridor
-                .as_deref()
-                .is_none_or(|c| l.family.as_deref().is_none_or(|x| x == c))
-        })
+    let mut ok: Vec<bool> = (0..net.links.len())
+        .map(|l| f.corridor.as_deref().is_none_or(|c| net.allows(c, l)))
         .collect();
     for (l, &(a, b)) in net.ends.iter().enumerate() {
         if [a, b].iter().any(|&v| {
@@ -246,7 +240,14 @@ fn bottleneck(scenario: &Scenario, a: &BottleneckArgs) -> Outcome {
     let net = network(scenario)?;
     let (s, t) = od(&net, &a.od)?;
     let f = filter(&a.filter)?;
-    let ok = allowed_links(&net, &f)?;
+    let mut ok = allowed_links(&net, &f)?;
+    if let Some(c) = &f.corridor {
+        // The family's own network: the union of its 30 fastest routes.
+        let mine = flow::family_links(&net, s, t, c, 30);
+        for (x, m) in ok.iter_mut().zip(mine) {
+            *x &= m;
+        }
+    }
     let base = flow::max_flow(&net, s, t, &capacities(&net, &[])?, &ok);
     let after = if a.set.is_empty() {
         None

@@ -179,3 +179,24 @@ fn push(
     }
     0.0
 }
+
+/// The links a corridor family uses between two nodes: the union of its `k` fastest
+/// routes (a family's network for the maximum flow, without detours through other
+/// corridors that merely connect the same places).
+pub fn family_links(net: &Network, s: usize, t: usize, family: &str, k: usize) -> Vec<bool> {
+    let mut ok = vec![false; net.links.len()];
+    let w = crate::Weights {
+        by: crate::By::Time,
+        value_of_time: 0.0,
+    };
+    let filter = crate::Filter {
+        corridor: Some(family.to_string()),
+        ..crate::Filter::default()
+    };
+    for r in crate::k_best(net, s, t, k, &w, &filter).unwrap_or_default() {
+        for l in r.links {
+            ok[l] = true;
+        }
+    }
+    ok
+}

@@ -1,6 +1,6 @@
 //! The network built from a scenario's nodes and links, and name lookup.
 
-use astana_model::corridor::{Link, Node, FAMILIES};
+use astana_model::corridor::{Link, Node, FAMILIES, USES};
 
 /// An arc of the network: a link taken in one direction.
 #[derive(Clone, Copy, Debug)]
@@ -159,6 +159,19 @@ impl Network {
         self.links
             .iter()
             .position(|l| l.id.eq_ignore_ascii_case(id))
+    }
+
+    /// Whether a route of family `family` may use link `l`: shared links, the family's own,
+    /// and those of the families it passes through ([`USES`]); never another corridor's
+    /// (a route to Poti via Moscow and the Black Sea is not the Middle Corridor).
+    pub fn allows(&self, family: &str, l: usize) -> bool {
+        match self.links[l].family.as_deref() {
+            None => true,
+            Some(x) if x == family => true,
+            Some(x) => USES
+                .iter()
+                .any(|(f, uses)| *f == family && uses.contains(&x)),
+        }
     }
 
     /// The family a route through these links belongs to: the highest-priority family

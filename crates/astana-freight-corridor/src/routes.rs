@@ -25,7 +25,7 @@ pub struct Filter {
     pub avoid: Vec<String>,
     /// Link ids closed.
     pub close: Vec<String>,
-    /// Only this family's links and shared ones, and the route must be labelled with it.
+    /// Only routes labelled with this family (see [`Network::allows`]).
     pub corridor: Option<String>,
 }
 
@@ -120,6 +120,10 @@ impl PartialOrd for State {
 
 /// Dijkstra from `s` to `t` with nodes and links barred; weight of entering v includes
 /// v's node weight (the destination's is constant over routes and removed later).
+/// With `must`, the path has to use at least one of those links: the search runs over
+/// (node, used-one-yet) states, starting in state `used`. A path that would pass a node
+/// twice (once in each state) is rejected.
+#[allow(clippy::too_many_arguments)]
 fn shortest(
     net: &Network,
     w: &Weights,
@@ -127,44 +131,58 @@ fn shortest(
     t: usize,
     node_ok: &[bool],
     link_ok: &[bool],
+    must: Option<&[bool]>,
+    used: bool,
 ) -> Option<(Vec<usize>, Vec<usize>)> {
     let n = net.nodes.len();
-    let mut dist = vec![f64::INFINITY; n];
-    let mut prev: Vec<Option<(usize, usize)>> = vec![None; n];
+    let state = |v: usize, f: bool| v * 2 + usize::from(f);
+    let start_flag = must.is_none() || used;
+    let mut dist = vec![f64::INFINITY; 2 * n];
+    let mut prev: Vec<Option<(usize, usize)>> = vec![None; 2 * n];
     let mut heap = BinaryHeap::new();
-    dist[s] = 0.0;
-    heap.push(State(0.0, s));
-    while let Some(State(d, u)) = heap.pop() {
-        if d > dist[u] {
+    dist[state(s, start_flag)] = 0.0;
+    heap.push(State(0.0, state(s, start_flag)));
+    let goal = state(t, true);
+    while let Some(State(d, x)) = heap.pop() {
+        if d > dist[x] {
             continue;
         }
-        if u == t {
+        if x == goal {
             break;
         }
+        let (u, flag) = (x / 2, x % 2 == 1);
         for a in &net.out[u] {
             if !link_ok[a.link] || !node_ok[a.to] {
                 continue;
             }
+            let nf = flag || must.is_some_and(|m| m[a.link]);
+            let y = state(a.to, nf);
             let nd = d + w.link(net, a.link) + w.node(net, a.to);
-            if nd < dist[a.to] {
-                dist[a.to] = nd;
-                prev[a.to] = Some((u, a.link));
-                heap.push(State(nd, a.to));
+            if nd < dist[y] {
+                dist[y] = nd;
+                prev[y] = Some((x, a.link));
+                heap.push(State(nd, y));
             }
         }
     }
-    if !dist[t].is_finite() {
+    if !dist[goal].is_finite() {
         return None;
     }
     let (mut nodes, mut links) = (vec![t], Vec::new());
-    let mut v = t;
-    while let Some((u, l)) = prev[v] {
-        nodes.push(u);
+    let mut x = goal;
+    while let Some((y, l)) = prev[x] {
+        nodes.push(y / 2);
         links.push(l);
-        v = u;
+        x = y;
     }
     nodes.reverse();
     links.reverse();
+    let mut seen = vec![false; n];
+    for &v in &nodes {
+        if std::mem::replace(&mut seen[v], true) {
+            return None;
+        }
+    }
     Some((nodes, links))
 }
 
@@ -278,10 +296,8 @@ pub fn k_best(
         link_ok[l] = false;
     }
     if let Some(f) = &filter.corridor {
-        for (l, link) in net.links.iter().enumerate() {
-            if link.family.as_deref().is_some_and(|x| x != f) {
-                link_ok[l] = false;
-            }
+        for (l, ok) in link_ok.iter_mut().enumerate() {
+            *ok &= net.allows(f, l);
         }
     }
     let wanted = |links: &[usize]| {
@@ -297,7 +313,14 @@ pub fn k_best(
         k
     };
     let mut found: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
-    let Some(first) = shortest(net, w, s, t, &node_ok, &link_ok) else {
+    let must: Option<Vec<bool>> = filter.corridor.as_ref().map(|f| {
+        net.links
+            .iter()
+            .map(|l| l.family.as_deref() == Some(f.as_str()))
+            .collect()
+    });
+    let must = must.as_deref();
+    let Some(first) = shortest(net, w, s, t, &node_ok, &link_ok, must, false) else {
         return Ok(Vec::new());
     };
     found.push(first);
@@ -321,7 +344,8 @@ pub fn k_best(
             for &v in &root_nodes[..i] {
                 nk[v] = false;
             }
-            if let Some((sn, sl)) = shortest(net, w, spur, t, &nk, &lk) {
+            let used = must.is_some_and(|m| root_links.iter().any(|&l| m[l]));
+            if let Some((sn, sl)) = shortest(net, w, spur, t, &nk, &lk, must, used) {
                 let mut nodes = root_nodes[..i].to_vec();
                 nodes.extend(sn);
                 let mut links = root_links.to_vec();

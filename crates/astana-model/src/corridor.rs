@@ -90,3 +90,10 @@ pub const FAMILIES: [&str; 6] = [
     "middle-caspian",
     "northern",
 ];
+
+/// Families whose links a family's routes also use: a route through Türkiye still crosses
+/// the Caspian, and the southern route reaches Europe on Turkish rail.
+pub const USES: [(&str, &[&str]); 2] = [
+    ("middle-turkiye", &["middle-caspian"]),
+    ("southern", &["middle-turkiye"]),
+];

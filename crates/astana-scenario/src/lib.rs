@@ -150,6 +150,18 @@ const EMBEDDED: &[(&str, &str)] = &[
         "negotiation/trans-caspian.toml",
         include_str!("../../../data/scenarios/kazakhstan/negotiation/trans-caspian.toml"),
     ),
+    (
+        "corridor/nodes.csv",
+        include_str!("../../../data/scenarios/kazakhstan/corridor/nodes.csv"),
+    ),
+    (
+        "corridor/links.csv",
+        include_str!("../../../data/scenarios/kazakhstan/corridor/links.csv"),
+    ),
+    (
+        "corridor/volumes.csv",
+        include_str!("../../../data/scenarios/kazakhstan/corridor/volumes.csv"),
+    ),
 ];
 
 impl Files {
