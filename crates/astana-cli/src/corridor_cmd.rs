@@ -144,27 +144,13 @@ fn routes(scenario: &Scenario, a: &RoutesArgs) -> Outcome {
 /// k routes for every ordered pair of distinct nodes.
 fn all_pairs(net: &Network, a: &RoutesArgs, w: &Weights) -> Outcome {
     let f = filter(&a.filter)?;
-    let n = net.nodes.len();
-    let mut rows = Vec::new();
+    let all = astana_freight_corridor::routes::all_pairs(net, a.k.max(1), w, &f)
+        .map_err(|e| Failure::input(format!("error: {e}")))?;
+    let mut rows = Vec::with_capacity(all.len());
     let mut total = 0usize;
-    for s in 0..n {
-        for t in 0..n {
-            if s == t {
-                continue;
-            }
-            let found = k_best(net, s, t, a.k.max(1), w, &f)
-                .map_err(|e| Failure::input(format!("error: {e}")))?;
-            total += found.len();
-            let metric: Vec<f64> = found
-                .iter()
-                .map(|r| match w.by {
-                    By::Time => r.days * 24.0,
-                    By::Cost => r.cost_usd_feu,
-                    By::Generalized => r.generalized_usd_feu,
-                })
-                .collect();
-            rows.push(json!({"from": net.nodes[s].id, "to": net.nodes[t].id, "values": metric}));
-        }
+    for (s, t, values) in &all {
+        total += values.len();
+        rows.push(json!({"from": net.nodes[*s].id, "to": net.nodes[*t].id, "values": values}));
     }
     if a.json {
         return print_json(

@@ -118,72 +118,101 @@ impl PartialOrd for State {
     }
 }
 
-/// Dijkstra from `s` to `t` with nodes and links barred; weight of entering v includes
-/// v's node weight (the destination's is constant over routes and removed later).
-/// With `must`, the path has to use at least one of those links: the search runs over
-/// (node, used-one-yet) states, starting in state `used`. A path that would pass a node
-/// twice (once in each state) is rejected.
-#[allow(clippy::too_many_arguments)]
-fn shortest(
-    net: &Network,
-    w: &Weights,
-    s: usize,
-    t: usize,
-    node_ok: &[bool],
-    link_ok: &[bool],
-    must: Option<&[bool]>,
-    used: bool,
-) -> Option<(Vec<usize>, Vec<usize>)> {
-    let n = net.nodes.len();
-    let state = |v: usize, f: bool| v * 2 + usize::from(f);
-    let start_flag = must.is_none() || used;
-    let mut dist = vec![f64::INFINITY; 2 * n];
-    let mut prev: Vec<Option<(usize, usize)>> = vec![None; 2 * n];
-    let mut heap = BinaryHeap::new();
-    dist[state(s, start_flag)] = 0.0;
-    heap.push(State(0.0, state(s, start_flag)));
-    let goal = state(t, true);
-    while let Some(State(d, x)) = heap.pop() {
-        if d > dist[x] {
-            continue;
+/// Dijkstra's working memory, reused across the many searches of one k-best call, with
+/// the weights of entering each link and node computed once.
+struct Search {
+    link_w: Vec<f64>,
+    node_w: Vec<f64>,
+    dist: Vec<f64>,
+    prev: Vec<Option<(usize, usize)>>,
+    touched: Vec<usize>,
+    heap: BinaryHeap<State>,
+}
+
+impl Search {
+    fn new(net: &Network, w: &Weights) -> Search {
+        let n = net.nodes.len();
+        Search {
+            link_w: (0..net.links.len()).map(|l| w.link(net, l)).collect(),
+            node_w: (0..n).map(|v| w.node(net, v)).collect(),
+            dist: vec![f64::INFINITY; 2 * n],
+            prev: vec![None; 2 * n],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
         }
-        if x == goal {
-            break;
+    }
+
+    /// Shortest path from `s` to `t` with nodes and links barred; entering v costs v's
+    /// node weight too (the destination's is the same for every route). With `must`, the
+    /// path has to use at least one of those links: the search runs over (node,
+    /// used-one-yet) states, starting in state `used`. A path that would pass a node twice
+    /// (once in each state) is rejected.
+    #[allow(clippy::too_many_arguments)]
+    fn shortest(
+        &mut self,
+        net: &Network,
+        s: usize,
+        t: usize,
+        node_ok: &[bool],
+        link_ok: &[bool],
+        must: Option<&[bool]>,
+        used: bool,
+    ) -> Option<(Vec<usize>, Vec<usize>)> {
+        for &x in &self.touched {
+            self.dist[x] = f64::INFINITY;
+            self.prev[x] = None;
         }
-        let (u, flag) = (x / 2, x % 2 == 1);
-        for a in &net.out[u] {
-            if !link_ok[a.link] || !node_ok[a.to] {
+        self.touched.clear();
+        self.heap.clear();
+        let state = |v: usize, f: bool| v * 2 + usize::from(f);
+        let start = state(s, must.is_none() || used);
+        self.dist[start] = 0.0;
+        self.touched.push(start);
+        self.heap.push(State(0.0, start));
+        let goal = state(t, true);
+        while let Some(State(d, x)) = self.heap.pop() {
+            if d > self.dist[x] {
                 continue;
             }
-            let nf = flag || must.is_some_and(|m| m[a.link]);
-            let y = state(a.to, nf);
-            let nd = d + w.link(net, a.link) + w.node(net, a.to);
-            if nd < dist[y] {
-                dist[y] = nd;
-                prev[y] = Some((x, a.link));
-                heap.push(State(nd, y));
+            if x == goal {
+                break;
+            }
+            let (u, flag) = (x / 2, x % 2 == 1);
+            for a in &net.out[u] {
+                if !link_ok[a.link] || !node_ok[a.to] {
+                    continue;
+                }
+                let y = state(a.to, flag || must.is_some_and(|m| m[a.link]));
+                let nd = d + self.link_w[a.link] + self.node_w[a.to];
+                if nd < self.dist[y] {
+                    if self.dist[y].is_infinite() {
+                        self.touched.push(y);
+                    }
+                    self.dist[y] = nd;
+                    self.prev[y] = Some((x, a.link));
+                    self.heap.push(State(nd, y));
+                }
             }
         }
-    }
-    if !dist[goal].is_finite() {
-        return None;
-    }
-    let (mut nodes, mut links) = (vec![t], Vec::new());
-    let mut x = goal;
-    while let Some((y, l)) = prev[x] {
-        nodes.push(y / 2);
-        links.push(l);
-        x = y;
-    }
-    nodes.reverse();
-    links.reverse();
-    let mut seen = vec![false; n];
-    for &v in &nodes {
-        if std::mem::replace(&mut seen[v], true) {
+        if !self.dist[goal].is_finite() {
             return None;
         }
+        let (mut nodes, mut links) = (vec![t], Vec::new());
+        let mut x = goal;
+        while let Some((y, l)) = self.prev[x] {
+            nodes.push(y / 2);
+            links.push(l);
+            x = y;
+        }
+        nodes.reverse();
+        links.reverse();
+        for (i, v) in nodes.iter().enumerate() {
+            if nodes[..i].contains(v) {
+                return None;
+            }
+        }
+        Some((nodes, links))
     }
-    Some((nodes, links))
 }
 
 fn weight_of(net: &Network, w: &Weights, nodes: &[usize], links: &[usize]) -> f64 {
@@ -270,6 +299,23 @@ pub fn k_best(
     w: &Weights,
     filter: &Filter,
 ) -> Result<Vec<Route>, String> {
+    Ok(k_paths(net, s, t, k, w, filter)?
+        .into_iter()
+        .enumerate()
+        .map(|(r, (_, n, l))| describe(net, w, n, l, r + 1))
+        .collect())
+}
+
+/// The k best paths as (weight, nodes, links), best first.
+#[allow(clippy::type_complexity)]
+fn k_paths(
+    net: &Network,
+    s: usize,
+    t: usize,
+    k: usize,
+    w: &Weights,
+    filter: &Filter,
+) -> Result<Vec<(f64, Vec<usize>, Vec<usize>)>, String> {
     let node_ok: Vec<bool> = net
         .nodes
         .iter()
@@ -312,7 +358,6 @@ pub fn k_best(
     } else {
         k
     };
-    let mut found: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     let must: Option<Vec<bool>> = filter.corridor.as_ref().map(|f| {
         net.links
             .iter()
@@ -320,39 +365,56 @@ pub fn k_best(
             .collect()
     });
     let must = must.as_deref();
-    let Some(first) = shortest(net, w, s, t, &node_ok, &link_ok, must, false) else {
+    let mut search = Search::new(net, w);
+    let mut node_ok = node_ok;
+    let Some(first) = search.shortest(net, s, t, &node_ok, &link_ok, must, false) else {
         return Ok(Vec::new());
     };
-    found.push(first);
-    let mut candidates: Vec<(f64, Vec<usize>, Vec<usize>)> = Vec::new();
+    // Found routes with the index where each left its parent (Lawler: spurs before it
+    // were already explored from the parent).
+    let mut found: Vec<(Vec<usize>, Vec<usize>, usize)> = vec![(first.0, first.1, 0)];
+    let mut candidates: Vec<(f64, Vec<usize>, Vec<usize>, usize)> = Vec::new();
     let mut seen: HashSet<Vec<usize>> = HashSet::new();
     seen.insert(found[0].1.clone());
     while found.len() < budget {
-        let (last_nodes, last_links) = found.last().cloned().unwrap_or_default();
-        for i in 0..last_links.len() {
+        let (last_nodes, last_links, dev) = found.last().cloned().unwrap_or_default();
+        for i in dev..last_links.len() {
             let spur = last_nodes[i];
             let root_nodes = &last_nodes[..=i];
             let root_links = &last_links[..i];
-            let mut lk = link_ok.clone();
-            for (pn, pl) in &found {
+            // Bar the next link of every found route with this root, and the root's nodes;
+            // restored after the search.
+            let mut barred = Vec::new();
+            for (pn, pl, _) in &found {
                 // Same root (nodes and the links between them: links may be parallel).
-                if pl.len() > i && pn[..=i] == *root_nodes && pl[..i] == *root_links {
-                    lk[pl[i]] = false;
+                if pl.len() > i
+                    && pn[..=i] == *root_nodes
+                    && pl[..i] == *root_links
+                    && link_ok[pl[i]]
+                {
+                    link_ok[pl[i]] = false;
+                    barred.push(pl[i]);
                 }
             }
-            let mut nk = node_ok.clone();
             for &v in &root_nodes[..i] {
-                nk[v] = false;
+                node_ok[v] = false;
             }
             let used = must.is_some_and(|m| root_links.iter().any(|&l| m[l]));
-            if let Some((sn, sl)) = shortest(net, w, spur, t, &nk, &lk, must, used) {
+            let spur_path = search.shortest(net, spur, t, &node_ok, &link_ok, must, used);
+            for &l in &barred {
+                link_ok[l] = true;
+            }
+            for &v in &root_nodes[..i] {
+                node_ok[v] = true;
+            }
+            if let Some((sn, sl)) = spur_path {
                 let mut nodes = root_nodes[..i].to_vec();
                 nodes.extend(sn);
                 let mut links = root_links.to_vec();
                 links.extend(sl);
                 if seen.insert(links.clone()) {
                     let c = weight_of(net, w, &nodes, &links);
-                    candidates.push((c, nodes, links));
+                    candidates.push((c, nodes, links, i));
                 }
             }
         }
@@ -369,17 +431,59 @@ pub fn k_best(
                     .then(candidates[a].2.cmp(&candidates[b].2))
             })
             .unwrap_or(0);
-        let (_, nodes, links) = candidates.swap_remove(best);
-        found.push((nodes, links));
-        if found.iter().filter(|(_, l)| wanted(l)).count() >= k {
+        let (_, nodes, links, dev) = candidates.swap_remove(best);
+        found.push((nodes, links, dev));
+        if found.iter().filter(|(_, l, _)| wanted(l)).count() >= k {
             break;
         }
     }
     Ok(found
         .into_iter()
-        .filter(|(_, l)| wanted(l))
+        .filter(|(_, l, _)| wanted(l))
         .take(k)
-        .enumerate()
-        .map(|(r, (n, l))| describe(net, w, n, l, r + 1))
+        .map(|(n, l, _)| (weight_of(net, w, &n, &l), n, l))
         .collect())
+}
+
+/// The weights of the [`k_best`] routes for every ordered pair of distinct nodes, on all
+/// cores: `(from, to, weights)` in order of origin, then destination. For
+/// [`By::Time`] a weight is the route's hours.
+///
+/// # Errors
+/// As [`k_best`].
+#[allow(clippy::type_complexity)]
+pub fn all_pairs(
+    net: &Network,
+    k: usize,
+    w: &Weights,
+    filter: &Filter,
+) -> Result<Vec<(usize, usize, Vec<f64>)>, String> {
+    let n = net.nodes.len();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let parts: Vec<Result<Vec<(usize, usize, Vec<f64>)>, String>> = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..threads)
+            .map(|first| {
+                sc.spawn(move || {
+                    let mut out = Vec::new();
+                    for s in (first..n).step_by(threads) {
+                        for t in (0..n).filter(|&t| t != s) {
+                            let paths = k_paths(net, s, t, k, w, filter)?;
+                            out.push((s, t, paths.into_iter().map(|p| p.0).collect()));
+                        }
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut all = Vec::new();
+    for p in parts {
+        all.extend(p?);
+    }
+    all.sort_by_key(|x| (x.0, x.1));
+    Ok(all)
 }
