@@ -87,6 +87,11 @@ fn help_texts() {
         ("scenario_check_help", &["scenario", "check", "--help"][..]),
         ("mediate_help", &["mediate", "--help"][..]),
         ("mediate_run_help", &["mediate", "run", "--help"][..]),
+        ("corridor_help", &["corridor", "--help"][..]),
+        (
+            "corridor_routes_help",
+            &["corridor", "routes", "--help"][..],
+        ),
     ] {
         let o = exit_code(args, 0);
         assert!(o.stderr.is_empty(), "{name}: {}", stderr(&o));
@@ -590,4 +595,163 @@ fn mediate_bad_input_exits_2_with_located_errors() {
         2,
     );
     exit_code(&["mediate", "analyze", "--domain", "missing.xml"], 2);
+}
+
+// ---------------------------------------------------------------------------------------
+// corridor
+
+/// The routes contract: `from`, `to`, `by`, and per route `rank`, `corridor`, `days`, `km`,
+/// `cost_usd_feu`, `countries`, `transshipments` and `legs`.
+#[test]
+fn corridor_routes_json_contract() {
+    let v = json(&[
+        "corridor", "routes", "--from", "Xi'an", "--to", "duisburg", "--k", "3", "--json",
+    ]);
+    assert_eq!(v["from"], "XIAN");
+    assert_eq!(v["to"], "DUISBURG");
+    assert_eq!(v["by"], "time");
+    let routes = v["routes"].as_array().expect("routes");
+    assert_eq!(routes.len(), 3);
+    for (i, r) in routes.iter().enumerate() {
+        assert_eq!(r["rank"].as_u64(), Some(i as u64 + 1));
+        for key in ["days", "km", "cost_usd_feu"] {
+            assert!(number(r, key) > 0.0, "{key}");
+        }
+        assert!(r["countries"].as_array().is_some_and(|c| c.len() >= 2));
+        assert!(r["transshipments"].is_u64());
+        let legs = r["legs"].as_array().expect("legs");
+        assert!(legs
+            .iter()
+            .all(|l| l["mode"].is_string() && l["hours"].is_f64()));
+        assert!([
+            "northern",
+            "middle-caspian",
+            "middle-turkiye",
+            "southern",
+            "sea-suez",
+            "sea-cape",
+            "other"
+        ]
+        .contains(&r["corridor"].as_str().unwrap_or("")));
+    }
+    // Avoiding Russia and Belarus leaves no Northern route.
+    let v = json(&[
+        "corridor", "routes", "--from", "XIAN", "--to", "DUISBURG", "--avoid", "RUS,BLR", "--json",
+    ]);
+    assert!(v["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .all(|r| r["corridor"] != "northern"));
+}
+
+#[test]
+fn corridor_commands_run_with_json() {
+    let v = json(&[
+        "corridor",
+        "bottleneck",
+        "--from",
+        "Altynkol",
+        "--to",
+        "Poti",
+        "--corridor",
+        "middle-caspian",
+        "--set",
+        "L030.capacity=150000",
+        "--json",
+    ]);
+    assert!(number(&v, "max_flow_teu_year") > 0.0);
+    assert!(number(&v["investment"], "gain_teu_year") > 0.0);
+    let v = json(&[
+        "corridor", "assign", "--demand", "100000", "--from", "xian", "--to", "duisburg",
+        "--avoid", "RUS", "--json",
+    ]);
+    let shares: f64 = v["assignment"]["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .map(|r| number(r, "share"))
+        .sum();
+    assert!((shares - 1.0).abs() < 1e-9, "{shares}");
+    let v = json(&[
+        "corridor", "simulate", "--days", "60", "--from", "xian", "--to", "duisburg", "--json",
+    ]);
+    let c = v["corridors"].as_object().expect("corridors");
+    assert!(!c.is_empty());
+    for s in c.values() {
+        assert!(number(s, "p95_days") >= number(s, "p50_days"));
+    }
+    assert!(v["nodes"]
+        .as_object()
+        .is_some_and(|n| n.values().all(|x| x["utilisation"].is_f64())));
+    let v = json(&[
+        "corridor",
+        "queue",
+        "--servers",
+        "2",
+        "--arrival-rate",
+        "1.6",
+        "--service-rate",
+        "1",
+        "--customers",
+        "200000",
+        "--json",
+    ]);
+    for key in [
+        "utilisation",
+        "mean_wait_hours",
+        "erlang_c_mean_wait_hours",
+        "relative_error",
+        "ci95_hours",
+    ] {
+        assert!(v[key].is_f64(), "{key}");
+    }
+    let v = json(&["corridor", "volumes", "--json"]);
+    assert!(v["series"].as_array().is_some_and(|s| s.len() >= 5));
+}
+
+#[test]
+fn corridor_bad_names_exit_2_with_candidates() {
+    let o = exit_code(
+        &["corridor", "routes", "--from", "Al", "--to", "Duisburg"],
+        2,
+    );
+    let e = stderr(&o);
+    assert!(
+        e.contains("ambiguous") && e.contains("ALMATY") && e.contains("ALTYNKOL"),
+        "{e}"
+    );
+    let o = exit_code(
+        &[
+            "corridor", "routes", "--from", "Atlantis", "--to", "Duisburg",
+        ],
+        2,
+    );
+    assert!(stderr(&o).contains("no node is called"), "{}", stderr(&o));
+    exit_code(
+        &[
+            "corridor",
+            "routes",
+            "--from",
+            "xian",
+            "--to",
+            "duisburg",
+            "--corridor",
+            "arctic",
+        ],
+        2,
+    );
+    exit_code(
+        &[
+            "corridor",
+            "bottleneck",
+            "--from",
+            "xian",
+            "--to",
+            "poti",
+            "--set",
+            "L999.capacity=5",
+        ],
+        2,
+    );
 }

@@ -2,5 +2,6 @@
 //! bottleneck and assignment, and the published calibration cases of
 //! `../shared/reference/corridor/validation.md`.
 
+mod calibration;
 mod network;
 mod queue;

@@ -226,7 +226,7 @@ fn damaged_files_never_panic() {
 /// domains of 2 to 4 parties (utilities compared on the same 1e-12 grid).
 #[test]
 fn frontier_equals_brute_force_on_random_domains() {
-    let mut seed = 0x5eed_0f_f0_0d_u64;
+    let mut seed = 0x005e_ed0f_f00d_u64;
     let mut next = move |m: u64| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
