@@ -71,18 +71,25 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
     let overlay = |p: svg::Project<'_>| {
         let mut s = String::new();
         for r in &routes {
-            let mut d = String::new();
-            for (i, &v) in r.nodes.iter().enumerate() {
-                let (x, y) = p(net.nodes[v].lon, net.nodes[v].lat);
-                let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
+            // Land legs solid; sea and ferry legs dashed (drawn straight: schematic).
+            for (leg, pair) in r.links.iter().zip(r.nodes.windows(2)) {
+                let (x0, y0) = p(net.nodes[pair[0]].lon, net.nodes[pair[0]].lat);
+                let (x1, y1) = p(net.nodes[pair[1]].lon, net.nodes[pair[1]].lat);
+                let water = matches!(net.links[*leg].mode.as_str(), "sea" | "ferry");
+                let _ = write!(
+                    s,
+                    r#"<path d="M{x0:.1} {y0:.1}L{x1:.1} {y1:.1}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round"{} opacity="0.9"><title>{}: {:.1} days</title></path>"#,
+                    color(&r.corridor),
+                    if water { "1.8" } else { "2.6" },
+                    if water {
+                        r#" stroke-dasharray="6 4""#
+                    } else {
+                        ""
+                    },
+                    esc(&r.corridor),
+                    r.days
+                );
             }
-            let _ = write!(
-                s,
-                r#"<path d="{d}" fill="none" stroke="{}" stroke-width="2.6" stroke-linejoin="round" opacity="0.9"><title>{}: {:.1} days</title></path>"#,
-                color(&r.corridor),
-                esc(&r.corridor),
-                r.days
-            );
         }
         for n in &net.nodes {
             if matches!(n.kind.as_str(), "origin" | "destination" | "port") {
@@ -288,7 +295,7 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
     let mut streams = Vec::new();
     let demand = 120_000.0;
     for &(s, t) in &pairs {
-        let Ok(rs) = k_best(&net, s, t, 5, &w, &Filter::default()) else {
+        let Ok(rs) = assign::candidate_routes(&net, s, t, 3, 1, &w, &Filter::default()) else {
             continue;
         };
         if rs.is_empty() {
@@ -406,7 +413,7 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         .count();
     format!(
         r#"<section id="corridor"><h2>Connectivity: the Middle Corridor and its rivals</h2>
-<p>The network holds {nodes} places and {links} links from China to Europe, each with its source ({estimated} link figures are the team's estimates and say how). For each corridor family the map draws the fastest modelled route; days include dwell at borders, gauge changes and ports.</p>
+<p>The network holds {nodes} places and {links} links from China to Europe, each with its source ({estimated} link rows carry at least one figure the team estimated, and say how; sea legs are drawn straight, dashed). For each corridor family the map draws the fastest modelled route; days include dwell at borders, gauge changes and ports.</p>
 <div class="legendbar">{legend}</div>
 {map}
 <table><tr><th>Corridor</th><th>Route</th><th class="n">Days</th><th class="n">km</th><th class="n">USD/FEU</th><th class="n">Transfers</th><th>Countries</th></tr>{table}</table>

@@ -202,8 +202,8 @@ pub(crate) struct AssignArgs {
     /// Demand, TEU per year.
     #[arg(long)]
     pub(crate) demand: f64,
-    /// Routes considered.
-    #[arg(long, default_value_t = 10)]
+    /// Routes considered overall, besides the two best of each corridor family.
+    #[arg(long, default_value_t = 5)]
     pub(crate) k: usize,
     /// Logit scale per USD per FEU (a route USD 1/θ dearer gets e times less demand).
     #[arg(long, default_value_t = 0.002)]

@@ -307,7 +307,7 @@ fn assign_cmd(scenario: &Scenario, a: &AssignArgs) -> Outcome {
         by: By::Generalized,
         value_of_time: a.value_of_time,
     };
-    let routes = k_best(&net, s, t, a.k.max(1), &w, &filter(&a.filter)?)
+    let routes = assign::candidate_routes(&net, s, t, a.k.max(1), 2, &w, &filter(&a.filter)?)
         .map_err(|e| Failure::input(format!("error: {e}")))?;
     if routes.is_empty() {
         return Err(Failure::compute("error: no route between them"));
@@ -381,8 +381,8 @@ pub(crate) fn streams(
     let mut out = Vec::new();
     let per = demand / pairs.len().max(1) as f64;
     for &(s, t) in pairs {
-        let routes =
-            k_best(net, s, t, 5, &w, f).map_err(|e| Failure::input(format!("error: {e}")))?;
+        let routes = assign::candidate_routes(net, s, t, 3, 1, &w, f)
+            .map_err(|e| Failure::input(format!("error: {e}")))?;
         if routes.is_empty() {
             continue;
         }

@@ -176,3 +176,45 @@ pub fn assign(net: &Network, routes: &[Route], demand: f64, s: &Settings) -> Ass
         gap_teu_year: gap,
     }
 }
+
+/// The routes a demand split chooses between: the `k` best overall and the `per_family`
+/// best of every corridor family (so that each corridor competes, not just variants of
+/// the cheapest one), without duplicates, ranked by the weights.
+///
+/// # Errors
+/// As [`crate::k_best`].
+pub fn candidate_routes(
+    net: &Network,
+    s: usize,
+    t: usize,
+    k: usize,
+    per_family: usize,
+    w: &crate::Weights,
+    filter: &crate::Filter,
+) -> Result<Vec<Route>, String> {
+    let mut all = crate::k_best(net, s, t, k, w, filter)?;
+    for f in astana_model::corridor::FAMILIES {
+        if filter.corridor.as_deref().is_some_and(|c| c != f) {
+            continue;
+        }
+        let mine = crate::Filter {
+            corridor: Some(f.to_string()),
+            ..filter.clone()
+        };
+        for r in crate::k_best(net, s, t, per_family, w, &mine)? {
+            if !all.iter().any(|x| x.links == r.links) {
+                all.push(r);
+            }
+        }
+    }
+    let key = |r: &Route| match w.by {
+        crate::By::Time => r.days,
+        crate::By::Cost => r.cost_usd_feu,
+        crate::By::Generalized => r.generalized_usd_feu,
+    };
+    all.sort_by(|a, b| key(a).total_cmp(&key(b)));
+    for (i, r) in all.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    Ok(all)
+}
