@@ -387,11 +387,15 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
                 },
                 |v| net.nodes[v].name.clone(),
             );
+            let util = if s.utilisation > 0.0 {
+                format!(", utilisation {:.0}%", s.utilisation * 100.0)
+            } else {
+                String::new()
+            };
             format!(
-                "The longest mean wait is at {} ({:.1} hours, utilisation {:.0}%).",
+                "The longest mean wait is for {} ({:.1} hours{util}).",
                 esc(&name),
-                s.mean_wait_hours,
-                s.utilisation * 100.0
+                s.mean_wait_hours
             )
         })
         .unwrap_or_default();
