@@ -281,6 +281,25 @@ fn many_errors_are_all_reported_at_once() {
     insta::assert_snapshot!("many_errors", text);
 }
 
+/// A corridor network with a malformed coordinate, a negative capacity, a link to an
+/// unknown node and a node with no links: all four reported, each with file, line and
+/// field.
+#[test]
+fn broken_corridor_network_is_reported_at_once() {
+    let d = broken("broken_corridor");
+    let mut got = places(&d);
+    got.sort();
+    let mut want = vec![
+        place("corridor/nodes.csv", 3, "lon"),
+        place("corridor/links.csv", 3, "capacity_teu_year"),
+        place("corridor/links.csv", 4, "to"),
+        place("corridor/nodes.csv", 5, "id"),
+    ];
+    want.sort();
+    assert_eq!(got, want, "{d}");
+    insta::assert_snapshot!("broken_corridor", d.to_string());
+}
+
 // ---------------------------------------------------------------------------------------
 // Inputs that must produce diagnostics, never a panic.
 
