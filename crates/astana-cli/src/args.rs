@@ -87,6 +87,113 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: CorridorCommand,
     },
+    /// Forum scheduling: panels and bilateral meetings in days, slots and rooms, a calendar
+    /// per person, re-planning after changes.
+    ///
+    /// Examples:
+    ///   astana forum schedule data/scenarios/kazakhstan/forum --out calendars
+    ///   astana forum check data/scenarios/kazakhstan/forum schedule.json
+    ///   astana forum replan DIR schedule.json --change changes.csv
+    ///   astana forum generate /tmp/forum --participants 4000 --requests 20000 --panels 120 --days 3
+    #[command(verbatim_doc_comment)]
+    Forum {
+        #[command(subcommand)]
+        command: ForumCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ForumCommand {
+    /// Schedule a forum folder: panels first, then as much bilateral value as possible;
+    /// prints the objective, an upper bound and the gap.
+    Schedule(ForumScheduleArgs),
+    /// Check a schedule JSON against a forum: names every violated constraint.
+    Check {
+        /// Forum folder.
+        dir: PathBuf,
+        /// Schedule JSON (as written by `forum schedule --json`).
+        schedule: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-plan after changes (CSV `change,id,value`: cancel_request, cancel_panel, arrive,
+    /// depart, close_room), keeping what still fits in place.
+    Replan(ForumReplanArgs),
+    /// Write a synthetic forum folder (distributions documented in the crate).
+    Generate(ForumGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ForumScheduleArgs {
+    /// Forum folder (forum.toml, rooms.csv, participants.csv, requests.csv, panels.csv).
+    pub(crate) dir: PathBuf,
+    /// Write calendars (.ics per participant), room sheets (.csv per room) and
+    /// schedule.json here.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Time budget for improving the schedule, seconds.
+    #[arg(long, default_value_t = 5.0)]
+    pub(crate) seconds: f64,
+    /// Seed for tie-breaking.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ForumReplanArgs {
+    /// Forum folder.
+    pub(crate) dir: PathBuf,
+    /// The schedule to change (JSON).
+    pub(crate) schedule: PathBuf,
+    /// The changes (CSV).
+    #[arg(long, value_name = "CSV")]
+    pub(crate) change: PathBuf,
+    /// Write calendars, room sheets and schedule.json here.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Time budget, seconds.
+    #[arg(long, default_value_t = 5.0)]
+    pub(crate) seconds: f64,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ForumGenerateArgs {
+    /// Folder to write.
+    pub(crate) dir: PathBuf,
+    /// Participants.
+    #[arg(long, default_value_t = 4000)]
+    pub(crate) participants: usize,
+    /// Meeting requests.
+    #[arg(long, default_value_t = 20000)]
+    pub(crate) requests: usize,
+    /// Panels.
+    #[arg(long, default_value_t = 120)]
+    pub(crate) panels: usize,
+    /// Days (at most 30).
+    #[arg(long, default_value_t = 3)]
+    pub(crate) days: usize,
+    /// Slots per day (30 minutes each, from 08:00).
+    #[arg(long, default_value_t = 16)]
+    pub(crate) slots_per_day: usize,
+    /// Bilateral meeting rooms.
+    #[arg(long, default_value_t = 60)]
+    pub(crate) bilateral_rooms: usize,
+    /// Halls.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) halls: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
 }
 
 #[derive(Debug, Subcommand)]

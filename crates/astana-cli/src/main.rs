@@ -12,6 +12,7 @@ mod balance_cmd;
 mod brief_cmd;
 mod corridor_cmd;
 mod fmt;
+mod forum_cmd;
 mod mediate_cmd;
 mod power_cmd;
 mod scenario_cmd;
@@ -76,6 +77,7 @@ fn main() -> ExitCode {
             command: MediateCommand::Run(a),
         } => mediate_cmd::run(&a),
         Command::Corridor { command } => corridor_cmd::run(scenario, command),
+        Command::Forum { command } => forum_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

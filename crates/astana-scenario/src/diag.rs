@@ -136,7 +136,8 @@ impl Diagnostics {
         self.0.len() - self.errors()
     }
 
-    pub(crate) fn push(&mut self, d: Diagnostic) {
+    /// Adds a diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
 }

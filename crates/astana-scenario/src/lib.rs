@@ -20,7 +20,7 @@
 
 mod corridor;
 mod diag;
-mod table;
+pub mod table;
 mod unvotes;
 mod validate;
 

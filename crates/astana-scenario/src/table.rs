@@ -4,8 +4,9 @@
 use crate::diag::{Diagnostic, Diagnostics};
 
 /// One parsed data row: its physical line and its fields by column name.
-pub(crate) struct Row<'a> {
-    pub(crate) line: usize,
+pub struct Row<'a> {
+    /// Physical line in the file (1-based; the header is line 1).
+    pub line: usize,
     record: &'a csv::ByteRecord,
     /// Column name → field index (a handful of entries: a linear scan beats hashing).
     columns: &'a [(&'static str, usize)],
@@ -13,7 +14,7 @@ pub(crate) struct Row<'a> {
 
 impl Row<'_> {
     /// The field, trimmed; "" when absent. The record was checked to be UTF-8.
-    pub(crate) fn get(&self, col: &str) -> &str {
+    pub fn get(&self, col: &str) -> &str {
         // Length and first byte rule out most columns without a string comparison; this
         // runs ten times per row of a million-row flows file.
         let (len, first) = (col.len(), col.as_bytes().first());
@@ -28,7 +29,7 @@ impl Row<'_> {
 
 /// Reads `text` as CSV with the given required and optional columns, calling `each` for
 /// every data row in order (streaming: a flows file may hold millions of rows).
-pub(crate) fn read(
+pub fn read(
     file: &str,
     text: &str,
     required: &[&'static str],

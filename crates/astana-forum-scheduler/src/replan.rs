@@ -1,0 +1,191 @@
+//! Re-planning after changes: cancellations, late arrivals, early departures, rooms
+//! closing. The old schedule's assignments that are still feasible stay where they are
+//! (and are not moved to make room for others); what became infeasible or was never
+//! scheduled is placed again.
+
+use crate::model::Forum;
+use crate::solve::{solve_from, Schedule, Settings, Solution};
+use astana_scenario::{table, Diagnostic, Diagnostics};
+
+/// One change.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// A request is withdrawn.
+    CancelRequest(String),
+    /// A panel is cancelled.
+    CancelPanel(String),
+    /// A participant arrives later: first available slot.
+    Arrive(String, usize),
+    /// A participant leaves earlier: last available slot.
+    Depart(String, usize),
+    /// A room closes from this slot on (0: entirely).
+    CloseRoom(String, usize),
+}
+
+/// Reads `changes.csv` (`change,id,value`): `cancel_request,R12,`, `cancel_panel,PN3,`,
+/// `arrive,P7,1:4`, `depart,P7,2:9`, `close_room,B004,1:0` (value empty: closed all along).
+///
+/// # Errors
+/// Every bad row, located.
+pub fn read_changes(f: &Forum, file: &str, text: &str) -> Result<Vec<Change>, Diagnostics> {
+    let mut d = Diagnostics::default();
+    let mut out = Vec::new();
+    let per_day = f.slots.len();
+    table::read(
+        file,
+        text,
+        &["change", "id", "value"],
+        &[],
+        &mut d,
+        |row, d| {
+            let id = row.get("id").to_string();
+            let slot = |d: &mut Diagnostics| -> Option<usize> {
+                let v = row.get("value");
+                let parsed = v.split_once(':').and_then(|(a, b)| {
+                    let (day, s): (usize, usize) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+                    (day < f.days.len() && s < per_day).then_some(day * per_day + s)
+                });
+                if parsed.is_none() {
+                    d.push(
+                        Diagnostic::error(file, format!("`{v}` is not DAY:SLOT within the forum"))
+                            .at_line(row.line)
+                            .field("value"),
+                    );
+                }
+                parsed
+            };
+            let known = |kind: &str, ok: bool, d: &mut Diagnostics| {
+                if !ok {
+                    d.push(
+                        Diagnostic::error(file, format!("unknown {kind} `{id}`"))
+                            .at_line(row.line)
+                            .field("id"),
+                    );
+                }
+                ok
+            };
+            match row.get("change") {
+                "cancel_request" => {
+                    if known("request", f.requests.iter().any(|r| r.id == id), d) {
+                        out.push(Change::CancelRequest(id.clone()));
+                    }
+                }
+                "cancel_panel" => {
+                    if known("panel", f.panels.iter().any(|r| r.id == id), d) {
+                        out.push(Change::CancelPanel(id.clone()));
+                    }
+                }
+                "arrive" | "depart" => {
+                    let ok = known("participant", f.participant(&id).is_some(), d);
+                    if let (true, Some(g)) = (ok, slot(d)) {
+                        out.push(if row.get("change") == "arrive" {
+                            Change::Arrive(id.clone(), g)
+                        } else {
+                            Change::Depart(id.clone(), g)
+                        });
+                    }
+                }
+                "close_room" => {
+                    let ok = known("room", f.rooms.iter().any(|r| r.id == id), d);
+                    let g = if row.get("value").is_empty() {
+                        Some(0)
+                    } else {
+                        slot(d)
+                    };
+                    if let (true, Some(g)) = (ok, g) {
+                        out.push(Change::CloseRoom(id.clone(), g));
+                    }
+                }
+                other => d.push(
+                    Diagnostic::error(file, format!("unknown change `{other}`"))
+                        .at_line(row.line)
+                        .field("change")
+                        .hint("use cancel_request, cancel_panel, arrive, depart or close_room"),
+                ),
+            }
+        },
+    );
+    if d.errors() > 0 {
+        return Err(d);
+    }
+    Ok(out)
+}
+
+/// The forum after the changes (cancelled requests and panels removed).
+pub fn apply(f: &Forum, changes: &[Change]) -> Forum {
+    let mut g = f.clone();
+    for c in changes {
+        match c {
+            Change::CancelRequest(id) => g.requests.retain(|r| &r.id != id),
+            Change::CancelPanel(id) => g.panels.retain(|p| &p.id != id),
+            Change::Arrive(id, t) => {
+                if let Some(p) = g.participants.iter_mut().find(|p| &p.id == id) {
+                    p.arrives = (*t).max(p.arrives);
+                }
+            }
+            Change::Depart(id, t) => {
+                if let Some(p) = g.participants.iter_mut().find(|p| &p.id == id) {
+                    p.departs = (*t).min(p.departs);
+                }
+            }
+            Change::CloseRoom(id, t) => {
+                if let Some(r) = g.rooms.iter_mut().find(|r| &r.id == id) {
+                    r.closed_from = Some(r.closed_from.map_or(*t, |x| x.min(*t)));
+                }
+            }
+        }
+    }
+    g
+}
+
+/// The outcome of a re-plan.
+#[derive(Clone, Debug)]
+pub struct Replan {
+    /// The new solution (on the changed forum).
+    pub solution: Solution,
+    /// Old assignments (of requests still in the forum) kept in place.
+    pub kept: usize,
+    /// Old assignments that moved to another slot or room.
+    pub moved: usize,
+    /// Old assignments that could not be placed again.
+    pub dropped: usize,
+}
+
+/// Re-plans `old` (a schedule of `f`) after `changes`.
+pub fn replan(f: &Forum, old: &Schedule, changes: &[Change], s: &Settings) -> (Forum, Replan) {
+    let g = apply(f, changes);
+    // The old schedule in the new forum's indices.
+    let mut mapped = Schedule {
+        requests: vec![None; g.requests.len()],
+        panels: vec![None; g.panels.len()],
+    };
+    for (r, p) in old.requests.iter().enumerate() {
+        if let Some(k) = g.requests.iter().position(|x| x.id == f.requests[r].id) {
+            mapped.requests[k] = *p;
+        }
+    }
+    for (r, p) in old.panels.iter().enumerate() {
+        if let Some(k) = g.panels.iter().position(|x| x.id == f.panels[r].id) {
+            mapped.panels[k] = *p;
+        }
+    }
+    let (solution, _) = solve_from(&g, Some(&mapped), s, &mut |_| {});
+    let (mut kept, mut moved, mut dropped) = (0, 0, 0);
+    for (a, b) in mapped.requests.iter().zip(&solution.schedule.requests) {
+        match (a, b) {
+            (Some(x), Some(y)) if x == y => kept += 1,
+            (Some(_), Some(_)) => moved += 1,
+            (Some(_), None) => dropped += 1,
+            _ => {}
+        }
+    }
+    (
+        g,
+        Replan {
+            solution,
+            kept,
+            moved,
+            dropped,
+        },
+    )
+}
