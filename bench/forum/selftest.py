@@ -131,8 +131,8 @@ def main():
     rng = random.Random(7)
     for k in range(n):
         d = os.path.join(tmp, f"r{k}")
-        gen.generate(d, participants=rng.randint(6, 10), requests=rng.randint(6, 11), panels=rng.randint(0, 2),
-                     days=rng.randint(1, 2), slots_per_day=rng.randint(2, 4), bilateral_rooms=rng.randint(1, 3),
+        gen.generate(d, participants=rng.randint(5, 9), requests=rng.randint(5, 9), panels=rng.randint(0, 2),
+                     days=rng.randint(1, 2), slots_per_day=rng.randint(2, 3), bilateral_rooms=rng.randint(1, 3),
                      halls=rng.randint(1, 2), seed=k, long_share=0.35)
         cases.append((f"random {k}", forum_io.load(d)))
     for name, forum in cases:

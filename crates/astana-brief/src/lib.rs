@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 mod corridor;
+mod forum;
 mod geo;
 mod negotiation;
 mod power;
@@ -141,6 +142,7 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     let mut body = sections::balance(scenario, year, &mut notes, &mut summary)?;
     body.push_str(&negotiation::section(scenario, &mut summary));
     body.push_str(&power::section(scenario, &mut summary));
+    body.push_str(&forum::section(scenario, &mut summary));
     body.push_str(&corridor::section(scenario, &mut notes, &mut summary));
     let footnotes = notes.order.len();
     let title = format!("{}: a middle power's position", scenario.name);

@@ -64,7 +64,7 @@ fn settings(seconds: f64, seed: u64) -> Settings {
 
 fn summary(f: &Forum, s: &Solution, j: &ScheduleJson, elapsed: f64) {
     out!(
-        "{} · {} participants, {} requests, {} panels, {} rooms, {} days × {} slots",
+        "{} · {} participants, {} requests, {} panels, {} rooms, {} day(s) × {} slots",
         f.name,
         f.participants.len(),
         f.requests.len(),

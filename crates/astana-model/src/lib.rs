@@ -246,6 +246,8 @@ pub struct Scenario {
     pub corridor_links: Vec<corridor::Link>,
     /// Corridor volume figures.
     pub volumes: Vec<corridor::Volume>,
+    /// An example forum's files (name, text), read by the forum scheduler.
+    pub forum: Vec<(String, String)>,
 }
 
 impl Scenario {

@@ -162,6 +162,26 @@ const EMBEDDED: &[(&str, &str)] = &[
         "corridor/volumes.csv",
         include_str!("../../../data/scenarios/kazakhstan/corridor/volumes.csv"),
     ),
+    (
+        "forum/forum.toml",
+        include_str!("../../../data/scenarios/kazakhstan/forum/forum.toml"),
+    ),
+    (
+        "forum/rooms.csv",
+        include_str!("../../../data/scenarios/kazakhstan/forum/rooms.csv"),
+    ),
+    (
+        "forum/participants.csv",
+        include_str!("../../../data/scenarios/kazakhstan/forum/participants.csv"),
+    ),
+    (
+        "forum/requests.csv",
+        include_str!("../../../data/scenarios/kazakhstan/forum/requests.csv"),
+    ),
+    (
+        "forum/panels.csv",
+        include_str!("../../../data/scenarios/kazakhstan/forum/panels.csv"),
+    ),
 ];
 
 impl Files {

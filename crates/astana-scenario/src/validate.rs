@@ -49,6 +49,8 @@ struct RawFiles {
     corridor_links: Option<String>,
     #[serde(default)]
     volumes: Option<String>,
+    #[serde(default)]
+    forum: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -326,6 +328,24 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         },
         None => Vec::new(),
     };
+    // An example forum folder: its files are carried as text (the forum scheduler reads
+    // and validates them).
+    let mut forum = Vec::new();
+    if let Some(dir) = &raw.files.forum {
+        for name in [
+            "forum.toml",
+            "rooms.csv",
+            "participants.csv",
+            "requests.csv",
+            "panels.csv",
+        ] {
+            let path = format!("{}/{name}", dir.trim_end_matches('/'));
+            match files.read(&path) {
+                Ok(t) => forum.push((name.to_string(), t)),
+                Err(d) => diags.push(d.field("files.forum")),
+            }
+        }
+    }
     if diags.errors() > 0 {
         return Err(diags);
     }
@@ -347,6 +367,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         corridor_nodes,
         corridor_links,
         volumes,
+        forum,
     };
     Ok((scenario, diags))
 }

@@ -1,0 +1,184 @@
+//! The convening section: the scenario's example forum scheduled, with requests satisfied
+//! by priority, room use and a day grid of the rooms.
+
+use crate::svg::{self, esc, Bar};
+use astana_forum_scheduler::{model, solve, Settings};
+use astana_model::Scenario;
+use std::fmt::Write;
+
+pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String {
+    if scenario.forum.is_empty() {
+        return String::new();
+    }
+    let files: Vec<(&str, &str)> = scenario
+        .forum
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let f = match model::read(&files) {
+        Ok(f) => f,
+        Err(d) => {
+            return format!(
+                r#"<section id="forum"><h2>Convening</h2><p class="small">The example forum has errors: {}</p></section>"#,
+                esc(&d.to_string())
+            )
+        }
+    };
+    let s = solve(
+        &f,
+        &Settings {
+            seconds: 1.0,
+            seed: 1,
+        },
+        &mut |_| {},
+    );
+    let scheduled = s.schedule.requests.iter().filter(|x| x.is_some()).count();
+    summary.push(format!(
+        "Forum (illustrative): {scheduled} of {} meeting requests and {} of {} panels scheduled; value {} of at most {}",
+        f.requests.len(),
+        s.schedule.panels.iter().filter(|x| x.is_some()).count(),
+        f.panels.len(),
+        s.objective,
+        s.upper_bound
+    ));
+    let bars: Vec<Bar> = (1..=5u8)
+        .filter_map(|p| {
+            let all = f.requests.iter().filter(|r| r.priority == p).count();
+            (all > 0).then(|| {
+                let done = f
+                    .requests
+                    .iter()
+                    .zip(&s.schedule.requests)
+                    .filter(|(r, x)| r.priority == p && x.is_some())
+                    .count();
+                Bar {
+                    label: format!("priority {p} ({all})"),
+                    value: done as f64 / all as f64,
+                    text: format!("{done} of {all}"),
+                    class: if p == 1 { "bar focal" } else { "bar" },
+                }
+            })
+        })
+        .collect();
+    let chart = svg::hbar(&bars, 868.0, "Requests satisfied by priority");
+    // Day grid: one row per room, one column per slot.
+    let h = f.horizon();
+    let mut cell: Vec<Vec<Option<(String, &'static str)>>> = vec![vec![None; h]; f.rooms.len()];
+    for (r, p) in s.schedule.requests.iter().enumerate() {
+        if let Some((t, room)) = *p {
+            let q = &f.requests[r];
+            let who: Vec<&str> = q
+                .participants
+                .iter()
+                .map(|&x| f.participants[x].id.as_str())
+                .collect();
+            for k in t..t + q.slots {
+                cell[room][k] = Some((format!("{}: {}", q.id, who.join(", ")), "#00a3c4"));
+            }
+        }
+    }
+    for (k, p) in s.schedule.panels.iter().enumerate() {
+        if let Some((t, room)) = *p {
+            for x in t..t + f.panels[k].slots {
+                cell[room][x] = Some((
+                    format!("{}: {}", f.panels[k].id, f.panels[k].title),
+                    "#1f5f99",
+                ));
+            }
+        }
+    }
+    let (cw, ch, left, top) = (58.0, 22.0, 190.0, 20.0);
+    let width = left + cw * h as f64 + 10.0;
+    let height = top + ch * f.rooms.len() as f64 + 6.0;
+    let mut grid = String::new();
+    let _ = write!(
+        grid,
+        r#"<svg class="chart" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="Rooms by slot">"#
+    );
+    for t in 0..h {
+        let (day, slot) = f.day_slot(t);
+        let (hh, mm) = f.slots[slot];
+        let label = if f.days.len() > 1 {
+            format!("d{} {hh:02}:{mm:02}", day + 1)
+        } else {
+            format!("{hh:02}:{mm:02}")
+        };
+        let _ = write!(
+            grid,
+            r#"<text class="tick" x="{:.1}" y="14" text-anchor="middle">{label}</text>"#,
+            left + cw * t as f64 + cw / 2.0
+        );
+    }
+    for (r, room) in f.rooms.iter().enumerate() {
+        let y = top + ch * r as f64;
+        let _ = write!(
+            grid,
+            r#"<text class="tick" x="{:.0}" y="{:.1}" text-anchor="end">{} ({})</text>"#,
+            left - 8.0,
+            y + ch * 0.65,
+            esc(&room.name),
+            room.capacity
+        );
+        for (t, c) in cell[r].iter().enumerate() {
+            let x = left + cw * t as f64;
+            match c {
+                Some((title, color)) => {
+                    let _ = write!(
+                        grid,
+                        r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{color}" rx="2"><title>{}</title></rect>"#,
+                        cw - 2.0,
+                        ch - 3.0,
+                        esc(title)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        grid,
+                        r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#ece8e0" rx="2"/>"##,
+                        cw - 2.0,
+                        ch - 3.0
+                    );
+                }
+            }
+        }
+    }
+    grid.push_str("</svg>");
+    let unscheduled: Vec<String> = s
+        .unscheduled
+        .iter()
+        .map(|(r, why)| {
+            format!(
+                "{} (priority {}): {}",
+                f.requests[*r].id, f.requests[*r].priority, why
+            )
+        })
+        .collect();
+    format!(
+        r#"<section id="forum"><h2>Convening: scheduling a forum</h2>
+<p><span class="est-tag">illustrative</span> {name}: {people} participants, {req} bilateral meeting requests and {panels} panels in {rooms} rooms over {days} day(s) of {slots} slots. Panels are placed first, then as much meeting value (6 − priority per request) as possible: <b>{scheduled} of {req}</b> requests, value {obj} of at most {ub} (the bound comes from pricing each person's and each room's time; gap {gap:.1}%).</p>
+{chart}
+<p>Rooms by slot (meetings light, panels dark; hover for who meets):</p>
+{grid}
+<p class="small">Not scheduled: {unscheduled}. Run it: <code>astana forum schedule data/scenarios/kazakhstan/forum --out calendars</code> writes a calendar (.ics) per person and a sheet per room; <code>astana forum generate</code> makes a 4,000-person forum for testing.</p>
+</section>"#,
+        name = esc(&f.name),
+        people = f.participants.len(),
+        req = f.requests.len(),
+        panels = f.panels.len(),
+        rooms = f.rooms.len(),
+        days = f.days.len(),
+        slots = f.slots.len(),
+        obj = s.objective,
+        ub = s.upper_bound,
+        gap = if s.upper_bound > 0 {
+            100.0 * (s.upper_bound - s.objective) as f64 / s.upper_bound as f64
+        } else {
+            0.0
+        },
+        unscheduled = esc(&if unscheduled.is_empty() {
+            "none".to_string()
+        } else {
+            unscheduled.join("; ")
+        }),
+    )
+}
