@@ -72,8 +72,8 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
                 .iter()
                 .map(|&x| f.participants[x].id.as_str())
                 .collect();
-            for k in t..t + q.slots {
-                cell[room][k] = Some((format!("{}: {}", q.id, who.join(", ")), "#00a3c4"));
+            for c in &mut cell[room][t..t + q.slots] {
+                *c = Some((format!("{}: {}", q.id, who.join(", ")), "#00a3c4"));
             }
         }
     }
