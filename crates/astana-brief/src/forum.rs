@@ -79,11 +79,9 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
     }
     for (k, p) in s.schedule.panels.iter().enumerate() {
         if let Some((t, room)) = *p {
-            for x in t..t + f.panels[k].slots {
-                cell[room][x] = Some((
-                    format!("{}: {}", f.panels[k].id, f.panels[k].title),
-                    "#1f5f99",
-                ));
+            let label = format!("{}: {}", f.panels[k].id, f.panels[k].title);
+            for c in &mut cell[room][t..t + f.panels[k].slots] {
+                *c = Some((label.clone(), "#1f5f99"));
             }
         }
     }
