@@ -755,3 +755,137 @@ fn corridor_bad_names_exit_2_with_candidates() {
         2,
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// forum
+
+fn example_forum() -> String {
+    workspace_root()
+        .join("data/scenarios/kazakhstan/forum")
+        .display()
+        .to_string()
+}
+
+/// The schedule contract, calendars written, the checker accepting the schedule and
+/// rejecting a broken one, and re-planning.
+#[test]
+fn forum_schedule_check_replan() {
+    let dir = example_forum();
+    let out = scratch("forum-out");
+    let v = json(&[
+        "forum",
+        "schedule",
+        &dir,
+        "--seconds",
+        "1",
+        "--json",
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    for key in [
+        "objective",
+        "upper_bound",
+        "gap",
+        "scheduled",
+        "requests",
+        "panels_placed",
+    ] {
+        assert!(v[key].is_number(), "{key}");
+    }
+    assert!(number(&v, "objective") <= number(&v, "upper_bound"));
+    for key in ["assignments", "panel_assignments", "unscheduled"] {
+        assert!(v[key].is_array(), "{key}");
+    }
+    let a = &v["assignments"][0];
+    for key in ["request", "day", "slot", "room"] {
+        assert!(!a[key].is_null(), "{key}");
+    }
+    assert!(out.join("calendars/KAZ-P.ics").is_file());
+    assert!(out.join("rooms/B1.csv").is_file());
+    let schedule = out.join("schedule.json");
+    let sched = schedule.to_str().expect("path");
+    let v = json(&["forum", "check", &dir, sched, "--json"]);
+    assert_eq!(v["feasible"], true);
+    // A meeting moved onto another in the same room is caught, exit 1.
+    let mut broken: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&schedule).expect("schedule")).expect("json");
+    let first = broken["assignments"][0].clone();
+    broken["assignments"][1]["day"] = first["day"].clone();
+    broken["assignments"][1]["slot"] = first["slot"].clone();
+    broken["assignments"][1]["room"] = first["room"].clone();
+    let bad = out.join("broken.json");
+    std::fs::write(&bad, broken.to_string()).expect("write");
+    let o = exit_code(&["forum", "check", &dir, bad.to_str().expect("path")], 1);
+    assert!(stdout(&o).contains("double-booked"), "{}", stdout(&o));
+    // Re-plan after a cancellation and a late arrival.
+    let changes = out.join("changes.csv");
+    std::fs::write(
+        &changes,
+        "change,id,value\ncancel_request,R03,\narrive,USA-DS,0:6\n",
+    )
+    .expect("write");
+    let v = json(&[
+        "forum",
+        "replan",
+        &dir,
+        sched,
+        "--change",
+        changes.to_str().expect("path"),
+        "--json",
+    ]);
+    assert!(v["kept"].as_u64().is_some_and(|k| k > 0));
+    assert!(v["moved"].is_u64() && v["dropped"].is_u64());
+}
+
+#[test]
+fn forum_generate_then_schedule() {
+    let dir = scratch("forum-gen");
+    let d = dir.to_str().expect("path");
+    exit_code(
+        &[
+            "forum",
+            "generate",
+            d,
+            "--participants",
+            "300",
+            "--requests",
+            "1000",
+            "--panels",
+            "10",
+            "--days",
+            "2",
+            "--slots-per-day",
+            "8",
+            "--bilateral-rooms",
+            "8",
+            "--halls",
+            "2",
+            "--seed",
+            "5",
+        ],
+        0,
+    );
+    let v = json(&["forum", "schedule", d, "--seconds", "0.5", "--json"]);
+    assert_eq!(number(&v, "requests"), 1000.0);
+    assert!(number(&v, "scheduled") > 0.0);
+}
+
+#[test]
+fn forum_bad_files_exit_2_with_lines() {
+    let dir = scratch("forum-bad");
+    for (name, text) in [
+        ("forum.toml", "name = \"x\"\ntimezone = \"Asia/Almaty\"\ndays = [\"2025-13-01\"]\nslots = [\"9:00\"]\nslot_minutes = 30\n"),
+        ("rooms.csv", "id,name,kind,capacity\nB1,Room,bilateral,4\n"),
+        ("participants.csv", "id,name,delegation,role,priority,arrives,departs\nA,A,D,r,1,0:0,0:0\n"),
+        ("requests.csv", "id,participants,priority,slots\nR1,A;B,2,1\n"),
+        ("panels.csv", "id,title,speakers,slots,audience\n"),
+    ] {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+    let o = exit_code(&["forum", "schedule", dir.to_str().expect("path")], 2);
+    let e = stderr(&o);
+    assert!(e.contains("`2025-13-01` is not an ISO date"), "{e}");
+    assert!(e.contains("`9:00` is not a time HH:MM"), "{e}");
+    assert!(e.contains("requests.csv:2"), "{e}");
+    assert!(e.contains("unknown participant `B`"), "{e}");
+}
