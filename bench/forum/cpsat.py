@@ -280,7 +280,12 @@ def main():
     # bilateral bound: combined bound minus the panel weight of the most panels placeable
     # together (valid for any schedule that places that many; needs the panel count proven)
     pstar = pm["max_together"] or 0  # a feasible count: the bound stays valid even unproven
-    res["bound"] = int(res["best_bound_combined"] + 1e-6) - PANEL_WEIGHT * pstar
+    trivial = sum(r.weight for r, ss in zip(forum.requests, request_starts(forum)) if ss)
+    own = int(res["best_bound_combined"] + 1e-6) - PANEL_WEIGHT * pstar
+    if res["status"] == "none" and res["best_bound_combined"] <= 0:
+        own = None  # the search never started: no bound from CP-SAT
+    res["bound"] = trivial if own is None else min(own, trivial)
+    res["bound_source"] = "CP-SAT" if own is not None and own <= trivial else "trivial (sum of weights of requests with a feasible start)"
     if a.out:
         with open(a.out, "w") as f:
             json.dump(res, f)

@@ -65,6 +65,7 @@ fn span(t: usize, len: usize) -> u128 {
 }
 
 /// The solver's working state.
+#[derive(Clone)]
 pub(crate) struct State<'a> {
     pub(crate) f: &'a Forum,
     pub(crate) horizon: usize,
@@ -415,7 +416,7 @@ impl<'a> State<'a> {
             cands.push((loss, t, blockers));
         }
         cands.sort_by_key(|c| (c.0, c.1));
-        for (_, t, blockers) in cands.into_iter().take(6) {
+        for (_, t, blockers) in cands.into_iter().take(16) {
             let saved: Vec<(usize, Option<Place>)> = blockers
                 .iter()
                 .map(|&b| (b, self.schedule.requests[b]))
@@ -507,7 +508,7 @@ impl<'a> State<'a> {
 /// participant has so many free slots, each class of room (seating at least k) so many
 /// room-slots; the relaxation prices both and is minimised by subgradient steps. Any
 /// prices give a valid bound.
-fn upper_bound(st: &State<'_>, best: u64) -> u64 {
+fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
     let f = st.f;
     let h = st.horizon;
     // Requests that can be placed at all (presence, panels, a room that seats them).
@@ -598,8 +599,18 @@ fn upper_bound(st: &State<'_>, best: u64) -> u64 {
             *m = (*m - t * g).max(0.0);
         }
     }
+    // Reduced values at the final prices: what each request is worth after paying for
+    // the time it takes from busy people and rooms.
+    let mut reduced: Vec<f64> = f.requests.iter().map(|q| q.weight() as f64).collect();
+    for &r in &feasible {
+        let req = &f.requests[r];
+        let k = sizes.partition_point(|&s| s < req.participants.len());
+        let price: f64 =
+            req.participants.iter().map(|&p| lambda[p]).sum::<f64>() + mu[..=k].iter().sum::<f64>();
+        reduced[r] = req.weight() as f64 - req.slots as f64 * price;
+    }
     // The bound is on an integer objective.
-    (best_ub + 1e-6).floor().max(best as f64) as u64
+    ((best_ub + 1e-6).floor().max(best as f64) as u64, reduced)
 }
 
 fn panel_busy(st: &State<'_>, p: usize) -> u128 {
@@ -697,64 +708,89 @@ pub fn solve_from(
     } else {
         panels_impossible = st.place_panels();
     }
-    // Construction: most valuable first, then least flexible, then largest.
-    let mut order: Vec<usize> = (0..f.requests.len())
-        .filter(|&r| st.schedule.requests[r].is_none())
-        .collect();
+    // Two constructions, each followed by local search: by value per slot, then by the
+    // value left after paying the Lagrangian prices of the first run's bound (requests
+    // between overbooked people are worth less than they look). The better one is kept.
     let flex: Vec<u32> = (0..f.requests.len())
         .map(|r| {
             st.starts(&f.requests[r].participants, f.requests[r].slots, false)
                 .count_ones()
         })
         .collect();
-    // Value per slot first: rooms and people are spent by the slot.
-    order.sort_by_key(|&r| {
-        let q = &f.requests[r];
-        (
-            std::cmp::Reverse(q.weight() * 60 / q.slots as u64),
-            flex[r],
-            std::cmp::Reverse(q.participants.len()),
-            mix(s.seed, r as u64),
-        )
-    });
-    for &r in &order {
-        st.add_pressure(r, -1);
-        st.insert(r);
-    }
-    // Local search: insert what is left by moving or ejecting cheaper meetings.
+    let base = st.clone();
     let mut passes = 0;
-    let budget = s.seconds.max(0.0);
-    loop {
-        passes += 1;
-        let mut improved = false;
-        let mut left: Vec<usize> = (0..f.requests.len())
+    let density: Vec<f64> = f
+        .requests
+        .iter()
+        .map(|q| q.weight() as f64 / q.slots as f64)
+        .collect();
+    let mut run = |st: &mut State<'_>, value: &[f64], deadline: f64, passes: &mut usize| {
+        let mut order: Vec<usize> = (0..f.requests.len())
             .filter(|&r| st.schedule.requests[r].is_none())
             .collect();
-        left.sort_by_key(|&r| {
-            let q = &f.requests[r];
-            (
-                std::cmp::Reverse(q.weight() * 60 / q.slots as u64),
-                mix(s.seed ^ passes as u64, r as u64),
-            )
+        order.sort_by(|&a, &b| {
+            value[b]
+                .total_cmp(&value[a])
+                .then(flex[a].cmp(&flex[b]))
+                .then(
+                    f.requests[b]
+                        .participants
+                        .len()
+                        .cmp(&f.requests[a].participants.len()),
+                )
+                .then(mix(s.seed, a as u64).cmp(&mix(s.seed, b as u64)))
         });
-        for r in left {
-            if started.elapsed().as_secs_f64() > budget {
+        for &r in &order {
+            st.add_pressure(r, -1);
+            st.insert(r);
+        }
+        // Local search: insert what is left by moving or ejecting cheaper meetings.
+        loop {
+            *passes += 1;
+            let mut improved = false;
+            let mut left: Vec<usize> = (0..f.requests.len())
+                .filter(|&r| st.schedule.requests[r].is_none())
+                .collect();
+            left.sort_by(|&a, &b| {
+                value[b].total_cmp(&value[a]).then(
+                    mix(s.seed ^ *passes as u64, a as u64)
+                        .cmp(&mix(s.seed ^ *passes as u64, b as u64)),
+                )
+            });
+            for r in left {
+                if started.elapsed().as_secs_f64() > deadline {
+                    break;
+                }
+                if st.schedule.requests[r].is_some() {
+                    continue;
+                }
+                if st.insert(r) || st.eject_insert(r, 3) > 0 {
+                    improved = true;
+                }
+            }
+            progress(st.objective());
+            if !improved || started.elapsed().as_secs_f64() > deadline {
                 break;
             }
-            if st.schedule.requests[r].is_some() {
-                continue;
-            }
-            if st.insert(r) || st.eject_insert(r, 2) > 0 {
-                improved = true;
-            }
         }
-        progress(st.objective());
-        if !improved || started.elapsed().as_secs_f64() > budget {
-            break;
-        }
+    };
+    let budget = s.seconds.max(0.0);
+    run(&mut st, &density, budget / 2.0, &mut passes);
+    // Re-price from the first schedule and build again (a second round of prices gained
+    // nothing on the generated forums).
+    let (_, reduced) = upper_bound(&st, st.objective());
+    let priced: Vec<f64> = reduced
+        .iter()
+        .zip(&f.requests)
+        .map(|(v, q)| v / q.slots as f64)
+        .collect();
+    let mut second = base;
+    run(&mut second, &priced, budget, &mut passes);
+    if second.objective() > st.objective() {
+        st = second;
     }
     let objective = st.objective();
-    let upper = upper_bound(&st, objective);
+    let (upper, _) = upper_bound(&st, objective);
     let unscheduled = (0..f.requests.len())
         .filter(|&r| st.schedule.requests[r].is_none())
         .map(|r| (r, st.reason(r)))
