@@ -4,7 +4,7 @@
 
 use crate::svg::{self, esc, Series};
 use crate::Notes;
-use astana_freight_corridor::{assign, flow, k_best, sim, By, Filter, Network, Route, Weights};
+use astana_freight_corridor::{flow, k_best, sim, By, Filter, Network, Route, Weights};
 use astana_model::corridor::FAMILIES;
 use astana_model::Scenario;
 use std::fmt::Write;
@@ -279,49 +279,9 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         _ => String::new(),
     };
     // Simulation: the default demand between every origin and destination.
-    let kind = |k: &str| -> Vec<usize> {
-        (0..net.nodes.len())
-            .filter(|&v| net.nodes[v].kind == k)
-            .collect()
-    };
-    let pairs: Vec<(usize, usize)> = kind("origin")
-        .into_iter()
-        .flat_map(|s| kind("destination").into_iter().map(move |t| (s, t)))
-        .collect();
-    let w = Weights {
-        by: By::Generalized,
-        value_of_time: 2.0,
-    };
-    let mut streams = Vec::new();
     let demand = 120_000.0;
-    for &(s, t) in &pairs {
-        let Ok(rs) = assign::candidate_routes(&net, s, t, 3, 1, &w, &Filter::default()) else {
-            continue;
-        };
-        if rs.is_empty() {
-            continue;
-        }
-        let a = assign::assign(
-            &net,
-            &rs,
-            demand / pairs.len() as f64,
-            &assign::Settings {
-                theta: 0.002,
-                value_of_time: 2.0,
-                iterations: 100,
-            },
-        );
-        for share in &a.routes {
-            if let Some(r) = rs.iter().find(|x| x.rank == share.rank) {
-                streams.push(sim::Stream {
-                    nodes: r.nodes.clone(),
-                    links: r.links.clone(),
-                    family: r.corridor.clone(),
-                    teu_year: share.teu_year,
-                });
-            }
-        }
-    }
+    let streams =
+        sim::streams(&net, &net.od_pairs(), demand, &Filter::default()).unwrap_or_default();
     let result = sim::simulate(
         &net,
         &streams,

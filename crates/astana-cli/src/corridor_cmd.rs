@@ -196,28 +196,6 @@ fn capacities(net: &Network, set: &[String]) -> Result<Vec<f64>, Failure> {
     Ok(cap)
 }
 
-fn allowed_links(net: &Network, f: &Filter) -> Result<Vec<bool>, Failure> {
-    let mut ok: Vec<bool> = (0..net.links.len())
-        .map(|l| f.corridor.as_deref().is_none_or(|c| net.allows(c, l)))
-        .collect();
-    for (l, &(a, b)) in net.ends.iter().enumerate() {
-        if [a, b].iter().any(|&v| {
-            f.avoid
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(&net.nodes[v].country))
-        }) {
-            ok[l] = false;
-        }
-    }
-    for id in &f.close {
-        let l = net
-            .link_index(id)
-            .ok_or_else(|| Failure::input(format!("error: --close: no link has the id {id:?}")))?;
-        ok[l] = false;
-    }
-    Ok(ok)
-}
-
 fn teu(x: Option<f64>) -> String {
     x.map_or("unlimited".to_string(), |v| format!("{:.0} TEU/yr", v))
 }
@@ -226,7 +204,9 @@ fn bottleneck(scenario: &Scenario, a: &BottleneckArgs) -> Outcome {
     let net = network(scenario)?;
     let (s, t) = od(&net, &a.od)?;
     let f = filter(&a.filter)?;
-    let mut ok = allowed_links(&net, &f)?;
+    let mut ok = f
+        .links(&net)
+        .map_err(|e| Failure::input(format!("error: --close: {e}")))?;
     if let Some(c) = &f.corridor {
         // The family's own network: the union of its 30 fastest routes.
         let mine = flow::family_links(&net, s, t, c, 30);
@@ -367,49 +347,6 @@ fn assign_cmd(scenario: &Scenario, a: &AssignArgs) -> Outcome {
     Ok(())
 }
 
-/// Shipment streams: the logit split of each origin–destination pair's demand.
-pub(crate) fn streams(
-    net: &Network,
-    pairs: &[(usize, usize)],
-    demand: f64,
-    f: &Filter,
-) -> Result<Vec<sim::Stream>, Failure> {
-    let w = Weights {
-        by: By::Generalized,
-        value_of_time: 2.0,
-    };
-    let mut out = Vec::new();
-    let per = demand / pairs.len().max(1) as f64;
-    for &(s, t) in pairs {
-        let routes = assign::candidate_routes(net, s, t, 3, 1, &w, f)
-            .map_err(|e| Failure::input(format!("error: {e}")))?;
-        if routes.is_empty() {
-            continue;
-        }
-        let r = assign::assign(
-            net,
-            &routes,
-            per,
-            &assign::Settings {
-                theta: 0.002,
-                value_of_time: 2.0,
-                iterations: 100,
-            },
-        );
-        for share in &r.routes {
-            if let Some(route) = routes.iter().find(|x| x.rank == share.rank) {
-                out.push(sim::Stream {
-                    nodes: route.nodes.clone(),
-                    links: route.links.clone(),
-                    family: route.corridor.clone(),
-                    teu_year: share.teu_year,
-                });
-            }
-        }
-    }
-    Ok(out)
-}
-
 fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
     let net = network(scenario)?;
     let f = filter(&a.filter)?;
@@ -421,19 +358,10 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
                 to: to.clone(),
             },
         )?],
-        _ => {
-            let kind = |k: &str| -> Vec<usize> {
-                (0..net.nodes.len())
-                    .filter(|&v| net.nodes[v].kind == k)
-                    .collect()
-            };
-            let (o, d) = (kind("origin"), kind("destination"));
-            o.iter()
-                .flat_map(|&s| d.iter().map(move |&t| (s, t)))
-                .collect()
-        }
+        _ => net.od_pairs(),
     };
-    let streams = streams(&net, &pairs, a.demand, &f)?;
+    let streams = sim::streams(&net, &pairs, a.demand, &f)
+        .map_err(|e| Failure::input(format!("error: {e}")))?;
     let started = std::time::Instant::now();
     let tty = std::io::stderr().is_terminal();
     let mut progress = |day: f64| {

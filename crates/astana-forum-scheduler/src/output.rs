@@ -69,40 +69,38 @@ pub struct ScheduleJson {
 
 /// The JSON of a solution.
 pub fn to_json(f: &Forum, s: &Solution) -> ScheduleJson {
-    let assignments: Vec<Assignment> = s
-        .schedule
-        .requests
-        .iter()
-        .enumerate()
-        .filter_map(|(r, p)| {
-            p.map(|(t, room)| {
-                let (day, slot) = f.day_slot(t);
-                Assignment {
-                    request: f.requests[r].id.clone(),
-                    day,
-                    slot,
-                    room: f.rooms[room].id.clone(),
-                }
+    // (id, day, slot, room id) of every placed item.
+    let placed = |places: &[Option<(usize, usize)>], id: &dyn Fn(usize) -> String| {
+        places
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| {
+                p.map(|(t, room)| {
+                    let (day, slot) = f.day_slot(t);
+                    (id(k), day, slot, f.rooms[room].id.clone())
+                })
             })
+            .collect::<Vec<_>>()
+    };
+    let assignments: Vec<Assignment> = placed(&s.schedule.requests, &|k| f.requests[k].id.clone())
+        .into_iter()
+        .map(|(request, day, slot, room)| Assignment {
+            request,
+            day,
+            slot,
+            room,
         })
         .collect();
-    let panel_assignments: Vec<PanelAssignment> = s
-        .schedule
-        .panels
-        .iter()
-        .enumerate()
-        .filter_map(|(k, p)| {
-            p.map(|(t, room)| {
-                let (day, slot) = f.day_slot(t);
-                PanelAssignment {
-                    panel: f.panels[k].id.clone(),
-                    day,
-                    slot,
-                    room: f.rooms[room].id.clone(),
-                }
+    let panel_assignments: Vec<PanelAssignment> =
+        placed(&s.schedule.panels, &|k| f.panels[k].id.clone())
+            .into_iter()
+            .map(|(panel, day, slot, room)| PanelAssignment {
+                panel,
+                day,
+                slot,
+                room,
             })
-        })
-        .collect();
+            .collect();
     ScheduleJson {
         objective: s.objective,
         upper_bound: s.upper_bound,

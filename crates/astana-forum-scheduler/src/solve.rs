@@ -511,13 +511,17 @@ impl<'a> State<'a> {
 fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
     let f = st.f;
     let h = st.horizon;
+    // Each person's slots left by the panels, computed once.
+    let free: Vec<u128> = (0..f.participants.len())
+        .map(|p| st.avail[p] & !fixed(&st.occ, p, h))
+        .collect();
     // Requests that can be placed at all (presence, panels, a room that seats them).
     let feasible: Vec<usize> = (0..f.requests.len())
         .filter(|&r| {
             let req = &f.requests[r];
             let mut m = span(0, h);
             for &p in &req.participants {
-                m &= st.avail[p] & !(panel_busy(st, p));
+                m &= free[p];
             }
             block(m, req.slots) & st.day_ok.get(req.slots).copied().unwrap_or(0) != 0
                 && st
@@ -526,9 +530,7 @@ fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
                     .any(|&room| f.rooms[room].capacity as usize >= req.participants.len())
         })
         .collect();
-    let cap: Vec<f64> = (0..f.participants.len())
-        .map(|p| (st.avail[p] & !panel_busy(st, p)).count_ones() as f64)
-        .collect();
+    let cap: Vec<f64> = free.iter().map(|m| m.count_ones() as f64).collect();
     // Room classes: k = distinct meeting sizes.
     let mut sizes: Vec<usize> = feasible
         .iter()
@@ -542,7 +544,7 @@ fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
             st.bilateral
                 .iter()
                 .filter(|&&room| f.rooms[room].capacity as usize >= k)
-                .map(|&room| (span(0, h) & !st.room_busy_panels(room)).count_ones() as f64)
+                .map(|&room| (span(0, h) & !fixed(&st.room_occ, room, h)).count_ones() as f64)
                 .sum()
         })
         .collect();
@@ -613,26 +615,14 @@ fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
     ((best_ub + 1e-6).floor().max(best as f64) as u64, reduced)
 }
 
-fn panel_busy(st: &State<'_>, p: usize) -> u128 {
-    let mut m = 0u128;
-    for s in 0..st.horizon {
-        if st.occ[p * st.horizon + s] == PANEL {
-            m |= 1u128 << s;
-        }
-    }
-    m
-}
-
-impl State<'_> {
-    fn room_busy_panels(&self, room: usize) -> u128 {
-        let mut m = 0u128;
-        for s in 0..self.horizon {
-            if self.room_occ[room * self.horizon + s] == PANEL {
-                m |= 1u128 << s;
-            }
-        }
-        m
-    }
+/// The slots of row `i` of an occupancy table held by something immovable (a panel or a
+/// closed room).
+fn fixed(occ: &[u32], i: usize, horizon: usize) -> u128 {
+    occ[i * horizon..(i + 1) * horizon]
+        .iter()
+        .enumerate()
+        .filter(|(_, &o)| o == PANEL)
+        .fold(0u128, |m, (s, _)| m | 1u128 << s)
 }
 
 /// A small deterministic generator for tie-breaking.

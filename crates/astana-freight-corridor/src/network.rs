@@ -154,6 +154,20 @@ impl Network {
         }
     }
 
+    /// Every (origin, destination) pair of nodes of those kinds, in file order.
+    pub fn od_pairs(&self) -> Vec<(usize, usize)> {
+        let kind = |k: &str| -> Vec<usize> {
+            (0..self.nodes.len())
+                .filter(|&v| self.nodes[v].kind == k)
+                .collect()
+        };
+        let destinations = kind("destination");
+        kind("origin")
+            .into_iter()
+            .flat_map(|s| destinations.iter().map(move |&t| (s, t)))
+            .collect()
+    }
+
     /// The index of the link with this id.
     pub fn link_index(&self, id: &str) -> Option<usize> {
         self.links

@@ -29,6 +29,43 @@ pub struct Filter {
     pub corridor: Option<String>,
 }
 
+impl Filter {
+    fn avoided(&self, country: &str) -> bool {
+        self.avoid.iter().any(|c| c.eq_ignore_ascii_case(country))
+    }
+
+    /// Per node: whether a route may enter it (not in an avoided country).
+    pub fn nodes(&self, net: &Network) -> Vec<bool> {
+        net.nodes
+            .iter()
+            .map(|n| !self.avoided(&n.country))
+            .collect()
+    }
+
+    /// Per link: whether a route may use it (not closed, not into an avoided country,
+    /// allowed for the family).
+    ///
+    /// # Errors
+    /// A closed link id that is not in the network.
+    pub fn links(&self, net: &Network) -> Result<Vec<bool>, String> {
+        let mut ok: Vec<bool> = (0..net.links.len())
+            .map(|l| {
+                let (a, b) = net.ends[l];
+                self.corridor.as_deref().is_none_or(|c| net.allows(c, l))
+                    && !self.avoided(&net.nodes[a].country)
+                    && !self.avoided(&net.nodes[b].country)
+            })
+            .collect();
+        for id in &self.close {
+            let l = net
+                .link_index(id)
+                .ok_or_else(|| format!("no link has the id {id:?}"))?;
+            ok[l] = false;
+        }
+        Ok(ok)
+    }
+}
+
 /// How routes are weighed.
 #[derive(Clone, Copy, Debug)]
 pub struct Weights {
@@ -316,16 +353,7 @@ fn k_paths(
     w: &Weights,
     filter: &Filter,
 ) -> Result<Vec<(f64, Vec<usize>, Vec<usize>)>, String> {
-    let node_ok: Vec<bool> = net
-        .nodes
-        .iter()
-        .map(|n| {
-            !filter
-                .avoid
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(&n.country))
-        })
-        .collect();
+    let node_ok = filter.nodes(net);
     for end in [s, t] {
         if !node_ok[end] {
             return Err(format!(
@@ -334,18 +362,7 @@ fn k_paths(
             ));
         }
     }
-    let mut link_ok: Vec<bool> = vec![true; net.links.len()];
-    for id in &filter.close {
-        let Some(l) = net.link_index(id) else {
-            return Err(format!("no link has the id {id:?}"));
-        };
-        link_ok[l] = false;
-    }
-    if let Some(f) = &filter.corridor {
-        for (l, ok) in link_ok.iter_mut().enumerate() {
-            *ok &= net.allows(f, l);
-        }
-    }
+    let mut link_ok = filter.links(net)?;
     let wanted = |links: &[usize]| {
         filter
             .corridor

@@ -6,7 +6,8 @@
 //! is cancelled with a stated probability (storms).
 
 use crate::network::Network;
-use crate::queue::{Rng, Station};
+use crate::queue::Station;
+use astana_model::rng::Rng;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -22,6 +23,49 @@ pub struct Stream {
     pub family: String,
     /// TEU per year.
     pub teu_year: f64,
+}
+
+/// Shipment streams for `demand` TEU per year split equally between `pairs` and, within a
+/// pair, by the logit model over its candidate routes (the 3 best and each family's best,
+/// by generalised cost at 2 USD per FEU-hour).
+///
+/// # Errors
+/// As [`crate::k_best`] (an avoided endpoint, an unknown closed link).
+pub fn streams(
+    net: &Network,
+    pairs: &[(usize, usize)],
+    demand: f64,
+    filter: &crate::Filter,
+) -> Result<Vec<Stream>, String> {
+    let w = crate::Weights {
+        by: crate::By::Generalized,
+        value_of_time: 2.0,
+    };
+    let settings = crate::assign::Settings {
+        theta: 0.002,
+        value_of_time: 2.0,
+        iterations: 100,
+    };
+    let per = demand / pairs.len().max(1) as f64;
+    let mut out = Vec::new();
+    for &(s, t) in pairs {
+        let routes = crate::assign::candidate_routes(net, s, t, 3, 1, &w, filter)?;
+        if routes.is_empty() {
+            continue;
+        }
+        let split = crate::assign::assign(net, &routes, per, &settings);
+        for share in &split.routes {
+            if let Some(route) = routes.iter().find(|x| x.rank == share.rank) {
+                out.push(Stream {
+                    nodes: route.nodes.clone(),
+                    links: route.links.clone(),
+                    family: route.corridor.clone(),
+                    teu_year: share.teu_year,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Simulation settings.

@@ -24,6 +24,7 @@ mod code;
 pub mod corridor;
 pub mod iso;
 mod period;
+pub mod rng;
 pub mod text;
 pub mod units;
 

@@ -4,6 +4,7 @@
 use crate::error::PowerError;
 use crate::game::Game;
 use crate::indices::Index;
+use astana_model::rng::Rng;
 use std::collections::BTreeMap;
 
 /// An estimate and its standard error.
@@ -24,41 +25,6 @@ pub struct Estimates {
     pub seed: u64,
     /// Values per index, in player order.
     pub values: BTreeMap<Index, Vec<Estimate>>,
-}
-
-/// xoshiro256** seeded by splitmix64: small, fast, and the same on every platform.
-struct Rng([u64; 4]);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        let mut x = seed;
-        let mut next = || {
-            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        };
-        Rng([next(), next(), next(), next()])
-    }
-
-    fn next(&mut self) -> u64 {
-        let s = &mut self.0;
-        let out = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        out
-    }
-
-    /// Uniform in 0..n (n > 0), by Lemire's multiply-shift.
-    fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next()) * n as u128) >> 64) as usize
-    }
 }
 
 /// Estimates Shapley–Shubik and Banzhaf (normalised and absolute) with `samples` draws each.
@@ -127,7 +93,7 @@ pub fn monte_carlo(
             let mut bits = 0u64;
             for (i, m) in member.iter_mut().enumerate() {
                 if i % 64 == 0 {
-                    bits = rng.next();
+                    bits = rng.next_u64();
                 }
                 *m = bits >> (i % 64) & 1 == 1;
                 if *m {
