@@ -9,9 +9,19 @@ use bal::{Balance, Query, Side};
 use std::collections::HashMap;
 use std::fmt::Write;
 
-/// The number of economies UNCTAD's market concentration index counts (UN members and
-/// reporting territories); used for the brief's UNCTAD row, as `--n 200` would.
-const WORLD_ECONOMIES: usize = 200;
+/// A measure's range as text: one figure when exact, "lo–hi" otherwise.
+fn span(r: bal::Range, f: impl Fn(f64) -> String) -> String {
+    if r.is_exact() {
+        f(r.min)
+    } else {
+        format!("{}–{}", f(r.min), f(r.max))
+    }
+}
+
+/// Concentration bounds: present whenever shares are of the total.
+fn bounds(b: &Balance) -> Option<&bal::Bounds> {
+    b.measures.bounds.as_ref()
+}
 
 fn est(flag: bool) -> &'static str {
     if flag {
@@ -43,41 +53,69 @@ pub(crate) fn balance(
         esc(&name(focal))
     );
     h.push_str(r#"<div class="cards">"#);
-    if let Some(t) = top {
-        let c = notes.cite(&t.sources);
-        let _ = write!(
-            h,
-            r#"<div class="card"><div class="big">{}</div><div class="cap">{} share of {} trade turnover, {year}{c}</div></div>"#,
-            pct(t.share),
-            esc(&name(&t.id)),
-            esc(&name(focal))
-        );
-    }
-    let ct = notes.cite(&b.total_provenance.sources);
-    let _ = write!(
-        h,
-        r#"<div class="card"><div class="big">{}</div><div class="cap">total turnover {year}{}{ct}</div></div>"#,
-        usd(b.total),
-        if b.total_provenance.estimate {
-            " (estimate)"
-        } else {
-            ""
+    match bounds(&b) {
+        Some(bd) => {
+            if let Some(t) = top {
+                let c = notes.cite(&t.sources);
+                let _ = write!(
+                    h,
+                    r#"<div class="card"><div class="big">{}</div><div class="cap">{} share of {} trade turnover, {year}{c}</div></div>"#,
+                    pct(t.share),
+                    esc(&name(&t.id)),
+                    esc(&name(focal))
+                );
+            }
+            let ct = notes.cite(&b.total_provenance.sources);
+            let _ = write!(
+                h,
+                r#"<div class="card"><div class="big">{}</div><div class="cap">total turnover {year}{}{ct}</div></div>"#,
+                usd(b.total),
+                if b.total_provenance.estimate {
+                    " (estimate)"
+                } else {
+                    ""
+                }
+            );
+            let _ = write!(
+                h,
+                r#"<div class="card"><div class="big">{}</div><div class="cap">HHI points ({}){}</div></div>"#,
+                span(bd.hhi_points, |x| format!("{x:.0}")),
+                bd.band.label(),
+                b.coverage
+                    .known()
+                    .filter(|c| *c < 0.999)
+                    .map(|c| format!(
+                        "; named partners cover {}, so a range over every split of the rest",
+                        pct(c)
+                    ))
+                    .unwrap_or_default()
+            );
         }
-    );
-    let _ = write!(
-        h,
-        r#"<div class="card"><div class="big">≥ {:.0}</div><div class="cap">HHI points ({}); named partners cover {}</div></div>"#,
-        b.measures.hhi_points,
-        b.measures.band.label(),
-        pct(b.coverage)
-    );
+        None => {
+            // No world total: no share of the country's trade is known, so no headline
+            // share or concentration figure.
+            let _ = write!(
+                h,
+                r#"<div class="card"><div class="big">no total</div><div class="cap">no world turnover total for {year}: shares of {}'s trade and its concentration are unknown; years with a total: {}</div></div>"#,
+                esc(&name(focal)),
+                years_list(&b.years_with_total)
+            );
+            let ct = notes.cite(&b.total_provenance.sources);
+            let _ = write!(
+                h,
+                r#"<div class="card"><div class="big">{}</div><div class="cap">turnover with the {} named partners, {year} (not the country's total){ct}</div></div>"#,
+                usd(b.total),
+                b.partners.len()
+            );
+        }
+    }
     if let Some(a) = &align {
         if let (Some(first), Some(last)) = (a.ranking.first(), a.ranking.last()) {
             let _ = write!(
                 h,
                 r#"<div class="card"><div class="big">{} vs {}</div><div class="cap">identical UN votes with {} vs {}, {}–{}{}</div></div>"#,
-                pct(a.partners[first].overall.identical_share),
-                pct(a.partners[last].overall.identical_share),
+                opt_pct(a.partners[first].overall.identical_share),
+                opt_pct(a.partners[last].overall.identical_share),
                 esc(&name(first)),
                 esc(&name(last)),
                 a.from,
@@ -87,21 +125,31 @@ pub(crate) fn balance(
         }
     }
     h.push_str("</div>");
-    summary.push(format!(
-        "{} {year}: total turnover {}{}, largest partner {} at {}; HHI ≥ {:.0} points ({}); named partners cover {}",
-        name(focal),
-        usd(b.total),
-        if b.total_provenance.estimate { " (estimate)" } else { "" },
-        top.map(|t| name(&t.id)).unwrap_or_default(),
-        top.map(|t| pct(t.share)).unwrap_or_default(),
-        b.measures.hhi_points,
-        b.measures.band.label(),
-        pct(b.coverage)
-    ));
+    summary.push(match bounds(&b) {
+        Some(bd) => format!(
+            "{} {year}: total turnover {}{}, largest partner {} at {}; HHI {} points ({}); named partners cover {}",
+            name(focal),
+            usd(b.total),
+            if b.total_provenance.estimate { " (estimate)" } else { "" },
+            top.map(|t| name(&t.id)).unwrap_or_default(),
+            top.map(|t| pct(t.share)).unwrap_or_default(),
+            span(bd.hhi_points, |x| format!("{x:.0}")),
+            bd.band.label(),
+            b.coverage.known().map(pct).unwrap_or_default()
+        ),
+        None => format!(
+            "{} {year}: no world turnover total, so partner shares and concentration are unknown (named partners' turnover {}; years with a total: {})",
+            name(focal),
+            usd(b.total),
+            years_list(&b.years_with_total)
+        ),
+    });
 
     h.push_str(&map_section(s, &b));
     h.push_str(&shares_section(s, &b, notes));
-    h.push_str(&blocs_section(s, &b, notes));
+    if bounds(&b).is_some() {
+        h.push_str(&blocs_section(s, &b, notes));
+    }
     h.push_str(&trend_section(s, notes));
     h.push_str(&dependence_section(s, year, notes));
     h.push_str(&shock_section(s, &b, notes, summary));
@@ -114,15 +162,30 @@ pub(crate) fn balance(
                 a.from,
                 a.to,
                 name(first),
-                pct(a.partners[first].overall.identical_share),
+                opt_pct(a.partners[first].overall.identical_share),
                 name(last),
-                pct(a.partners[last].overall.identical_share)
+                opt_pct(a.partners[last].overall.identical_share)
             ));
         }
     }
     h.push_str(&memberships_section(s, notes));
     h.push_str("</section>");
     Ok(h)
+}
+
+fn opt_pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "no data".to_string(), pct)
+}
+
+fn years_list(years: &[i32]) -> String {
+    if years.is_empty() {
+        return "none".to_string();
+    }
+    years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn caveats(b: &Balance) -> String {
@@ -141,13 +204,17 @@ fn caveats(b: &Balance) -> String {
 }
 
 fn map_section(s: &Scenario, b: &Balance) -> String {
-    let shares: HashMap<&str, f64> = b
+    let shares: HashMap<&str, (f64, f64)> = b
         .partners
         .iter()
         .filter(|p| !p.residual)
-        .map(|p| (p.id.as_str(), p.share))
+        .map(|p| (p.id.as_str(), (p.share, p.value)))
         .collect();
-    let max = shares.values().copied().fold(0.0, f64::max).max(1e-9);
+    let max = shares.values().map(|v| v.0).fold(0.0, f64::max).max(1e-9);
+    // Without a total a share of the named partners is no share of the country's trade:
+    // say the value instead.
+    let of_total = bounds(b).is_some();
+    let amount = |(sh, v): (f64, f64)| if of_total { pct(sh) } else { usd(v) };
     let focal = s.focal.clone();
     let style = |iso3: &str| -> Option<MapStyle> {
         if iso3 == focal {
@@ -157,13 +224,21 @@ fn map_section(s: &Scenario, b: &Balance) -> String {
                 label: Some(s.display_name(iso3)),
             });
         }
-        let sh = *shares.get(iso3)?;
+        let (sh, v) = *shares.get(iso3)?;
         // Lightness from 82% (small) to 30% (largest partner).
         let l = 82.0 - 52.0 * (sh / max).sqrt();
         Some(MapStyle {
             fill: format!("hsl(210,45%,{l:.0}%)"),
-            title: format!("{}: {} of turnover", s.display_name(iso3), pct(sh)),
-            label: (sh >= 0.02).then(|| format!("{} {}", short(iso3), pct(sh))),
+            title: if of_total {
+                format!("{}: {} of turnover", s.display_name(iso3), pct(sh))
+            } else {
+                format!(
+                    "{}: {} turnover (share of the total unknown)",
+                    s.display_name(iso3),
+                    usd(v)
+                )
+            },
+            label: (sh >= 0.02).then(|| format!("{} {}", short(iso3), amount((sh, v)))),
         })
     };
     let window = (-12.0, 145.0, 18.0, 72.0);
@@ -188,7 +263,7 @@ fn map_section(s: &Scenario, b: &Balance) -> String {
                     })
                 })
         })
-        .map(|p| format!("{} {}", s.display_name(&p.id), pct(p.share)))
+        .map(|p| format!("{} {}", s.display_name(&p.id), amount((p.share, p.value))))
         .collect();
     format!(
         r#"<h3>Partners on the map, {} turnover {}</h3>
@@ -216,6 +291,9 @@ fn short(iso3: &str) -> String {
 }
 
 fn shares_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
+    let Some(bd) = bounds(b) else {
+        return named_only_section(s, b, notes);
+    };
     let bars: Vec<Bar> = b
         .partners
         .iter()
@@ -237,11 +315,71 @@ fn shares_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
         })
         .collect();
     let chart = svg::hbar(&bars, 868.0, "Partner shares of trade turnover");
+    let rows = partner_rows(s, b, notes, true);
+    let m = &b.measures;
+    let bounded = !m.is_exact();
+    let f4 = |x: f64| format!("{x:.4}");
+    let f3 = |x: f64| format!("{x:.3}");
+    let f1 = |x: f64| format!("{x:.1}");
+    let norm = |r: Option<bal::Range>| {
+        r.map_or_else(
+            || m.normalized_not_defined.clone().unwrap_or_default(),
+            |r| span(r, f3),
+        )
+    };
+    format!(
+        r#"<h3>Partner shares of trade turnover, {year}</h3>
+<p>Shares of {focal}'s own statistics, against the total{tc}.{bound}</p>
+{chart}
+{cav}
+<table><tr><th>Measure</th><th class="n">{vh}</th><th>Meaning</th></tr>
+<tr><td>HHI (Σ share²)</td><td class="n">{hhi} · {pts} pts</td><td>{band} (DOJ/FTC 2010 bands)</td></tr>
+<tr><td>Normalised HHI, (HHI−1/N)/(1−1/N)</td><td class="n">{hn}</td><td>N = {n} {nb}</td></tr>
+<tr><td>UNCTAD index (√HHI−√(1/n))/(1−√(1/n))</td><td class="n">{un}</td><td>n = {n} {nb}</td></tr>
+<tr><td>Effective partners 1/HHI · exp(entropy)</td><td class="n">{ep} · {ee}</td><td>entropy {en} (natural log)</td></tr>
+<tr><td>CR3 · CR5</td><td class="n">{cr3} · {cr5}</td><td>share of the three and five largest partners{crn}</td></tr>
+</table>
+<details><summary class="small">Partner table with sources</summary><table><tr><th>Partner</th><th class="n">Turnover</th><th class="n">Share</th></tr>{rows}</table></details>"#,
+        year = b.year,
+        focal = esc(&s.display_name(&b.reporter)),
+        tc = notes.cite(&b.total_provenance.sources),
+        bound = if bounded {
+            format!(
+                " Named partners cover {}; the rest is not broken down by partner in the published sources, so every concentration figure below is a <b>range</b>: from the rest spread evenly over the other {} economies to the rest as a single partner.",
+                b.coverage.known().map(pct).unwrap_or_default(),
+                m.n.saturating_sub(b.partners.iter().filter(|p| !p.residual).count())
+            )
+        } else {
+            String::new()
+        },
+        cav = caveats(b),
+        vh = if bounded { "Range" } else { "Value" },
+        hhi = span(bd.hhi, f4),
+        pts = span(bd.hhi_points, |x| format!("{x:.0}")),
+        band = bd.band.label(),
+        hn = norm(bd.hhi_normalized),
+        un = norm(bd.unctad),
+        n = m.n,
+        nb = m.n_basis.label(),
+        ep = span(bd.effective_partners, f1),
+        ee = span(bd.effective_partners_entropy, f1),
+        en = span(bd.entropy, f3),
+        cr3 = span(bd.cr3, pct),
+        cr5 = span(bd.cr5, pct),
+        crn = if bounded {
+            "; the upper end counts the unallocated rest as one partner"
+        } else {
+            ""
+        },
+    )
+}
+
+fn partner_rows(s: &Scenario, b: &Balance, notes: &mut Notes<'_>, shares: bool) -> String {
     let mut rows = String::new();
     for p in &b.partners {
         let _ = write!(
             rows,
-            r#"<tr><td>{}{}{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            r#"<tr><td>{}{}{}{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
             if p.residual {
                 "Rest of world (total minus named partners)".to_string()
             } else {
@@ -249,73 +387,42 @@ fn shares_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
             },
             notes.cite(&p.sources),
             est(p.estimate),
+            p.missing_side
+                .map(|m| format!(" ({m} unknown: a lower bound)"))
+                .unwrap_or_default(),
             usd(p.value),
-            pct(p.share)
+            if shares { pct(p.share) } else { "—".to_string() }
         );
     }
-    let m = &b.measures;
+    rows
+}
+
+/// A year without a world total: the named partners' values, no shares of the country's
+/// trade and no concentration figures.
+fn named_only_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
+    let max = b.partners.iter().map(|p| p.value).fold(0.0, f64::max);
+    let bars: Vec<Bar> = b
+        .partners
+        .iter()
+        .map(|p| Bar {
+            label: s.display_name(&p.id),
+            value: if max > 0.0 { p.value / max } else { 0.0 },
+            text: usd(p.value),
+            class: if p.estimate { "bar est" } else { "bar" },
+        })
+        .collect();
+    let chart = svg::hbar(&bars, 868.0, "Turnover with the named partners");
+    let rows = partner_rows(s, b, notes, false);
     format!(
-        r#"<h3>Partner shares of trade turnover, {year}</h3>
-<p>Shares of {focal}'s own statistics, against the total{tc}.{bound}</p>
+        r#"<h3>Named partners' turnover, {year} (no world total)</h3>
+<p>No world turnover total for {focal} in {year} is in the scenario, so these values are not shares of {focal}'s trade and no concentration figure can be given for the year. Years with a total: {years}.</p>
 {chart}
 {cav}
-<table><tr><th>Measure</th><th class="n">Value</th><th>Meaning</th></tr>
-<tr><td>HHI (Σ share²)</td><td class="n">{hhi:.4} · {pts:.0} pts</td><td>{band} (DOJ/FTC 2010 bands){hb}</td></tr>
-<tr><td>Normalised HHI, (HHI−1/N)/(1−1/N)</td><td class="n">{ge}{hn:.3}</td><td>N = {n} named partners{nw}</td></tr>
-<tr><td>UNCTAD index (√HHI−√(1/n))/(1−√(1/n))</td><td class="n">{ge}{un:.3}</td><td>n = {n}{nw}</td></tr>
-<tr><td>UNCTAD index with n = {world}</td><td class="n">{ge}{unw:.3}</td><td>UNCTAD's own convention: n counts all economies</td></tr>
-<tr><td>Effective partners 1/HHI · exp(entropy)</td><td class="n">{ep:.1} · {ee:.1}</td><td>entropy {en:.3} (natural log){eb}</td></tr>
-<tr><td>CR3 · CR5</td><td class="n">{ge}{cr3} · {cr5}</td><td>share of the three and five largest named partners</td></tr>
-</table>
 <details><summary class="small">Partner table with sources</summary><table><tr><th>Partner</th><th class="n">Turnover</th><th class="n">Share</th></tr>{rows}</table></details>"#,
         year = b.year,
         focal = esc(&s.display_name(&b.reporter)),
-        tc = notes.cite(&b.total_provenance.sources),
-        bound = if b.concentration_bound == "lower" {
-            format!(
-                " Named partners cover {}; the rest is not broken down by partner in the published sources, so every concentration figure below is a <b>lower bound</b>.",
-                pct(b.coverage)
-            )
-        } else {
-            String::new()
-        },
+        years = years_list(&b.years_with_total),
         cav = caveats(b),
-        ge = if b.concentration_bound == "lower" {
-            "≥ "
-        } else {
-            ""
-        },
-        nw = if m.hhi_normalized < 0.0 {
-            "; below 0 because the named partners cover only part of the total, so not meaningful here"
-        } else {
-            ""
-        },
-        world = WORLD_ECONOMIES,
-        unw = bal::unctad_index(m.hhi, WORLD_ECONOMIES),
-        eb = if b.concentration_bound == "lower" {
-            "; with the remainder unknown, 1/HHI is an upper and exp(entropy) a lower bound"
-        } else {
-            ""
-        },
-        hhi = m.hhi,
-        pts = m.hhi_points,
-        band = m.band.label(),
-        hb = if b.concentration_bound == "lower" {
-            format!(
-                "; at most {:.4} if the remainder were a single partner",
-                m.hhi_upper
-            )
-        } else {
-            String::new()
-        },
-        hn = m.hhi_normalized,
-        n = m.n,
-        un = m.unctad,
-        ep = m.effective_partners,
-        ee = m.effective_partners_entropy,
-        en = m.entropy,
-        cr3 = pct(m.cr3),
-        cr5 = pct(m.cr5),
     )
 }
 
@@ -356,13 +463,24 @@ fn blocs_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
     }
     format!(
         r#"<h3>Bloc roll-up</h3>
-<p>Partners merged into {order} (a partner goes to the first bloc listed that contains it). Merging can only raise concentration: HHI {a:.4} → {b:.4}.</p>
+<p>Partners merged into {order} (a partner goes to the first bloc listed that contains it). Merging can only raise concentration: HHI {a} → {b}.</p>
 <table><tr><th>Bloc or partner</th><th>Members with data</th><th class="n">Turnover</th><th class="n">Share</th></tr>{rows}</table>
 <p class="small">Each bloc's share on its own (blocs overlap; a share counts only members with a figure, so it is a lower bound):</p>
 <table><tr><th>Bloc (overlapping)</th><th class="n">Share, members with data</th><th>Members</th><th class="n">Published bloc figure</th></tr>{totals}</table>"#,
         order = esc(&s.rollup.join(", ")),
-        a = b.measures.hhi,
-        b = b.blocs.measures.hhi,
+        a = b
+            .measures
+            .bounds
+            .as_ref()
+            .map(|r| span(r.hhi, |x| format!("{x:.4}")))
+            .unwrap_or_default(),
+        b = b
+            .blocs
+            .measures
+            .bounds
+            .as_ref()
+            .map(|r| span(r.hhi, |x| format!("{x:.4}")))
+            .unwrap_or_default(),
     )
 }
 
@@ -429,7 +547,7 @@ fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
             p.year,
             usd(p.total),
             est(p.total_estimate),
-            pct(p.coverage),
+            p.coverage.known().map_or_else(|| "unknown".to_string(), pct),
             p.hhi,
             p.hhi_upper
         );
@@ -564,6 +682,10 @@ fn shock_section(
     notes: &mut Notes<'_>,
     summary: &mut Vec<String>,
 ) -> String {
+    // Without a total there is no share of the country's trade to cut.
+    if bounds(b).is_none() {
+        return String::new();
+    }
     let Some(target) = s
         .vectors
         .iter()
@@ -613,14 +735,23 @@ fn shock_section(
             )
         })
         .collect();
+    let (Some(before), Some(after)) = (r.before.bounds.as_ref(), r.after.bounds.as_ref()) else {
+        return String::new();
+    };
+    let f4 = |x: f64| format!("{x:.4}");
+    let f1 = |x: f64| format!("{x:.1}");
+    let hhi = format!("{} → {}", span(before.hhi, f4), span(after.hhi, f4));
     summary.push(format!(
-        "Shock example ({}): total falls {} → {} ({}); HHI {:.4} → {:.4}",
+        "Shock example ({}): total falls {} → {} ({}); HHI {hhi}{}",
         what.join("; "),
         usd(r.total_before),
         usd(r.total_after),
         pct(r.lost_share),
-        r.before.hhi,
-        r.after.hhi
+        if before.hhi.is_exact() {
+            ""
+        } else {
+            " (ranges: the unallocated rest spread evenly … as one partner)"
+        }
     ));
     let cite = notes.cite(
         &r.shocked
@@ -631,18 +762,21 @@ fn shock_section(
     );
     format!(
         r#"<h3>Shock example: {what}</h3>
-<p>Illustrative, not a forecast: trade with the named partners is cut as stated and nothing is diverted elsewhere{cite}. Total turnover falls from {tb} to {ta} ({ls}). Concentration: HHI {hb:.4} → {ha:.4}, CR3 {cb} → {ca}, effective partners {eb:.1} → {ea:.1}. Run your own: <code>astana balance --shock {spec}</code>.</p>
+<p>Illustrative, not a forecast: trade with the named partners is cut as stated and nothing is diverted elsewhere{cite}. Total turnover falls from {tb} to {ta} ({ls}). Concentration{rng}: HHI {hhi}, CR3 {cb} → {ca}, effective partners {eb} → {ea}. Run your own: <code>astana balance --shock {spec}</code>.</p>
 {chart}"#,
         what = esc(&what.join("; ")),
         tb = usd(r.total_before),
         ta = usd(r.total_after),
         ls = pct(r.lost_share),
-        hb = r.before.hhi,
-        ha = r.after.hhi,
-        cb = pct(r.before.cr3),
-        ca = pct(r.after.cr3),
-        eb = r.before.effective_partners,
-        ea = r.after.effective_partners,
+        rng = if before.hhi.is_exact() {
+            ""
+        } else {
+            " (each a range: the unallocated rest, unchanged by the shock, spread evenly over the other economies or held by one partner)"
+        },
+        cb = span(before.cr3, pct),
+        ca = span(after.cr3, pct),
+        eb = span(before.effective_partners, f1),
+        ea = span(after.effective_partners, f1),
         spec = esc(&changes
             .iter()
             .map(|(c, x)| format!("{c}={x}"))
@@ -745,7 +879,7 @@ fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut Notes<'_>) ->
             points: a.partners[p]
                 .by_year
                 .iter()
-                .map(|(y, g)| (f64::from(*y), g.identical_share))
+                .filter_map(|(y, g)| g.identical_share.map(|v| (f64::from(*y), v)))
                 .collect(),
         })
         .collect();
@@ -763,11 +897,12 @@ fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut Notes<'_>) ->
         let g = &a.partners[p].overall;
         let _ = write!(
             rows,
-            r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{:.3}</td></tr>"#,
+            r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
             esc(&s.display_name(p)),
             g.roll_calls,
-            pct(g.identical_share),
+            opt_pct(g.identical_share),
             g.agreement_index
+                .map_or_else(|| "no data".to_string(), |x| format!("{x:.3}"))
         );
     }
     format!(

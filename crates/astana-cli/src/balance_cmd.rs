@@ -5,7 +5,7 @@ use crate::fmt::{pct, print_json, usd};
 use crate::{Failure, Outcome};
 use astana_model::{Code, FlowKind, Period, Scenario};
 use astana_partner_balance as bal;
-use bal::{Balance, BalanceError, Query, Side};
+use bal::{Balance, BalanceError, Concentration, Query, Range, Side};
 use std::path::{Path, PathBuf};
 
 pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
@@ -29,6 +29,11 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         .period
         .parse()
         .map_err(|e| Failure::input(format!("error: --period: {e}")))?;
+    if a.n == Some(0) {
+        return Err(Failure::input(
+            "error: --n 0: n counts economies and must be at least 1 (the normalised indices need at least 2)",
+        ));
+    }
     if a.all {
         let mut q = Query::new("", 0, flow);
         q.period = period;
@@ -115,7 +120,7 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
             "error: --all reads each reporter's own statistics; drop --mirror",
         ));
     }
-    let results = bal::summarize_all(scenario, q);
+    let results = bal::summarize_all(scenario, q).map_err(engine_failure)?;
     if results.is_empty() {
         return Err(Failure::compute(format!(
             "error: no {} figures for any reporter",
@@ -130,7 +135,7 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
         }));
     }
     out!(
-        "{:<8} {:<5} {:>11} {:>9} {:>8} {:>8} {:>8} {:>7} {:>7} {:>9}",
+        "{:<8} {:<5} {:>11} {:>9} {:>15} {:>15} {:>15} {:>13} {:>13} {:>9}",
         "reporter",
         "year",
         "total",
@@ -147,22 +152,44 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
             .top
             .map(|(c, s)| format!("{c} {}", pct(s)))
             .unwrap_or_default();
+        let m = &b.measures;
+        // Ranges where a remainder is not broken down; plain figures (among the named
+        // partners, marked †) without a total.
+        let (hhi, hn, un, ep, cr3) = match &m.bounds {
+            Some(r) => (
+                span(r.hhi, f4),
+                r.hhi_normalized.map_or("—".into(), |x| span(x, f4)),
+                r.unctad.map_or("—".into(), |x| span(x, f4)),
+                span(r.effective_partners, f2),
+                span(r.cr3, pct),
+            ),
+            None => (
+                f4(m.hhi),
+                m.hhi_normalized.map_or("—".into(), f4),
+                m.unctad.map_or("—".into(), f4),
+                f2(m.effective_partners),
+                pct(m.cr3),
+            ),
+        };
         out!(
-            "{:<8} {:<5} {:>11} {:>9} {:>8.4} {:>8.4} {:>8.4} {:>7.2} {:>7} {:>9}",
+            "{:<8} {:<5} {:>11} {:>9} {:>15} {:>15} {:>15} {:>13} {:>13} {:>9}",
             b.reporter,
             b.year,
             format!("{}{}", usd(b.total), if b.has_total { "" } else { "†" }),
-            pct(b.coverage),
-            b.measures.hhi,
-            b.measures.hhi_normalized,
-            b.measures.unctad,
-            b.measures.effective_partners,
-            pct(b.measures.cr3),
+            b.coverage.known().map_or("unknown".to_string(), pct),
+            hhi,
+            hn,
+            un,
+            ep,
+            cr3,
             top
         );
     }
     if results.iter().any(|b| !b.has_total) {
-        out!("† no world total: shares are of the named partners only");
+        out!("† no world total: coverage unknown; shares and measures are among the named partners only, not the reporter's");
+    }
+    if results.iter().any(|b| b.measures.bounds.as_ref().is_some_and(|r| !r.hhi.is_exact())) {
+        out!("Ranges: the unallocated remainder spread evenly over the other economies … held by one partner.");
     }
     Ok(())
 }
@@ -170,8 +197,84 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
 fn engine_failure(e: BalanceError) -> Failure {
     match e {
         BalanceError::NoData { .. } => Failure::compute(format!("error: {e}")),
+        BalanceError::NTooSmall { .. } => Failure::input(format!("error: --n: {e}")),
+        BalanceError::ShockOutOfRange(..)
+        | BalanceError::ShockBelowMinusOne(..)
+        | BalanceError::BadShockSpec(_)
+        | BalanceError::DuplicateShock(_)
+        | BalanceError::UnknownShockTarget(..) => Failure::input(format!("error: --shock: {e}")),
         _ => Failure::input(format!("error: {e}")),
     }
+}
+
+/// One figure when exact, "lo–hi" when bounded.
+fn span(r: Range, f: impl Fn(f64) -> String) -> String {
+    if r.is_exact() {
+        f(r.min)
+    } else {
+        format!("{}–{}", f(r.min), f(r.max))
+    }
+}
+
+fn f4(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+fn f2(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// "N = 248 economies in the ISO 3166 list", "N = 200 (--n)".
+fn n_label(m: &Concentration) -> String {
+    match m.n_basis {
+        bal::NBasis::Given => format!("N = {} (--n)", m.n),
+        b => format!("N = {}: {}", m.n, b.label()),
+    }
+}
+
+/// The concentration lines of a result: both ends of every measure when a remainder is
+/// not broken down; figures among the named partners only when there is no total.
+fn print_measures(m: &Concentration, reporter: &str) {
+    let Some(b) = &m.bounds else {
+        out!(
+            "Among the named partners only (not {reporter}'s concentration, which is unknown without a total):"
+        );
+        out!(
+            "  HHI {:.4} · normalised HHI {} · UNCTAD index {} ({}) · CR3 {} · CR5 {} · 1/HHI {:.2}",
+            m.hhi,
+            m.hhi_normalized.map_or("not defined".to_string(), f4),
+            m.unctad.map_or("not defined".to_string(), f4),
+            n_label(m),
+            pct(m.cr3),
+            pct(m.cr5),
+            m.effective_partners
+        );
+        return;
+    };
+    out!(
+        "HHI {} = {} points, {}",
+        span(b.hhi, f4),
+        span(b.hhi_points, |x| format!("{x:.0}")),
+        b.band.label()
+    );
+    let norm = |r: Option<Range>| r.map_or("not defined".to_string(), |r| span(r, f4));
+    out!(
+        "Normalised HHI {} · UNCTAD index {} ({}) · CR3 {} · CR5 {}",
+        norm(b.hhi_normalized),
+        norm(b.unctad),
+        n_label(m),
+        span(b.cr3, pct),
+        span(b.cr5, pct)
+    );
+    if let Some(why) = &m.normalized_not_defined {
+        out!("  (normalised indices not defined: {why})");
+    }
+    out!(
+        "Entropy {} · effective partners 1/HHI {}, exp(entropy) {}",
+        span(b.entropy, f4),
+        span(b.effective_partners, f2),
+        span(b.effective_partners_entropy, f2)
+    );
 }
 
 fn latest_year(s: &Scenario) -> i32 {
@@ -201,20 +304,48 @@ fn print_balance(s: &Scenario, b: &Balance) {
         side
     );
     let t = &b.total_provenance;
-    out!(
-        "Total {}{} — {} [{}]",
-        usd(b.total),
-        if t.estimate { " (ESTIMATE)" } else { "" },
-        t.basis.replace('_', " "),
-        t.sources.join(", ")
-    );
+    let named_only = b.share_basis == "named_partners";
+    if named_only {
+        out!(
+            "No world total: shares are of the named partners' sum ({}{} [{}]), not of {}'s {}; coverage unknown.",
+            usd(b.total),
+            if t.estimate { ", ESTIMATE" } else { "" },
+            t.sources.join(", "),
+            b.reporter,
+            b.flow
+        );
+        if b.side == Side::Reporter {
+            out!(
+                "Years with a {} total for {}: {}",
+                b.flow,
+                b.reporter,
+                if b.years_with_total.is_empty() {
+                    "none".to_string()
+                } else {
+                    b.years_with_total
+                        .iter()
+                        .map(i32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            );
+        }
+    } else {
+        out!(
+            "Total {}{} — {} [{}]",
+            usd(b.total),
+            if t.estimate { " (ESTIMATE)" } else { "" },
+            t.basis.replace('_', " "),
+            t.sources.join(", ")
+        );
+    }
     out!("");
     out!(
         "  {:<3} {:<36} {:>10} {:>7}",
         "#",
         "partner",
         "value",
-        "share"
+        if named_only { "share of named" } else { "  share" }
     );
     for (i, p) in b.partners.iter().enumerate() {
         let rank = if p.residual {
@@ -222,7 +353,13 @@ fn print_balance(s: &Scenario, b: &Balance) {
         } else {
             (i + 1).to_string()
         };
-        let flag = if p.estimate { " est." } else { "" };
+        let mut flag = String::new();
+        if p.estimate {
+            flag.push_str(" est.");
+        }
+        if let Some(m) = p.missing_side {
+            flag.push_str(&format!(" ({m} unknown: a lower bound)"));
+        }
         out!(
             "  {:<3} {:<36} {:>10} {:>7}{flag}",
             rank,
@@ -231,52 +368,36 @@ fn print_balance(s: &Scenario, b: &Balance) {
             pct(p.share)
         );
     }
-    let m = &b.measures;
-    let bound = if b.concentration_bound == "lower" {
-        " (lower bound)"
-    } else {
-        ""
-    };
     out!("");
-    out!(
-        "HHI {:.4} = {:.0} points{bound}, {}{}",
-        m.hhi,
-        m.hhi_points,
-        m.band.label(),
-        if b.concentration_bound == "lower" {
-            format!(
-                "; at most {:.4} if the remainder were one partner",
-                m.hhi_upper
-            )
-        } else {
-            String::new()
-        }
-    );
-    out!(
-        "Normalised HHI {:.4} (N = {}) · UNCTAD index {:.4} (n = {}) · CR3 {} · CR5 {}",
-        m.hhi_normalized,
-        b.partners.iter().filter(|p| !p.residual).count(),
-        m.unctad,
-        m.n,
-        pct(m.cr3),
-        pct(m.cr5)
-    );
-    out!(
-        "Entropy {:.4} · effective partners 1/HHI {:.2}, exp(entropy) {:.2}",
-        m.entropy,
-        m.effective_partners,
-        m.effective_partners_entropy
-    );
+    if let Some(c) = b.coverage.known().filter(|c| *c <= 0.999) {
+        out!(
+            "Named partners cover {}; the other {} is not broken down, so each figure is a range: from it spread evenly over the other {} economies to it held by one partner.",
+            pct(c),
+            pct(1.0 - c),
+            b.measures.n.saturating_sub(b.partners.iter().filter(|p| !p.residual).count())
+        );
+    }
+    print_measures(&b.measures, &b.reporter);
     out!("");
+    let bm = &b.blocs.measures;
     out!(
-        "Bloc roll-up ({}): HHI {:.4}, CR3 {}",
+        "Bloc roll-up ({}): HHI {}, CR3 {}{}",
         if s.rollup.is_empty() {
             "no roll-up blocs".to_string()
         } else {
             s.rollup.join(" > ")
         },
-        b.blocs.measures.hhi,
-        pct(b.blocs.measures.cr3)
+        bm.bounds
+            .as_ref()
+            .map_or_else(|| f4(bm.hhi), |r| span(r.hhi, f4)),
+        bm.bounds
+            .as_ref()
+            .map_or_else(|| pct(bm.cr3), |r| span(r.cr3, pct)),
+        if named_only {
+            " (among the named partners only)"
+        } else {
+            ""
+        }
     );
     for p in &b.blocs.partners {
         let members = if p.members.is_empty() {
@@ -298,7 +419,11 @@ fn print_balance(s: &Scenario, b: &Balance) {
         .collect();
     if !published.is_empty() {
         out!("");
-        out!("Bloc shares (blocs overlap; members with data / published bloc figure):");
+        if named_only {
+            out!("Bloc shares of the named partners' sum (blocs overlap):");
+        } else {
+            out!("Bloc shares (blocs overlap; members with data / published bloc figure):");
+        }
         for t in published {
             let pubd = match (&t.published, t.published_share) {
                 (Some(p), Some(sh)) => format!(
@@ -310,8 +435,9 @@ fn print_balance(s: &Scenario, b: &Balance) {
                 _ => String::new(),
             };
             out!(
-                "  {:<8} ≥ {:>7} ({}){pubd}",
+                "  {:<8} {} {:>7} ({}){pubd}",
                 t.id,
+                if named_only { " " } else { "≥" },
                 pct(t.members_share),
                 Code::join(&t.members_with_data, ", ")
             );
@@ -331,31 +457,64 @@ fn print_shock(s: &Scenario, r: &bal::ShockResult) {
     out!("Shock:");
     for p in &r.shocked {
         out!(
-            "  {:<30} {:+.0}%: {} → {}, loses {} ({} of the total)",
+            "  {:<30} {:+.0}%: {} → {}, loses {} ({} of the {})",
             format!("{} ({})", name(s, &p.id), p.id),
             p.change * 100.0,
             usd(p.before),
             usd(p.after),
             usd(p.lost),
-            pct(p.lost_share_of_total)
+            pct(p.lost_share_of_total),
+            if r.share_basis == "named_partners" {
+                "named partners' sum"
+            } else {
+                "total"
+            }
         );
     }
+    let of = if r.share_basis == "named_partners" {
+        "of the named partners' sum"
+    } else {
+        "of the total"
+    };
     out!(
-        "  Total {} → {} (−{}, {} of the total)",
+        "  Total {} → {} (−{}, {} {of})",
         usd(r.total_before),
         usd(r.total_after),
         usd(r.lost),
         pct(r.lost_share)
     );
-    out!(
-        "  HHI {:.4} → {:.4} · CR3 {} → {} · effective partners {:.2} → {:.2}",
-        r.before.hhi,
-        r.after.hhi,
-        pct(r.before.cr3),
-        pct(r.after.cr3),
-        r.before.effective_partners,
-        r.after.effective_partners
-    );
+    match (&r.before.bounds, &r.after.bounds) {
+        (Some(b), Some(a)) => {
+            out!(
+                "  HHI {} → {} · CR3 {} → {} · effective partners {} → {}",
+                span(b.hhi, f4),
+                span(a.hhi, f4),
+                span(b.cr3, pct),
+                span(a.cr3, pct),
+                span(b.effective_partners, f2),
+                span(a.effective_partners, f2)
+            );
+            out!(
+                "  Band: {} → {}{}",
+                b.band.label(),
+                a.band.label(),
+                if b.hhi.is_exact() {
+                    ""
+                } else {
+                    " (ranges: the unallocated remainder, unchanged, spread evenly or held by one partner)"
+                }
+            );
+        }
+        _ => out!(
+            "  Among the named partners only: HHI {:.4} → {:.4} · CR3 {} → {} · effective partners {:.2} → {:.2}",
+            r.before.hhi,
+            r.after.hhi,
+            pct(r.before.cr3),
+            pct(r.after.cr3),
+            r.before.effective_partners,
+            r.after.effective_partners
+        ),
+    }
     let top: Vec<String> = r
         .partners_after
         .iter()
@@ -435,7 +594,7 @@ fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side, json: 
                     usd(p.total),
                     if p.total_estimate { "*" } else { "" }
                 ),
-                pct(p.coverage),
+                p.coverage.known().map_or("unknown".to_string(), pct),
                 p.hhi,
                 p.hhi_upper,
                 pct(p.cr3)
@@ -526,6 +685,24 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
             "the scenario's alignment.csv".to_string(),
         )
     };
+    if result.is_empty() {
+        let with = if result.no_data.is_empty() {
+            "any partner".to_string()
+        } else {
+            result.no_data.join(", ")
+        };
+        let span = match (result.data_from, result.data_to) {
+            (Some(f), Some(t)) => format!(
+                "; {}'s votes in this data run {f}–{t}, so the data's last year is {t}",
+                result.country
+            ),
+            _ => format!("; {} has no votes in this data at all", result.country),
+        };
+        return Err(Failure::compute(format!(
+            "error: no data: no roll call on which {} and {with} both voted in {}–{} ({origin}){span}",
+            result.country, result.from, result.to
+        )));
+    }
     if let Some(path) = &a.write_table {
         write_table(path, &result).map_err(|e| {
             Failure::compute(format!("error: cannot write {}: {e}", path.display()))
@@ -552,18 +729,36 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
         "identical votes",
         "agreement index"
     );
-    for p in &result.ranking {
+    for p in result.ranking.iter().chain(&result.no_data) {
         let g = &result.partners[p].overall;
         let mut label = scenario.display_name(p);
         if label.chars().count() > 16 {
             label = format!("{}…", label.chars().take(15).collect::<String>());
         }
+        match (g.identical_share, g.agreement_index) {
+            (Some(share), Some(index)) => out!(
+                "  {:<16} {:>10} {:>16} {:>16.3}",
+                label,
+                g.roll_calls,
+                pct(share),
+                index
+            ),
+            _ => out!("  {:<16} {:>10} {:>16} {:>16}", label, "—", "no data", "no data"),
+        }
+    }
+    if let Some(last) = result.data_to.filter(|t| *t < result.to) {
         out!(
-            "  {:<16} {:>10} {:>16} {:>16.3}",
-            label,
-            g.roll_calls,
-            pct(g.identical_share),
-            g.agreement_index
+            "  Note: the data ends in {last}; {}–{} is not covered.",
+            last + 1,
+            result.to
+        );
+    }
+    if !result.no_data.is_empty() {
+        out!(
+            "  No data: no roll call with {} in {}–{} (a partner absent from the data, or not voting in the period).",
+            result.no_data.join(", "),
+            result.from,
+            result.to
         );
     }
     out!("  Definition: {}", result.definition);

@@ -26,10 +26,10 @@ pub struct Agreement {
     pub identical: u32,
     /// Exactly one abstained.
     pub half: u32,
-    /// identical / roll_calls.
-    pub identical_share: f64,
-    /// (identical + half/2) / roll_calls.
-    pub agreement_index: f64,
+    /// identical / roll_calls; `None` (no data) without roll calls.
+    pub identical_share: Option<f64>,
+    /// (identical + half/2) / roll_calls; `None` without roll calls.
+    pub agreement_index: Option<f64>,
 }
 
 impl Agreement {
@@ -37,9 +37,16 @@ impl Agreement {
         self.roll_calls += roll_calls;
         self.identical += identical;
         self.half += half;
-        let n = f64::from(self.roll_calls.max(1));
-        self.identical_share = f64::from(self.identical) / n;
-        self.agreement_index = (f64::from(self.identical) + 0.5 * f64::from(self.half)) / n;
+        // No roll calls is no data, never "0% agreement".
+        let n = f64::from(self.roll_calls);
+        (self.identical_share, self.agreement_index) = if self.roll_calls == 0 {
+            (None, None)
+        } else {
+            (
+                Some(f64::from(self.identical) / n),
+                Some((f64::from(self.identical) + 0.5 * f64::from(self.half)) / n),
+            )
+        };
     }
 }
 
@@ -66,8 +73,21 @@ pub struct Alignment {
     pub definition: &'static str,
     /// Partner → alignment.
     pub partners: BTreeMap<String, PartnerAlignment>,
-    /// Partners from most to least often identical.
+    /// Partners with roll calls in the period, from most to least often identical.
     pub ranking: Vec<String>,
+    /// Partners asked for that have no roll call with the country in the period.
+    pub no_data: Vec<String>,
+    /// First year of the data for the country (any partner), if any.
+    pub data_from: Option<i32>,
+    /// Last year of the data for the country, if any.
+    pub data_to: Option<i32>,
+}
+
+impl Alignment {
+    /// True when no partner has a roll call with the country in the period.
+    pub fn is_empty(&self) -> bool {
+        self.ranking.is_empty()
+    }
 }
 
 /// What to compute.
@@ -83,18 +103,21 @@ pub struct AlignmentQuery {
     pub to: i32,
 }
 
-fn finish(q: &AlignmentQuery, mut partners: BTreeMap<String, PartnerAlignment>) -> Alignment {
+fn finish(
+    q: &AlignmentQuery,
+    mut partners: BTreeMap<String, PartnerAlignment>,
+    years: Option<(i32, i32)>,
+) -> Alignment {
     if q.partners.is_empty() {
         // "Everyone" means everyone who voted alongside the country in the period.
         partners.retain(|_, p| p.overall.roll_calls > 0);
     }
-    let mut ranking: Vec<String> = partners.keys().cloned().collect();
-    ranking.sort_by(|a, b| {
-        partners[b]
-            .overall
-            .identical_share
-            .total_cmp(&partners[a].overall.identical_share)
-    });
+    let (mut ranking, no_data): (Vec<String>, Vec<String>) = partners
+        .keys()
+        .cloned()
+        .partition(|p| partners[p].overall.roll_calls > 0);
+    let share = |p: &String| partners[p].overall.identical_share.unwrap_or(0.0);
+    ranking.sort_by(|a, b| share(b).total_cmp(&share(a)));
     Alignment {
         country: q.country.clone(),
         from: q.from,
@@ -102,6 +125,9 @@ fn finish(q: &AlignmentQuery, mut partners: BTreeMap<String, PartnerAlignment>) 
         definition: DEFINITION,
         partners,
         ranking,
+        no_data,
+        data_from: years.map(|y| y.0),
+        data_to: years.map(|y| y.1),
     }
 }
 
@@ -122,8 +148,8 @@ fn finish(q: &AlignmentQuery, mut partners: BTreeMap<String, PartnerAlignment>) 
 /// };
 /// let q = AlignmentQuery { country: "KAZ".into(), partners: vec!["CHN".into()], from: 2010, to: 2010 };
 /// let a = alignment(&data, &q);
-/// assert_eq!(a.partners["CHN"].overall.identical_share, 0.5);
-/// assert_eq!(a.partners["CHN"].overall.agreement_index, 0.75);
+/// assert_eq!(a.partners["CHN"].overall.identical_share, Some(0.5));
+/// assert_eq!(a.partners["CHN"].overall.agreement_index, Some(0.75));
 /// ```
 pub fn alignment(data: &UnVotes, q: &AlignmentQuery) -> Alignment {
     // Roll-call ids are small integers and codes have a dense index: plain vectors instead
@@ -177,7 +203,18 @@ pub fn alignment(data: &UnVotes, q: &AlignmentQuery) -> Alignment {
     for p in &q.partners {
         partners.entry(p.clone()).or_default();
     }
-    finish(q, partners)
+    // The years of roll calls on which the country voted at all.
+    let mut years: Option<(i32, i32)> = None;
+    let mut voted = vec![false; max_rcid + 1];
+    for v in data.votes.iter().filter(|v| v.country == q.country) {
+        if let Some(x) = voted.get_mut(v.rcid as usize) {
+            *x = true;
+        }
+    }
+    for r in data.roll_calls.iter().filter(|r| voted[r.rcid as usize]) {
+        years = Some(years.map_or((r.year, r.year), |(a, b)| (a.min(r.year), b.max(r.year))));
+    }
+    finish(q, partners, years)
 }
 
 /// The same result from the derived per-year table (counts are stored, so it is exact).
@@ -192,6 +229,10 @@ pub fn alignment_from_rows(rows: &[AlignmentRow], q: &AlignmentQuery) -> Alignme
     for p in &q.partners {
         partners.entry(p.clone()).or_default();
     }
+    let mut years: Option<(i32, i32)> = None;
+    for r in rows.iter().filter(|r| r.country == q.country && r.roll_calls > 0) {
+        years = Some(years.map_or((r.year, r.year), |(a, b)| (a.min(r.year), b.max(r.year))));
+    }
     for r in rows
         .iter()
         .filter(|r| r.country == q.country && (q.from..=q.to).contains(&r.year))
@@ -204,7 +245,7 @@ pub fn alignment_from_rows(rows: &[AlignmentRow], q: &AlignmentQuery) -> Alignme
                 .add(r.roll_calls, r.identical, r.half);
         }
     }
-    finish(q, partners)
+    finish(q, partners, years)
 }
 
 /// The per-year table of a result, for committing as a scenario's `alignment.csv`.

@@ -1,7 +1,7 @@
 //! Partner shares and concentration for one reporter, year and flow.
 
 use crate::error::BalanceError;
-use crate::measures::Concentration;
+use crate::measures::{Concentration, NBasis, Scope};
 use astana_model::{iso, Code, FlowKind, FlowRecord, Period, Scenario, REST_OF_WORLD, WORLD};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,7 +30,10 @@ pub struct Query {
     pub period: Period,
     /// Reporter-side or mirror statistics.
     pub side: Side,
-    /// `n` for the UNCTAD index; defaults to the number of partner rows.
+    /// N (= n) of the normalised HHI and the UNCTAD index. By default the partners with
+    /// non-zero trade when they cover the total (or only named partners are described),
+    /// and the economies of the ISO 3166 list other than the reporter when a remainder is
+    /// not broken down (as UNCTAD counts all economies).
     pub n: Option<usize>,
 }
 
@@ -58,8 +61,41 @@ pub struct Sourced {
     /// True when any of those figures is a team estimate.
     pub estimate: bool,
     /// How it was obtained: `published`, `estimate` (a team estimate row),
-    /// `exports_plus_imports`, `sum_of_partners`.
+    /// `exports_plus_imports`, `exports_only` or `imports_only` (turnover with the other
+    /// side unknown: a lower bound), `sum_of_partners`.
     pub basis: &'static str,
+    /// For turnover known on one side only: the side without a figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_side: Option<FlowKind>,
+}
+
+/// What share of the reporter's total the named partners cover.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Coverage {
+    /// Named partners / total, 0..1.
+    Known(f64),
+    /// No total exists (or it is below the named partners' sum): unknown. Serialised as
+    /// the string `"unknown"`.
+    Unknown,
+}
+
+impl Coverage {
+    /// The fraction, when known.
+    pub fn known(self) -> Option<f64> {
+        match self {
+            Coverage::Known(c) => Some(c),
+            Coverage::Unknown => None,
+        }
+    }
+}
+
+impl Serialize for Coverage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Coverage::Known(c) => s.serialize_f64(*c),
+            Coverage::Unknown => s.serialize_str("unknown"),
+        }
+    }
 }
 
 /// One partner (or bloc, or the rest-of-world remainder) in a result.
@@ -69,7 +105,8 @@ pub struct PartnerShare {
     pub id: Code,
     /// Value in US dollars.
     pub value: f64,
-    /// Fraction of the total.
+    /// Fraction of the total (of the named partners' sum when `share_basis` is
+    /// `named_partners`).
     pub share: f64,
     /// Source ids.
     pub sources: Vec<String>,
@@ -77,6 +114,10 @@ pub struct PartnerShare {
     pub estimate: bool,
     /// True for the rest-of-world remainder (total minus named partners).
     pub residual: bool,
+    /// Turnover known on one side only: the side without a figure (`value` is then a
+    /// lower bound, and the unknown side is part of the remainder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_side: Option<FlowKind>,
     /// Members merged into this row (bloc roll-up only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<Code>,
@@ -122,15 +163,23 @@ pub struct Balance {
     pub flow: FlowKind,
     /// Whose statistics.
     pub side: Side,
-    /// The denominator of every share, US dollars.
+    /// The denominator of every share, US dollars: the world total, or the named
+    /// partners' sum when there is none (`share_basis`).
     pub total: f64,
     /// Where `total` comes from.
     pub total_provenance: Sourced,
-    /// Share of the total covered by named partners.
-    pub coverage: f64,
-    /// `exact` when named partners cover the total, else `lower`: concentration measures
-    /// are then lower bounds (see [`Concentration`]).
+    /// `total` when shares are of the reporter's world total, `named_partners` when no
+    /// total exists and shares are of the named partners' sum only.
+    pub share_basis: &'static str,
+    /// Share of the total covered by named partners; `"unknown"` without a total.
+    pub coverage: Coverage,
+    /// `exact` when named partners cover the total; `lower` when a remainder is not
+    /// broken down (the flat measures are then the least concentrated end and `bounds`
+    /// has both ends); `named_partners_only` without a total (the measures describe the
+    /// named partners among themselves, not the reporter's trade).
     pub concentration_bound: &'static str,
+    /// Years (same period and side) for which this flow has a world total.
+    pub years_with_total: Vec<i32>,
     /// Named partners sorted by value, then the rest-of-world remainder if any.
     pub partners: Vec<PartnerShare>,
     /// Measures over the named partners.
@@ -175,6 +224,7 @@ impl<'a> Lookup<'a> {
                 sources: vec![f.source.clone()],
                 estimate: f.estimate,
                 basis: if f.estimate { "estimate" } else { "published" },
+                missing_side: None,
             });
         }
         if kind == FlowKind::Turnover {
@@ -188,32 +238,73 @@ impl<'a> Lookup<'a> {
                     sources,
                     estimate: x.estimate || m.estimate,
                     basis: "exports_plus_imports",
+                    missing_side: None,
                 });
             }
         }
         None
     }
 
-    /// Like [`Lookup::value`] without provenance (no allocation): value and estimate flag.
+    /// Like [`Lookup::value`], but a partner's turnover known on one side only is that
+    /// side (a lower bound) with the missing side named, instead of no figure: a partner
+    /// is never dropped silently. Totals and bloc figures keep the strict lookup.
+    pub(crate) fn partner_value(
+        &self,
+        reporter: &str,
+        partner: &str,
+        kind: FlowKind,
+    ) -> Option<Sourced> {
+        if let Some(v) = self.value(reporter, partner, kind) {
+            return Some(v);
+        }
+        if kind != FlowKind::Turnover {
+            return None;
+        }
+        let (r, p) = (Code::new(reporter)?, Code::new(partner)?);
+        let (f, missing, basis) = match (
+            self.rows.get(&(r, p, FlowKind::Exports)),
+            self.rows.get(&(r, p, FlowKind::Imports)),
+        ) {
+            (Some(x), None) => (x, FlowKind::Imports, "exports_only"),
+            (None, Some(m)) => (m, FlowKind::Exports, "imports_only"),
+            _ => return None,
+        };
+        Some(Sourced {
+            value: f.value_usd,
+            sources: vec![f.source.clone()],
+            estimate: f.estimate,
+            basis,
+            missing_side: Some(missing),
+        })
+    }
+
+    /// Like [`Lookup::value`] without provenance (no allocation): the value and whether
+    /// it is one-sided turnover (only with `one_sided`, as [`Lookup::partner_value`]).
     pub(crate) fn amount(
         &self,
         reporter: Code,
         partner: Code,
         kind: FlowKind,
+        one_sided: bool,
     ) -> Option<(f64, bool)> {
         let one = |k| self.rows.get(&(reporter, partner, k)).copied();
         if let Some(f) = one(kind) {
-            return Some((f.value_usd, f.estimate));
+            return Some((f.value_usd, false));
         }
         if kind == FlowKind::Turnover {
-            if let (Some(x), Some(m)) = (one(FlowKind::Exports), one(FlowKind::Imports)) {
-                return Some((x.value_usd + m.value_usd, x.estimate || m.estimate));
+            match (one(FlowKind::Exports), one(FlowKind::Imports)) {
+                (Some(x), Some(m)) => return Some((x.value_usd + m.value_usd, false)),
+                (Some(f), None) | (None, Some(f)) if one_sided => {
+                    return Some((f.value_usd, true))
+                }
+                _ => {}
             }
         }
         None
     }
 
-    /// Value of `kind` for `reporter` with `partner` seen from `side`.
+    /// Value of `kind` for `reporter` with `partner` seen from `side` (one-sided
+    /// turnover included, as [`Lookup::partner_value`]).
     pub(crate) fn sided(
         &self,
         side: Side,
@@ -222,8 +313,19 @@ impl<'a> Lookup<'a> {
         kind: FlowKind,
     ) -> Option<Sourced> {
         match side {
-            Side::Reporter => self.value(reporter, partner, kind),
-            Side::Mirror => self.value(partner, reporter, kind.mirrored()),
+            Side::Reporter => self.partner_value(reporter, partner, kind),
+            Side::Mirror => self
+                .partner_value(partner, reporter, kind.mirrored())
+                .map(|mut v| {
+                    // The partner's missing exports are the reporter's missing imports.
+                    v.missing_side = v.missing_side.map(FlowKind::mirrored);
+                    v.basis = match v.basis {
+                        "exports_only" => "imports_only",
+                        "imports_only" => "exports_only",
+                        b => b,
+                    };
+                    v
+                }),
         }
     }
 
@@ -256,11 +358,18 @@ impl<'a> Lookup<'a> {
 ///
 /// Shares are computed against the published world total (`WLD` row) when there is one;
 /// the difference between that total and the named partners becomes an explicit `ROW`
-/// row, and the concentration measures are then lower bounds. Without a published total
-/// the shares are of the named partners only, and a note says so.
+/// row, and every concentration measure is then a range over the ways that remainder
+/// could be split (see [`Concentration`]). Without a total (or with one below the named
+/// partners' sum) the shares are of the named partners only: `coverage` is
+/// [`Coverage::Unknown`], `share_basis` is `named_partners`, no band is given, and a
+/// note names the years that have a total. A partner whose turnover is known on one side
+/// only is kept, with that side as a lower bound and the missing side named.
 ///
 /// # Errors
-/// [`BalanceError::NoData`] when no partner has a figure for the query.
+/// [`BalanceError::NoData`] when no partner has a figure for the query;
+/// [`BalanceError::NTooSmall`] when `n` is below the number of partners with trade (or
+/// leaves no economy for the remainder); [`BalanceError::NotFinite`] when a figure or the
+/// sum of figures is not finite.
 ///
 /// # Example
 /// ```
@@ -273,6 +382,80 @@ impl<'a> Lookup<'a> {
 /// ```
 pub fn analyze(scenario: &Scenario, q: &Query) -> Result<Balance, BalanceError> {
     analyze_with(scenario, &Lookup::new(&scenario.flows, q.year, q.period), q)
+}
+
+/// Economies the reporter can trade with: the ISO 3166-1 list less the reporter itself.
+pub(crate) fn economies(reporter: &str) -> usize {
+    iso::countries().len() - usize::from(iso::country(reporter).is_some())
+}
+
+/// How the shares of one result are to be read, and the N of its normalised indices.
+pub(crate) struct Frame {
+    pub(crate) scope: Scope,
+    /// Unallocated remainder as a fraction of the total (0 when complete).
+    pub(crate) rest: f64,
+    pub(crate) n: usize,
+    pub(crate) n_basis: NBasis,
+    /// Economies outside the named list that may hold the remainder.
+    pub(crate) others: usize,
+}
+
+impl Frame {
+    /// Chooses and checks N for `k` named partners (`with_trade` of them non-zero,
+    /// `open` of them one-sided).
+    pub(crate) fn new(
+        scope: Scope,
+        rest: f64,
+        given: Option<usize>,
+        reporter: &str,
+        k: usize,
+        with_trade: usize,
+        open: bool,
+    ) -> Result<Frame, BalanceError> {
+        let (n, n_basis) = match given {
+            Some(n) => (n, NBasis::Given),
+            // A matrix may name every economy and still leave a remainder (non-ISO
+            // partners): the remainder then needs one more.
+            None if rest > 0.0 => (economies(reporter).max(k + 1), NBasis::Economies),
+            None => (with_trade, NBasis::PartnersWithTrade),
+        };
+        if n < with_trade.max(1) {
+            return Err(BalanceError::NTooSmall {
+                n,
+                need: with_trade.max(1),
+                why: format!("{with_trade} partners have non-zero trade"),
+            });
+        }
+        if rest > 0.0 && n <= k && !open {
+            return Err(BalanceError::NTooSmall {
+                n,
+                need: k + 1,
+                why: format!(
+                    "{k} partners are named and {:.1}% of the total is not broken down, so at least one more economy holds it",
+                    rest * 100.0
+                ),
+            });
+        }
+        Ok(Frame {
+            scope,
+            rest,
+            n,
+            n_basis,
+            others: n.saturating_sub(k),
+        })
+    }
+
+    pub(crate) fn measures(&self, shares: &[f64], open: &[bool]) -> Concentration {
+        Concentration::build(
+            shares,
+            open,
+            self.rest,
+            self.others,
+            self.n,
+            self.n_basis,
+            self.scope,
+        )
+    }
 }
 
 fn analyze_with(
@@ -294,6 +477,7 @@ fn analyze_with(
                     estimate: v.estimate,
                     residual: false,
                     members: Vec::new(),
+                    missing_side: v.missing_side,
                 })
         })
         .collect();
@@ -311,26 +495,52 @@ fn analyze_with(
     }
     partners.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.id.cmp(&b.id)));
     let named: f64 = partners.iter().map(|p| p.value).sum();
-    let total = match published_total {
-        Some(t) if t.value >= named => t,
-        Some(t) => {
+    // The scenario reader rejects such values; a caller building rows by hand may not.
+    if !named.is_finite() || published_total.as_ref().is_some_and(|t| !t.value.is_finite()) {
+        return Err(BalanceError::NotFinite(format!(
+            "the sum of {}'s {} figures for {} {}",
+            q.reporter, q.flow, q.year, q.period
+        )));
+    }
+    let years_with_total = years_with_total(scenario, q);
+    let years_text = if years_with_total.is_empty() {
+        "none".to_string()
+    } else {
+        join_years(&years_with_total)
+    };
+    let (total, scope) = match published_total {
+        Some(t) if t.value >= named && t.value > 0.0 => (t, Scope::Total),
+        // Rounding of published figures: the total is the named partners' sum.
+        Some(t) if t.value >= named * 0.999 && named > 0.0 => {
             notes.push(format!(
-                "named partners ({:.1}bn) exceed the published total ({:.1}bn, {}); shares use their sum instead",
+                "named partners ({:.2}bn) exceed the published total ({:.2}bn, {}) by less than 0.1%, taken as rounding: shares use their sum",
                 named / 1e9,
                 t.value / 1e9,
                 t.sources.join(", ")
             ));
-            sum_total(&partners, named)
+            (sum_total(&partners, named), Scope::Total)
+        }
+        Some(t) => {
+            notes.push(format!(
+                "named partners ({:.1}bn) exceed the published total ({:.1}bn, {}), so that total cannot be right: shares are of the named partners' sum and coverage is unknown",
+                named / 1e9,
+                t.value / 1e9,
+                t.sources.join(", ")
+            ));
+            (sum_total(&partners, named), Scope::NamedPartners)
         }
         None => {
             notes.push(match q.side {
                 Side::Reporter => format!(
-                    "no published {} total for {} in {} {}: shares are of the named partners only and overstate each partner",
-                    q.flow, q.reporter, q.year, q.period
+                    "no {} total for {} in {} {}: shares are of the named partners' sum, not of {}'s trade; coverage is unknown, so no figure here describes the concentration of {}'s trade. Years with a {} total: {}",
+                    q.flow, q.reporter, q.year, q.period, q.reporter, q.reporter, q.flow, years_text
                 ),
-                Side::Mirror => "mirror view: shares are of the sum of partner-reported figures, since no partner reports a world total for the reporter".to_string(),
+                Side::Mirror => format!(
+                    "mirror view: no partner reports a world total for {}, so shares are of the sum of partner-reported figures and coverage is unknown; no figure here describes the concentration of {}'s trade",
+                    q.reporter, q.reporter
+                ),
             });
-            sum_total(&partners, named)
+            (sum_total(&partners, named), Scope::NamedPartners)
         }
     };
     if total.estimate {
@@ -338,6 +548,21 @@ fn analyze_with(
             "the total ({:.1}bn) is an estimate; see the source note of {}",
             total.value / 1e9,
             total.sources.join(", ")
+        ));
+    }
+    let one_sided: Vec<String> = partners
+        .iter()
+        .filter_map(|p| p.missing_side.map(|m| format!("{} ({m} unknown)", p.id)))
+        .collect();
+    if !one_sided.is_empty() {
+        notes.push(format!(
+            "turnover is known on one side only for {}: each counts the known side, a lower bound; the unknown side is {}",
+            one_sided.join(", "),
+            if scope == Scope::Total {
+                "part of the unallocated remainder, and the bounds allow for it"
+            } else {
+                "missing from the named partners' sum"
+            }
         ));
     }
     for p in &mut partners {
@@ -352,37 +577,49 @@ fn analyze_with(
     } else {
         1.0
     };
-    let complete = coverage > 0.999;
+    if total.value <= 0.0 && !partners.is_empty() {
+        notes.push("every figure is zero: shares are not defined and are shown as 0".to_string());
+    }
+    let complete = scope == Scope::NamedPartners || coverage > 0.999;
+    let rest = if complete { 0.0 } else { 1.0 - coverage };
+    let with_trade = partners.iter().filter(|p| p.value > 0.0).count();
+    let open: Vec<bool> = partners.iter().map(|p| p.missing_side.is_some()).collect();
+    let frame = Frame::new(
+        scope,
+        rest,
+        q.n,
+        &q.reporter,
+        partners.len(),
+        with_trade,
+        open.iter().any(|o| *o),
+    )?;
     if !complete {
         notes.push(format!(
-            "named partners cover {:.1}% of the total; the remaining {:.1}% is not broken down, so HHI, CR3, CR5 and the normalised indices are lower bounds (hhi_upper treats the remainder as one partner)",
+            "named partners cover {:.1}% of the total; the remaining {:.1}% is not broken down, so every concentration figure is a range: from the remainder spread evenly over the other {} economies (N = {}) to the remainder as one partner",
             coverage * 100.0,
-            (1.0 - coverage) * 100.0
+            rest * 100.0,
+            frame.others,
+            frame.n
         ));
     }
     let shares: Vec<f64> = partners.iter().map(|p| p.share).collect();
-    let n = q.n.unwrap_or(partners.len());
-    let measures = Concentration::of_shares(&shares, n);
-    if measures.hhi_normalized < 0.0 || measures.unctad < 0.0 {
-        notes.push(format!(
-            "the normalised HHI and UNCTAD index are below 0 because {n} named partners cover only {:.0}% of the total; with an incomplete partner list set n to the number of economies traded with (UNCTAD counts all economies, e.g. --n 200)",
-            coverage * 100.0
-        ));
-    }
+    let measures = frame.measures(&shares, &open);
 
     let bloc_totals = bloc_totals(scenario, look, q, &partners, total.value);
-    let blocs = rollup(scenario, &partners, &bloc_totals, &total, q.n);
+    let blocs = rollup(scenario, &partners, &bloc_totals, &total, &frame);
     if !complete {
         partners.push(PartnerShare {
             id: Code::new(REST_OF_WORLD).unwrap_or_default(),
             value: total.value - named,
-            share: 1.0 - coverage,
+            share: rest,
             sources: total.sources.clone(),
             estimate: total.estimate,
             residual: true,
             members: Vec::new(),
+            missing_side: None,
         });
     }
+    let named_only = scope == Scope::NamedPartners;
     Ok(Balance {
         reporter: q.reporter.clone(),
         year: q.year,
@@ -391,14 +628,61 @@ fn analyze_with(
         side: q.side,
         total: total.value,
         total_provenance: total,
-        coverage,
-        concentration_bound: if complete { "exact" } else { "lower" },
+        share_basis: if named_only { "named_partners" } else { "total" },
+        coverage: if named_only {
+            Coverage::Unknown
+        } else {
+            Coverage::Known(coverage)
+        },
+        concentration_bound: if named_only {
+            "named_partners_only"
+        } else if complete {
+            "exact"
+        } else {
+            "lower"
+        },
+        years_with_total,
         partners,
         measures,
         blocs,
         bloc_totals,
         notes,
     })
+}
+
+fn join_years(years: &[i32]) -> String {
+    years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Years in which `q`'s reporter has a world total for `q`'s flow and period (reporter
+/// side only: no partner reports a total for the reporter).
+fn years_with_total(scenario: &Scenario, q: &Query) -> Vec<i32> {
+    if q.side == Side::Mirror {
+        return Vec::new();
+    }
+    // year → which flows have a world row; one pass, since a matrix may be large.
+    let mut kinds: BTreeMap<i32, BTreeSet<FlowKind>> = BTreeMap::new();
+    for f in scenario
+        .flows
+        .iter()
+        .filter(|f| f.period == q.period && f.reporter == q.reporter && f.partner == WORLD)
+    {
+        kinds.entry(f.year).or_default().insert(f.flow);
+    }
+    kinds
+        .into_iter()
+        .filter(|(_, k)| {
+            k.contains(&q.flow)
+                || (q.flow == FlowKind::Turnover
+                    && k.contains(&FlowKind::Exports)
+                    && k.contains(&FlowKind::Imports))
+        })
+        .map(|(y, _)| y)
+        .collect()
 }
 
 fn sum_total(partners: &[PartnerShare], named: f64) -> Sourced {
@@ -410,6 +694,7 @@ fn sum_total(partners: &[PartnerShare], named: f64) -> Sourced {
         sources,
         estimate: partners.iter().any(|p| p.estimate),
         basis: "sum_of_partners",
+        missing_side: None,
     }
 }
 
@@ -455,7 +740,7 @@ fn rollup(
     partners: &[PartnerShare],
     totals: &[BlocTotal],
     total: &Sourced,
-    n: Option<usize>,
+    frame: &Frame,
 ) -> Rollup {
     let blocs: Vec<_> = scenario
         .rollup
@@ -474,6 +759,7 @@ fn rollup(
                 g.value += p.value;
                 g.share += p.share;
                 g.estimate |= p.estimate;
+                g.missing_side = g.missing_side.or(p.missing_side);
                 g.members.push(p.id);
                 for s in &p.sources {
                     if !g.sources.contains(s) {
@@ -513,6 +799,7 @@ fn rollup(
                 estimate: false,
                 residual: false,
                 members: Vec::new(),
+                missing_side: None,
             });
             groups.len() - 1
         });
@@ -526,13 +813,32 @@ fn rollup(
             };
             g.estimate = published.estimate;
             g.sources = published.sources.clone();
+            // The published bloc figure covers its members' both sides.
+            g.missing_side = None;
         }
     }
     groups.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.id.cmp(&b.id)));
     let shares: Vec<f64> = groups.iter().map(|g| g.share).collect();
-    let measures = Concentration::of_shares(&shares, n.unwrap_or(groups.len()));
+    let open: Vec<bool> = groups.iter().map(|g| g.missing_side.is_some()).collect();
     let covered: f64 = groups.iter().map(|g| g.value).sum();
-    if total.value - covered > total.value * 0.001 {
+    // Published bloc figures cover part of the remainder: what is left is smaller, spread
+    // over the same economies outside the named list (merging only raises concentration,
+    // so the partner-level lower bound's spread stays valid).
+    let rest = if frame.rest > 0.0 && total.value > 0.0 {
+        (1.0 - covered / total.value).max(0.0)
+    } else {
+        0.0
+    };
+    let measures = Concentration::build(
+        &shares,
+        &open,
+        rest,
+        frame.others,
+        frame.n,
+        frame.n_basis,
+        frame.scope,
+    );
+    if frame.rest > 0.0 && total.value - covered > total.value * 0.001 {
         groups.push(PartnerShare {
             id: Code::new(REST_OF_WORLD).unwrap_or_default(),
             value: total.value - covered,
@@ -541,6 +847,7 @@ fn rollup(
             estimate: total.estimate,
             residual: true,
             members: Vec::new(),
+            missing_side: None,
         });
     }
     Rollup {

@@ -20,12 +20,36 @@ pub enum BalanceError {
         available: String,
     },
     /// A shock names a partner that is not in the result.
-    #[error("shock names `{0}`, which is neither a partner in this result nor a bloc with partners in it")]
-    UnknownShockTarget(String),
+    #[error("shock names `{0}`, which is neither a partner in this result nor a bloc with partners in it{1}")]
+    UnknownShockTarget(String, String),
     /// A shock would make a flow negative (below −100%).
     #[error("shock of {1} for `{0}` is below -1 (a cut of more than 100%)")]
     ShockBelowMinusOne(String, f64),
+    /// A shock is not a finite number, or is an implausibly large rise.
+    #[error("shock for `{0}` is {1}: a change must be a finite number between -1 (a total cut) and {max} (a {max}-fold rise)", max = MAX_SHOCK)]
+    ShockOutOfRange(String, f64),
     /// A shock specification could not be read.
     #[error("cannot read shock `{0}`: expected CODE=FRACTION pairs such as CHN=-0.5,RUS=-1")]
     BadShockSpec(String),
+    /// The same code appears twice in a shock.
+    #[error("shock names `{0}` twice; give each partner or bloc once")]
+    DuplicateShock(String),
+    /// `n` for the normalised indices is too small for the data.
+    #[error("n = {n} is too small: {why}; use at least {need}")]
+    NTooSmall {
+        /// n asked for.
+        n: usize,
+        /// The smallest n that fits.
+        need: usize,
+        /// Why.
+        why: String,
+    },
+    /// A figure or a sum of figures is not a finite number (values near the largest
+    /// double overflow when added).
+    #[error("{0} is not a finite number; values must be finite US dollar amounts whose sums fit a double")]
+    NotFinite(String),
 }
+
+/// The largest relative change a shock accepts (a thousandfold rise): larger ones are
+/// typos, and unbounded ones overflow.
+pub const MAX_SHOCK: f64 = 1000.0;

@@ -44,11 +44,14 @@ pub use alignment::{
     alignment, alignment_from_rows, alignment_rows, Agreement, Alignment, AlignmentQuery,
     PartnerAlignment, DEFINITION as ALIGNMENT_DEFINITION,
 };
-pub use balance::{analyze, Balance, BlocTotal, PartnerShare, Query, Rollup, Side, Sourced};
+pub use balance::{
+    analyze, Balance, BlocTotal, Coverage, PartnerShare, Query, Rollup, Side, Sourced,
+};
 pub use dependence::{dependence, Dependence};
-pub use error::BalanceError;
+pub use error::{BalanceError, MAX_SHOCK};
 pub use measures::{
-    concentration_ratio, entropy, hhi, hhi_normalized, unctad_index, Band, Concentration,
+    concentration_ratio, entropy, hhi, hhi_normalized, unctad_index, Band, BandRange, Bounds,
+    Concentration, NBasis, Range, Scope,
 };
 pub use shock::{parse_shocks, shock, ShockResult, ShockedPartner};
 pub use summary::{summarize_all, Summary};

@@ -1,7 +1,8 @@
 //! The cross-country view: concentration for every reporter and year of a trade matrix.
 
-use crate::balance::{Lookup, Query, Side};
-use crate::measures::Concentration;
+use crate::balance::{Coverage, Frame, Lookup, Query, Side};
+use crate::error::BalanceError;
+use crate::measures::{Concentration, Scope};
 use astana_model::{iso, Code, FlowRecord, Scenario, WORLD};
 use serde::Serialize;
 
@@ -16,10 +17,13 @@ pub struct Summary {
     pub total: f64,
     /// True when `total` is the published (or estimated) world total.
     pub has_total: bool,
-    /// Share of the total covered by named partners.
-    pub coverage: f64,
+    /// Share of the total covered by named partners; `"unknown"` without a total (shares
+    /// and measures are then of the named partners among themselves).
+    pub coverage: Coverage,
     /// Number of named partners.
     pub partners: usize,
+    /// Partners whose turnover is known on one side only (counted with that side).
+    pub one_sided: usize,
     /// Largest partner and its share.
     pub top: Option<(Code, f64)>,
     /// Measures, as in [`Balance`](crate::Balance).
@@ -34,7 +38,11 @@ pub struct Summary {
 /// and allocates no partner list: a 1.2-million-row matrix takes well under a second.
 /// `template` supplies flow, period and `n` (reporter, year and side are ignored: the
 /// reporter's own statistics are used).
-pub fn summarize_all(scenario: &Scenario, template: &Query) -> Vec<Summary> {
+///
+/// # Errors
+/// As [`analyze`](crate::analyze): `n` too small for a reporter-year, or a sum that is
+/// not finite.
+pub fn summarize_all(scenario: &Scenario, template: &Query) -> Result<Vec<Summary>, BalanceError> {
     let mut rows: Vec<&FlowRecord> = scenario
         .flows
         .iter()
@@ -43,7 +51,7 @@ pub fn summarize_all(scenario: &Scenario, template: &Query) -> Vec<Summary> {
     rows.sort_by_key(|f| (f.year, f.reporter));
     let world = Code::new(WORLD).unwrap_or_default();
     let mut out = Vec::new();
-    let mut values: Vec<(Code, f64)> = Vec::new();
+    let mut values: Vec<(Code, f64, bool)> = Vec::new();
     for group in rows.chunk_by(|a, b| a.year == b.year && a.reporter == b.reporter) {
         let reporter = group[0].reporter;
         let look = Lookup::from_records(group.iter().copied());
@@ -60,41 +68,72 @@ pub fn summarize_all(scenario: &Scenario, template: &Query) -> Vec<Summary> {
                 continue;
             }
             last = Some(p);
-            if let Some((v, _)) = look.amount(reporter, p, template.flow) {
-                values.push((p, v));
+            if let Some((v, open)) = look.amount(reporter, p, template.flow, true) {
+                values.push((p, v, open));
             }
         }
         if values.is_empty() {
             continue;
         }
-        let named: f64 = values.iter().map(|(_, v)| v).sum();
+        let named: f64 = values.iter().map(|(_, v, _)| v).sum();
         let published = match template.side {
-            Side::Reporter => look.amount(reporter, world, template.flow),
+            Side::Reporter => look.amount(reporter, world, template.flow, false),
             Side::Mirror => None,
         };
+        if !named.is_finite() || published.is_some_and(|(t, _)| !t.is_finite()) {
+            return Err(BalanceError::NotFinite(format!(
+                "the sum of {reporter}'s {} figures for {}",
+                template.flow, group[0].year
+            )));
+        }
         let (total, has_total) = match published {
-            Some((t, _)) if t >= named => (t, true),
+            Some((t, _)) if t >= named && t > 0.0 => (t, true),
             _ => (named, false),
         };
         let shares: Vec<f64> = values
             .iter()
-            .map(|(_, v)| if total > 0.0 { v / total } else { 0.0 })
+            .map(|(_, v, _)| if total > 0.0 { v / total } else { 0.0 })
             .collect();
+        let open: Vec<bool> = values.iter().map(|(_, _, o)| *o).collect();
         let top = values
             .iter()
             .zip(&shares)
             .max_by(|a, b| a.1.total_cmp(b.1).then(b.0 .0.cmp(&a.0 .0)))
-            .map(|((c, _), s)| (*c, *s));
+            .map(|((c, _, _), s)| (*c, *s));
+        let coverage = if total > 0.0 { named / total } else { 1.0 };
+        let rest = if has_total && coverage <= 0.999 {
+            1.0 - coverage
+        } else {
+            0.0
+        };
+        let frame = Frame::new(
+            if has_total {
+                Scope::Total
+            } else {
+                Scope::NamedPartners
+            },
+            rest,
+            template.n,
+            reporter.as_str(),
+            values.len(),
+            values.iter().filter(|(_, v, _)| *v > 0.0).count(),
+            open.iter().any(|o| *o),
+        )?;
         out.push(Summary {
             reporter,
             year: group[0].year,
             total,
             has_total,
-            coverage: if total > 0.0 { named / total } else { 1.0 },
+            coverage: if has_total {
+                Coverage::Known(coverage)
+            } else {
+                Coverage::Unknown
+            },
             partners: values.len(),
+            one_sided: open.iter().filter(|o| **o).count(),
             top,
-            measures: Concentration::of_shares(&shares, template.n.unwrap_or(values.len())),
+            measures: frame.measures(&shares, &open),
         });
     }
-    out
+    Ok(out)
 }

@@ -1,6 +1,7 @@
 //! Concentration over every year with data.
 
-use crate::balance::{analyze, Query, Side};
+use crate::balance::{analyze, Coverage, Query, Side};
+use crate::measures::Bounds;
 use astana_model::{FlowKind, Period, Scenario};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -21,18 +22,20 @@ pub struct TrendPoint {
     pub has_total: bool,
     /// Number of named partners.
     pub partners: usize,
-    /// Share of the total covered by named partners.
-    pub coverage: f64,
-    /// `exact` or `lower`.
+    /// Share of the total covered by named partners; `"unknown"` without a total.
+    pub coverage: Coverage,
+    /// `exact`, `lower` or `named_partners_only`, as in [`Balance`](crate::Balance).
     pub concentration_bound: &'static str,
-    /// HHI (lower bound when incomplete).
+    /// HHI (the smallest value when a remainder is not broken down).
     pub hhi: f64,
-    /// HHI with the remainder as one partner.
+    /// The largest HHI (the remainder as one partner).
     pub hhi_upper: f64,
-    /// CR3.
+    /// CR3 (the smallest value).
     pub cr3: f64,
-    /// 1/HHI.
+    /// 1/HHI (the largest value).
     pub effective_partners: f64,
+    /// Both ends of every measure; `None` without a total.
+    pub bounds: Option<Bounds>,
     /// Largest partner and its share.
     pub top: (String, f64),
     /// Shares of the requested partners or blocs (missing when no figure that year).
@@ -87,7 +90,7 @@ pub fn trend(
                 total: b.total,
                 total_basis: b.total_provenance.basis,
                 total_estimate: b.total_provenance.estimate,
-                has_total: b.total_provenance.basis != "sum_of_partners",
+                has_total: b.share_basis == "total",
                 partners: b.partners.iter().filter(|p| !p.residual).count(),
                 coverage: b.coverage,
                 concentration_bound: b.concentration_bound,
@@ -95,6 +98,7 @@ pub fn trend(
                 hhi_upper: b.measures.hhi_upper,
                 cr3: b.measures.cr3,
                 effective_partners: b.measures.effective_partners,
+                bounds: b.measures.bounds.clone(),
                 top,
                 shares,
             })
