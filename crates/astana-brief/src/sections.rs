@@ -103,7 +103,7 @@ pub(crate) fn balance(
             let ct = notes.cite(&b.total_provenance.sources);
             let _ = write!(
                 h,
-                r#"<div class="card"><div class="big">{}</div><div class="cap">turnover with the {} named partners, {year} (not the country's total){ct}</div></div>"#,
+                r#"<div class="card"><div class="big">{}</div><div class="cap">turnover with the named partners ({}), {year}: not the country's total{ct}</div></div>"#,
                 usd(b.total),
                 b.partners.len()
             );
@@ -750,7 +750,7 @@ fn shock_section(
         if before.hhi.is_exact() {
             ""
         } else {
-            " (ranges: the unallocated rest spread evenly … as one partner)"
+            " (ranges: from the unallocated rest spread evenly over the other economies to it held by one partner)"
         }
     ));
     let cite = notes.cite(

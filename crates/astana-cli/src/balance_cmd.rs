@@ -189,7 +189,7 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
         out!("† no world total: coverage unknown; shares and measures are among the named partners only, not the reporter's");
     }
     if results.iter().any(|b| b.measures.bounds.as_ref().is_some_and(|r| !r.hhi.is_exact())) {
-        out!("Ranges: the unallocated remainder spread evenly over the other economies … held by one partner.");
+        out!("Ranges: from the unallocated remainder spread evenly over the other economies to it held by one partner.");
     }
     Ok(())
 }

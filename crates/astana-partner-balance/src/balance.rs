@@ -703,14 +703,16 @@ fn no_data(scenario: &Scenario, q: &Query) -> BalanceError {
         .flows
         .iter()
         .filter(|f| {
+            // Exactly the rows `analyze` reads: the partner's side is mirrored.
+            let (me, them, flow) = match q.side {
+                Side::Reporter => (&f.reporter, &f.partner, q.flow),
+                Side::Mirror => (&f.partner, &f.reporter, q.flow.mirrored()),
+            };
             f.period == q.period
-                && iso::is_alpha3(&f.partner)
-                && match q.side {
-                    Side::Reporter => f.reporter == q.reporter,
-                    Side::Mirror => f.partner == q.reporter,
-                }
-                && (f.flow == q.flow
-                    || (q.flow == FlowKind::Turnover
+                && *me == q.reporter
+                && iso::is_alpha3(them)
+                && (f.flow == flow
+                    || (flow == FlowKind::Turnover
                         && matches!(f.flow, FlowKind::Exports | FlowKind::Imports)))
         })
         .map(|f| f.year)

@@ -99,8 +99,16 @@ fn check_change(code: &str, x: f64) -> Result<(), BalanceError> {
 
 /// "; did you mean …?" from the result's partners and blocs, then ISO look-alikes.
 fn did_you_mean(scenario: &Scenario, balance: &Balance, code: &str) -> String {
+    // One letter off, or the same letters in another order (CNH for CHN).
+    let sorted = |x: &str| {
+        let mut v: Vec<char> = x.chars().collect();
+        v.sort_unstable();
+        v
+    };
     let close = |a: &str| {
-        a.len() == code.len() && a.chars().zip(code.chars()).filter(|(x, y)| x != y).count() <= 1
+        a.len() == code.len()
+            && (a.chars().zip(code.chars()).filter(|(x, y)| x != y).count() <= 1
+                || sorted(a) == sorted(code))
     };
     let mut hints: Vec<String> = balance
         .partners

@@ -563,6 +563,11 @@ fn code_field<'r>(
     None
 }
 
+/// The largest `value_usd` accepted: a quadrillion dollars, ~30 times world trade. Any
+/// sum of such values over a trade matrix stays finite, so shares and HHI never see
+/// infinity or NaN.
+const MAX_VALUE_USD: f64 = 1e15;
+
 const FLOW_COLUMNS: [&str; 6] = ["year", "reporter", "partner", "flow", "value_usd", "source"];
 const FLOW_OPTIONAL: [&str; 3] = ["period", "estimate", "note"];
 
@@ -714,6 +719,18 @@ fn parse_flows(
             };
             let raw_value = row.get("value_usd");
             let value = match raw_value.parse::<f64>() {
+                Ok(v) if v.is_finite() && v > MAX_VALUE_USD => {
+                    diags.push(
+                        Diagnostic::error(
+                            file,
+                            format!("`{raw_value}` US dollars is above the largest accepted value, 1e15"),
+                        )
+                        .at_line(row.line)
+                        .field("value_usd")
+                        .hint("world trade is about 3e13 a year; larger values are typos or another unit, and sums of values near the largest double overflow to infinity"),
+                    );
+                    None
+                }
                 Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
                 Ok(v) if v < 0.0 => {
                     diags.push(

@@ -13,6 +13,8 @@ use astana_partner_balance::{
 };
 use std::path::{Path, PathBuf};
 
+mod trust;
+
 const BN: f64 = 1e9;
 const TOL_BN: f64 = 0.05 * BN;
 const TOL_SHARE: f64 = 0.001;
