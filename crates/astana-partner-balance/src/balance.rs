@@ -419,22 +419,20 @@ impl Frame {
             None if rest > 0.0 => (economies(reporter).max(k + 1), NBasis::Economies),
             None => (with_trade, NBasis::PartnersWithTrade),
         };
-        if n < with_trade.max(1) {
-            return Err(BalanceError::NTooSmall {
-                n,
-                need: with_trade.max(1),
-                why: format!("{with_trade} partners have non-zero trade"),
-            });
-        }
-        if rest > 0.0 && n <= k && !open {
-            return Err(BalanceError::NTooSmall {
-                n,
-                need: k + 1,
-                why: format!(
+        // The remainder needs one economy more than the named partners, unless a
+        // one-sided partner can hold it.
+        let need_rest = if rest > 0.0 && !open { k + 1 } else { 0 };
+        let need = with_trade.max(1).max(need_rest);
+        if n < need {
+            let why = if need == need_rest {
+                format!(
                     "{k} partners are named and {:.1}% of the total is not broken down, so at least one more economy holds it",
                     rest * 100.0
-                ),
-            });
+                )
+            } else {
+                format!("{with_trade} partners have non-zero trade")
+            };
+            return Err(BalanceError::NTooSmall { n, need, why });
         }
         Ok(Frame {
             scope,
