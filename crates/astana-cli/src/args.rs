@@ -595,10 +595,13 @@ pub(crate) struct BalanceArgs {
     /// Use the partners' statistics about the reporter (mirror data) instead of its own.
     #[arg(long)]
     pub(crate) mirror: bool,
-    /// n for UNCTAD's index (UNCTAD counts all economies, e.g. --n 200).
+    /// N (= n) of the normalised HHI and UNCTAD's index, e.g. --n 200. Default: the
+    /// partners with trade when they cover the total; the economies of the ISO 3166 list
+    /// (248 besides the reporter) when part of the total is not broken down.
     #[arg(long)]
     pub(crate) n: Option<usize>,
-    /// Cut partners by a fraction: CHN=-0.5,RUS=-1 (bloc ids allowed, e.g. EU27=-0.2).
+    /// Cut partners by a fraction: CHN=-0.5,RUS=-1 (bloc ids allowed, e.g. EU27=-0.2);
+    /// each change between -1 and 1000.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub(crate) shock: Option<String>,
     /// Concentration over every year with data instead of one year.
