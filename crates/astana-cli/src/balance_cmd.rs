@@ -618,7 +618,7 @@ fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side, json: 
     if points.iter().any(|p| !p.has_total) {
         out!("  no total: partner figures exist but no world total was published or estimated, so shares cannot be computed.");
     }
-    out!("  * estimated total. HHI≥ treats the unallocated remainder as fully dispersed, HHI≤ as one partner.");
+    out!("  * estimated total. HHI≥ spreads the unallocated remainder evenly over the other economies (ISO 3166 list), HHI≤ makes it one partner; CR3≥ is the lower end.");
     Ok(())
 }
 
