@@ -391,7 +391,11 @@ fn partner_rows(s: &Scenario, b: &Balance, notes: &mut Notes<'_>, shares: bool) 
                 .map(|m| format!(" ({m} unknown: a lower bound)"))
                 .unwrap_or_default(),
             usd(p.value),
-            if shares { pct(p.share) } else { "—".to_string() }
+            if shares {
+                pct(p.share)
+            } else {
+                "—".to_string()
+            }
         );
     }
     rows
@@ -547,7 +551,9 @@ fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
             p.year,
             usd(p.total),
             est(p.total_estimate),
-            p.coverage.known().map_or_else(|| "unknown".to_string(), pct),
+            p.coverage
+                .known()
+                .map_or_else(|| "unknown".to_string(), pct),
             p.hhi,
             p.hhi_upper
         );
@@ -623,7 +629,7 @@ fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
     };
     format!(
         r#"<h3>Trend of concentration</h3>
-<p>Every full year for which the scenario has a world total (published or estimated); years with partner figures but no total are left out, since their shares would overstate every partner. The shaded band runs from the lower bound (unallocated trade fully dispersed) to the upper bound (unallocated trade as one partner).</p>
+<p>Every full year for which the scenario has a world total (published or estimated); years with partner figures but no total are left out, since their shares would overstate every partner. The shaded band runs from the lower bound (unallocated trade spread evenly over the other economies) to the upper bound (unallocated trade as one partner).</p>
 {chart}
 <table><tr><th>Year</th><th class="n">Total turnover</th><th class="n">Coverage</th><th class="n">HHI range</th>{heads}</tr>{rows}</table>
 <h3>Two statistics, two pictures: bilateral turnover as each side reports it</h3>

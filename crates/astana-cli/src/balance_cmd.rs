@@ -8,6 +8,9 @@ use astana_partner_balance as bal;
 use bal::{Balance, BalanceError, Concentration, Query, Range, Side};
 use std::path::{Path, PathBuf};
 
+/// The largest `--n` accepted.
+const MAX_N: usize = 1_000_000;
+
 pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     if let Some(BalanceCommand::Alignment(al)) = &a.command {
         return alignment(scenario_dir, al);
@@ -29,10 +32,11 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         .period
         .parse()
         .map_err(|e| Failure::input(format!("error: --period: {e}")))?;
-    if a.n == Some(0) {
-        return Err(Failure::input(
-            "error: --n 0: n counts economies and must be at least 1 (the normalised indices need at least 2)",
-        ));
+    // N counts economies (about 250 exist); a huge one only hides a typo.
+    if let Some(n) = a.n.filter(|n| !(1..=MAX_N).contains(n)) {
+        return Err(Failure::input(format!(
+            "error: --n {n}: n counts economies and must be between 1 and {MAX_N} (the normalised indices need at least 2)"
+        )));
     }
     if a.all {
         let mut q = Query::new("", 0, flow);
@@ -188,7 +192,12 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
     if results.iter().any(|b| !b.has_total) {
         out!("† no world total: coverage unknown; shares and measures are among the named partners only, not the reporter's");
     }
-    if results.iter().any(|b| b.measures.bounds.as_ref().is_some_and(|r| !r.hhi.is_exact())) {
+    if results.iter().any(|b| {
+        b.measures
+            .bounds
+            .as_ref()
+            .is_some_and(|r| !r.hhi.is_exact())
+    }) {
         out!("Ranges: from the unallocated remainder spread evenly over the other economies to it held by one partner.");
     }
     Ok(())
@@ -316,7 +325,7 @@ fn print_balance(s: &Scenario, b: &Balance) {
         );
         if b.side == Side::Reporter {
             out!(
-                "Years with a {} total for {}: {}",
+                "Years with a world {} total for {}: {}",
                 b.flow,
                 b.reporter,
                 if b.years_with_total.is_empty() {
@@ -345,7 +354,11 @@ fn print_balance(s: &Scenario, b: &Balance) {
         "#",
         "partner",
         "value",
-        if named_only { "share of named" } else { "  share" }
+        if named_only {
+            "share of named"
+        } else {
+            "  share"
+        }
     );
     for (i, p) in b.partners.iter().enumerate() {
         let rank = if p.residual {
@@ -498,7 +511,7 @@ fn print_shock(s: &Scenario, r: &bal::ShockResult) {
                 "  Band: {} → {}{}",
                 b.band.label(),
                 a.band.label(),
-                if b.hhi.is_exact() {
+                if b.hhi.is_exact() && a.hhi.is_exact() {
                     ""
                 } else {
                     " (ranges: the unallocated remainder, unchanged, spread evenly or held by one partner)"
@@ -743,7 +756,13 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
                 pct(share),
                 index
             ),
-            _ => out!("  {:<16} {:>10} {:>16} {:>16}", label, "—", "no data", "no data"),
+            _ => out!(
+                "  {:<16} {:>10} {:>16} {:>16}",
+                label,
+                "—",
+                "no data",
+                "no data"
+            ),
         }
     }
     if let Some(last) = result.data_to.filter(|t| *t < result.to) {

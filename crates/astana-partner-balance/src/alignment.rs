@@ -230,7 +230,10 @@ pub fn alignment_from_rows(rows: &[AlignmentRow], q: &AlignmentQuery) -> Alignme
         partners.entry(p.clone()).or_default();
     }
     let mut years: Option<(i32, i32)> = None;
-    for r in rows.iter().filter(|r| r.country == q.country && r.roll_calls > 0) {
+    for r in rows
+        .iter()
+        .filter(|r| r.country == q.country && r.roll_calls > 0)
+    {
         years = Some(years.map_or((r.year, r.year), |(a, b)| (a.min(r.year), b.max(r.year))));
     }
     for r in rows

@@ -294,9 +294,7 @@ impl<'a> Lookup<'a> {
         if kind == FlowKind::Turnover {
             match (one(FlowKind::Exports), one(FlowKind::Imports)) {
                 (Some(x), Some(m)) => return Some((x.value_usd + m.value_usd, false)),
-                (Some(f), None) | (None, Some(f)) if one_sided => {
-                    return Some((f.value_usd, true))
-                }
+                (Some(f), None) | (None, Some(f)) if one_sided => return Some((f.value_usd, true)),
                 _ => {}
             }
         }
@@ -412,6 +410,16 @@ impl Frame {
         with_trade: usize,
         open: bool,
     ) -> Result<Frame, BalanceError> {
+        if given.is_none() && with_trade == 0 && rest <= 0.0 {
+            // Nothing has trade: no N, and the normalised indices are not defined.
+            return Ok(Frame {
+                scope,
+                rest,
+                n: 0,
+                n_basis: NBasis::PartnersWithTrade,
+                others: 0,
+            });
+        }
         let (n, n_basis) = match given {
             Some(n) => (n, NBasis::Given),
             // A matrix may name every economy and still leave a remainder (non-ISO
@@ -492,9 +500,14 @@ fn analyze_with(
         notes.push("no country partner has a figure for this period: only the total and bloc figures are known".to_string());
     }
     partners.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.id.cmp(&b.id)));
-    let named: f64 = partners.iter().map(|p| p.value).sum();
+    // `fold` from +0.0: `Sum` for f64 starts at -0.0 ("-0.0%" coverage without partners).
+    let named: f64 = partners.iter().map(|p| p.value).fold(0.0, |a, v| a + v);
     // The scenario reader rejects such values; a caller building rows by hand may not.
-    if !named.is_finite() || published_total.as_ref().is_some_and(|t| !t.value.is_finite()) {
+    if !named.is_finite()
+        || published_total
+            .as_ref()
+            .is_some_and(|t| !t.value.is_finite())
+    {
         return Err(BalanceError::NotFinite(format!(
             "the sum of {}'s {} figures for {} {}",
             q.reporter, q.flow, q.year, q.period
@@ -518,7 +531,7 @@ fn analyze_with(
             ));
             (sum_total(&partners, named), Scope::Total)
         }
-        Some(t) => {
+        Some(t) if named > 0.0 => {
             notes.push(format!(
                 "named partners ({:.1}bn) exceed the published total ({:.1}bn, {}), so that total cannot be right: shares are of the named partners' sum and coverage is unknown",
                 named / 1e9,
@@ -527,10 +540,14 @@ fn analyze_with(
             ));
             (sum_total(&partners, named), Scope::NamedPartners)
         }
+        Some(_) => {
+            notes.push("the total and every partner figure are zero: shares are not defined and are shown as 0".to_string());
+            (sum_total(&partners, named), Scope::NamedPartners)
+        }
         None => {
             notes.push(match q.side {
                 Side::Reporter => format!(
-                    "no {} total for {} in {} {}: shares are of the named partners' sum, not of {}'s trade; coverage is unknown, so no figure here describes the concentration of {}'s trade. Years with a {} total: {}",
+                    "no world {} total for {} in {} {}: shares are of the named partners' sum, not of {}'s trade; coverage is unknown, so no figure here describes the concentration of {}'s trade. Years with a world {} total: {}",
                     q.flow, q.reporter, q.year, q.period, q.reporter, q.reporter, q.flow, years_text
                 ),
                 Side::Mirror => format!(
@@ -575,9 +592,6 @@ fn analyze_with(
     } else {
         1.0
     };
-    if total.value <= 0.0 && !partners.is_empty() {
-        notes.push("every figure is zero: shares are not defined and are shown as 0".to_string());
-    }
     let complete = scope == Scope::NamedPartners || coverage > 0.999;
     let rest = if complete { 0.0 } else { 1.0 - coverage };
     let with_trade = partners.iter().filter(|p| p.value > 0.0).count();
@@ -626,7 +640,11 @@ fn analyze_with(
         side: q.side,
         total: total.value,
         total_provenance: total,
-        share_basis: if named_only { "named_partners" } else { "total" },
+        share_basis: if named_only {
+            "named_partners"
+        } else {
+            "total"
+        },
         coverage: if named_only {
             Coverage::Unknown
         } else {

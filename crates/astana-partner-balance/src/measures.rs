@@ -359,9 +359,7 @@ impl Concentration {
         let inverse = |h: f64| if h > 0.0 { 1.0 / h } else { 0.0 };
         let hhi_r = Range::of(h_lo, h_hi);
         let norm = |f: fn(f64, usize) -> Option<f64>| {
-            f(h_lo, n)
-                .zip(f(h_hi, n))
-                .map(|(a, b)| Range::of(a, b))
+            f(h_lo, n).zip(f(h_hi, n)).map(|(a, b)| Range::of(a, b))
         };
         let hhi_normalized = norm(hhi_normalized);
         let unctad = norm(unctad_index);

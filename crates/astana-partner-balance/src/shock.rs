@@ -212,11 +212,7 @@ pub fn shock(
     let named: Vec<&PartnerShare> = after.iter().filter(|p| !p.residual).collect();
     let shares: Vec<f64> = named.iter().map(|p| p.share).collect();
     let open: Vec<bool> = named.iter().map(|p| p.missing_side.is_some()).collect();
-    let rest: f64 = after
-        .iter()
-        .filter(|p| p.residual)
-        .map(|p| p.share)
-        .sum();
+    let rest: f64 = after.iter().filter(|p| p.residual).map(|p| p.share).sum();
     let m = &balance.measures;
     let scope = if balance.share_basis == "named_partners" {
         Scope::NamedPartners

@@ -75,7 +75,7 @@ pub fn summarize_all(scenario: &Scenario, template: &Query) -> Result<Vec<Summar
         if values.is_empty() {
             continue;
         }
-        let named: f64 = values.iter().map(|(_, v, _)| v).sum();
+        let named: f64 = values.iter().map(|(_, v, _)| v).fold(0.0, |a, v| a + v);
         let published = match template.side {
             Side::Reporter => look.amount(reporter, world, template.flow, false),
             Side::Mirror => None,

@@ -5,7 +5,7 @@
 use super::{close, query, run, scenario, share_of, value_of, BN};
 use astana_model::{Code, FlowKind, FlowRecord, Period, Scenario};
 use astana_partner_balance::{
-    alignment_from_rows, analyze, parse_shocks, shock, AlignmentQuery, Band, BalanceError,
+    alignment_from_rows, analyze, parse_shocks, shock, AlignmentQuery, BalanceError, Band,
     Coverage, NBasis, Query, Side,
 };
 
@@ -60,7 +60,7 @@ fn no_world_total_means_coverage_unknown() {
     assert!(
         b.notes
             .iter()
-            .any(|n| n.contains("Years with a turnover total: 2022, 2023")),
+            .any(|n| n.contains("Years with a world turnover total: 2022, 2023")),
         "{:?}",
         b.notes
     );
@@ -217,7 +217,10 @@ fn normalised_indices_in_range_and_n_as_given() {
     ]);
     let b = run(&s, "KAZ", 2030, FlowKind::Exports, Side::Reporter);
     assert_eq!(b.concentration_bound, "exact");
-    assert_eq!((b.measures.n, b.measures.n_basis), (3, NBasis::PartnersWithTrade));
+    assert_eq!(
+        (b.measures.n, b.measures.n_basis),
+        (3, NBasis::PartnersWithTrade)
+    );
     close(b.measures.hhi_normalized.expect("defined"), 0.07, 1e-12);
     // Cutting a partner to zero drops it from N after the shock.
     let r = shock(&s, &b, &[("ITA".into(), -1.0)]).expect("shock");
@@ -287,7 +290,10 @@ fn shock_specs_are_validated() {
         parse_shocks("CHN=-0.5,CHN=-1"),
         Err(BalanceError::DuplicateShock(_))
     ));
-    assert!(matches!(parse_shocks(""), Err(BalanceError::BadShockSpec(_))));
+    assert!(matches!(
+        parse_shocks(""),
+        Err(BalanceError::BadShockSpec(_))
+    ));
     let s = scenario();
     let b = run(&s, "KAZ", 2023, FlowKind::Turnover, Side::Reporter);
     let e = shock(&s, &b, &[("CNH".into(), -0.5)]).expect_err("unknown");
