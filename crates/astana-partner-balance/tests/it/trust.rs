@@ -303,3 +303,61 @@ fn shock_specs_are_validated() {
         Err(BalanceError::ShockOutOfRange(..))
     ));
 }
+
+/// 10.3, property: for random named shares and random splits of the remainder (over at
+/// most `others` unnamed economies, or partly onto one-sided partners), every measure of
+/// the completed distribution lies within the reported bounds.
+#[test]
+fn bounds_contain_every_split_of_the_remainder() {
+    use astana_partner_balance::{concentration_ratio, entropy, hhi, Concentration, Scope};
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut unit = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for _ in 0..3000 {
+        let k = 1 + (unit() * 8.0) as usize;
+        let others = (unit() * 12.0) as usize;
+        let coverage = 0.05 + 0.9 * unit();
+        let raw: Vec<f64> = (0..k).map(|_| unit() + 1e-3).collect();
+        let t: f64 = raw.iter().sum();
+        let named: Vec<f64> = raw.iter().map(|x| x / t * coverage).collect();
+        let open: Vec<bool> = (0..k).map(|_| unit() < 0.3).collect();
+        if others == 0 && !open.iter().any(|o| *o) {
+            continue;
+        }
+        let rest = 1.0 - coverage;
+        let n = k + others;
+        let c = Concentration::build(&named, &open, rest, others, n, NBasis::Given, Scope::Total);
+        let b = c.bounds.expect("bounds");
+        // A random split: weights over the unnamed slots and the one-sided partners.
+        let slots: Vec<usize> = (0..k).filter(|&i| open[i]).collect();
+        let w: Vec<f64> = (0..others + slots.len())
+            .map(|_| unit().powf(1.0 + 4.0 * unit()))
+            .collect();
+        let wt: f64 = w.iter().sum::<f64>().max(1e-300);
+        let mut full = named.clone();
+        for (j, x) in w.iter().enumerate() {
+            let part = rest * x / wt;
+            if j < others {
+                full.push(part);
+            } else {
+                full[slots[j - others]] += part;
+            }
+        }
+        let eps = 1e-9;
+        let within =
+            |r: astana_partner_balance::Range, x: f64| r.min - eps <= x && x <= r.max + eps;
+        let h = hhi(&full);
+        assert!(within(b.hhi, h), "{:?} {h}", b.hhi);
+        assert!(within(b.cr3, concentration_ratio(&full, 3)));
+        assert!(within(b.cr5, concentration_ratio(&full, 5)));
+        assert!(within(b.entropy, entropy(&full)));
+        match b.hhi_normalized {
+            Some(hn) => assert!(0.0 <= hn.min && hn.max <= 1.0),
+            None => assert_eq!(n, 1),
+        }
+    }
+}
