@@ -350,12 +350,12 @@ fn print_balance(s: &Scenario, b: &Balance) {
     }
     out!("");
     out!(
-        "  {:<3} {:<36} {:>10} {:>7}",
+        "  {:<3} {:<36} {:>10} {:<7}",
         "#",
         "partner",
         "value",
         if named_only {
-            "share of named"
+            "  share of named partners"
         } else {
             "  share"
         }
