@@ -10,7 +10,9 @@
 //!   year, flow, period, [`Side`]) and returns a [`Balance`]: partner shares against the
 //!   published total with an explicit rest-of-world row, the [`Concentration`] measures
 //!   (HHI, normalised HHI, UNCTAD's index with explicit `n`, entropy, effective partners,
-//!   CR3/CR5), the bloc roll-up and every bloc's share.
+//!   CR3/CR5) with both [`Bounds`] when the remainder is not broken down, the bloc roll-up
+//!   and every bloc's share. Without a world total the shares are of the named partners
+//!   only and [`Coverage::Unknown`] says so.
 //! * [`shock`] cuts some partners by a fraction and reports what is lost and the new
 //!   concentration; [`trend`] repeats [`analyze`] for every year with data;
 //!   [`dependence`] sets my share of your trade against your share of mine.
