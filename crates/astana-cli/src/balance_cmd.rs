@@ -490,11 +490,13 @@ fn print_shock(s: &Scenario, r: &bal::ShockResult) {
         "of the total"
     };
     out!(
-        "  Total {} → {} (−{}, {} {of})",
+        "  Total {} → {} ({}{}, {} {of})",
         usd(r.total_before),
         usd(r.total_after),
-        usd(r.lost),
-        pct(r.lost_share)
+        // A rise is a negative loss: print its sign once.
+        if r.lost < 0.0 { "+" } else { "−" },
+        usd(r.lost.abs()),
+        pct(r.lost_share.abs())
     );
     match (&r.before.bounds, &r.after.bounds) {
         (Some(b), Some(a)) => {
