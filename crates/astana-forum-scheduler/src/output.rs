@@ -47,6 +47,8 @@ pub struct Unscheduled {
 /// The schedule JSON.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ScheduleJson {
+    /// The forum's name, so that `forum check` can tell a schedule of another forum.
+    pub forum: String,
     /// Σ (6 − priority) over scheduled requests.
     pub objective: u64,
     /// A valid upper bound on the objective (given the panels as placed).
@@ -104,6 +106,7 @@ pub fn to_json(f: &Forum, s: &Solution) -> ScheduleJson {
             })
             .collect();
     ScheduleJson {
+        forum: f.name.clone(),
         objective: s.objective,
         upper_bound: s.upper_bound,
         gap: if s.upper_bound > 0 {
@@ -144,15 +147,26 @@ pub fn from_file(f: &Forum, file: &ScheduleFile) -> Schedule {
         requests: vec![None; f.requests.len()],
         panels: vec![None; f.panels.len()],
     };
+    // Only places inside the forum: the checker names the others.
+    let at = |a: &crate::check::Placed| {
+        (a.day < f.days.len() && a.slot < per_day).then_some(a.day * per_day + a.slot)
+    };
     for a in &file.assignments {
-        if let (Some(r), Some(room)) = (f.requests.iter().position(|x| x.id == a.id), room(&a.room))
-        {
-            s.requests[r] = Some((a.day * per_day + a.slot, room));
+        if let (Some(r), Some(room), Some(t)) = (
+            f.requests.iter().position(|x| x.id == a.id),
+            room(&a.room),
+            at(a),
+        ) {
+            s.requests[r] = Some((t, room));
         }
     }
     for a in &file.panel_assignments {
-        if let (Some(k), Some(room)) = (f.panels.iter().position(|x| x.id == a.id), room(&a.room)) {
-            s.panels[k] = Some((a.day * per_day + a.slot, room));
+        if let (Some(k), Some(room), Some(t)) = (
+            f.panels.iter().position(|x| x.id == a.id),
+            room(&a.room),
+            at(a),
+        ) {
+            s.panels[k] = Some((t, room));
         }
     }
     s
@@ -469,3 +483,215 @@ pub fn room_sheets(f: &Forum, s: &Schedule) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// What [`write_folder`] replaced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Replaced {
+    /// The folder did not exist or was empty.
+    Nothing,
+    /// An earlier folder of the same kind (only the names it may hold), with this many files.
+    Earlier(usize),
+    /// A folder holding other things, replaced because it was forced: its entries.
+    Forced(Vec<String>),
+}
+
+/// Why a folder was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The folder exists and holds something else (names listed); not replaced unless forced.
+    NotOurs(Vec<String>),
+    /// A file name that would leave the folder or is not a safe name.
+    UnsafeName(String),
+    /// The target is a symbolic link or not a folder.
+    NotAFolder(String),
+    /// The file system refused.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::NotOurs(names) => {
+                let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+                write!(
+                    f,
+                    "it already holds other files ({}{}); give an empty or new folder, or --force to replace it",
+                    shown.join(", "),
+                    if names.len() > 5 { ", …" } else { "" }
+                )
+            }
+            WriteError::UnsafeName(n) => write!(f, "refusing to write the unsafe file name {n:?}"),
+            WriteError::NotAFolder(why) => f.write_str(why),
+            WriteError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+impl From<std::io::Error> for WriteError {
+    fn from(e: std::io::Error) -> Self {
+        WriteError::Io(e)
+    }
+}
+
+/// Files in a folder and below, recursively.
+fn count_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |it| {
+        it.flatten()
+            .map(|e| match e.file_type() {
+                Ok(t) if t.is_dir() => count_files(&e.path()),
+                _ => 1,
+            })
+            .sum()
+    })
+}
+
+/// Writes `files` (paths relative to `dir`, each component a safe name) as the whole new
+/// content of `dir`: first into a fresh temporary folder beside it, then renamed into place.
+/// An interrupted run leaves the earlier folder as it was (and at worst a hidden
+/// `.NAME.astana-tmp-*` folder beside it); files of earlier runs never linger. An existing
+/// `dir` is replaced when it holds only entries named in `ours` (an earlier run's output) or
+/// when `force` is given. Symbolic links are never followed: a `dir` that is one is refused
+/// and every file is created new inside the fresh folder.
+///
+/// # Errors
+/// [`WriteError`]; nothing is changed then.
+pub fn write_folder(
+    dir: &std::path::Path,
+    files: &[(std::path::PathBuf, String)],
+    ours: &[&str],
+    force: bool,
+) -> Result<Replaced, WriteError> {
+    use std::io::Write as _;
+    use std::path::Component;
+    for (rel, _) in files {
+        let safe = rel.components().all(|c| match c {
+            Component::Normal(n) => n.to_str().is_some_and(|n| {
+                crate::model::id_problem(n.trim_end_matches(".ics").trim_end_matches(".csv"))
+                    .is_none()
+            }),
+            _ => false,
+        });
+        if !safe || rel.as_os_str().is_empty() {
+            return Err(WriteError::UnsafeName(rel.display().to_string()));
+        }
+    }
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| WriteError::NotAFolder(format!("{} does not name a folder", dir.display())))?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut replaced = Replaced::Nothing;
+    let exists = match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(WriteError::NotAFolder(format!(
+                "{} is a symbolic link; give the folder it points to",
+                dir.display()
+            )))
+        }
+        Ok(m) if !m.is_dir() => {
+            return Err(WriteError::NotAFolder(format!(
+                "{} exists and is not a folder",
+                dir.display()
+            )))
+        }
+        Ok(_) => {
+            let mut entries: Vec<String> = std::fs::read_dir(dir)?
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            entries.sort();
+            let foreign = entries.iter().any(|e| !ours.contains(&e.as_str()));
+            if foreign && !force {
+                return Err(WriteError::NotOurs(entries));
+            }
+            if foreign {
+                replaced = Replaced::Forced(entries);
+            } else if !entries.is_empty() {
+                replaced = Replaced::Earlier(count_files(dir));
+            }
+            true
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(e.into()),
+    };
+    std::fs::create_dir_all(&parent)?;
+    let unique = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    let tmp = parent.join(format!(".{name}.astana-tmp-{unique}"));
+    std::fs::create_dir(&tmp)?;
+    let fill = || -> std::io::Result<()> {
+        for (rel, body) in files {
+            let path = tmp.join(rel);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p)?;
+            }
+            // `create_new` fails on an existing name or a symbolic link: no file is written
+            // twice or through a link.
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)?;
+            file.write_all(body.as_bytes())?;
+        }
+        Ok(())
+    };
+    if let Err(e) = fill() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e.into());
+    }
+    if exists {
+        let old = parent.join(format!(".{name}.astana-old-{unique}"));
+        if let Err(e) = std::fs::rename(dir, &old) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e.into());
+        }
+        if let Err(e) = std::fs::rename(&tmp, dir) {
+            // Put the earlier folder back.
+            let _ = std::fs::rename(&old, dir);
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e.into());
+        }
+        std::fs::remove_dir_all(&old)?;
+    } else if let Err(e) = std::fs::rename(&tmp, dir) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e.into());
+    }
+    Ok(replaced)
+}
+
+/// The files of a schedule folder (`schedule.json`, `calendars/ID.ics`, `rooms/ID.csv`),
+/// ready for [`write_folder`] with [`SCHEDULE_FOLDER`] as the names it may replace.
+///
+/// # Errors
+/// When the JSON cannot be written.
+pub fn schedule_files(
+    f: &Forum,
+    s: &Schedule,
+    j: &ScheduleJson,
+) -> Result<Vec<(std::path::PathBuf, String)>, serde_json::Error> {
+    let mut files = vec![(
+        std::path::PathBuf::from("schedule.json"),
+        serde_json::to_string_pretty(j)?,
+    )];
+    for (id, cal) in calendars(f, s) {
+        files.push((std::path::Path::new("calendars").join(format!("{id}.ics")), cal));
+    }
+    for (id, sheet) in room_sheets(f, s) {
+        files.push((std::path::Path::new("rooms").join(format!("{id}.csv")), sheet));
+    }
+    Ok(files)
+}
+
+/// The entries an earlier schedule folder holds.
+pub const SCHEDULE_FOLDER: [&str; 3] = ["schedule.json", "calendars", "rooms"];
