@@ -201,9 +201,7 @@ pub fn time_zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
 pub fn block_fits(slots: &[(u32, u32)], slot_minutes: u32, slot: usize, len: usize) -> bool {
     let minutes = |i: usize| slots[i].0 * 60 + slots[i].1;
     len >= 1
-        && slot
-            .checked_add(len)
-            .is_some_and(|end| end <= slots.len())
+        && slot.checked_add(len).is_some_and(|end| end <= slots.len())
         && (slot + 1..slot + len).all(|i| minutes(i - 1) + slot_minutes == minutes(i))
 }
 
@@ -314,7 +312,13 @@ fn read_forum_toml(t: &str, d: &mut Diagnostics) -> Option<Forum> {
             }
         }
         if !dates.windows(2).all(|w| w[0] < w[1]) {
-            d.push(err("days must be in increasing order, each once".into(), span.clone()).field("days"));
+            d.push(
+                err(
+                    "days must be in increasing order, each once".into(),
+                    span.clone(),
+                )
+                .field("days"),
+            );
         }
         if days.is_empty() {
             d.push(err("the forum needs at least one day".into(), span.clone()).field("days"));
@@ -326,8 +330,11 @@ fn read_forum_toml(t: &str, d: &mut Diagnostics) -> Option<Forum> {
             match hhmm(s) {
                 Some(x) => times.push(x),
                 None => d.push(
-                    err(format!("slot `{}` is not a time HH:MM", clip(s)), span.clone())
-                        .field("slots"),
+                    err(
+                        format!("slot `{}` is not a time HH:MM", clip(s)),
+                        span.clone(),
+                    )
+                    .field("slots"),
                 ),
             }
         }
@@ -358,7 +365,10 @@ fn read_forum_toml(t: &str, d: &mut Diagnostics) -> Option<Forum> {
                 if at(last) + m > 24 * 60 {
                     d.push(
                         err(
-                            format!("the last slot, {:02}:{:02}, runs past midnight", last.0, last.1),
+                            format!(
+                                "the last slot, {:02}:{:02}, runs past midnight",
+                                last.0, last.1
+                            ),
                             span.clone(),
                         )
                         .field("slots"),
@@ -385,8 +395,11 @@ fn read_forum_toml(t: &str, d: &mut Diagnostics) -> Option<Forum> {
     if let Some((m, span)) = &slot_minutes {
         if *m == 0 || *m > 24 * 60 {
             d.push(
-                err("slot_minutes must be between 1 and 1440".into(), span.clone())
-                    .field("slot_minutes"),
+                err(
+                    "slot_minutes must be between 1 and 1440".into(),
+                    span.clone(),
+                )
+                .field("slot_minutes"),
             );
         }
     }
@@ -466,7 +479,9 @@ fn check_id(
         let m = if *first == id {
             format!("duplicate {kind} `{id}`")
         } else {
-            format!("{kind} `{id}` differs from `{first}` only in case (one file name on many systems)")
+            format!(
+                "{kind} `{id}` differs from `{first}` only in case (one file name on many systems)"
+            )
         };
         d.push(
             Diagnostic::error(file, m)
@@ -704,7 +719,9 @@ pub fn read(files: &[(&str, &str)]) -> Result<Forum, Diagnostics> {
                     )
                     .at_line(row.line)
                     .field("slots")
-                    .hint("a meeting or panel runs in consecutive slots with no break between them"),
+                    .hint(
+                        "a meeting or panel runs in consecutive slots with no break between them",
+                    ),
                 );
                 1
             }

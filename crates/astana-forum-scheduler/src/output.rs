@@ -4,10 +4,10 @@
 use crate::check::ScheduleFile;
 use crate::model::Forum;
 use crate::solve::{Schedule, Solution};
-use serde::Serialize;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
+use serde::Serialize;
 
 /// One placed item in the JSON contract.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -280,7 +280,10 @@ fn vtimezone(tz: &TimeZone, name: &str, first: Date, last: Date) -> Vec<String> 
             t.dst().is_dst(),
         ));
     }
-    let mut lines = vec!["BEGIN:VTIMEZONE".to_string(), format!("TZID:{}", text(name))];
+    let mut lines = vec![
+        "BEGIN:VTIMEZONE".to_string(),
+        format!("TZID:{}", text(name)),
+    ];
     for (onset, was, is, dst) in observances {
         let kind = if dst { "DAYLIGHT" } else { "STANDARD" };
         // The onset in the local time in force before it (RFC 5545 §3.6.5).
@@ -335,7 +338,9 @@ pub fn calendars(f: &Forum, s: &Schedule) -> Vec<(String, String)> {
     let mut events: Vec<Vec<String>> = vec![Vec::new(); f.participants.len()];
     let mut event =
         |uid: String, summary: String, location: &str, g: usize, len: usize, people: &[usize]| {
-            let minutes = f.slot_minutes.saturating_mul(u32::try_from(len).unwrap_or(u32::MAX));
+            let minutes = f
+                .slot_minutes
+                .saturating_mul(u32::try_from(len).unwrap_or(u32::MAX));
             let (Some(start), Some(end)) = (local(f, g, 0), local(f, g, minutes)) else {
                 return;
             };
@@ -431,7 +436,9 @@ pub fn room_sheets(f: &Forum, s: &Schedule) -> Vec<(String, String)> {
     };
     let mut add = |room: usize, t: usize, len: usize, kind: &str, id: &str, title: &str| {
         let (day, _) = f.day_slot(t);
-        let minutes = f.slot_minutes.saturating_mul(u32::try_from(len).unwrap_or(u32::MAX));
+        let minutes = f
+            .slot_minutes
+            .saturating_mul(u32::try_from(len).unwrap_or(u32::MAX));
         if let Some(list) = rows.get_mut(room) {
             list.push((
                 t,
@@ -581,7 +588,9 @@ pub fn write_folder(
         .file_name()
         .and_then(|n| n.to_str())
         .filter(|n| !n.is_empty())
-        .ok_or_else(|| WriteError::NotAFolder(format!("{} does not name a folder", dir.display())))?;
+        .ok_or_else(|| {
+            WriteError::NotAFolder(format!("{} does not name a folder", dir.display()))
+        })?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -685,10 +694,16 @@ pub fn schedule_files(
         serde_json::to_string_pretty(j)?,
     )];
     for (id, cal) in calendars(f, s) {
-        files.push((std::path::Path::new("calendars").join(format!("{id}.ics")), cal));
+        files.push((
+            std::path::Path::new("calendars").join(format!("{id}.ics")),
+            cal,
+        ));
     }
     for (id, sheet) in room_sheets(f, s) {
-        files.push((std::path::Path::new("rooms").join(format!("{id}.csv")), sheet));
+        files.push((
+            std::path::Path::new("rooms").join(format!("{id}.csv")),
+            sheet,
+        ));
     }
     Ok(files)
 }

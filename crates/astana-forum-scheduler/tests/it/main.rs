@@ -2,6 +2,8 @@
 //! schedules always pass the independent checker, the checker catches violations, the
 //! calendars follow RFC 5545, forum files get located errors, re-planning keeps what fits.
 
+mod io_safety;
+
 use astana_forum_scheduler::check::{check, Placed, ScheduleFile};
 use astana_forum_scheduler::generate::{generate, Spec};
 use astana_forum_scheduler::model::read;
