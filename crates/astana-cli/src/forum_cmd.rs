@@ -43,24 +43,29 @@ fn read_schedule(path: &Path) -> Result<ScheduleFile, Failure> {
     })
 }
 
+/// Never the forum folder itself as `--out`, even with --force: that would delete the input.
+fn not_the_input(out: Option<&Path>, input: &Path) -> Result<(), Failure> {
+    if let Some(dir) = out {
+        if let (Ok(a), Ok(b)) = (dir.canonicalize(), input.canonicalize()) {
+            if a == b {
+                return Err(Failure::input(format!(
+                    "error: --out {} is the forum folder itself; write the schedule elsewhere",
+                    dir.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes the schedule folder as a whole and says what it replaced.
 fn write_out(
     dir: &Path,
-    input: &Path,
     force: bool,
     f: &Forum,
     s: &Schedule,
     j: &ScheduleJson,
 ) -> Result<String, Failure> {
-    // Never the forum folder itself, even with --force: that would delete the input.
-    if let (Ok(a), Ok(b)) = (dir.canonicalize(), input.canonicalize()) {
-        if a == b {
-            return Err(Failure::input(format!(
-                "error: --out {} is the forum folder itself; write the schedule elsewhere",
-                dir.display()
-            )));
-        }
-    }
     let files = schedule_files(f, s, j).map_err(Failure::compute)?;
     let replaced = write_folder(dir, &files, &SCHEDULE_FOLDER, force).map_err(|e| match e {
         WriteError::Io(e) => {
@@ -179,6 +184,7 @@ fn progress_printer() -> impl FnMut(u64) {
 }
 
 fn schedule(a: &ForumScheduleArgs) -> Outcome {
+    not_the_input(a.out.as_deref(), &a.dir)?;
     let f = forum(&a.dir)?;
     let started = std::time::Instant::now();
     let mut progress = progress_printer();
@@ -189,7 +195,7 @@ fn schedule(a: &ForumScheduleArgs) -> Outcome {
     let elapsed = started.elapsed().as_secs_f64();
     let j = to_json(&f, &s);
     let note = match &a.out {
-        Some(dir) => Some(write_out(dir, &a.dir, a.force, &f, &s.schedule, &j)?),
+        Some(dir) => Some(write_out(dir, a.force, &f, &s.schedule, &j)?),
         None => None,
     };
     if a.json {
@@ -247,6 +253,7 @@ fn check_cmd(dir: &Path, path: &Path, as_json: bool) -> Outcome {
 }
 
 fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
+    not_the_input(a.out.as_deref(), &a.dir)?;
     let f = forum(&a.dir)?;
     let old_file = read_schedule(&a.schedule)?;
     if let Some(why) = another_forum(&f, &old_file) {
@@ -271,7 +278,7 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
     let (g, r) = replan::replan(&f, &old, &changes, &settings(a.seconds, a.seed));
     let j = to_json(&g, &r.solution);
     if let Some(dir) = &a.out {
-        let note = write_out(dir, &a.dir, a.force, &g, &r.solution.schedule, &j)?;
+        let note = write_out(dir, a.force, &g, &r.solution.schedule, &j)?;
         // stdout stays one JSON document with --json.
         eprintln!("wrote {}{note}", dir.display());
     }
