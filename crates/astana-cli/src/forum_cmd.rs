@@ -265,8 +265,16 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
     let violations = check(&f, &old_file);
     if !violations.is_empty() {
         return Err(Failure::input(format!(
-            "error: the schedule to re-plan is not feasible for this forum:\n  {}",
-            violations.join("\n  ")
+            "error: the schedule to re-plan is not feasible for this forum:\n  {}{}",
+            violations[..violations.len().min(20)].join("\n  "),
+            if violations.len() > 20 {
+                format!(
+                    "\n  … and {} more (run `forum check`)",
+                    violations.len() - 20
+                )
+            } else {
+                String::new()
+            }
         )));
     }
     let old = from_file(&f, &old_file);

@@ -173,6 +173,10 @@ pub(crate) fn did_you_mean<'a>(
     word: &str,
     known: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Edit distance is quadratic: no suggestion for long words.
+    if word.len() > MAX_ID_LEN {
+        return None;
+    }
     let w = word.to_ascii_lowercase();
     known
         .into_iter()
@@ -672,6 +676,7 @@ pub fn read(files: &[(&str, &str)]) -> Result<Forum, Diagnostics> {
         .enumerate()
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
+    let suggested = std::cell::Cell::new(0);
     let people = |file: &str, col: &str, row: &table::Row<'_>, d: &mut Diagnostics| -> Vec<usize> {
         let mut out = Vec::new();
         if !participants_ok {
@@ -695,9 +700,14 @@ pub fn read(files: &[(&str, &str)]) -> Result<Forum, Diagnostics> {
                         Diagnostic::error(file, format!("unknown participant `{}`", clip(id)))
                             .at_line(row.line)
                             .field(col);
+                    // Suggestions scan every id: only for the first few unknown ones.
+                    suggested.set(suggested.get() + 1);
                     if participants_errors {
                         x = x.hint("participants.csv has errors (above): fix those first");
-                    } else if let Some(s) = did_you_mean(id, index.keys().copied()) {
+                    } else if let Some(s) = (suggested.get() <= 20)
+                        .then(|| did_you_mean(id, index.keys().copied()))
+                        .flatten()
+                    {
                         x = x.hint(format!("did you mean `{s}`?"));
                     }
                     d.push(x);
