@@ -203,10 +203,11 @@ pub fn time_zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
 /// no break inside (each slot starts as the previous one ends): a meeting cannot run across
 /// the lunch break.
 pub fn block_fits(slots: &[(u32, u32)], slot_minutes: u32, slot: usize, len: usize) -> bool {
-    let minutes = |i: usize| slots[i].0 * 60 + slots[i].1;
+    // In u64: a `Forum` built in Rust need not have passed `read`'s range checks.
+    let minutes = |i: usize| u64::from(slots[i].0) * 60 + u64::from(slots[i].1);
     len >= 1
         && slot.checked_add(len).is_some_and(|end| end <= slots.len())
-        && (slot + 1..slot + len).all(|i| minutes(i - 1) + slot_minutes == minutes(i))
+        && (slot + 1..slot + len).all(|i| minutes(i - 1) + u64::from(slot_minutes) == minutes(i))
 }
 
 impl Forum {
