@@ -814,3 +814,63 @@ fn output_folders_are_replaced_whole_and_foreign_folders_kept() {
         Replaced::Forced(vec!["notes.txt".into()])
     );
 }
+
+/// Seeded damage: 600 copies of the example forum with bytes changed, inserted, deleted or
+/// duplicated (control characters, quotes, separators, digits) never panic the reader, and
+/// every forum that loads gives calendars that pass the strict reading.
+#[test]
+fn damaged_forum_files_never_panic_and_never_forge() {
+    let clean = example(|_, _| {});
+    let mut x: u64 = 0x5eed_f0f0_0000_0001;
+    let mut next = |m: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m.max(1) as u64) as usize
+    };
+    let alphabet: &[u8] = b"\r\n\t\0\x1b\",;:/.-_\\ 0123456789aZ=[]#'";
+    let mut loaded = 0;
+    for _ in 0..600 {
+        let mut files = clean.clone();
+        for _ in 0..1 + next(4) {
+            let k = next(files.len());
+            let mut bytes = files[k].1.clone().into_bytes();
+            let at = next(bytes.len() + 1);
+            let b = alphabet[next(alphabet.len())];
+            match next(4) {
+                0 if at < bytes.len() => bytes[at] = b,
+                1 => bytes.insert(at, b),
+                2 if at < bytes.len() => {
+                    bytes.remove(at);
+                }
+                _ => {
+                    let end = (at + next(40)).min(bytes.len());
+                    let piece = bytes[at..end].to_vec();
+                    bytes.splice(at..at, piece);
+                }
+            }
+            files[k].1 = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        if let Ok(f) = load(&files) {
+            loaded += 1;
+            let s = Schedule {
+                requests: (0..f.requests.len())
+                    .map(|r| (r == 0 && f.block_fits(0, f.requests[0].slots)).then_some((0, 0)))
+                    .collect(),
+                panels: vec![None; f.panels.len()],
+            };
+            for (id, cal) in calendars(&f, &s) {
+                strict_ics(&id, &cal);
+            }
+            for (_, sheet) in room_sheets(&f, &s) {
+                for r in csv::Reader::from_reader(sheet.as_bytes()).records() {
+                    assert_eq!(r.expect("CSV").len(), 7);
+                }
+            }
+        }
+    }
+    assert!(
+        loaded > 50,
+        "only {loaded} damaged forums loaded: the test lost its teeth"
+    );
+}
