@@ -129,11 +129,15 @@ pub(crate) struct ForumScheduleArgs {
     /// Forum folder (forum.toml, rooms.csv, participants.csv, requests.csv, panels.csv).
     pub(crate) dir: PathBuf,
     /// Write calendars (.ics per participant), room sheets (.csv per room) and
-    /// schedule.json here.
+    /// schedule.json here, replacing the folder as a whole (an earlier run's output is
+    /// replaced; a folder holding anything else needs --force).
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
-    /// Time budget for improving the schedule, seconds.
-    #[arg(long, default_value_t = 5.0)]
+    /// Replace the --out folder even when it holds files astana did not write.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Time budget for improving the schedule, seconds (0 to 86400).
+    #[arg(long, default_value_t = 5.0, value_parser = forum_seconds)]
     pub(crate) seconds: f64,
     /// Seed for tie-breaking.
     #[arg(long, default_value_t = 1)]
@@ -152,11 +156,15 @@ pub(crate) struct ForumReplanArgs {
     /// The changes (CSV).
     #[arg(long, value_name = "CSV")]
     pub(crate) change: PathBuf,
-    /// Write calendars, room sheets and schedule.json here.
+    /// Write calendars, room sheets and schedule.json here (the folder is replaced as a
+    /// whole, as with `forum schedule --out`).
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
-    /// Time budget, seconds.
-    #[arg(long, default_value_t = 5.0)]
+    /// Replace the --out folder even when it holds files astana did not write.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Time budget, seconds (0 to 86400).
+    #[arg(long, default_value_t = 5.0, value_parser = forum_seconds)]
     pub(crate) seconds: f64,
     /// Seed.
     #[arg(long, default_value_t = 1)]
@@ -168,9 +176,12 @@ pub(crate) struct ForumReplanArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ForumGenerateArgs {
-    /// Folder to write.
+    /// Folder to write (new or empty; an existing forum is replaced only with --force).
     pub(crate) dir: PathBuf,
-    /// Participants.
+    /// Replace DIR even when it already holds files (such as an earlier forum).
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Participants (1 to 1,000,000).
     #[arg(long, default_value_t = 4000)]
     pub(crate) participants: usize,
     /// Meeting requests.
@@ -182,7 +193,7 @@ pub(crate) struct ForumGenerateArgs {
     /// Days (at most 30).
     #[arg(long, default_value_t = 3)]
     pub(crate) days: usize,
-    /// Slots per day (30 minutes each, from 08:00).
+    /// Slots per day (at most 32: 30 minutes each, from 08:00).
     #[arg(long, default_value_t = 16)]
     pub(crate) slots_per_day: usize,
     /// Bilateral meeting rooms.
@@ -194,6 +205,16 @@ pub(crate) struct ForumGenerateArgs {
     /// Seed.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
+}
+
+/// A forum time budget: finite, 0 to 86,400 seconds (NaN and infinities are errors).
+fn forum_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if (0.0..=86_400.0).contains(&x) => Ok(x),
+        Ok(x) if !x.is_finite() => Err(format!("`{s}` is not a finite number of seconds")),
+        Ok(_) => Err(format!("`{s}` is not between 0 and 86400 seconds")),
+        Err(_) => Err(format!("`{s}` is not a number of seconds")),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,8 +3,11 @@
 use crate::args::{ForumCommand, ForumGenerateArgs, ForumReplanArgs, ForumScheduleArgs};
 use crate::fmt::print_json;
 use crate::{Failure, Outcome};
-use astana_forum_scheduler::check::{check, ScheduleFile};
-use astana_forum_scheduler::output::{calendars, from_file, room_sheets, to_json, ScheduleJson};
+use astana_forum_scheduler::check::{another_forum, check, ScheduleFile};
+use astana_forum_scheduler::output::{
+    from_file, schedule_files, to_json, write_folder, Replaced, ScheduleJson, WriteError,
+    SCHEDULE_FOLDER,
+};
 use astana_forum_scheduler::{generate, load, replan, solve, Forum, Schedule, Settings, Solution};
 use serde_json::json;
 use std::io::IsTerminal;
@@ -40,22 +43,49 @@ fn read_schedule(path: &Path) -> Result<ScheduleFile, Failure> {
     })
 }
 
-fn write_out(dir: &Path, f: &Forum, s: &Schedule, j: &ScheduleJson) -> Result<usize, Failure> {
-    let io = |e: std::io::Error| {
-        Failure::compute(format!("error: cannot write to {}: {e}", dir.display()))
-    };
-    std::fs::create_dir_all(dir.join("calendars")).map_err(io)?;
-    std::fs::create_dir_all(dir.join("rooms")).map_err(io)?;
-    let cals = calendars(f, s);
-    for (id, text) in &cals {
-        std::fs::write(dir.join("calendars").join(format!("{id}.ics")), text).map_err(io)?;
+/// Never the forum folder itself as `--out`, even with --force: that would delete the input.
+fn not_the_input(out: Option<&Path>, input: &Path) -> Result<(), Failure> {
+    if let Some(dir) = out {
+        if let (Ok(a), Ok(b)) = (dir.canonicalize(), input.canonicalize()) {
+            if a == b {
+                return Err(Failure::input(format!(
+                    "error: --out {} is the forum folder itself; write the schedule elsewhere",
+                    dir.display()
+                )));
+            }
+        }
     }
-    for (id, text) in room_sheets(f, s) {
-        std::fs::write(dir.join("rooms").join(format!("{id}.csv")), text).map_err(io)?;
+    Ok(())
+}
+
+/// Writes the schedule folder as a whole and says what it replaced.
+fn write_out(
+    dir: &Path,
+    force: bool,
+    f: &Forum,
+    s: &Schedule,
+    j: &ScheduleJson,
+) -> Result<String, Failure> {
+    let files = schedule_files(f, s, j).map_err(Failure::compute)?;
+    let replaced = write_folder(dir, &files, &SCHEDULE_FOLDER, force).map_err(|e| match e {
+        WriteError::Io(e) => {
+            Failure::compute(format!("error: cannot write to {}: {e}", dir.display()))
+        }
+        e => Failure::input(format!("error: --out {}: {e}", dir.display())),
+    })?;
+    Ok(replaced_note(&replaced))
+}
+
+fn replaced_note(r: &Replaced) -> String {
+    match r {
+        Replaced::Nothing => String::new(),
+        Replaced::Earlier(n) => format!("; replaced the earlier output there ({n} files)"),
+        Replaced::Forced(names) => format!(
+            "; replaced (--force) what was there: {}{}",
+            names.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+            if names.len() > 5 { ", …" } else { "" }
+        ),
     }
-    let text = serde_json::to_string_pretty(j).map_err(Failure::compute)?;
-    std::fs::write(dir.join("schedule.json"), text).map_err(io)?;
-    Ok(cals.len())
 }
 
 fn settings(seconds: f64, seed: u64) -> Settings {
@@ -154,6 +184,7 @@ fn progress_printer() -> impl FnMut(u64) {
 }
 
 fn schedule(a: &ForumScheduleArgs) -> Outcome {
+    not_the_input(a.out.as_deref(), &a.dir)?;
     let f = forum(&a.dir)?;
     let started = std::time::Instant::now();
     let mut progress = progress_printer();
@@ -163,18 +194,24 @@ fn schedule(a: &ForumScheduleArgs) -> Outcome {
     }
     let elapsed = started.elapsed().as_secs_f64();
     let j = to_json(&f, &s);
-    if let Some(dir) = &a.out {
-        write_out(dir, &f, &s.schedule, &j)?;
-    }
+    let note = match &a.out {
+        Some(dir) => Some(write_out(dir, a.force, &f, &s.schedule, &j)?),
+        None => None,
+    };
     if a.json {
+        if let (Some(dir), Some(note)) = (&a.out, &note) {
+            // stdout holds only the JSON document.
+            eprintln!("wrote {}{note}", dir.display());
+        }
         return print_json(&j);
     }
     summary(&f, &s, &j, elapsed);
-    if let Some(dir) = &a.out {
+    if let (Some(dir), Some(note)) = (&a.out, &note) {
         out!(
-            "  wrote {}/schedule.json, calendars/*.ics ({} people), rooms/*.csv",
+            "  wrote {}/schedule.json, calendars/*.ics ({} people), rooms/*.csv ({} rooms){note}",
             dir.display(),
-            f.participants.len()
+            f.participants.len(),
+            f.rooms.len()
         );
     }
     Ok(())
@@ -183,6 +220,12 @@ fn schedule(a: &ForumScheduleArgs) -> Outcome {
 fn check_cmd(dir: &Path, path: &Path, as_json: bool) -> Outcome {
     let f = forum(dir)?;
     let s = read_schedule(path)?;
+    if let Some(why) = another_forum(&f, &s) {
+        return Err(Failure::input(format!(
+            "error: {}: {why}\n  hint: check it against the forum folder it was made for",
+            path.display()
+        )));
+    }
     let v = check(&f, &s);
     if as_json {
         print_json(&json!({"feasible": v.is_empty(), "violations": v}))?;
@@ -193,8 +236,12 @@ fn check_cmd(dir: &Path, path: &Path, as_json: bool) -> Outcome {
             s.panel_assignments.len()
         );
     } else {
-        for x in &v {
+        // The first hundred; --json lists every one.
+        for x in v.iter().take(100) {
             out!("violation: {x}");
+        }
+        if v.len() > 100 {
+            out!("… and {} more (see --json)", v.len() - 100);
         }
         out!("{} violations", v.len());
     }
@@ -206,13 +253,28 @@ fn check_cmd(dir: &Path, path: &Path, as_json: bool) -> Outcome {
 }
 
 fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
+    not_the_input(a.out.as_deref(), &a.dir)?;
     let f = forum(&a.dir)?;
     let old_file = read_schedule(&a.schedule)?;
+    if let Some(why) = another_forum(&f, &old_file) {
+        return Err(Failure::input(format!(
+            "error: {}: {why}",
+            a.schedule.display()
+        )));
+    }
     let violations = check(&f, &old_file);
     if !violations.is_empty() {
         return Err(Failure::input(format!(
-            "error: the schedule to re-plan is not feasible for this forum:\n  {}",
-            violations.join("\n  ")
+            "error: the schedule to re-plan is not feasible for this forum:\n  {}{}",
+            violations[..violations.len().min(20)].join("\n  "),
+            if violations.len() > 20 {
+                format!(
+                    "\n  … and {} more (run `forum check`)",
+                    violations.len() - 20
+                )
+            } else {
+                String::new()
+            }
         )));
     }
     let old = from_file(&f, &old_file);
@@ -224,7 +286,9 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
     let (g, r) = replan::replan(&f, &old, &changes, &settings(a.seconds, a.seed));
     let j = to_json(&g, &r.solution);
     if let Some(dir) = &a.out {
-        write_out(dir, &g, &r.solution.schedule, &j)?;
+        let note = write_out(dir, a.force, &g, &r.solution.schedule, &j)?;
+        // stdout stays one JSON document with --json.
+        eprintln!("wrote {}{note}", dir.display());
     }
     if a.json {
         let mut v = serde_json::to_value(&j).map_err(Failure::compute)?;
@@ -258,12 +322,7 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
 }
 
 fn generate_cmd(a: &ForumGenerateArgs) -> Outcome {
-    if a.days == 0 || a.days > 30 || a.slots_per_day == 0 || a.days * a.slots_per_day > 128 {
-        return Err(Failure::input(
-            "error: 1..30 days and at most 128 slots in all (days × slots per day)",
-        ));
-    }
-    let files = generate::generate(&generate::Spec {
+    let g = generate::generate_checked(&generate::Spec {
         participants: a.participants,
         requests: a.requests,
         panels: a.panels,
@@ -272,25 +331,42 @@ fn generate_cmd(a: &ForumGenerateArgs) -> Outcome {
         bilateral_rooms: a.bilateral_rooms,
         halls: a.halls,
         seed: a.seed,
-    });
-    let io = |e: std::io::Error| {
-        Failure::compute(format!("error: cannot write to {}: {e}", a.dir.display()))
-    };
-    std::fs::create_dir_all(&a.dir).map_err(io)?;
-    for (name, text) in &files {
-        std::fs::write(a.dir.join(name), text).map_err(io)?;
-    }
+    })
+    .map_err(|e| Failure::input(format!("error: {e}")))?;
+    let files: Vec<(std::path::PathBuf, String)> = g
+        .files
+        .iter()
+        .map(|(n, t)| (std::path::PathBuf::from(n), t.clone()))
+        .collect();
+    // Nothing counts as an earlier output here: an existing forum is input data.
+    let replaced = write_folder(&a.dir, &files, &[], a.force).map_err(|e| match e {
+        WriteError::Io(e) => {
+            Failure::compute(format!("error: cannot write to {}: {e}", a.dir.display()))
+        }
+        e => Failure::input(format!("error: {}: {e}", a.dir.display())),
+    })?;
     out!(
-        "wrote {} ({} participants, {} requests, {} panels, {} days × {} slots, {} + {} rooms, seed {})",
+        "wrote {} ({} participants in {} delegations, {} requests, {} panels, {} days × {} slots, {} + {} rooms, seed {}){}",
         a.dir.display(),
-        a.participants,
-        a.requests,
-        a.panels,
+        g.participants,
+        g.delegations,
+        g.requests,
+        g.panels,
         a.days,
         a.slots_per_day,
         a.bilateral_rooms,
         a.halls,
-        a.seed
+        a.seed,
+        replaced_note(&replaced)
     );
+    if g.requests < a.requests {
+        out!(
+            "  note: {} of the {} requests asked for could be drawn: each joins a different pair of delegations, and {} delegations make {} pairs",
+            g.requests,
+            a.requests,
+            g.delegations,
+            g.delegations * g.delegations.saturating_sub(1) / 2
+        );
+    }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::model::Forum;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One placed item as written in a schedule JSON.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -22,6 +22,9 @@ pub struct Placed {
 /// The parts of a schedule JSON the checker reads.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct ScheduleFile {
+    /// The forum's name, as written by astana (absent in older or hand-made files).
+    #[serde(default)]
+    pub forum: Option<String>,
     /// Request assignments.
     #[serde(default)]
     pub assignments: Vec<Placed>,
@@ -30,8 +33,52 @@ pub struct ScheduleFile {
     pub panel_assignments: Vec<Placed>,
 }
 
-/// Every violated constraint, in words.
+/// The schedule's request and panel ids that this forum does not know.
+fn unknown_ids<'a>(f: &Forum, s: &'a ScheduleFile) -> (usize, Vec<&'a str>) {
+    let requests: HashSet<&str> = f.requests.iter().map(|r| r.id.as_str()).collect();
+    let panels: HashSet<&str> = f.panels.iter().map(|r| r.id.as_str()).collect();
+    let all = s.assignments.len() + s.panel_assignments.len();
+    let unknown = s
+        .assignments
+        .iter()
+        .filter(|a| !requests.contains(a.id.as_str()))
+        .chain(
+            s.panel_assignments
+                .iter()
+                .filter(|a| !panels.contains(a.id.as_str())),
+        )
+        .map(|a| a.id.as_str())
+        .collect();
+    (all, unknown)
+}
+
+/// `Some(why)` when the schedule was made for another forum: it names another forum, or
+/// most of its request and panel ids are not in this one. One sentence instead of one
+/// "unknown id" per item.
+pub fn another_forum(f: &Forum, s: &ScheduleFile) -> Option<String> {
+    if let Some(name) = s.forum.as_deref().filter(|n| *n != f.name) {
+        return Some(format!(
+            "this schedule is for another forum: it was made for {name:?}, not {:?}",
+            f.name
+        ));
+    }
+    let (all, unknown) = unknown_ids(f, s);
+    (all > 0 && 2 * unknown.len() > all).then(|| {
+        format!(
+            "this schedule is for another forum: {} of its {all} placed ids are not in {:?} (e.g. {})",
+            unknown.len(),
+            f.name,
+            unknown.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+/// Every violated constraint, in words (just one when the schedule is for another forum:
+/// see [`another_forum`]).
 pub fn check(f: &Forum, s: &ScheduleFile) -> Vec<String> {
+    if let Some(why) = another_forum(f, s) {
+        return vec![why];
+    }
     let mut out = Vec::new();
     let per_day = f.slots.len();
     let rooms: HashMap<&str, usize> = f
@@ -75,9 +122,16 @@ pub fn check(f: &Forum, s: &ScheduleFile) -> Vec<String> {
             ));
             return;
         }
-        if slot + len > per_day {
+        // Checked: a slot near 2^64 must not wrap around into the day.
+        if slot.checked_add(len).is_none_or(|end| end > per_day) {
             out.push(format!(
-                "{label}: slots {slot}..{} run past the end of day {day} ({per_day} slots)",
+                "{label}: slot {slot} (length {len}) runs past the end of day {day} ({per_day} slots)"
+            ));
+            return;
+        }
+        if !f.block_fits(slot, len) {
+            out.push(format!(
+                "{label}: slots {slot}..{} of day {day} are not back to back (a break falls inside)",
                 slot + len - 1
             ));
         }
@@ -99,7 +153,7 @@ pub fn check(f: &Forum, s: &ScheduleFile) -> Vec<String> {
                 r.capacity
             ));
         }
-        for k in slot..(slot + len).min(per_day) {
+        for k in slot..slot + len {
             if let Some(other) = room_at.insert((ri, day, k), label.clone()) {
                 out.push(format!(
                     "room {room} is double-booked on day {day} slot {k}: {other} and {label}"

@@ -65,8 +65,97 @@ impl Rng {
     }
 }
 
-/// The files of a synthetic forum as (name, text).
+/// Most participants the generator writes (about 70 bytes each).
+pub const MAX_PARTICIPANTS: usize = 1_000_000;
+/// Most requests (about 30 bytes each).
+pub const MAX_REQUESTS: usize = 5_000_000;
+/// Most panels.
+pub const MAX_PANELS: usize = 100_000;
+/// Most rooms of each kind.
+pub const MAX_ROOMS: usize = 100_000;
+/// Most slots a day: 30-minute slots from 08:00 end by midnight.
+pub const MAX_SLOTS_PER_DAY: usize = 32;
+/// Most days: the forum's days are in June 2025.
+pub const MAX_DAYS: usize = 30;
+
+impl Spec {
+    /// Checks the sizes before anything is allocated.
+    ///
+    /// # Errors
+    /// Which size is out of range, and its limit.
+    pub fn check(&self) -> Result<(), String> {
+        let limits = [
+            ("--participants", self.participants, 1, MAX_PARTICIPANTS),
+            ("--requests", self.requests, 0, MAX_REQUESTS),
+            ("--panels", self.panels, 0, MAX_PANELS),
+            ("--bilateral-rooms", self.bilateral_rooms, 0, MAX_ROOMS),
+            ("--halls", self.halls, 0, MAX_ROOMS),
+            ("--days", self.days, 1, MAX_DAYS),
+            ("--slots-per-day", self.slots_per_day, 1, MAX_SLOTS_PER_DAY),
+        ];
+        for (flag, v, lo, hi) in limits {
+            if v < lo || v > hi {
+                return Err(format!(
+                    "{flag} {v} is out of range: the generator takes {lo} to {hi}"
+                ));
+            }
+        }
+        if self.days * self.slots_per_day > crate::model::MAX_SLOTS {
+            return Err(format!(
+                "{} days × {} slots is more than {} slots in all (a forum's limit)",
+                self.days,
+                self.slots_per_day,
+                crate::model::MAX_SLOTS
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A generated forum: its files and what they hold.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// (file name, text).
+    pub files: Vec<(&'static str, String)>,
+    /// Participants written.
+    pub participants: usize,
+    /// Delegations drawn.
+    pub delegations: usize,
+    /// Requests written: fewer than asked when there are not enough pairs of delegations.
+    pub requests: usize,
+    /// Panels written.
+    pub panels: usize,
+}
+
+/// A synthetic forum after checking the sizes ([`Spec::check`]).
+///
+/// # Errors
+/// A size out of range.
+pub fn generate_checked(spec: &Spec) -> Result<Generated, String> {
+    spec.check()?;
+    Ok(build(spec))
+}
+
+/// The files of a synthetic forum as (name, text). Sizes out of range are clamped to the
+/// nearest allowed value; see [`generate_checked`] for an error instead.
 pub fn generate(spec: &Spec) -> Vec<(&'static str, String)> {
+    let clamped = Spec {
+        participants: spec.participants.clamp(1, MAX_PARTICIPANTS),
+        requests: spec.requests.min(MAX_REQUESTS),
+        panels: spec.panels.min(MAX_PANELS),
+        bilateral_rooms: spec.bilateral_rooms.min(MAX_ROOMS),
+        halls: spec.halls.min(MAX_ROOMS),
+        days: spec.days.clamp(1, MAX_DAYS),
+        slots_per_day: spec
+            .slots_per_day
+            .clamp(1, MAX_SLOTS_PER_DAY)
+            .min(crate::model::MAX_SLOTS / spec.days.clamp(1, MAX_DAYS)),
+        seed: spec.seed,
+    };
+    build(&clamped).files
+}
+
+fn build(spec: &Spec) -> Generated {
     let mut rng = Rng(spec.seed ^ 0x0f02_u64);
     let per_day = spec.slots_per_day.max(1);
     let horizon = spec.days.max(1) * per_day;
@@ -159,7 +248,11 @@ pub fn generate(spec: &Spec) -> Vec<(&'static str, String)> {
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
     let mut made = 0;
     let mut tries = 0;
-    while made < spec.requests && tries < spec.requests * 50 && members.len() > 1 {
+    // No pair of delegations is requested twice: never more requests than pairs.
+    let wanted = spec
+        .requests
+        .min(members.len() * members.len().saturating_sub(1) / 2);
+    while made < wanted && tries < wanted.saturating_mul(50) {
         tries += 1;
         let a = rng.pick(&sized);
         let b = rng.pick(&senior);
@@ -240,11 +333,17 @@ pub fn generate(spec: &Spec) -> Vec<(&'static str, String)> {
         days.join(", "),
         slots.join(", ")
     );
-    vec![
-        ("forum.toml", forum),
-        ("rooms.csv", rooms),
-        ("participants.csv", participants),
-        ("requests.csv", requests),
-        ("panels.csv", panels),
-    ]
+    Generated {
+        files: vec![
+            ("forum.toml", forum),
+            ("rooms.csv", rooms),
+            ("participants.csv", participants),
+            ("requests.csv", requests),
+            ("panels.csv", panels),
+        ],
+        participants: delegation_of.len(),
+        delegations: members.len(),
+        requests: made,
+        panels: spec.panels,
+    }
 }

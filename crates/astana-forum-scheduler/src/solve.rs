@@ -102,7 +102,7 @@ impl<'a> State<'a> {
             .map(|len| {
                 let mut m = 0u128;
                 for t in 0..horizon {
-                    if len >= 1 && t % per_day + len <= per_day {
+                    if f.block_fits(t % per_day, len) {
                         m |= 1u128 << t;
                     }
                 }

@@ -2,6 +2,8 @@
 //! schedules always pass the independent checker, the checker catches violations, the
 //! calendars follow RFC 5545, forum files get located errors, re-planning keeps what fits.
 
+mod io_safety;
+
 use astana_forum_scheduler::check::{check, Placed, ScheduleFile};
 use astana_forum_scheduler::generate::{generate, Spec};
 use astana_forum_scheduler::model::read;
@@ -173,6 +175,7 @@ fn exhaustive(f: &Forum, panels: &[Option<(usize, usize)>]) -> u64 {
 fn placed(f: &Forum, s: &astana_forum_scheduler::Solution) -> ScheduleFile {
     let j = to_json(f, s);
     ScheduleFile {
+        forum: None,
         assignments: j
             .assignments
             .iter()
@@ -259,6 +262,7 @@ fn checker_names_every_violation() {
     let mut g = Gen(0x0c4e_c4e5_0000_0001);
     let f = forum_from(&tiny(&mut g));
     let mut bad = ScheduleFile {
+        forum: None,
         assignments: vec![
             Placed {
                 id: f.requests[0].id.clone(),
