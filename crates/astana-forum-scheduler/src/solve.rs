@@ -269,7 +269,10 @@ impl<'a> State<'a> {
                     .filter(|&&h| f.rooms[h].capacity >= p.audience)
                     .count() as u32
         };
-        let mut order: Vec<usize> = (0..f.panels.len()).collect();
+        // Panels already placed (kept when re-planning) stay where they are.
+        let mut order: Vec<usize> = (0..f.panels.len())
+            .filter(|&k| self.schedule.panels[k].is_none())
+            .collect();
         order.sort_by_key(|&k| {
             (
                 options(self, k),
@@ -318,7 +321,27 @@ impl<'a> State<'a> {
                     self.occupy(&speakers, h, t, p.slots, PANEL);
                     self.schedule.panels[k] = Some((t, h));
                 }
-                None => impossible.push((k, "every hall large enough is taken, or a speaker is on another panel, whenever the speakers are all present".into())),
+                None => {
+                    // Closed halls are named as such: "taken" would send the reader
+                    // looking for another panel.
+                    let mut open = self.starts(&p.speakers, p.slots, false);
+                    let mut any_open = false;
+                    while open != 0 && !any_open {
+                        let t = open.trailing_zeros() as usize;
+                        open &= open - 1;
+                        any_open = fits.iter().any(|&h| {
+                            f.rooms[h].closed_from.is_none_or(|c| t + p.slots <= c)
+                        });
+                    }
+                    impossible.push((
+                        k,
+                        if any_open {
+                            "every hall large enough is taken, or a speaker is on another panel, whenever the speakers are all present".into()
+                        } else {
+                            "every hall large enough is closed whenever the speakers are all present".into()
+                        },
+                    ));
+                }
             }
         }
         impossible
