@@ -5,8 +5,8 @@
 
 use crate::model::Forum;
 use crate::solve::{solve_from, Place, Schedule, Settings, Solution};
-use serde::Serialize;
 use astana_scenario::{table, Diagnostic, Diagnostics};
+use serde::Serialize;
 
 /// One change.
 #[derive(Clone, Debug, PartialEq)]

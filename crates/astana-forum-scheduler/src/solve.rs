@@ -329,9 +329,9 @@ impl<'a> State<'a> {
                     while open != 0 && !any_open {
                         let t = open.trailing_zeros() as usize;
                         open &= open - 1;
-                        any_open = fits.iter().any(|&h| {
-                            f.rooms[h].closed_from.is_none_or(|c| t + p.slots <= c)
-                        });
+                        any_open = fits
+                            .iter()
+                            .any(|&h| f.rooms[h].closed_from.is_none_or(|c| t + p.slots <= c));
                     }
                     impossible.push((
                         k,
