@@ -1,8 +1,8 @@
 //! The scheduler: panels first, then bilateral value. A priority-ordered construction that
 //! puts each meeting where it hurts the remaining requests least, then local search that
 //! inserts unscheduled requests by moving or ejecting lower-value meetings in their way.
-//! An upper bound from a Lagrangian relaxation of the participants' and rooms' capacities
-//! says how far the schedule can be from the best possible.
+//! An upper bound ([`crate::bound`]) says how far the schedule can be from the best
+//! possible, wherever the panels go.
 
 use crate::model::Forum;
 use std::time::Instant;
@@ -35,7 +35,8 @@ pub struct Solution {
     pub schedule: Schedule,
     /// Σ (6 − priority) over scheduled requests.
     pub objective: u64,
-    /// A valid upper bound on the objective, given the panels as placed.
+    /// An upper bound on the objective of every schedule that places the same panels,
+    /// wherever they go (see [`crate::bound`]).
     pub upper_bound: u64,
     /// Why each unscheduled request is unscheduled.
     pub unscheduled: Vec<(usize, String)>,
@@ -527,10 +528,10 @@ impl<'a> State<'a> {
     }
 }
 
-/// A Lagrangian upper bound on the bilateral value given the panels as placed: each
-/// participant has so many free slots, each class of room (seating at least k) so many
-/// room-slots; the relaxation prices both and is minimised by subgradient steps. Any
-/// prices give a valid bound.
+/// Prices for the second construction: a Lagrangian relaxation given the panels as placed
+/// (each participant has so many free slots, each class of room so many room-slots), by
+/// subgradient steps. Its bound holds only for these panel places, so it is not reported
+/// ([`crate::bound`] gives the reported one); the reduced values order the construction.
 fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
     let f = st.f;
     let h = st.horizon;
@@ -803,7 +804,10 @@ pub fn solve_from(
         st = second;
     }
     let objective = st.objective();
-    let (upper, _) = upper_bound(&st, objective);
+    // The bound is over every placement of the panels placed here, not only this one: a
+    // schedule that moves a panel can be worth more than this schedule's panels allow.
+    let placed: Vec<bool> = st.schedule.panels.iter().map(Option::is_some).collect();
+    let upper = crate::bound::upper_bound(f, &placed, objective).value;
     let unscheduled = (0..f.requests.len())
         .filter(|&r| st.schedule.requests[r].is_none())
         .map(|r| (r, st.reason(r)))

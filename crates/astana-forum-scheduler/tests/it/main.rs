@@ -2,6 +2,7 @@
 //! schedules always pass the independent checker, the checker catches violations, the
 //! calendars follow RFC 5545, forum files get located errors, re-planning keeps what fits.
 
+mod bound;
 mod replan_report;
 
 use astana_forum_scheduler::check::{check, Placed, ScheduleFile};
