@@ -85,6 +85,11 @@ fn summary(f: &Forum, s: &Solution, j: &ScheduleJson, elapsed: f64) {
         s.upper_bound,
         j.gap * 100.0
     );
+    out!(
+        "    the bound covers {} ({})",
+        j.bound_scope,
+        j.bound_method
+    );
     // Satisfied by priority.
     for p in 1..=5u8 {
         let all = f.requests.iter().filter(|r| r.priority == p).count();
@@ -271,10 +276,12 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
         }
     }
     out!(
-        "  {} of {} requests scheduled, upper bound {}",
+        "  {} of {} requests scheduled, upper bound {} over {} ({})",
         j.scheduled,
         j.requests,
-        r.solution.upper_bound
+        r.solution.upper_bound,
+        j.bound_scope,
+        j.bound_method
     );
     Ok(())
 }

@@ -24,10 +24,10 @@ fn main() {
     let t = Instant::now();
     let b = bound::upper_bound(&f, &placed, s.objective);
     println!(
-        "objective {} bound {} ({} steps with prices per slot, {:.2} s; solve incl. bound {:.2} s)",
+        "objective {} bound {} ({}, {:.2} s; solve incl. bound {:.2} s)",
         s.objective,
         b.value,
-        b.timed_steps,
+        b.method.name(),
         t.elapsed().as_secs_f64(),
         solve_s
     );

@@ -1,43 +1,62 @@
 //! An upper bound on the bilateral value that holds for every schedule placing the same
-//! panels, wherever they go: a Lagrangian relaxation of the time-indexed model.
+//! panels, wherever they go.
 //!
-//! The model: a meeting r starts at one of its starts t (all its people present, one day,
-//! some bilateral room seating it open throughout) or not at all; each panel that is placed
-//! starts at one of its starts (speakers present, some large enough hall open). Per person
-//! and slot, at most one meeting or panel; per slot and room class (rooms seating at least
-//! k), at most as many meetings of k or more people as there are such rooms open. Pricing
-//! each (person, slot) and (class, slot) capacity at λ, μ ≥ 0 gives, for any prices,
+//! The time-indexed model: a meeting r starts at one of its starts t (all its people
+//! present, one day, some bilateral room seating it open throughout) or not at all; each
+//! panel that is placed starts at one of its starts (speakers present, a large enough hall
+//! open). Per person and slot, at most one meeting or panel; per slot and room class (rooms
+//! seating at least k), at most as many meetings of k or more people as such rooms are
+//! open. Panels are variables of the model, not fixed, so the bound does not depend on
+//! where this schedule put them. Halls are left out (panels compete for halls only with
+//! panels; leaving that out only loosens the bound).
 //!
-//!   L = Σ λ + Σ μ·rooms + Σ_r max(0, max_t w_r − price_r(t)) − Σ_panels min_t price_k(t)
-//!
-//! which is at least the value of every such schedule (weak duality). Panels are in the
-//! model, not fixed, so the bound does not depend on where this schedule put them. The
-//! prices are found by subgradient steps, first tied over time (one price per person and
-//! class: the classic bound, cheap and near its best within a few hundred steps), then per
-//! slot, which also sees that people's free slots must coincide. The best L is the
-//! Lagrangian dual of a relaxation whose subproblems are integral, i.e. the time-indexed
-//! LP relaxation's value when the steps converge; any step's L is valid on its own.
-//! Halls are not priced (panels compete for halls only with panels; leaving that out only
-//! loosens the bound).
+//! Two relaxations of it; the smaller value is reported:
+//! - its LP relaxation, solved exactly (simplex, `microlp`) when it has at most
+//!   [`LP_MAX_COLUMNS`] (meeting or panel, start) columns, where it fits the time budget
+//!   (≈ 0.4 s at 11,000 columns; the 100,000 of the bench's small forum take 34 s);
+//! - a Lagrangian relaxation with one price per person and per room class, the same in
+//!   every slot, minimised by subgradient steps. For any prices λ, μ ≥ 0,
+//!   L = Σ λ·slots present + Σ μ·room-slots + Σ_r max(0, w_r − len_r·price_r)
+//!   − Σ_panels len·price_panel is at least the value of every such schedule (weak
+//!   duality), so it is valid wherever the steps stop. It ignores which slots coincide.
 
 use crate::model::Forum;
 
-/// What was computed, for the output's label.
+/// How the bound was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// The exact LP relaxation of the time-indexed model.
+    TimeIndexedLp,
+    /// Lagrangian prices per person and room class (the LP was too large for the budget).
+    Lagrangian,
+}
+
+impl Method {
+    /// Its name in the output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::TimeIndexedLp => "time-indexed LP relaxation",
+            Method::Lagrangian => "Lagrangian relaxation (prices per person and room class)",
+        }
+    }
+}
+
+/// The bound and how it was obtained.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Bound {
     /// The bound, an integer (the objective is one).
     pub value: u64,
-    /// Subgradient steps run with prices per slot (0: only the time-free prices).
-    pub timed_steps: usize,
+    /// The relaxation that gave it.
+    pub method: Method,
 }
 
-/// Work allowed for the bound, in (request, start) evaluations: bounded so that the bound
-/// never costs more than a fraction of the solve on the largest forums (and is
-/// deterministic, unlike a wall-clock budget).
-const WORK: usize = 60_000_000;
-/// Steps with time-free prices, then at most this many with prices per slot.
-const TIED_STEPS: usize = 400;
-const TIMED_STEPS: usize = 1500;
+/// The largest LP solved exactly, in (meeting or panel, start) columns: a deterministic
+/// stand-in for a time budget of about a second.
+pub const LP_MAX_COLUMNS: usize = 20_000;
+/// The LP solver's time limit, seconds.
+const LP_SECONDS: u64 = 10;
+/// Subgradient steps for the Lagrangian prices.
+const STEPS: usize = 400;
 
 fn block(mask: u128, len: usize) -> u128 {
     let mut m = mask;
@@ -164,7 +183,7 @@ pub fn upper_bound(f: &Forum, placed: &[bool], lower: u64) -> Bound {
     if h == 0 || items.iter().all(|it| it.class.is_none()) {
         return Bound {
             value: lower,
-            timed_steps: 0,
+            method: Method::Lagrangian,
         };
     }
     // Capacities: 1 per (person, available slot); rooms per (class, slot).
@@ -182,8 +201,8 @@ pub fn upper_bound(f: &Forum, placed: &[bool], lower: u64) -> Bound {
         }
     }
     let nc = sizes.len();
-    // Phase 1: one price per person and class, the same in every slot. Then an item's
-    // price is the same at every start, so a step costs one pass over the items.
+    // One price per person and class, the same in every slot: an item's price is then the
+    // same at every start, so a step costs one pass over the items.
     let avail_n: Vec<f64> = avail.iter().map(|m| f64::from(m.count_ones())).collect();
     let cap_sum: Vec<f64> = (0..nc)
         .map(|c| cap_room[c * h..(c + 1) * h].iter().sum())
@@ -191,10 +210,9 @@ pub fn upper_bound(f: &Forum, placed: &[bool], lower: u64) -> Bound {
     let mut lam_p = vec![0.0f64; np];
     let mut mu_c = vec![0.0f64; nc];
     let mut best = f64::INFINITY;
-    let mut best_tied = (lam_p.clone(), mu_c.clone());
     let mut step = 2.0;
     let mut stall = 0;
-    for _ in 0..TIED_STEPS {
+    for _ in 0..STEPS {
         let mut l: f64 = lam_p.iter().zip(&avail_n).map(|(x, c)| x * c).sum::<f64>()
             + mu_c.iter().zip(&cap_sum).map(|(x, c)| x * c).sum::<f64>();
         let mut g_p = avail_n.clone();
@@ -206,6 +224,7 @@ pub fn upper_bound(f: &Forum, placed: &[bool], lower: u64) -> Bound {
                 price += mu_c[..=k].iter().sum::<f64>();
             }
             let reduced = item.value - len * price;
+            // A placed panel is always in; a meeting only when it pays for its time.
             if item.class.is_none() || reduced > 0.0 {
                 l += reduced;
                 for &p in &item.people {
@@ -220,7 +239,6 @@ pub fn upper_bound(f: &Forum, placed: &[bool], lower: u64) -> Bound {
         }
         if l < best - 1e-9 {
             best = l;
-            best_tied = (lam_p.clone(), mu_c.clone());
             stall = 0;
         } else {
             stall += 1;
@@ -241,116 +259,82 @@ pub fn upper_bound(f: &Forum, placed: &[bool], lower: u64) -> Bound {
             *x = (*x - t * g).max(0.0);
         }
     }
-    // Phase 2: a price per person and slot and per class and slot, from the best phase-1
-    // prices, as many steps as the work budget allows.
-    let work: usize = items
-        .iter()
-        .map(|it| it.starts.len() * (it.people.len() + 1))
-        .sum::<usize>()
-        .max(1);
-    let timed_steps = TIMED_STEPS.min(WORK / work);
-    let mut lambda: Vec<f64> = (0..np * h).map(|i| best_tied.0[i / h]).collect();
-    let mut mu: Vec<f64> = (0..nc * h).map(|i| best_tied.1[i / h]).collect();
-    let mut g_l = vec![0.0f64; np * h];
-    let mut g_m = vec![0.0f64; nc * h];
-    // Prefix sums over time of each person's prices and each class's cumulated prices.
-    let mut pre_l = vec![0.0f64; np * (h + 1)];
-    let mut pre_m = vec![0.0f64; nc * (h + 1)];
-    let mut step = 1.0;
-    let mut stall = 0;
-    let mut done_timed = 0;
-    for _ in 0..timed_steps {
-        done_timed += 1;
-        for p in 0..np {
-            for s in 0..h {
-                pre_l[p * (h + 1) + s + 1] = pre_l[p * (h + 1) + s] + lambda[p * h + s];
+    // The objective is an integer, and float rounding is far below 1e-6 here.
+    let mut out = Bound {
+        value: ((best + 1e-6).floor().max(lower as f64)) as u64,
+        method: Method::Lagrangian,
+    };
+    let columns: usize = items.iter().map(|it| it.starts.len()).sum();
+    if columns <= LP_MAX_COLUMNS {
+        if let Some(v) = lp(&items, np, &cap_room, h) {
+            // The simplex works in floating point: 1e-4 of slack keeps a value a hair
+            // below an integer from rounding down past the optimum.
+            let v = ((v + 1e-4).floor().max(lower as f64)) as u64;
+            if v <= out.value {
+                out = Bound {
+                    value: v,
+                    method: Method::TimeIndexedLp,
+                };
             }
-        }
-        // A meeting of class k pays Σ_{c ≤ k} μ[c] in each slot it uses.
-        for s in 0..h {
-            let mut cum = 0.0;
-            for c in 0..nc {
-                cum += mu[c * h + s];
-                pre_m[c * (h + 1) + s + 1] = pre_m[c * (h + 1) + s] + cum;
-            }
-        }
-        let mut l = 0.0;
-        for p in 0..np {
-            for s in 0..h {
-                let a = avail[p] >> s & 1 == 1;
-                g_l[p * h + s] = if a { 1.0 } else { 0.0 };
-                if a {
-                    l += lambda[p * h + s];
-                }
-            }
-        }
-        for i in 0..mu.len() {
-            l += mu[i] * cap_room[i];
-            g_m[i] = cap_room[i];
-        }
-        for item in &items {
-            let price = |t: usize| {
-                let e = t + item.len;
-                let mut c: f64 = item
-                    .people
-                    .iter()
-                    .map(|&p| pre_l[p * (h + 1) + e] - pre_l[p * (h + 1) + t])
-                    .sum();
-                if let Some(k) = item.class {
-                    c += pre_m[k * (h + 1) + e] - pre_m[k * (h + 1) + t];
-                }
-                c
-            };
-            let mut pick = (f64::INFINITY, 0usize);
-            for &t in &item.starts {
-                let c = price(t);
-                if c < pick.0 {
-                    pick = (c, t);
-                }
-            }
-            let (cost, t) = pick;
-            if item.class.is_some() && item.value - cost <= 0.0 {
-                continue;
-            }
-            l += item.value - cost;
-            for &p in &item.people {
-                for s in t..t + item.len {
-                    g_l[p * h + s] -= 1.0;
-                }
-            }
-            if let Some(k) = item.class {
-                for c in 0..=k {
-                    for s in t..t + item.len {
-                        g_m[c * h + s] -= 1.0;
-                    }
-                }
-            }
-        }
-        if l < best - 1e-9 {
-            best = l;
-            stall = 0;
-        } else {
-            stall += 1;
-            if stall >= 15 {
-                step /= 2.0;
-                stall = 0;
-            }
-        }
-        let norm: f64 = g_l.iter().chain(&g_m).map(|g| g * g).sum();
-        if norm < 1e-12 || step < 1e-4 {
-            break;
-        }
-        let t = step * (l - lower as f64).max(1.0) / norm;
-        for (x, g) in lambda.iter_mut().zip(&g_l) {
-            *x = (*x - t * g).max(0.0);
-        }
-        for (x, g) in mu.iter_mut().zip(&g_m) {
-            *x = (*x - t * g).max(0.0);
         }
     }
-    // The objective is an integer, and float rounding is far below 1e-6 here.
-    Bound {
-        value: ((best + 1e-6).floor().max(lower as f64)) as u64,
-        timed_steps: done_timed,
+    out
+}
+
+/// The LP relaxation of the time-indexed model; none if the solver fails.
+fn lp(items: &[Item], people: usize, cap_room: &[f64], h: usize) -> Option<f64> {
+    use microlp::{
+        ComparisonOp, OptimizationDirection, Problem, SolutionStatus, SolveOutcome, Variable,
+    };
+    let mut p = Problem::new(OptimizationDirection::Maximize);
+    // A safety net only (≤ LP_MAX_COLUMNS columns solve in about a second): past it the
+    // Lagrangian bound stands.
+    p.set_time_limit(std::time::Duration::from_secs(LP_SECONDS));
+    let mut person: Vec<Vec<Variable>> = vec![Vec::new(); people * h];
+    let mut room: Vec<Vec<Variable>> = vec![Vec::new(); cap_room.len()];
+    for item in items {
+        let vars: Vec<(Variable, f64)> = item
+            .starts
+            .iter()
+            .map(|&t| {
+                let v = p.add_var(item.value, (0.0, 1.0));
+                for s in t..t + item.len {
+                    for &q in &item.people {
+                        person[q * h + s].push(v);
+                    }
+                    if let Some(k) = item.class {
+                        for c in 0..=k {
+                            room[c * h + s].push(v);
+                        }
+                    }
+                }
+                (v, 1.0)
+            })
+            .collect();
+        let op = if item.class.is_some() {
+            ComparisonOp::Le
+        } else {
+            ComparisonOp::Eq
+        };
+        p.add_constraint(&vars[..], op, 1.0);
+    }
+    // Rows that cannot bind (a person's slot with one column, fewer meetings than rooms)
+    // are left out.
+    for vars in person.iter().filter(|v| v.len() > 1) {
+        let e: Vec<(Variable, f64)> = vars.iter().map(|&v| (v, 1.0)).collect();
+        p.add_constraint(&e[..], ComparisonOp::Le, 1.0);
+    }
+    for (vars, &cap) in room.iter().zip(cap_room) {
+        if vars.len() as f64 > cap {
+            let e: Vec<(Variable, f64)> = vars.iter().map(|&v| (v, 1.0)).collect();
+            p.add_constraint(&e[..], ComparisonOp::Le, cap);
+        }
+    }
+    match p.solve() {
+        // Only a proven optimum is an upper bound; a feasible point is not.
+        Ok(SolveOutcome::Solution(s)) if s.status() == SolutionStatus::Optimal => {
+            Some(s.objective())
+        }
+        _ => None,
     }
 }

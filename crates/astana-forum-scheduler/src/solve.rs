@@ -38,6 +38,8 @@ pub struct Solution {
     /// An upper bound on the objective of every schedule that places the same panels,
     /// wherever they go (see [`crate::bound`]).
     pub upper_bound: u64,
+    /// The relaxation that gave the bound.
+    pub bound_method: crate::bound::Method,
     /// Why each unscheduled request is unscheduled.
     pub unscheduled: Vec<(usize, String)>,
     /// Why each panel that could not be placed could not be.
@@ -807,7 +809,7 @@ pub fn solve_from(
     // The bound is over every placement of the panels placed here, not only this one: a
     // schedule that moves a panel can be worth more than this schedule's panels allow.
     let placed: Vec<bool> = st.schedule.panels.iter().map(Option::is_some).collect();
-    let upper = crate::bound::upper_bound(f, &placed, objective).value;
+    let bound = crate::bound::upper_bound(f, &placed, objective);
     let unscheduled = (0..f.requests.len())
         .filter(|&r| st.schedule.requests[r].is_none())
         .map(|r| (r, st.reason(r)))
@@ -821,7 +823,8 @@ pub fn solve_from(
         Solution {
             schedule: st.schedule,
             objective,
-            upper_bound: upper,
+            upper_bound: bound.value,
+            bound_method: bound.method,
             unscheduled,
             panels_impossible,
             passes,
