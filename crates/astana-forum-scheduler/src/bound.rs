@@ -138,7 +138,11 @@ pub fn upper_bound(f: &Forum, placed: &[bool], lower: u64) -> Bound {
         v
     };
     // Room classes: the distinct meeting sizes.
-    let mut sizes: Vec<usize> = f.requests.iter().map(|q| dedup(&q.participants).len()).collect();
+    let mut sizes: Vec<usize> = f
+        .requests
+        .iter()
+        .map(|q| dedup(&q.participants).len())
+        .collect();
     sizes.sort_unstable();
     sizes.dedup();
     let mut items: Vec<Item> = Vec::new();

@@ -80,13 +80,29 @@ fn bound_covers_a_better_schedule_that_moves_a_panel() {
         ("panels.csv", "id,title,speakers,slots,audience\nPN0,Panel,P0;P1,1,50\n".into()),
     ];
     let f = forum_from(&files);
-    let s = solve(&f, &Settings { seconds: 1.0, seed: 7 }, &mut |_| {});
+    let s = solve(
+        &f,
+        &Settings {
+            seconds: 1.0,
+            seed: 7,
+        },
+        &mut |_| {},
+    );
     let optimum = exhaustive_any_panels(&f, &[true]);
     assert_eq!(optimum, 5);
-    assert!(s.upper_bound >= optimum, "bound {} below {optimum}", s.upper_bound);
+    assert!(
+        s.upper_bound >= optimum,
+        "bound {} below {optimum}",
+        s.upper_bound
+    );
     let j = to_json(&f, &s);
     if s.objective < optimum {
-        assert!(j.gap > 0.0, "gap {} with objective {} of {optimum}", j.gap, s.objective);
+        assert!(
+            j.gap > 0.0,
+            "gap {} with objective {} of {optimum}",
+            j.gap,
+            s.objective
+        );
     }
 }
 
@@ -117,5 +133,10 @@ fn bound_is_never_below_the_optimum_over_panel_placements() {
         }
         excess += s.upper_bound - best;
     }
-    eprintln!("bound tight on {tight} of 150 tiny forums, total excess {excess}");
+    // Measured: 139 of 150 tight (excess 19 in all) with the LP, 118 (excess 63) with the
+    // Lagrangian prices alone.
+    assert!(
+        tight >= 135,
+        "bound tight on only {tight} of 150 (excess {excess})"
+    );
 }
