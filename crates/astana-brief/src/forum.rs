@@ -153,7 +153,7 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         .collect();
     format!(
         r#"<section id="forum"><h2>Convening: scheduling a forum</h2>
-<p><span class="est-tag">illustrative</span> {name}: {people} participants, {req} bilateral meeting requests and {panels} panels in {rooms} rooms over {days} day(s) of {slots} slots. Panels are placed first, then as much meeting value (6 − priority per request) as possible: <b>{scheduled} of {req}</b> requests, value {obj} of at most {ub} (the bound comes from pricing each person's and each room's time; gap {gap:.1}%).</p>
+<p><span class="est-tag">illustrative</span> {name}: {people} participants, {req} bilateral meeting requests and {panels} panels in {rooms} rooms over {days} day(s) of {slots} slots. Panels are placed first, then as much meeting value (6 − priority per request) as possible: <b>{scheduled} of {req}</b> requests, value {obj} of at most {ub} (a bound over every placement of the panels, from a relaxation of each person's and each room's time; gap {gap:.1}%).</p>
 {chart}
 <p>Rooms by slot (meetings light, panels dark; hover for who meets):</p>
 {grid}

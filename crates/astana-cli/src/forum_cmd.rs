@@ -115,6 +115,11 @@ fn summary(f: &Forum, s: &Solution, j: &ScheduleJson, elapsed: f64) {
         s.upper_bound,
         j.gap * 100.0
     );
+    out!(
+        "    the bound covers {} ({})",
+        j.bound_scope,
+        j.bound_method
+    );
     // Satisfied by priority.
     for p in 1..=5u8 {
         let all = f.requests.iter().filter(|r| r.priority == p).count();
@@ -292,18 +297,27 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
     }
     if a.json {
         let mut v = serde_json::to_value(&j).map_err(Failure::compute)?;
-        v["kept"] = json!(r.kept);
-        v["moved"] = json!(r.moved);
-        v["dropped"] = json!(r.dropped);
+        v["kept"] = json!(r.kept());
+        v["kept_meetings"] = json!(r.kept_meetings);
+        v["kept_panels"] = json!(r.kept_panels);
+        v["moved"] = json!(r.moved.len());
+        v["dropped"] = json!(r.dropped.len());
+        v["moved_items"] = json!(r.moved);
+        v["dropped_items"] = json!(r.dropped);
+        v["added_items"] = json!(r.added);
+        v["cancelled_items"] = json!(r.cancelled);
         v["changes"] = json!(changes.len());
         return print_json(&v);
     }
     out!(
-        "{} changes: {} meetings kept in place, {} moved, {} dropped; objective {} (was {})",
+        "{} changes: {} meetings and {} panels kept in place, {} moved, {} dropped, {} added, {} cancelled; objective {} (was {})",
         changes.len(),
-        r.kept,
-        r.moved,
-        r.dropped,
+        r.kept_meetings,
+        r.kept_panels,
+        r.moved.len(),
+        r.dropped.len(),
+        r.added.len(),
+        r.cancelled.len(),
         r.solution.objective,
         old.requests
             .iter()
@@ -312,13 +326,49 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
             .map(|(_, q)| q.weight())
             .sum::<u64>()
     );
+    for (verb, list) in [
+        ("moved", &r.moved),
+        ("dropped", &r.dropped),
+        ("added", &r.added),
+        ("cancelled", &r.cancelled),
+    ] {
+        for it in list.iter().take(20) {
+            out!("  {verb} {}", replan_item(it));
+        }
+        if list.len() > 20 {
+            out!("  … {} more {verb} (see --json)", list.len() - 20);
+        }
+    }
     out!(
-        "  {} of {} requests scheduled, upper bound {}",
+        "  {} of {} requests scheduled, upper bound {} over {} ({})",
         j.scheduled,
         j.requests,
-        r.solution.upper_bound
+        r.solution.upper_bound,
+        j.bound_scope,
+        j.bound_method
     );
     Ok(())
+}
+
+/// "panel PN2: day 0 slot 0 H2 → day 0 slot 2 H1", "meeting R03: day 0 slot 4 B1: why".
+fn replan_item(it: &replan::Item) -> String {
+    let at = |a: &Option<replan::At>| {
+        a.as_ref().map_or("not placed".to_string(), |a| {
+            format!("day {} slot {} {}", a.day, a.slot, a.room)
+        })
+    };
+    let kind = match it.kind {
+        replan::Kind::Meeting => "meeting",
+        replan::Kind::Panel => "panel",
+    };
+    let mut s = format!("{kind} {}: {}", it.id, at(&it.from));
+    if it.to.is_some() || it.from.is_none() {
+        s.push_str(&format!(" → {}", at(&it.to)));
+    }
+    if let Some(why) = &it.reason {
+        s.push_str(&format!(" ({why})"));
+    }
+    s
 }
 
 fn generate_cmd(a: &ForumGenerateArgs) -> Outcome {

@@ -3,6 +3,7 @@
 //! independent feasibility checker, per-person iCalendar files, re-planning that keeps
 //! what it can, and synthetic forums for testing and benchmarks.
 
+pub mod bound;
 pub mod check;
 pub mod generate;
 pub mod model;

@@ -51,10 +51,15 @@ pub struct ScheduleJson {
     pub forum: String,
     /// Σ (6 − priority) over scheduled requests.
     pub objective: u64,
-    /// A valid upper bound on the objective (given the panels as placed).
+    /// An upper bound on the objective of every schedule that places the same panels,
+    /// wherever they go.
     pub upper_bound: u64,
     /// (upper bound − objective) / upper bound.
     pub gap: f64,
+    /// What the bound covers (see [`BOUND_SCOPE`]).
+    pub bound_scope: &'static str,
+    /// The relaxation that gave the bound.
+    pub bound_method: &'static str,
     /// Requests scheduled.
     pub scheduled: usize,
     /// Requests in all.
@@ -70,6 +75,9 @@ pub struct ScheduleJson {
     /// Panels that could not be placed, with reasons.
     pub panels_impossible: Vec<Unscheduled>,
 }
+
+/// What `upper_bound` covers: not only this schedule's panel places.
+pub const BOUND_SCOPE: &str = "every schedule that places the same panels, wherever they go";
 
 /// The JSON of a solution.
 pub fn to_json(f: &Forum, s: &Solution) -> ScheduleJson {
@@ -114,6 +122,8 @@ pub fn to_json(f: &Forum, s: &Solution) -> ScheduleJson {
         } else {
             0.0
         },
+        bound_scope: BOUND_SCOPE,
+        bound_method: s.bound_method.name(),
         scheduled: assignments.len(),
         requests: f.requests.len(),
         panels_placed: panel_assignments.len(),

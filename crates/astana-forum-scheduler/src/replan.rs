@@ -4,8 +4,9 @@
 //! scheduled is placed again.
 
 use crate::model::Forum;
-use crate::solve::{solve_from, Schedule, Settings, Solution};
+use crate::solve::{solve_from, Place, Schedule, Settings, Solution};
 use astana_scenario::{table, Diagnostic, Diagnostics};
+use serde::Serialize;
 
 /// One change.
 #[derive(Clone, Debug, PartialEq)]
@@ -138,17 +139,68 @@ pub fn apply(f: &Forum, changes: &[Change]) -> Forum {
     g
 }
 
-/// The outcome of a re-plan.
+/// What kind of item a re-plan report line is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A bilateral meeting (a request).
+    Meeting,
+    /// A panel.
+    Panel,
+}
+
+/// A place in report form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct At {
+    /// Day index.
+    pub day: usize,
+    /// Slot index within the day.
+    pub slot: usize,
+    /// Room id.
+    pub room: String,
+}
+
+/// One meeting or panel whose place changed (or that was cancelled) in a re-plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Item {
+    /// Meeting or panel.
+    pub kind: Kind,
+    /// Request or panel id.
+    pub id: String,
+    /// Its place in the old schedule (none: it was not placed).
+    pub from: Option<At>,
+    /// Its place in the new schedule (none: not placed, or cancelled).
+    pub to: Option<At>,
+    /// Why a dropped item could not be placed again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The outcome of a re-plan: every meeting and panel of the old schedule is in exactly one
+/// of kept, moved, dropped or cancelled; `added` are those placed now that were not before.
 #[derive(Clone, Debug)]
 pub struct Replan {
     /// The new solution (on the changed forum).
     pub solution: Solution,
-    /// Old assignments (of requests still in the forum) kept in place.
-    pub kept: usize,
-    /// Old assignments that moved to another slot or room.
-    pub moved: usize,
-    /// Old assignments that could not be placed again.
-    pub dropped: usize,
+    /// Meetings kept in place.
+    pub kept_meetings: usize,
+    /// Panels kept in place.
+    pub kept_panels: usize,
+    /// Placed before and now elsewhere.
+    pub moved: Vec<Item>,
+    /// Placed before (and not cancelled) and not placed now, with the reason.
+    pub dropped: Vec<Item>,
+    /// Not placed before, placed now.
+    pub added: Vec<Item>,
+    /// Placed before and cancelled by a change.
+    pub cancelled: Vec<Item>,
+}
+
+impl Replan {
+    /// Items kept in place, meetings and panels.
+    pub fn kept(&self) -> usize {
+        self.kept_meetings + self.kept_panels
+    }
 }
 
 /// Re-plans `old` (a schedule of `f`) after `changes`.
@@ -159,33 +211,102 @@ pub fn replan(f: &Forum, old: &Schedule, changes: &[Change], s: &Settings) -> (F
         requests: vec![None; g.requests.len()],
         panels: vec![None; g.panels.len()],
     };
+    let at = |p: Option<Place>, forum: &Forum| {
+        p.map(|(t, room)| {
+            let (day, slot) = forum.day_slot(t);
+            At {
+                day,
+                slot,
+                room: forum.rooms[room].id.clone(),
+            }
+        })
+    };
+    let mut cancelled = Vec::new();
     for (r, p) in old.requests.iter().enumerate() {
-        if let Some(k) = g.requests.iter().position(|x| x.id == f.requests[r].id) {
-            mapped.requests[k] = *p;
+        match g.requests.iter().position(|x| x.id == f.requests[r].id) {
+            Some(k) => mapped.requests[k] = *p,
+            None if p.is_some() => cancelled.push(Item {
+                kind: Kind::Meeting,
+                id: f.requests[r].id.clone(),
+                from: at(*p, f),
+                to: None,
+                reason: None,
+            }),
+            None => {}
         }
     }
     for (r, p) in old.panels.iter().enumerate() {
-        if let Some(k) = g.panels.iter().position(|x| x.id == f.panels[r].id) {
-            mapped.panels[k] = *p;
+        match g.panels.iter().position(|x| x.id == f.panels[r].id) {
+            Some(k) => mapped.panels[k] = *p,
+            None if p.is_some() => cancelled.push(Item {
+                kind: Kind::Panel,
+                id: f.panels[r].id.clone(),
+                from: at(*p, f),
+                to: None,
+                reason: None,
+            }),
+            None => {}
         }
     }
     let (solution, _) = solve_from(&g, Some(&mapped), s, &mut |_| {});
-    let (mut kept, mut moved, mut dropped) = (0, 0, 0);
-    for (a, b) in mapped.requests.iter().zip(&solution.schedule.requests) {
+    let (mut kept_meetings, mut kept_panels) = (0, 0);
+    let (mut moved, mut dropped, mut added) = (Vec::new(), Vec::new(), Vec::new());
+    // The report is the plain difference of the two schedules, item by item.
+    let reason = |list: &[(usize, String)], k: usize| {
+        list.iter()
+            .find(|(i, _)| *i == k)
+            .map(|(_, why)| why.clone())
+    };
+    let items = mapped
+        .requests
+        .iter()
+        .zip(&solution.schedule.requests)
+        .enumerate()
+        .map(|(k, (a, b))| {
+            let why = reason(&solution.unscheduled, k);
+            (Kind::Meeting, &g.requests[k].id, *a, *b, why)
+        })
+        .chain(
+            mapped
+                .panels
+                .iter()
+                .zip(&solution.schedule.panels)
+                .enumerate()
+                .map(|(k, (a, b))| {
+                    let why = reason(&solution.panels_impossible, k);
+                    (Kind::Panel, &g.panels[k].id, *a, *b, why)
+                }),
+        );
+    for (kind, id, a, b, why) in items {
+        let item = || Item {
+            kind,
+            id: id.clone(),
+            from: at(a, &g),
+            to: at(b, &g),
+            reason: None,
+        };
         match (a, b) {
-            (Some(x), Some(y)) if x == y => kept += 1,
-            (Some(_), Some(_)) => moved += 1,
-            (Some(_), None) => dropped += 1,
-            _ => {}
+            (Some(x), Some(y)) if x == y => match kind {
+                Kind::Meeting => kept_meetings += 1,
+                Kind::Panel => kept_panels += 1,
+            },
+            (Some(_), Some(_)) => moved.push(item()),
+            (Some(_), None) => dropped.push(Item {
+                reason: why,
+                ..item()
+            }),
+            (None, Some(_)) => added.push(item()),
+            (None, None) => {}
         }
     }
-    (
-        g,
-        Replan {
-            solution,
-            kept,
-            moved,
-            dropped,
-        },
-    )
+    let out = Replan {
+        solution,
+        kept_meetings,
+        kept_panels,
+        moved,
+        dropped,
+        added,
+        cancelled,
+    };
+    (g, out)
 }

@@ -1,8 +1,8 @@
 //! The scheduler: panels first, then bilateral value. A priority-ordered construction that
 //! puts each meeting where it hurts the remaining requests least, then local search that
 //! inserts unscheduled requests by moving or ejecting lower-value meetings in their way.
-//! An upper bound from a Lagrangian relaxation of the participants' and rooms' capacities
-//! says how far the schedule can be from the best possible.
+//! An upper bound ([`crate::bound`]) says how far the schedule can be from the best
+//! possible, wherever the panels go.
 
 use crate::model::Forum;
 use std::time::Instant;
@@ -35,8 +35,11 @@ pub struct Solution {
     pub schedule: Schedule,
     /// Σ (6 − priority) over scheduled requests.
     pub objective: u64,
-    /// A valid upper bound on the objective, given the panels as placed.
+    /// An upper bound on the objective of every schedule that places the same panels,
+    /// wherever they go (see [`crate::bound`]).
     pub upper_bound: u64,
+    /// The relaxation that gave the bound.
+    pub bound_method: crate::bound::Method,
     /// Why each unscheduled request is unscheduled.
     pub unscheduled: Vec<(usize, String)>,
     /// Why each panel that could not be placed could not be.
@@ -269,7 +272,10 @@ impl<'a> State<'a> {
                     .filter(|&&h| f.rooms[h].capacity >= p.audience)
                     .count() as u32
         };
-        let mut order: Vec<usize> = (0..f.panels.len()).collect();
+        // Panels already placed (kept when re-planning) stay where they are.
+        let mut order: Vec<usize> = (0..f.panels.len())
+            .filter(|&k| self.schedule.panels[k].is_none())
+            .collect();
         order.sort_by_key(|&k| {
             (
                 options(self, k),
@@ -318,7 +324,27 @@ impl<'a> State<'a> {
                     self.occupy(&speakers, h, t, p.slots, PANEL);
                     self.schedule.panels[k] = Some((t, h));
                 }
-                None => impossible.push((k, "every hall large enough is taken, or a speaker is on another panel, whenever the speakers are all present".into())),
+                None => {
+                    // Closed halls are named as such: "taken" would send the reader
+                    // looking for another panel.
+                    let mut open = self.starts(&p.speakers, p.slots, false);
+                    let mut any_open = false;
+                    while open != 0 && !any_open {
+                        let t = open.trailing_zeros() as usize;
+                        open &= open - 1;
+                        any_open = fits
+                            .iter()
+                            .any(|&h| f.rooms[h].closed_from.is_none_or(|c| t + p.slots <= c));
+                    }
+                    impossible.push((
+                        k,
+                        if any_open {
+                            "every hall large enough is taken, or a speaker is on another panel, whenever the speakers are all present".into()
+                        } else {
+                            "every hall large enough is closed whenever the speakers are all present".into()
+                        },
+                    ));
+                }
             }
         }
         impossible
@@ -504,10 +530,10 @@ impl<'a> State<'a> {
     }
 }
 
-/// A Lagrangian upper bound on the bilateral value given the panels as placed: each
-/// participant has so many free slots, each class of room (seating at least k) so many
-/// room-slots; the relaxation prices both and is minimised by subgradient steps. Any
-/// prices give a valid bound.
+/// Prices for the second construction: a Lagrangian relaxation given the panels as placed
+/// (each participant has so many free slots, each class of room so many room-slots), by
+/// subgradient steps. Its bound holds only for these panel places, so it is not reported
+/// ([`crate::bound`] gives the reported one); the reduced values order the construction.
 fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
     let f = st.f;
     let h = st.horizon;
@@ -780,7 +806,10 @@ pub fn solve_from(
         st = second;
     }
     let objective = st.objective();
-    let (upper, _) = upper_bound(&st, objective);
+    // The bound is over every placement of the panels placed here, not only this one: a
+    // schedule that moves a panel can be worth more than this schedule's panels allow.
+    let placed: Vec<bool> = st.schedule.panels.iter().map(Option::is_some).collect();
+    let bound = crate::bound::upper_bound(f, &placed, objective);
     let unscheduled = (0..f.requests.len())
         .filter(|&r| st.schedule.requests[r].is_none())
         .map(|r| (r, st.reason(r)))
@@ -794,7 +823,8 @@ pub fn solve_from(
         Solution {
             schedule: st.schedule,
             objective,
-            upper_bound: upper,
+            upper_bound: bound.value,
+            bound_method: bound.method,
             unscheduled,
             panels_impossible,
             passes,

@@ -2,6 +2,7 @@
 //! and the documented exit codes (0 success, 1 computation failed, 2 bad usage or input).
 
 mod forum_io;
+mod forum_solve;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
