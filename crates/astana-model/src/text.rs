@@ -108,9 +108,56 @@ pub fn locate(text: &str, start: usize, len: usize) -> Location {
     LineIndex::new(text).locate(start, len)
 }
 
+/// The candidate closest to `word` by edit distance, if close enough to be a likely typo
+/// (at most a third of the word's length, and at least one edit allowed): for "did you mean".
+pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c, limit + 1), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance with adjacent transpositions counted as one edit, giving up (and
+/// returning `cap`) once it exceeds `cap`: names are short, but the input may not be.
+fn edit_distance(a: &str, b: &str, cap: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) >= cap {
+        return cap;
+    }
+    let mut prev2: Vec<usize> = Vec::new();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        if cur.iter().min().is_some_and(|&m| m >= cap) {
+            return cap;
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()].min(cap)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggests_the_closest_name() {
+        assert_eq!(closest("weigth", ["weight", "count"]), Some("weight"));
+        assert_eq!(closest("popualtion", ["population", "count"]), Some("population"));
+        assert_eq!(closest("seats", ["weight", "count"]), None);
+        assert_eq!(closest("x", ["y"]), Some("y"));
+    }
 
     #[test]
     fn locates() {
