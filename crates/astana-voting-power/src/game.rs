@@ -202,7 +202,17 @@ impl Decimal {
         if exp.unsigned_abs() > MAX_DIGITS as u64 {
             return Err(format!("`{t}` is too large or too finely divided"));
         }
-        let scale = i64::from(d.scale) - exp;
+        let mut scale = i64::from(d.scale) - exp;
+        // Trailing zeros after the point say nothing: `5.00` is 5, not 500 hundredths.
+        let mut d = d;
+        let ten = BigUint::from(10u32);
+        while scale > 0 && !d.mantissa.is_zero() && (&d.mantissa % &ten).is_zero() {
+            d.mantissa /= &ten;
+            scale -= 1;
+        }
+        if d.mantissa.is_zero() {
+            scale = 0;
+        }
         Ok(if scale >= 0 {
             Decimal {
                 mantissa: d.mantissa,
