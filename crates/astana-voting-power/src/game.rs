@@ -229,7 +229,10 @@ impl Decimal {
 
 /// A number of the file, exactly: integers as they are, floats from their literal text
 /// (`raw`, when found), since a float has lost digits beyond 2^53 or 17 significant ones.
-fn exact_number(v: &toml::Value, raw: Option<&str>) -> Result<Decimal, String> {
+fn exact_number<'t>(
+    v: &toml::Value,
+    raw: impl FnOnce() -> Option<&'t str>,
+) -> Result<Decimal, String> {
     match v {
         toml::Value::Integer(i) if *i >= 0 => Decimal::literal(&i.to_string()),
         toml::Value::Integer(i) => Err(format!("`{i}` is negative")),
@@ -238,7 +241,7 @@ fn exact_number(v: &toml::Value, raw: Option<&str>) -> Result<Decimal, String> {
         toml::Value::Float(f) if *f < 0.0 => Err(format!("`{f}` is negative")),
         toml::Value::Float(f) => {
             // The literal as written, cut at a comment or the end of an inline table.
-            let lit = raw.map(|r| {
+            let lit = raw().map(|r| {
                 r.split(|c: char| c.is_whitespace() || matches!(c, '#' | ',' | '}' | ']'))
                     .next()
                     .unwrap_or("")
@@ -629,7 +632,7 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
                 None
             }
         },
-        (None, Some(q)) => match exact_number(q, raw_value(None, "quota")) {
+        (None, Some(q)) => match exact_number(q, || raw_value(None, "quota")) {
             Ok(quota) => Some(RawRule::Clause {
                 weight: "weight".to_string(),
                 weight_at: (0, 1),
@@ -743,7 +746,7 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
                 ));
                 continue;
             }
-            match exact_number(v, raw_value(Some(k), key)) {
+            match exact_number(v, || raw_value(Some(k), key)) {
                 Ok(d) => {
                     w.insert(key.clone(), d);
                 }
@@ -912,6 +915,8 @@ type Entry = (
 struct SpanIndex {
     /// (key, key span, value span) per line, with the `[[player]]` table it falls in.
     entries: Vec<Entry>,
+    /// (table, key) → first entry, so that lookups stay cheap on files of many players.
+    first: std::collections::HashMap<(Option<usize>, String), usize>,
     /// Span of each `[[player]]` header.
     headers: Vec<std::ops::Range<usize>>,
 }
@@ -945,11 +950,21 @@ impl SpanIndex {
             }
             offset += line.len();
         }
-        SpanIndex { entries, headers }
+        let mut first = std::collections::HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            first.entry((e.0, e.1.clone())).or_insert(i);
+        }
+        SpanIndex {
+            entries,
+            headers,
+            first,
+        }
     }
 
     fn find(&self, table: Option<usize>, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.0 == table && e.1 == key)
+        self.first
+            .get(&(table, key.to_string()))
+            .map(|&i| &self.entries[i])
     }
 
     fn key(&self, key: &str) -> std::ops::Range<usize> {

@@ -46,6 +46,16 @@ fn power_numeric_flags_are_validated() {
     assert!(stderr(&o).contains("nan.toml:4:1: weight `weight` of player `A`: `nan` is not a number"), "{}", stderr(&o));
 }
 
+/// Invalid UTF-8 is located by line and column.
+#[test]
+fn power_invalid_utf8_names_its_line() {
+    let path = scratch("power-trust").join("latin1.toml");
+    std::fs::write(&path, b"quota = 1\n[[player]]\nid = \"Bj\xf6rk\"\nweight = 1\n").expect("write");
+    let o = astana(&["power", &path.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("latin1.toml:3:9: not valid UTF-8"), "{}", stderr(&o));
+}
+
 /// A misspelt weight used to count as 0 with exit 0.
 #[test]
 fn power_misspelt_weight_is_exit_2_with_did_you_mean() {
