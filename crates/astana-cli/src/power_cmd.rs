@@ -55,14 +55,17 @@ impl Bar {
 
 fn load(path: &Path) -> Result<Game, Failure> {
     let name = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure::input(format!("error: cannot read {name}: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::input(format!("error: cannot read {name}: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         // Name the line of the first bad byte: the text before it is valid.
         let ok = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..ok];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
         Failure::input(format!(
             "error: {name}:{line}:{column}: not valid UTF-8 (byte {ok}); game files are UTF-8 text"

@@ -154,7 +154,10 @@ mod tests {
     #[test]
     fn suggests_the_closest_name() {
         assert_eq!(closest("weigth", ["weight", "count"]), Some("weight"));
-        assert_eq!(closest("popualtion", ["population", "count"]), Some("population"));
+        assert_eq!(
+            closest("popualtion", ["population", "count"]),
+            Some("population")
+        );
         assert_eq!(closest("seats", ["weight", "count"]), None);
         assert_eq!(closest("x", ["y"]), Some("y"));
     }

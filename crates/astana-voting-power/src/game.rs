@@ -247,7 +247,9 @@ fn exact_number<'t>(
                     .unwrap_or("")
             });
             match lit.map(Decimal::literal) {
-                Some(Ok(d)) if lit.and_then(|l| l.replace('_', "").parse::<f64>().ok()) == Some(*f) => {
+                Some(Ok(d))
+                    if lit.and_then(|l| l.replace('_', "").parse::<f64>().ok()) == Some(*f) =>
+                {
                     Ok(d)
                 }
                 Some(Err(e)) => Err(e),
@@ -422,7 +424,9 @@ impl Parser<'_> {
                 return Err(RuleError {
                     at: open,
                     message: format!("the rule nests parentheses more than {MAX_NESTING} deep"),
-                    hint: Some("no voting rule needs this; remove redundant parentheses".to_string()),
+                    hint: Some(
+                        "no voting rule needs this; remove redundant parentheses".to_string(),
+                    ),
                 });
             }
             let inner = self.expr()?;
@@ -577,7 +581,8 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
     };
     // Spans of keys and values come from a second, spanned view of the same text.
     let spans: SpanIndex = SpanIndex::new(text);
-    let raw_value = |table: Option<usize>, key: &str| spans.find(table, key).map(|e| &text[e.3.clone()]);
+    let raw_value =
+        |table: Option<usize>, key: &str| spans.find(table, key).map(|e| &text[e.3.clone()]);
     let table = doc.into_inner();
     let mut name = String::from("game");
     let mut source = String::new();
@@ -677,7 +682,9 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
             errors.push(err(
                 format!("`{q}%` is more than 100%"),
                 rule_at(at),
-                Some("a percentage quota is a share of the weight's total, at most 100%".to_string()),
+                Some(
+                    "a percentage quota is a share of the weight's total, at most 100%".to_string(),
+                ),
             ));
         });
         let mut all = Vec::new();
@@ -771,7 +778,10 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
         if !known.contains(w.as_str()) {
             let hint = match astana_model::text::closest(w, known.iter().copied()) {
                 Some(c) => format!("did you mean `{c}`?"),
-                None => format!("players have: {}", known.iter().copied().collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "players have: {}",
+                    known.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
             };
             errors.push(err(
                 format!("unknown weight `{w}` in the rule (no player has it)"),

@@ -75,9 +75,7 @@ pub(crate) fn compute(
     let winning = estimate_winning(game);
     let seconds = winning * (n * (k + 1)) as f64 / RATE / threads as f64;
     opts.limits.check(
-        &format!(
-            "enumeration of the winning coalitions (about {winning:.2e} of them)"
-        ),
+        &format!("enumeration of the winning coalitions (about {winning:.2e} of them)"),
         seconds,
         (threads * 3 * n * (n + 1) * 8) as u64,
     )?;
@@ -230,8 +228,8 @@ impl Search<'_> {
         while m != 0 {
             let j = m.trailing_zeros() as usize;
             m &= m - 1;
-            for d in 0..k {
-                self.less[d] = sums[d] - self.game.weights[d][j];
+            for ((l, s), w) in self.less.iter_mut().zip(sums).zip(&self.game.weights) {
+                *l = s - w[j];
             }
             if !self.game.rule.wins(&self.less) {
                 self.critical.push(j);

@@ -20,7 +20,10 @@ fn players_500() -> String {
             1 + (seed >> 33) % 1000
         })
         .collect();
-    let mut text = format!("name = \"random 500\"\nquota = {}\n", w.iter().sum::<u64>() / 2 + 1);
+    let mut text = format!(
+        "name = \"random 500\"\nquota = {}\n",
+        w.iter().sum::<u64>() / 2 + 1
+    );
     for (i, x) in w.iter().enumerate() {
         text.push_str(&format!("[[player]]\nid = \"P{i}\"\nweight = {x}\n"));
     }
@@ -40,20 +43,35 @@ fn power_numeric_flags_are_validated() {
         let o = astana(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
-    let nan = game("nan.toml", "quota = 1\n[[player]]\nid = \"A\"\nweight = nan\n");
+    let nan = game(
+        "nan.toml",
+        "quota = 1\n[[player]]\nid = \"A\"\nweight = nan\n",
+    );
     let o = astana(&["power", &nan]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("nan.toml:4:1: weight `weight` of player `A`: `nan` is not a number"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nan.toml:4:1: weight `weight` of player `A`: `nan` is not a number"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Invalid UTF-8 is located by line and column.
 #[test]
 fn power_invalid_utf8_names_its_line() {
     let path = scratch("power-trust").join("latin1.toml");
-    std::fs::write(&path, b"quota = 1\n[[player]]\nid = \"Bj\xf6rk\"\nweight = 1\n").expect("write");
+    std::fs::write(
+        &path,
+        b"quota = 1\n[[player]]\nid = \"Bj\xf6rk\"\nweight = 1\n",
+    )
+    .expect("write");
     let o = astana(&["power", &path.to_string_lossy()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("latin1.toml:3:9: not valid UTF-8"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("latin1.toml:3:9: not valid UTF-8"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// A misspelt weight used to count as 0 with exit 0.
@@ -66,7 +84,10 @@ fn power_misspelt_weight_is_exit_2_with_did_you_mean() {
     let o = astana(&["power", &g]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("typo.toml:4:1: `weigth` of player `A` is not a weight the rule uses"), "{e}");
+    assert!(
+        e.contains("typo.toml:4:1: `weigth` of player `A` is not a weight the rule uses"),
+        "{e}"
+    );
     assert!(e.contains("did you mean `weight`?"), "{e}");
 }
 
@@ -74,12 +95,19 @@ fn power_misspelt_weight_is_exit_2_with_did_you_mean() {
 /// enumeration said 1): now a located error for every method (reproducer 17).
 #[test]
 fn power_quota_zero_is_refused_by_every_method() {
-    let g = game("q0.toml", "quota = 0\n[[player]]\nid = \"P0\"\nweight = 0\n[[player]]\nid = \"P1\"\nweight = 0\n");
+    let g = game(
+        "q0.toml",
+        "quota = 0\n[[player]]\nid = \"P0\"\nweight = 0\n[[player]]\nid = \"P1\"\nweight = 0\n",
+    );
     for m in ["enumeration", "meet-in-the-middle"] {
         let o = astana(&["power", &g, "--json", "--method", m]);
         assert_eq!(o.status.code(), Some(2), "{m}");
         assert!(stdout(&o).is_empty());
-        assert!(stderr(&o).contains("q0.toml:1:9: every coalition wins, even the empty one"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("q0.toml:1:9: every coalition wins, even the empty one"),
+            "{}",
+            stderr(&o)
+        );
     }
 }
 
@@ -106,7 +134,10 @@ fn power_error_output_stays_small() {
         .collect();
     let g = game(
         "amp.toml",
-        &format!("rule = \"{}\"\n[[player]]\nid = \"A\"\n", rule.join(" and ")),
+        &format!(
+            "rule = \"{}\"\n[[player]]\nid = \"A\"\n",
+            rule.join(" and ")
+        ),
     );
     let o = astana(&["power", &g]);
     assert_eq!(o.status.code(), Some(2));
@@ -126,8 +157,14 @@ fn power_500_players_says_what_it_leaves_out() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("127 players"), "{e}");
-    assert!(e.contains("exact shapley_shubik by generating functions would take about"), "{e}");
-    assert!(e.contains("computing banzhaf and banzhaf_absolute only"), "{e}");
+    assert!(
+        e.contains("exact shapley_shubik by generating functions would take about"),
+        "{e}"
+    );
+    assert!(
+        e.contains("computing banzhaf and banzhaf_absolute only"),
+        "{e}"
+    );
     let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     assert_eq!(v["method"], "exact");
     assert!(v["indices"]["banzhaf"]["P0"]["exact"].is_string());
@@ -137,9 +174,21 @@ fn power_500_players_says_what_it_leaves_out() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--no-cost-limit"), "{}", stderr(&o));
 
-    let o = astana(&["power", &g, "--index", "shapley_shubik", "--samples", "2000", "--json"]);
+    let o = astana(&[
+        "power",
+        &g,
+        "--index",
+        "shapley_shubik",
+        "--samples",
+        "2000",
+        "--json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("estimating by Monte Carlo instead (2000 samples"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("estimating by Monte Carlo instead (2000 samples"),
+        "{}",
+        stderr(&o)
+    );
     let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     assert_eq!(v["method"], "monte-carlo");
 }

@@ -26,17 +26,27 @@ fn misspelt_weight_is_a_located_error_with_did_you_mean() {
     );
     assert!(e.contains("did you mean `weight`?"), "{e}");
     // A weight the rule does not use must be declared information only.
-    let text = "rule = \"count >= 2\"\n[[player]]\nid = \"A\"\npermanent = 1\n[[player]]\nid = \"B\"\n";
+    let text =
+        "rule = \"count >= 2\"\n[[player]]\nid = \"A\"\npermanent = 1\n[[player]]\nid = \"B\"\n";
     let e = errors(text);
-    assert!(e.contains("`permanent` of player `A` is not a weight"), "{e}");
+    assert!(
+        e.contains("`permanent` of player `A` is not a weight"),
+        "{e}"
+    );
     assert!(e.contains("unused = [\"permanent\"]"), "{e}");
     let ok = text.replace("rule =", "unused = [\"permanent\"]\nrule =");
     assert_eq!(Game::from_toml("g.toml", &ok).expect("declared").n(), 2);
     // Top-level typos and a weight the rule names but no player has.
     let e = errors("rul = \"count >= 1\"\nrule = \"count >= 1\"\n[[player]]\nid = \"A\"\n");
-    assert!(e.contains("unknown field `rul`") && e.contains("did you mean `rule`?"), "{e}");
+    assert!(
+        e.contains("unknown field `rul`") && e.contains("did you mean `rule`?"),
+        "{e}"
+    );
     let e = errors("rule = \"populaton >= 1\"\n[[player]]\nid = \"A\"\npopulaton = 1\n[[player]]\nid = \"B\"\npopulation = 1\n");
-    assert!(e.contains("`population` of player `B`") && e.contains("did you mean `populaton`?"), "{e}");
+    assert!(
+        e.contains("`population` of player `B`") && e.contains("did you mean `populaton`?"),
+        "{e}"
+    );
 }
 
 /// Quota 0 (everything wins) and a quota above the total (nothing wins) are refused, by
@@ -44,8 +54,13 @@ fn misspelt_weight_is_a_located_error_with_did_you_mean() {
 #[test]
 fn games_where_nothing_or_everything_wins_are_refused() {
     let e = errors("quota = 0\n[[player]]\nid = \"A\"\nweight = 1\n");
-    assert!(e.contains("g.toml:1:9: every coalition wins, even the empty one"), "{e}");
-    let e = errors("quota = 7\n[[player]]\nid = \"A\"\nweight = 3\n[[player]]\nid = \"B\"\nweight = 3\n");
+    assert!(
+        e.contains("g.toml:1:9: every coalition wins, even the empty one"),
+        "{e}"
+    );
+    let e = errors(
+        "quota = 7\n[[player]]\nid = \"A\"\nweight = 3\n[[player]]\nid = \"B\"\nweight = 3\n",
+    );
     assert!(e.contains("g.toml:1:9: no coalition wins"), "{e}");
     let e = errors("rule = \"count >= 50% and v > 100%\"\n[[player]]\nid = \"A\"\nv = 1\n");
     assert!(e.contains("no coalition wins"), "{e}");
@@ -75,7 +90,10 @@ fn float_literals_are_read_exactly() {
     let dictator = |text: &str| {
         let g = Game::from_toml("f.toml", text).expect("valid");
         let r = compute(&g, &[Index::ShapleyShubik, Index::Banzhaf]).expect("computed");
-        (r.get(Index::ShapleyShubik)[0].to_string(), r.get(Index::Banzhaf)[0].to_string())
+        (
+            r.get(Index::ShapleyShubik)[0].to_string(),
+            r.get(Index::Banzhaf)[0].to_string(),
+        )
     };
     let a = "quota = 9007199254740993\n[[player]]\nid = \"A\"\nweight = 9007199254740993.0\n[[player]]\nid = \"B\"\nweight = 1\n";
     assert_eq!(dictator(a), ("1".to_string(), "1".to_string()));
@@ -86,7 +104,10 @@ fn float_literals_are_read_exactly() {
     let g = Game::from_toml("f.toml", c).expect("valid");
     assert_eq!(g.weights[0], vec![15, 5]);
     if let Some(dir) = reference_dir() {
-        for f in ["14-power-float-literal-a.toml", "14-power-float-literal-b.toml"] {
+        for f in [
+            "14-power-float-literal-a.toml",
+            "14-power-float-literal-b.toml",
+        ] {
             let text = std::fs::read_to_string(dir.join("hostile").join(f)).expect("reproducer");
             assert_eq!(dictator(&text).0, "1", "{f}");
         }
@@ -102,12 +123,20 @@ fn nan_and_infinite_numbers_are_located_errors() {
         ("-inf", "is not finite"),
         ("1e70", "too large or too finely divided"),
     ] {
-        let e = errors(&format!("quota = 1\n[[player]]\nid = \"A\"\nweight = {v}\n"));
-        assert!(e.contains("g.toml:4:1: weight `weight` of player `A`"), "{v}: {e}");
+        let e = errors(&format!(
+            "quota = 1\n[[player]]\nid = \"A\"\nweight = {v}\n"
+        ));
+        assert!(
+            e.contains("g.toml:4:1: weight `weight` of player `A`"),
+            "{v}: {e}"
+        );
         assert!(e.contains(want), "{v}: {e}");
     }
     let e = errors("quota = nan\n[[player]]\nid = \"A\"\nweight = 1\n");
-    assert!(e.contains("g.toml:1:9: `quota` must be a non-negative number: `nan` is not a number"), "{e}");
+    assert!(
+        e.contains("g.toml:1:9: `quota` must be a non-negative number: `nan` is not a number"),
+        "{e}"
+    );
 }
 
 /// Rules nested 7,000 deep overflowed the stack; the reader stops at 64 with a location.
@@ -122,7 +151,9 @@ fn deep_nesting_is_a_located_error() {
     let e = errors(&text);
     let col = 9 + astana_voting_power::MAX_NESTING;
     assert!(
-        e.contains(&format!("g.toml:1:{col}: the rule nests parentheses more than 64 deep")),
+        e.contains(&format!(
+            "g.toml:1:{col}: the rule nests parentheses more than 64 deep"
+        )),
         "{e}"
     );
     assert!(e.len() < 1_000, "{} bytes", e.len());
@@ -150,11 +181,17 @@ fn error_output_stays_small_on_huge_lines() {
     let errs = Game::from_toml("big.toml", &text).expect_err("unknown weight");
     assert_eq!(errs.0.len(), 1, "one error per unknown weight");
     let shown = errs.to_string();
-    assert!(shown.contains("unknown weight `permanent` in the rule"), "{shown}");
+    assert!(
+        shown.contains("unknown weight `permanent` in the rule"),
+        "{shown}"
+    );
     assert!(shown.len() < 600, "{} bytes: {shown}", shown.len());
     // Many distinct errors on one long line: each snippet clipped, the list capped.
     let names: Vec<String> = (0..500).map(|i| format!("w{i} >= 1")).collect();
-    let text = format!("rule = \"{}\"\n[[player]]\nid = \"A\"\n", names.join(" or "));
+    let text = format!(
+        "rule = \"{}\"\n[[player]]\nid = \"A\"\n",
+        names.join(" or ")
+    );
     let errs = Game::from_toml("many.toml", &text).expect_err("unknown weights");
     assert_eq!(errs.0.len(), 500);
     let shown = errs.to_string();
@@ -203,8 +240,9 @@ fn nice_triple_majority_all_six_exact() {
         ("LU", 4, 476),
         ("MT", 3, 408),
     ];
-    let mut text =
-        String::from("name = \"Nice\"\nrule = \"votes >= 255 and count >= 14 and population >= 62%\"\n");
+    let mut text = String::from(
+        "name = \"Nice\"\nrule = \"votes >= 255 and count >= 14 and population >= 62%\"\n",
+    );
     for (id, v, p) in members {
         text.push_str(&format!(
             "[[player]]\nid = \"{id}\"\nvotes = {v}\npopulation = {p}\n"
@@ -239,7 +277,10 @@ fn nice_triple_majority_all_six_exact() {
         assert_eq!(fast.get(ix), all.get(ix), "{ix:?}");
     }
     assert_eq!(fast.winning_coalitions, all.winning_coalitions);
-    assert_eq!(fast.minimal_winning_coalitions, all.minimal_winning_coalitions);
+    assert_eq!(
+        fast.minimal_winning_coalitions,
+        all.minimal_winning_coalitions
+    );
 }
 
 /// The winning-coalition search equals enumeration on random rules of two to four
@@ -331,7 +372,10 @@ fn costs_are_estimated_before_the_work() {
             assert!(bytes > 3 << 30, "{bytes}");
             assert!(seconds > 10.0, "{seconds}");
             let m = e.to_string();
-            assert!(m.starts_with("exact shapley_shubik by generating functions would take about"), "{m}");
+            assert!(
+                m.starts_with("exact shapley_shubik by generating functions would take about"),
+                "{m}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -343,7 +387,11 @@ fn costs_are_estimated_before_the_work() {
     // Banzhaf alone is cheap and exact, with progress.
     let r = compute_opts(&g, &[Index::Banzhaf], &opts).expect("banzhaf");
     assert_eq!(r.get(Index::Banzhaf).len(), 500);
-    assert_eq!(ticks.load(Ordering::Relaxed), 1000, "one tick per player per pass");
+    assert_eq!(
+        ticks.load(Ordering::Relaxed),
+        1000,
+        "one tick per player per pass"
+    );
     let big = random_weighted(5_000);
     assert!(matches!(
         compute(&big, &[Index::Banzhaf]),
