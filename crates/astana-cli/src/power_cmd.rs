@@ -31,7 +31,7 @@ impl Bar {
         }
         let bar = self.bar.get_or_init(|| {
             std::io::stderr().is_terminal().then(|| {
-                let b = indicatif::ProgressBar::new(total);
+                let b = indicatif::ProgressBar::new(total).with_elapsed(self.start.elapsed());
                 if let Ok(style) = indicatif::ProgressStyle::with_template(
                     "{elapsed_precise} [{bar:40}] {percent}% (about {eta} left; Ctrl-C stops)",
                 ) {

@@ -264,12 +264,12 @@ pub fn compute_opts(
             if let Some((dim, quota)) = game.rule.as_clause() {
                 return generating_function(game, dim, quota, indices, opts);
             }
-            return crate::multidim::swings_by_size(game)
+            return crate::multidim::swings_by_size(game, &opts.limits)
                 .map(|by| from_swings(game, &by, indices, Method::GeneratingFunction))
                 .ok_or_else(|| {
                     too_large(
                         n,
-                        "the weight totals are too large for generating functions",
+                        "the weight totals are too large for generating functions (or over the cost limits)",
                     )
                 });
         }
@@ -317,7 +317,7 @@ pub fn compute_opts(
         }
         return crate::winning::compute(game, indices, opts);
     }
-    let by_size = crate::multidim::swings_by_size(game)
+    let by_size = crate::multidim::swings_by_size(game, &opts.limits)
         .map(|b| (b, Method::GeneratingFunction))
         .or_else(|| crate::mitm::swings_by_size(game).map(|b| (b, Method::MeetInTheMiddle)));
     match by_size {
