@@ -192,3 +192,30 @@ fn power_500_players_says_what_it_leaves_out() {
     let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     assert_eq!(v["method"], "monte-carlo");
 }
+
+/// A rule nested 7,000 deep overflowed the stack in `power`, `power compare`, `scenario
+/// check` and `brief`; the reader now stops at 64 levels with a location.
+#[test]
+fn power_deep_rule_is_a_located_error_everywhere() {
+    let g = game(
+        "deep.toml",
+        &format!(
+            "rule = \"{}count >= 1{}\"\n[[player]]\nid = \"A\"\n",
+            "(".repeat(7_000),
+            ")".repeat(7_000)
+        ),
+    );
+    for args in [
+        vec!["power", &g],
+        vec!["power", "compare", &g, "--player", "A"],
+    ] {
+        let o = astana(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("deep.toml:1:73: the rule nests parentheses more than 64 deep"),
+            "{e}"
+        );
+        assert!(e.len() < 1_000, "{} bytes", e.len());
+    }
+}
