@@ -279,12 +279,12 @@ pub fn compute_opts(
                 .ok_or_else(|| too_large(n, "too many kinds of player"));
         }
         Some(Method::MeetInTheMiddle) if indices.iter().any(|i| i.needs_coalition_structure()) => {
-            return mitm_all(game, indices).ok_or_else(|| {
+            return mitm_all(game, indices, &opts.limits).ok_or_else(|| {
                 too_large(n, "meet in the middle needs one large weight and players that differ only in it, up to 35 players")
             });
         }
         Some(Method::MeetInTheMiddle) => {
-            return crate::mitm::swings_by_size(game)
+            return crate::mitm::swings_by_size(game, &opts.limits)
                 .map(|by| from_swings(game, &by, indices, Method::MeetInTheMiddle))
                 .ok_or_else(|| too_large(n, "meet in the middle needs one large weight and small others, up to 35 players"));
         }
@@ -312,14 +312,16 @@ pub fn compute_opts(
         };
     }
     if needs_structure {
-        if let Some(r) = mitm_all(game, indices) {
+        if let Some(r) = mitm_all(game, indices, &opts.limits) {
             return Ok(r);
         }
         return crate::winning::compute(game, indices, opts);
     }
     let by_size = crate::multidim::swings_by_size(game, &opts.limits)
         .map(|b| (b, Method::GeneratingFunction))
-        .or_else(|| crate::mitm::swings_by_size(game).map(|b| (b, Method::MeetInTheMiddle)));
+        .or_else(|| {
+            crate::mitm::swings_by_size(game, &opts.limits).map(|b| (b, Method::MeetInTheMiddle))
+        });
     match by_size {
         Some((by_size, method)) => Ok(from_swings(game, &by_size, indices, method)),
         None => crate::winning::compute(game, indices, opts),
@@ -333,13 +335,18 @@ fn enumeration_seconds(game: &Game) -> f64 {
 
 /// All six indices by meet in the middle; swings and the coalition structure are computed
 /// only when asked for, side by side.
-fn mitm_all(game: &Game, indices: &[Index]) -> Option<PowerResult> {
+fn mitm_all(game: &Game, indices: &[Index], limits: &Limits) -> Option<PowerResult> {
     let n = game.n();
     let want_swings = indices.iter().any(|i| Index::SWING_BASED.contains(i));
     let want_j = indices.contains(&Index::Johnston);
     let want_c = want_j || indices.iter().any(|i| i.needs_coalition_structure());
+    // The coalition structure needs players that differ in one weight only: checked first,
+    // so that swings are not computed for nothing.
+    if want_c && !crate::mitm::differ_in_one_weight(game) {
+        return None;
+    }
     let (by_size, critical) = std::thread::scope(|s| {
-        let swings = s.spawn(|| want_swings.then(|| crate::mitm::swings_by_size(game)));
+        let swings = s.spawn(|| want_swings.then(|| crate::mitm::swings_by_size(game, limits)));
         let critical = want_c.then(|| crate::mitm::critical(game, want_j));
         (join(swings), critical)
     });

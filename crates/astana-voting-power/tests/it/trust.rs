@@ -403,3 +403,31 @@ fn costs_are_estimated_before_the_work() {
         Err(PowerError::OverBudget { .. })
     ));
 }
+
+/// A double majority of 35 players with many distinct small sums: meet in the middle would
+/// visit ~10¹¹ pairs of half-coalitions (hours) and 2^35 coalitions are too many to visit;
+/// the estimate says so at once instead of running.
+#[test]
+fn hopeless_rules_are_refused_at_once() {
+    let mut text = String::from("rule = \"a >= 50% and pop >= 50%\"\n");
+    let mut seed = 77u64;
+    for i in 0..35 {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let a = (seed >> 33) % 2_800;
+        let pop = (seed >> 20) % 90_000_000;
+        text.push_str(&format!(
+            "[[player]]\nid = \"P{i}\"\na = {a}\npop = {pop}\n"
+        ));
+    }
+    let g = Game::from_toml("h.toml", &text).expect("valid");
+    match compute(&g, &Index::SWING_BASED) {
+        Err(e @ PowerError::OverBudget { .. }) => {
+            assert!(
+                e.to_string()
+                    .contains("enumeration of the winning coalitions"),
+                "{e}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
