@@ -495,16 +495,21 @@ pub(crate) struct PowerArgs {
     /// Estimate by Monte Carlo even where an exact method exists.
     #[arg(long)]
     pub(crate) monte_carlo: bool,
-    /// Monte Carlo draws per index.
-    #[arg(long, default_value_t = 200_000)]
+    /// Monte Carlo draws per index (1 to 10⁹).
+    #[arg(long, default_value_t = 200_000,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub(crate) samples: u64,
     /// Monte Carlo seed (the same seed gives the same estimates).
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
-    /// Force an exact method (for cross-checks): enumeration, generating-function,
-    /// meet-in-the-middle or kinds.
+    /// Force an exact method (for cross-checks): enumeration, winning-coalitions,
+    /// generating-function, meet-in-the-middle or kinds.
     #[arg(long, value_name = "METHOD", conflicts_with = "monte_carlo")]
     pub(crate) method: Option<String>,
+    /// Run the computation even when its estimated time or memory is above the limits
+    /// (60 s, 3 GiB), instead of leaving the index out or estimating it.
+    #[arg(long)]
+    pub(crate) no_cost_limit: bool,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,

@@ -3,13 +3,74 @@
 use crate::args::{CompareArgs, PowerArgs, PowerCommand};
 use crate::fmt::print_json;
 use crate::{Failure, Outcome};
-use astana_voting_power::{compute, compute_with, Game, Index, Method, PowerError, Ratio};
+use astana_voting_power::{
+    compute, compute_opts, Game, Index, Limits, Method, Options, PowerError, Ratio,
+};
 use std::path::Path;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// A progress bar on stderr for runs longer than a second, only on a terminal.
+struct Bar {
+    start: Instant,
+    bar: OnceLock<Option<indicatif::ProgressBar>>,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        Bar {
+            start: Instant::now(),
+            bar: OnceLock::new(),
+        }
+    }
+
+    fn tick(&self, done: u64, total: u64) {
+        use std::io::IsTerminal;
+        if self.bar.get().is_none() && self.start.elapsed().as_secs_f64() < 1.0 {
+            return;
+        }
+        let bar = self.bar.get_or_init(|| {
+            std::io::stderr().is_terminal().then(|| {
+                let b = indicatif::ProgressBar::new(total).with_elapsed(self.start.elapsed());
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {percent}% (about {eta} left; Ctrl-C stops)",
+                ) {
+                    b.set_style(style.progress_chars("=> "));
+                }
+                b
+            })
+        });
+        if let Some(b) = bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    }
+
+    fn clear(&self) {
+        if let Some(Some(b)) = self.bar.get() {
+            b.finish_and_clear();
+        }
+    }
+}
 
 fn load(path: &Path) -> Result<Game, Failure> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| Failure::input(format!("error: cannot read {name}: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        // Name the line of the first bad byte: the text before it is valid.
+        let ok = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..ok];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        Failure::input(format!(
+            "error: {name}:{line}:{column}: not valid UTF-8 (byte {ok}); game files are UTF-8 text"
+        ))
+    })?;
     Game::from_toml(&name, &text).map_err(Failure::input)
 }
 
@@ -23,7 +84,12 @@ fn parse_indices(names: &[String]) -> Result<Vec<Index>, Failure> {
 
 fn engine_failure(e: PowerError) -> Failure {
     match e {
-        PowerError::UnknownIndex(_) => Failure::input(format!("error: {e}")),
+        PowerError::UnknownIndex(_) | PowerError::NoDecision(_) => {
+            Failure::input(format!("error: {e}"))
+        }
+        PowerError::OverBudget { .. } => Failure::compute(format!(
+            "error: {e}; --no-cost-limit runs it anyway, --monte-carlo estimates"
+        )),
         _ => Failure::compute(format!("error: {e}")),
     }
 }
@@ -38,19 +104,38 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
         ));
     };
     let game = load(path)?;
-    let asked = parse_indices(&a.index)?;
     let method = match a.method.as_deref() {
         None => None,
         Some("enumeration") => Some(Method::Enumeration),
         Some("generating-function") => Some(Method::GeneratingFunction),
         Some("meet-in-the-middle") => Some(Method::MeetInTheMiddle),
         Some("kinds") => Some(Method::Kinds),
+        Some("winning-coalitions") => Some(Method::WinningCoalitions),
         Some(other) => {
             return Err(Failure::input(format!(
-                "error: unknown method `{other}`; expected enumeration, generating-function, meet-in-the-middle or kinds"
+                "error: unknown method `{other}`; expected enumeration, winning-coalitions, generating-function, meet-in-the-middle or kinds"
             )))
         }
     };
+    let bar = Bar::new();
+    let tick = |done: u64, total: u64| bar.tick(done, total);
+    let opts = Options {
+        method,
+        limits: if a.no_cost_limit {
+            Limits::NONE
+        } else {
+            Limits::default()
+        },
+        progress: Some(&tick),
+    };
+    let outcome = exact_or_estimate(&game, a, &opts);
+    bar.clear();
+    outcome
+}
+
+fn exact_or_estimate(game: &Game, a: &PowerArgs, opts: &Options<'_>) -> Outcome {
+    let asked = parse_indices(&a.index)?;
+    let method = opts.method;
     let basic = Index::SWING_BASED.to_vec();
     let (mut indices, explicit) = if asked.is_empty() {
         (Index::ALL.to_vec(), false)
@@ -63,28 +148,46 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
             reason: "Monte Carlo was asked for".to_string(),
         })
     } else {
-        compute_with(&game, &indices, method)
+        compute_opts(game, &indices, opts)
     };
-    // Without --index, fall back to the indices an exact method can give.
-    if let (Err(PowerError::TooLarge { reason, .. }), false, false) =
-        (&exact, explicit, a.monte_carlo)
-    {
-        eprintln!("note: {reason}; computing shapley_shubik and banzhaf");
-        indices = basic;
-        exact = compute_with(&game, &indices, method);
+    // Without --index, fall back to the indices an exact method can give: first those
+    // that swing counts determine, then Banzhaf alone (cheap where Shapley–Shubik is not).
+    if !explicit && !a.monte_carlo {
+        if let Err(PowerError::TooLarge { reason, .. }) = &exact {
+            eprintln!("note: {reason}; computing shapley_shubik and banzhaf");
+            indices = basic;
+            exact = compute_opts(game, &indices, opts);
+        }
+        if let Err(e @ PowerError::OverBudget { .. }) = &exact {
+            if indices.contains(&Index::ShapleyShubik) {
+                eprintln!(
+                    "note: {e}; computing banzhaf and banzhaf_absolute only (--index shapley_shubik with --no-cost-limit insists, --monte-carlo estimates)"
+                );
+                indices = vec![Index::Banzhaf, Index::BanzhafAbsolute];
+                exact = compute_opts(game, &indices, opts);
+            }
+        }
     }
     let result = match exact {
         Ok(r) => r,
-        Err(e @ PowerError::UnknownIndex(_)) => return Err(engine_failure(e)),
+        Err(e @ (PowerError::UnknownIndex(_) | PowerError::NoDecision(_))) => {
+            return Err(engine_failure(e))
+        }
         Err(e) if a.exact || method.is_some() => return Err(engine_failure(e)),
         Err(e) => {
             if !a.monte_carlo {
                 eprintln!(
-                    "note: {e}; estimating by Monte Carlo ({} samples, seed {}; --exact to refuse)",
-                    a.samples, a.seed
+                    "note: {e}; estimating by Monte Carlo instead ({} samples, seed {}; --exact refuses{})",
+                    a.samples,
+                    a.seed,
+                    if matches!(e, PowerError::OverBudget { .. }) {
+                        ", --no-cost-limit computes exactly"
+                    } else {
+                        ""
+                    }
                 );
             }
-            return monte_carlo_output(&game, &indices, a);
+            return monte_carlo_output(game, &indices, a, opts);
         }
     };
     if a.json {
@@ -122,6 +225,8 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
             astana_voting_power::Method::GeneratingFunction => "generating functions",
             astana_voting_power::Method::MeetInTheMiddle => "meet in the middle",
             astana_voting_power::Method::Kinds => "coalitions counted by kinds of player",
+            astana_voting_power::Method::WinningCoalitions =>
+                "enumeration of the winning coalitions",
         }
     );
     if !game.source.is_empty() {
@@ -297,7 +402,12 @@ fn compare(c: &CompareArgs) -> Outcome {
     Ok(())
 }
 
-fn monte_carlo_output(game: &Game, indices: &[Index], a: &PowerArgs) -> Outcome {
+fn monte_carlo_output(
+    game: &Game,
+    indices: &[Index],
+    a: &PowerArgs,
+    opts: &Options<'_>,
+) -> Outcome {
     let kept: Vec<Index> = indices
         .iter()
         .copied()
@@ -308,8 +418,8 @@ fn monte_carlo_output(game: &Game, indices: &[Index], a: &PowerArgs) -> Outcome 
             "note: johnston, deegan_packel and holler have no Monte Carlo estimator; left out"
         );
     }
-    let est =
-        astana_voting_power::monte_carlo(game, &kept, a.samples, a.seed).map_err(engine_failure)?;
+    let est = astana_voting_power::monte_carlo_opts(game, &kept, a.samples, a.seed, opts)
+        .map_err(engine_failure)?;
     if a.json {
         let mut idx = serde_json::Map::new();
         for (ix, values) in &est.values {

@@ -13,19 +13,21 @@ pub struct GameError {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
-    /// The line's text and the caret width.
+    /// The line's text around the error (clipped on long lines) and the caret width.
     pub snippet: (String, usize),
+    /// 1-based column of the caret inside the snippet's text.
+    pub caret: usize,
 }
 
 impl GameError {
     pub(crate) fn at(
         file: &str,
-        text: &str,
+        index: &astana_model::text::LineIndex<'_>,
         span: std::ops::Range<usize>,
         message: String,
         hint: Option<String>,
     ) -> GameError {
-        let at = astana_model::text::locate(text, span.start, span.end.saturating_sub(span.start));
+        let at = index.locate(span.start, span.end.saturating_sub(span.start));
         GameError {
             file: file.to_string(),
             line: at.line,
@@ -33,6 +35,7 @@ impl GameError {
             message,
             hint,
             snippet: (at.line_text, at.width),
+            caret: at.caret,
         }
     }
 }
@@ -49,7 +52,7 @@ impl fmt::Display for GameError {
             self.message,
             self.line,
             self.snippet.0,
-            " ".repeat(self.column - 1),
+            " ".repeat(self.caret - 1),
             "^".repeat(self.snippet.1)
         )?;
         if let Some(h) = &self.hint {
@@ -63,10 +66,18 @@ impl fmt::Display for GameError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GameErrors(pub Vec<GameError>);
 
+impl GameErrors {
+    /// Errors shown in full by `Display`; the rest are counted.
+    pub const SHOWN: usize = 20;
+}
+
 impl fmt::Display for GameErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for e in &self.0 {
+        for e in self.0.iter().take(Self::SHOWN) {
             writeln!(f, "{e}")?;
+        }
+        if self.0.len() > Self::SHOWN {
+            writeln!(f, "... and {} more", self.0.len() - Self::SHOWN)?;
         }
         write!(
             f,
@@ -80,7 +91,7 @@ impl fmt::Display for GameErrors {
 impl std::error::Error for GameErrors {}
 
 /// Why indices could not be computed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum PowerError {
     /// The game is too large for any exact method this version has for the indices asked
@@ -93,6 +104,44 @@ pub enum PowerError {
     },
     /// An index name that does not exist.
     UnknownIndex(String),
+    /// Every coalition wins, or none does: no player can make a difference and the
+    /// indices are 0/0.
+    NoDecision(String),
+    /// The exact method that fits would take longer or need more memory than the limits
+    /// (estimated before starting).
+    OverBudget {
+        /// The method and what it computes, e.g. "shapley_shubik by generating functions".
+        what: String,
+        /// Estimated seconds (on the machine the estimates were calibrated on).
+        seconds: f64,
+        /// Estimated peak memory in bytes.
+        bytes: u64,
+        /// The limits it exceeds.
+        limits: crate::indices::Limits,
+    },
+}
+
+/// "2.5 s", "4 min", "3.1 h": an estimate, rounded.
+pub(crate) fn duration(s: f64) -> String {
+    if s < 60.0 {
+        format!("{s:.1} s")
+    } else if s < 3600.0 {
+        format!("{:.0} min", s / 60.0)
+    } else if s < 86_400.0 * 3.0 {
+        format!("{:.1} h", s / 3600.0)
+    } else {
+        format!("{:.0} days", s / 86_400.0)
+    }
+}
+
+/// "512 MB", "5.6 GB".
+pub(crate) fn bytes(b: u64) -> String {
+    let b = b as f64;
+    if b < 1e9 {
+        format!("{:.0} MB", b / 1e6)
+    } else {
+        format!("{:.1} GB", b / 1e9)
+    }
 }
 
 impl fmt::Display for PowerError {
@@ -101,6 +150,20 @@ impl fmt::Display for PowerError {
             PowerError::TooLarge { n, reason } => {
                 write!(f, "no exact method for this game ({n} players): {reason}")
             }
+            PowerError::NoDecision(why) => write!(f, "{why}"),
+            PowerError::OverBudget {
+                what,
+                seconds,
+                bytes: b,
+                limits,
+            } => write!(
+                f,
+                "exact {what} would take about {} and {} of memory (estimated; limits {} and {})",
+                duration(*seconds),
+                bytes(*b),
+                duration(limits.seconds),
+                bytes(limits.bytes)
+            ),
             PowerError::UnknownIndex(s) => write!(
                 f,
                 "unknown index `{s}`; expected shapley_shubik, banzhaf, banzhaf_absolute, johnston, deegan_packel or holler"

@@ -107,6 +107,28 @@ impl Game {
         }
     }
 
+    /// Why no player can have power, if so: every coalition wins (the empty one too), or
+    /// none does (not even all players together). The indices are then undefined (0/0).
+    pub fn no_decision(&self) -> Option<String> {
+        let zero = vec![0u128; self.dims.len()];
+        if self.rule.wins(&zero) {
+            return Some(
+                "every coalition wins, even the empty one (a quota of 0?): no player can make a difference, so the indices are undefined".to_string(),
+            );
+        }
+        let totals: Vec<u128> = self
+            .weights
+            .iter()
+            .map(|w| w.iter().fold(0u128, |a, &x| a.saturating_add(x)))
+            .collect();
+        if !self.rule.wins(&totals) {
+            return Some(
+                "no coalition wins, not even all players together (a quota above the total weight?): the indices are undefined".to_string(),
+            );
+        }
+        None
+    }
+
     /// Reads a game from TOML text. `file` names it in errors.
     ///
     /// # Errors
@@ -153,12 +175,90 @@ impl Decimal {
     }
 }
 
-fn number_text(v: &toml::Value) -> Option<String> {
+/// Most digits a number may have (weights and quotas are counted in exact integers).
+const MAX_DIGITS: usize = 60;
+
+impl Decimal {
+    /// Reads a TOML decimal literal exactly, exponent included (`1.5e3`, `2_000`, `+7`).
+    fn literal(s: &str) -> Result<Decimal, String> {
+        let t = s.trim();
+        let (base, exp) = match t.find(['e', 'E']) {
+            Some(i) => (&t[..i], Some(&t[i + 1..])),
+            None => (t, None),
+        };
+        let Some(d) = Decimal::parse(base) else {
+            return Err(format!("`{t}` is not a non-negative number"));
+        };
+        if d.mantissa.bits() > 200 || d.scale as usize > MAX_DIGITS {
+            return Err(format!("`{t}` has more than {MAX_DIGITS} digits"));
+        }
+        let exp: i64 = match exp {
+            None => 0,
+            Some(e) => e
+                .replace('_', "")
+                .parse()
+                .map_err(|_| format!("`{t}` is not a number"))?,
+        };
+        if exp.unsigned_abs() > MAX_DIGITS as u64 {
+            return Err(format!("`{t}` is too large or too finely divided"));
+        }
+        let mut scale = i64::from(d.scale) - exp;
+        // Trailing zeros after the point say nothing: `5.00` is 5, not 500 hundredths.
+        let mut d = d;
+        let ten = BigUint::from(10u32);
+        while scale > 0 && !d.mantissa.is_zero() && (&d.mantissa % &ten).is_zero() {
+            d.mantissa /= &ten;
+            scale -= 1;
+        }
+        if d.mantissa.is_zero() {
+            scale = 0;
+        }
+        Ok(if scale >= 0 {
+            Decimal {
+                mantissa: d.mantissa,
+                scale: scale as u32,
+            }
+        } else {
+            Decimal {
+                mantissa: d.mantissa * BigUint::from(10u32).pow((-scale) as u32),
+                scale: 0,
+            }
+        })
+    }
+}
+
+/// A number of the file, exactly: integers as they are, floats from their literal text
+/// (`raw`, when found), since a float has lost digits beyond 2^53 or 17 significant ones.
+fn exact_number<'t>(
+    v: &toml::Value,
+    raw: impl FnOnce() -> Option<&'t str>,
+) -> Result<Decimal, String> {
     match v {
-        toml::Value::Integer(i) if *i >= 0 => Some(i.to_string()),
-        // Display gives the shortest text that reads back to the same float.
-        toml::Value::Float(f) if f.is_finite() && *f >= 0.0 => Some(format!("{f}")),
-        _ => None,
+        toml::Value::Integer(i) if *i >= 0 => Decimal::literal(&i.to_string()),
+        toml::Value::Integer(i) => Err(format!("`{i}` is negative")),
+        toml::Value::Float(f) if f.is_nan() => Err("`nan` is not a number".to_string()),
+        toml::Value::Float(f) if f.is_infinite() => Err(format!("`{f}` is not finite")),
+        toml::Value::Float(f) if *f < 0.0 => Err(format!("`{f}` is negative")),
+        toml::Value::Float(f) => {
+            // The literal as written, cut at a comment or the end of an inline table.
+            let lit = raw().map(|r| {
+                r.split(|c: char| c.is_whitespace() || matches!(c, '#' | ',' | '}' | ']'))
+                    .next()
+                    .unwrap_or("")
+            });
+            match lit.map(Decimal::literal) {
+                Some(Ok(d))
+                    if lit.and_then(|l| l.replace('_', "").parse::<f64>().ok()) == Some(*f) =>
+                {
+                    Ok(d)
+                }
+                Some(Err(e)) => Err(e),
+                _ => Err(format!(
+                    "`{f}` cannot be read exactly here; write it as `key = value` on its own line"
+                )),
+            }
+        }
+        _ => Err("not a number".to_string()),
     }
 }
 
@@ -268,10 +368,16 @@ fn lex(src: &str) -> Result<Vec<Spanned>, RuleError> {
     Ok(out)
 }
 
+/// Deepest nesting of parentheses in a rule: deeper rules are refused rather than parsed
+/// (and evaluated) by recursion that could overflow the stack.
+pub const MAX_NESTING: usize = 64;
+
 struct Parser<'a> {
     toks: &'a [Spanned],
     pos: usize,
     end: usize,
+    /// Parentheses open at the current position.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -313,7 +419,18 @@ impl Parser<'_> {
         if self.peek() == Some(&Tok::LParen) {
             let open = self.at();
             self.pos += 1;
+            self.depth += 1;
+            if self.depth > MAX_NESTING {
+                return Err(RuleError {
+                    at: open,
+                    message: format!("the rule nests parentheses more than {MAX_NESTING} deep"),
+                    hint: Some(
+                        "no voting rule needs this; remove redundant parentheses".to_string(),
+                    ),
+                });
+            }
             let inner = self.expr()?;
+            self.depth -= 1;
             if self.peek() != Some(&Tok::RParen) {
                 return Err(RuleError {
                     at: open,
@@ -389,6 +506,7 @@ fn parse_rule(src: &str) -> Result<RawRule, RuleError> {
         toks: &toks,
         pos: 0,
         end: src.len(),
+        depth: 0,
     };
     let r = p.expr()?;
     if p.pos < toks.len() {
@@ -441,10 +559,14 @@ fn weights_named(r: &RawRule, out: &mut Vec<(String, (usize, usize))>) {
 // ---------------------------------------------------------------------------------------
 // TOML → Game.
 
+/// Top-level keys of a game file.
+const TOP_KEYS: [&str; 6] = ["name", "source", "rule", "quota", "unused", "player"];
+
 fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
     let mut errors: Vec<GameError> = Vec::new();
+    let index = astana_model::text::LineIndex::new(text);
     let err = |msg: String, span: std::ops::Range<usize>, hint: Option<String>| {
-        GameError::at(file, text, span, msg, hint)
+        GameError::at(file, &index, span, msg, hint)
     };
     let doc: toml::Spanned<toml::Table> = match toml::from_str(text) {
         Ok(d) => d,
@@ -459,11 +581,14 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
     };
     // Spans of keys and values come from a second, spanned view of the same text.
     let spans: SpanIndex = SpanIndex::new(text);
+    let raw_value =
+        |table: Option<usize>, key: &str| spans.find(table, key).map(|e| &text[e.3.clone()]);
     let table = doc.into_inner();
     let mut name = String::from("game");
     let mut source = String::new();
     let mut rule_text: Option<String> = None;
     let mut quota: Option<toml::Value> = None;
+    let mut unused: Vec<String> = Vec::new();
     for (key, value) in &table {
         match (key.as_str(), value) {
             ("name", toml::Value::String(s)) => name = s.clone(),
@@ -471,6 +596,14 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
             ("rule", toml::Value::String(s)) => rule_text = Some(s.clone()),
             ("quota", v) => quota = Some(v.clone()),
             ("player", toml::Value::Array(_)) => {}
+            ("unused", toml::Value::Array(a)) if a.iter().all(toml::Value::is_str) => {
+                unused = a.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+            }
+            ("unused", _) => errors.push(err(
+                "`unused` must be a list of weight names".to_string(),
+                spans.value(key),
+                Some("e.g. `unused = [\"permanent\"]`".to_string()),
+            )),
             ("name" | "source" | "rule", _) => errors.push(err(
                 format!("`{key}` must be a string"),
                 spans.key(key),
@@ -479,13 +612,90 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
             _ => errors.push(err(
                 format!("unknown field `{key}`"),
                 spans.key(key),
-                Some(
-                    "a game has `name`, `source`, `rule` (or `quota`) and `[[player]]` tables"
-                        .to_string(),
-                ),
+                Some(match astana_model::text::closest(key, TOP_KEYS) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => "a game has `name`, `source`, `rule` (or `quota`), `unused` and `[[player]]` tables".to_string(),
+                }),
             )),
         }
     }
+    // The rule: explicit, or the `quota` + `weight` shorthand.
+    let rule_span = match (&rule_text, &quota) {
+        (Some(_), None) => spans.value("rule"),
+        _ => spans.value("quota"),
+    };
+    // Offsets inside the rule string map to the file after the opening quote.
+    let rule_at = |(s, l): (usize, usize)| match (&rule_text, &quota) {
+        (Some(_), None) => rule_span.start + 1 + s..rule_span.start + 1 + s + l,
+        _ => rule_span.clone(),
+    };
+    let raw: Option<RawRule> = match (&rule_text, &quota) {
+        (Some(r), None) => match parse_rule(r) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                errors.push(err(e.message, rule_at(e.at), e.hint));
+                None
+            }
+        },
+        (None, Some(q)) => match exact_number(q, || raw_value(None, "quota")) {
+            Ok(quota) => Some(RawRule::Clause {
+                weight: "weight".to_string(),
+                weight_at: (0, 1),
+                strict: false,
+                quota,
+                percent: false,
+                quota_at: (0, 1),
+            }),
+            Err(e) => {
+                errors.push(err(
+                    format!("`quota` must be a non-negative number: {e}"),
+                    rule_span.clone(),
+                    None,
+                ));
+                None
+            }
+        },
+        (Some(_), Some(_)) => {
+            errors.push(err(
+                "give either `rule` or `quota`, not both".to_string(),
+                spans.key("quota"),
+                Some("`quota = Q` is short for `rule = \"weight >= Q\"`".to_string()),
+            ));
+            None
+        }
+        (None, None) => {
+            errors.push(err(
+                "no `rule`".to_string(),
+                0..1,
+                Some(
+                    "add e.g. `rule = \"count >= 9\"`, or `quota = 270` with a `weight` per player"
+                        .to_string(),
+                ),
+            ));
+            None
+        }
+    };
+    // The weights the rule uses, each once, with its first place in the rule.
+    let mut used: Vec<(String, (usize, usize))> = Vec::new();
+    if let Some(r) = &raw {
+        check_percentages(r, &mut |at, q| {
+            errors.push(err(
+                format!("`{q}%` is more than 100%"),
+                rule_at(at),
+                Some(
+                    "a percentage quota is a share of the weight's total, at most 100%".to_string(),
+                ),
+            ));
+        });
+        let mut all = Vec::new();
+        weights_named(r, &mut all);
+        for (w, at) in all {
+            if !used.iter().any(|(u, _)| *u == w) {
+                used.push((w, at));
+            }
+        }
+    }
+    let rule_names: Vec<&str> = used.iter().map(|(w, _)| w.as_str()).collect();
     let players_raw: Vec<&toml::Table> = match table.get("player") {
         Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_table()).collect(),
         _ => Vec::new(),
@@ -526,17 +736,30 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
             if key == "id" || key == "name" {
                 continue;
             }
-            match number_text(v).and_then(|t| Decimal::parse(&t)) {
-                Some(d) => {
+            // A key the rule does not use is a typo unless declared information only: a
+            // misspelt weight would otherwise silently count as 0.
+            if raw.is_some() && !rule_names.contains(&key.as_str()) && !unused.contains(key) {
+                let candidates = rule_names.iter().copied().chain(["id", "name"]);
+                errors.push(err(
+                    format!("`{key}` of player `{id}` is not a weight the rule uses"),
+                    spans.player_key(k, key),
+                    Some(match astana_model::text::closest(key, candidates) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!(
+                            "the rule uses {}; list weights kept for information only in `unused = [\"{key}\"]`",
+                            if rule_names.is_empty() { "no weights".to_string() } else { rule_names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ") }
+                        ),
+                    }),
+                ));
+                continue;
+            }
+            match exact_number(v, || raw_value(Some(k), key)) {
+                Ok(d) => {
                     w.insert(key.clone(), d);
                 }
-                None => {
-                    let what = match v {
-                        toml::Value::Integer(_) | toml::Value::Float(_) => "negative weight",
-                        _ => "weight that is not a number",
-                    };
+                Err(e) => {
                     errors.push(err(
-                        format!("{what}: `{key}` of player `{id}`"),
+                        format!("weight `{key}` of player `{id}`: {e}"),
                         spans.player_key(k, key),
                         Some("weights are non-negative numbers".to_string()),
                     ));
@@ -546,61 +769,6 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
         players.push(id);
         weights.push(w);
     }
-    // The rule: explicit, or the `quota` + `weight` shorthand.
-    let (rule_src, rule_span) = match (&rule_text, &quota) {
-        (Some(r), None) => (r.clone(), Some(spans.value("rule"))),
-        (None, Some(q)) => match number_text(q) {
-            Some(t) => (format!("weight >= {t}"), None),
-            None => {
-                errors.push(err(
-                    "`quota` must be a non-negative number".to_string(),
-                    spans.value("quota"),
-                    None,
-                ));
-                return Err(GameErrors(errors));
-            }
-        },
-        (Some(_), Some(_)) => {
-            errors.push(err(
-                "give either `rule` or `quota`, not both".to_string(),
-                spans.key("quota"),
-                Some("`quota = Q` is short for `rule = \"weight >= Q\"`".to_string()),
-            ));
-            return Err(GameErrors(errors));
-        }
-        (None, None) => {
-            errors.push(err(
-                "no `rule`".to_string(),
-                0..1,
-                Some(
-                    "add e.g. `rule = \"count >= 9\"`, or `quota = 270` with a `weight` per player"
-                        .to_string(),
-                ),
-            ));
-            return Err(GameErrors(errors));
-        }
-    };
-    // Offsets inside the rule string map to the file after the opening quote.
-    let rule_at = |(s, l): (usize, usize)| match &rule_span {
-        Some(span) => span.start + 1 + s..span.start + 1 + s + l,
-        None => spans.value("quota"),
-    };
-    let raw = match parse_rule(&rule_src) {
-        Ok(r) => r,
-        Err(e) => {
-            errors.push(err(e.message, rule_at(e.at), e.hint));
-            return Err(GameErrors(errors));
-        }
-    };
-    check_percentages(&raw, &mut |at, q| {
-        errors.push(err(
-            format!("`{q}%` is more than 100%"),
-            rule_at(at),
-            Some("a percentage quota is a share of the weight's total, at most 100%".to_string()),
-        ));
-    });
-    let mut used = Vec::new();
-    weights_named(&raw, &mut used);
     let known: std::collections::BTreeSet<&str> = weights
         .iter()
         .flat_map(|w| w.keys().map(String::as_str))
@@ -608,24 +776,28 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
         .collect();
     for (w, at) in &used {
         if !known.contains(w.as_str()) {
-            let names: Vec<&str> = known.iter().copied().collect();
+            let hint = match astana_model::text::closest(w, known.iter().copied()) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => format!(
+                    "players have: {}",
+                    known.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
+            };
             errors.push(err(
-                format!("unknown weight `{w}` in the rule"),
+                format!("unknown weight `{w}` in the rule (no player has it)"),
                 rule_at(*at),
-                Some(format!("players have: {}", names.join(", "))),
+                Some(hint),
             ));
         }
     }
+    let Some(raw) = raw else {
+        return Err(GameErrors(errors));
+    };
     if !errors.is_empty() {
         return Err(GameErrors(errors));
     }
     // Dimensions: each used weight, scaled to integers exactly.
-    let mut dims: Vec<String> = Vec::new();
-    for (w, _) in &used {
-        if !dims.contains(w) {
-            dims.push(w.clone());
-        }
-    }
+    let dims: Vec<String> = used.iter().map(|(w, _)| w.clone()).collect();
     let mut scales = Vec::new();
     let mut int_weights = Vec::new();
     for d in &dims {
@@ -667,14 +839,22 @@ fn parse(file: &str, text: &str) -> Result<Game, GameErrors> {
         return Err(GameErrors(errors));
     }
     let rule = resolve(&raw, &dims, &scales, &int_weights);
-    Ok(Game {
+    let game = Game {
         name,
         source,
         players,
         dims,
         weights: int_weights,
         rule,
-    })
+    };
+    if let Some(why) = game.no_decision() {
+        return Err(GameErrors(vec![err(
+            why,
+            rule_span,
+            Some("check the quotas against the players' weights".to_string()),
+        )]));
+    }
+    Ok(game)
 }
 
 /// Integer threshold of each clause, compared exactly: `W >= q` with W and q scaled to the
@@ -745,6 +925,8 @@ type Entry = (
 struct SpanIndex {
     /// (key, key span, value span) per line, with the `[[player]]` table it falls in.
     entries: Vec<Entry>,
+    /// (table, key) → first entry, so that lookups stay cheap on files of many players.
+    first: std::collections::HashMap<(Option<usize>, String), usize>,
     /// Span of each `[[player]]` header.
     headers: Vec<std::ops::Range<usize>>,
 }
@@ -778,11 +960,21 @@ impl SpanIndex {
             }
             offset += line.len();
         }
-        SpanIndex { entries, headers }
+        let mut first = std::collections::HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            first.entry((e.0, e.1.clone())).or_insert(i);
+        }
+        SpanIndex {
+            entries,
+            headers,
+            first,
+        }
     }
 
     fn find(&self, table: Option<usize>, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.0 == table && e.1 == key)
+        self.first
+            .get(&(table, key.to_string()))
+            .map(|&i| &self.entries[i])
     }
 
     fn key(&self, key: &str) -> std::ops::Range<usize> {

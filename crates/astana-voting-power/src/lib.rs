@@ -32,12 +32,14 @@ mod ratio;
 mod tenure;
 mod types;
 mod weighted;
+mod winning;
 
 pub use error::{GameError, GameErrors, PowerError};
-pub use game::{Game, Rule};
+pub use game::{Game, Rule, MAX_NESTING};
 pub use indices::{
-    compute, compute_with, Index, Method, PowerResult, ENUMERATION_LIMIT, FORCED_ENUMERATION_LIMIT,
+    compute, compute_opts, compute_with, Index, Limits, Method, Options, PowerResult, Progress,
+    ENUMERATION_LIMIT, FORCED_ENUMERATION_LIMIT,
 };
-pub use montecarlo::{monte_carlo, Estimate, Estimates};
+pub use montecarlo::{monte_carlo, monte_carlo_opts, Estimate, Estimates};
 pub use ratio::Ratio;
 pub use tenure::{Tenure, TenureModel};

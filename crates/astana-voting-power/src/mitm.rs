@@ -7,6 +7,7 @@
 //! About n · 2^(n/2) · log operations instead of 2^n.
 
 use crate::game::Game;
+use crate::indices::Limits;
 use num_bigint::BigUint;
 use std::collections::BTreeMap;
 
@@ -34,7 +35,7 @@ fn least_winning(game: &Game, v: &mut [u128], big: usize, total: u128) -> u128 {
 }
 
 /// Swing counts per player by size, or `None` when the game does not have this shape.
-pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
+pub(crate) fn swings_by_size(game: &Game, limits: &Limits) -> Option<Vec<Vec<BigUint>>> {
     let n = game.n();
     if !(2..=MAX_PLAYERS).contains(&n) {
         return None;
@@ -53,6 +54,15 @@ pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
     }
     let states: usize = radix.iter().try_fold(1usize, |a, &r| a.checked_mul(r))?;
     if states > 100_000 {
+        return None;
+    }
+    // Per player, every pair of half-coalition groups (small-weight code, size) is visited:
+    // with many distinct small sums that is up to 2^(n−1) pairs, hours at 35 players. At
+    // about 10⁸ pairs a second, beyond the limits another method is tried.
+    let groups = |m: usize| ((1u64 << m) as f64).min((states * (m + 1)) as f64);
+    let half = (n - 1) / 2;
+    let pairs = n as f64 * groups(half) * groups(n - 1 - half);
+    if pairs / 1e8 > limits.seconds {
         return None;
     }
     let encode = |v: &[u128]| -> usize {
@@ -217,6 +227,11 @@ fn count_pairs(
         }
     }
     out
+}
+
+/// Whether the players differ only in the large weight (what [`critical`] needs).
+pub(crate) fn differ_in_one_weight(game: &Game) -> bool {
+    (2..=MAX_PLAYERS).contains(&game.n()) && same_small(game).is_some()
 }
 
 /// When players differ only in the large weight (the EU: one vote each, populations

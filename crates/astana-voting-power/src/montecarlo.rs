@@ -3,7 +3,7 @@
 
 use crate::error::PowerError;
 use crate::game::Game;
-use crate::indices::Index;
+use crate::indices::{Index, Options};
 use astana_model::rng::Rng;
 use std::collections::BTreeMap;
 
@@ -37,6 +37,38 @@ pub fn monte_carlo(
     samples: u64,
     seed: u64,
 ) -> Result<Estimates, PowerError> {
+    monte_carlo_opts(game, indices, samples, seed, &Options::default())
+}
+
+/// [`monte_carlo`] within `opts.limits` (its cost estimated first) and with progress.
+///
+/// # Errors
+/// As [`monte_carlo`]; [`PowerError::OverBudget`] when the samples would take too long,
+/// [`PowerError::NoDecision`] when every coalition wins or none does.
+pub fn monte_carlo_opts(
+    game: &Game,
+    indices: &[Index],
+    samples: u64,
+    seed: u64,
+    opts: &Options<'_>,
+) -> Result<Estimates, PowerError> {
+    if let Some(why) = game.no_decision() {
+        return Err(PowerError::NoDecision(why));
+    }
+    // Per sample: an ordering walked until its pivot (Shapley–Shubik), a coalition and
+    // each player's flip (Banzhaf); about 10⁸ player-weight steps a second.
+    let per_sample = (game.n() * (game.dims.len() + 2)) as f64;
+    let passes = f64::from(u8::from(indices.contains(&Index::ShapleyShubik)))
+        + f64::from(u8::from(
+            indices.contains(&Index::Banzhaf) || indices.contains(&Index::BanzhafAbsolute),
+        ));
+    opts.limits.check(
+        &format!("Monte Carlo with {samples} samples"),
+        samples as f64 * per_sample * passes / 1e8,
+        0,
+    )?;
+    let total = samples.max(1) * passes.max(1.0) as u64;
+    let mut done = 0u64;
     if let Some(ix) = indices.iter().find(|i| i.needs_coalition_structure()) {
         return Err(PowerError::TooLarge {
             n: game.n(),
@@ -64,7 +96,10 @@ pub fn monte_carlo(
         let mut pivots = vec![0u64; n];
         let mut order: Vec<usize> = (0..n).collect();
         let mut sums = vec![0u128; k];
-        for _ in 0..samples {
+        for t in 0..samples {
+            if t % 4096 == 0 {
+                opts.tick(done + t, total);
+            }
             for i in (1..n).rev() {
                 order.swap(i, rng.below(i + 1));
             }
@@ -80,6 +115,7 @@ pub fn monte_carlo(
             }
         }
         values.insert(Index::ShapleyShubik, share(&pivots));
+        done += samples;
     }
     if indices.contains(&Index::Banzhaf) || indices.contains(&Index::BanzhafAbsolute) {
         // A random coalition of the others, each in with probability ½: decisive if adding
@@ -88,7 +124,10 @@ pub fn monte_carlo(
         let mut member = vec![false; n];
         let mut sums = vec![0u128; k];
         let mut alt = vec![0u128; k];
-        for _ in 0..samples {
+        for t in 0..samples {
+            if t % 4096 == 0 {
+                opts.tick(done + t, total);
+            }
             sums.iter_mut().for_each(|s| *s = 0);
             let mut bits = 0u64;
             for (i, m) in member.iter_mut().enumerate() {

@@ -6,6 +6,7 @@
 //! reform models (counts and veto flags), not population-weighted rules.
 
 use crate::game::Game;
+use crate::indices::Limits;
 use num_bigint::BigUint;
 use num_traits::Zero;
 
@@ -14,7 +15,7 @@ pub(crate) const MAX_STATES: usize = 20_000_000;
 
 /// Swing counts per player by coalition size (sizes of the coalition without the player),
 /// or `None` when the state space is too large.
-pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
+pub(crate) fn swings_by_size(game: &Game, limits: &Limits) -> Option<Vec<Vec<BigUint>>> {
     let n = game.n();
     let k = game.dims.len();
     let totals: Vec<usize> = game
@@ -34,6 +35,13 @@ pub(crate) fn swings_by_size(game: &Game) -> Option<Vec<Vec<BigUint>>> {
         return None;
     }
     let limbs = n / 64 + 1;
+    // Two tables of `states` counts; one pass over them per player (about 10⁸ cells a
+    // second): beyond the limits, another method is tried.
+    let bytes = (2 * states * limbs * 8) as u64;
+    let seconds = ((n + 1) * states * limbs) as f64 / 1e8;
+    if seconds > limits.seconds || bytes > limits.bytes {
+        return None;
+    }
     let w: Vec<Vec<usize>> = (0..n)
         .map(|i| (0..k).map(|d| game.weights[d][i] as usize).collect())
         .collect();

@@ -30,14 +30,14 @@ fn too_large(n: usize, why: &str) -> PowerError {
     }
 }
 
-/// Counts for Johnston (`johnston`) and for Deegan–Packel / Holler (`mwc`).
-pub(crate) fn extra(
+/// Whether [`extra`] takes this game on (checked before any other work is done).
+pub(crate) fn feasible(
     game: &Game,
     dim: usize,
     quota: u128,
     johnston: bool,
     mwc: bool,
-) -> Result<Extra, PowerError> {
+) -> Result<(), PowerError> {
     let n = game.n();
     if n > 127 {
         return Err(too_large(
@@ -45,12 +45,12 @@ pub(crate) fn extra(
             "Johnston, Deegan–Packel and Holler by generating function count in 128 bits, up to 127 players",
         ));
     }
-    let w: Vec<usize> = game.weights[dim]
+    let q = usize::try_from(quota).map_err(|_| too_large(n, "the quota is too large"))?;
+    let max_w = game.weights[dim]
         .iter()
         .map(|&x| usize::try_from(x).unwrap_or(usize::MAX))
-        .collect();
-    let q = usize::try_from(quota).map_err(|_| too_large(n, "the quota is too large"))?;
-    let max_w = w.iter().copied().max().unwrap_or(0);
+        .max()
+        .unwrap_or(0);
     let cost_mwc = (n as u128).pow(3).saturating_mul(q as u128);
     let cost_j = (max_w as u128)
         .saturating_mul((n as u128).pow(2))
@@ -61,6 +61,25 @@ pub(crate) fn extra(
             "Johnston, Deegan–Packel and Holler would take too long by generating function here",
         ));
     }
+    Ok(())
+}
+
+/// Counts for Johnston (`johnston`) and for Deegan–Packel / Holler (`mwc`).
+pub(crate) fn extra(
+    game: &Game,
+    dim: usize,
+    quota: u128,
+    johnston: bool,
+    mwc: bool,
+) -> Result<Extra, PowerError> {
+    feasible(game, dim, quota, johnston, mwc)?;
+    let n = game.n();
+    let w: Vec<usize> = game.weights[dim]
+        .iter()
+        .map(|&x| usize::try_from(x).unwrap_or(usize::MAX))
+        .collect();
+    let q = usize::try_from(quota).map_err(|_| too_large(n, "the quota is too large"))?;
+    let max_w = w.iter().copied().max().unwrap_or(0);
     let mut out = Extra {
         mwc_by_size: vec![vec![0; n + 1]; n],
         mwc: 0,

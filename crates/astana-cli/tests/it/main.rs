@@ -448,7 +448,7 @@ fn power_errors_have_exit_codes() {
     let bad = dir.join("bad.toml");
     std::fs::write(
         &bad,
-        "rule = \"seats >= 2\"\n[[player]]\nid = \"A\"\nvotes = -1\n",
+        "rule = \"seats >= 2 and votes >= 1\"\n[[player]]\nid = \"A\"\nvotes = -1\n",
     )
     .expect("write");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_astana"))
@@ -458,7 +458,7 @@ fn power_errors_have_exit_codes() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("unknown weight `seats`") && err.contains("negative weight"),
+        err.contains("unknown weight `seats`") && err.contains("`-1` is negative"),
         "{err}"
     );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_astana"))
@@ -894,3 +894,4 @@ fn forum_bad_files_exit_2_with_lines() {
     assert!(e.contains("requests.csv:2"), "{e}");
     assert!(e.contains("unknown participant `B`"), "{e}");
 }
+mod power_trust;

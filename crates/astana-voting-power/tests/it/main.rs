@@ -52,6 +52,16 @@ fn weighted_from(r: &serde_json::Value) -> Game {
     )
 }
 
+/// The game, or `None` when every coalition wins or none does (random rules may be such;
+/// the reader refuses them). Any other error fails the test.
+fn playable(r: Result<Game, astana_voting_power::GameErrors>) -> Option<Game> {
+    match r {
+        Ok(g) => Some(g),
+        Err(e) if e.0.len() == 1 && e.0[0].message.contains("coalition wins") => None,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// Our index for the references' key (`None` for extra keys such as `swings`).
 fn index_of(key: &str) -> Option<Index> {
     match key {
@@ -275,7 +285,7 @@ fn every_error_is_located_at_once() {
     let errs = Game::from_toml("bad.toml", text).expect_err("invalid");
     let shown = errs.to_string();
     assert!(
-        shown.contains("negative weight: `votes` of player `A`"),
+        shown.contains("weight `votes` of player `A`: `-1` is negative"),
         "{shown}"
     );
     assert!(shown.contains("duplicate player id `A`"), "{shown}");
@@ -337,7 +347,8 @@ fn multi_weight_generating_function_agrees_with_enumeration() {
             .replace("{B}", &next(2 * n as u64).to_string())
             .replace("{C}", &(1 + next(n as u64)).to_string())
             .replace("{P}", &(1 + next(99)).to_string());
-        text.push_str(&format!("rule = \"{rule}\"\n"));
+        // Not every rule uses both weights.
+        text.push_str(&format!("rule = \"{rule}\"\nunused = [\"a\", \"b\"]\n"));
         for i in 0..n {
             text.push_str(&format!(
                 "[[player]]\nid = \"P{i}\"\na = {}\nb = {}\n",
@@ -345,7 +356,9 @@ fn multi_weight_generating_function_agrees_with_enumeration() {
                 next(3)
             ));
         }
-        let g = Game::from_toml("r.toml", &text).expect("valid");
+        let Some(g) = playable(Game::from_toml("r.toml", &text)) else {
+            continue;
+        };
         let ix = [Index::ShapleyShubik, Index::Banzhaf, Index::BanzhafAbsolute];
         let a = compute_with(&g, &ix, Some(Method::Enumeration)).expect("enumeration");
         let b = compute_with(&g, &ix, Some(Method::GeneratingFunction)).expect("gf");
@@ -447,7 +460,9 @@ fn meet_in_the_middle_agrees_with_enumeration() {
                 "[[player]]\nid = \"M{i}\"\npopulation = {population}\n"
             ));
         }
-        let g = Game::from_toml("eu.toml", &text).expect("valid");
+        let Some(g) = playable(Game::from_toml("eu.toml", &text)) else {
+            continue;
+        };
         let ix = Index::ALL;
         let a = compute_with(&g, &ix, Some(Method::MeetInTheMiddle)).expect("mitm");
         let b = compute_with(&g, &ix, Some(Method::Enumeration)).expect("enumeration");
@@ -484,7 +499,7 @@ fn kinds_agree_with_enumeration() {
                 1 + next(n as u64)
             ),
         };
-        let mut text = format!("rule = \"{rule}\"\n");
+        let mut text = format!("rule = \"{rule}\"\nunused = [\"veto\", \"votes\"]\n");
         for i in 0..n {
             text.push_str(&format!(
                 "[[player]]\nid = \"P{i}\"\nveto = {}\nvotes = {}\n",
@@ -492,7 +507,9 @@ fn kinds_agree_with_enumeration() {
                 1 + next(3)
             ));
         }
-        let g = Game::from_toml("k.toml", &text).expect("valid");
+        let Some(g) = playable(Game::from_toml("k.toml", &text)) else {
+            continue;
+        };
         let a = compute_with(&g, &Index::ALL, Some(Method::Kinds)).expect("kinds");
         let b = compute_with(&g, &Index::ALL, Some(Method::Enumeration)).expect("enumeration");
         for i in Index::ALL {
@@ -569,3 +586,4 @@ fn damaged_games_never_panic() {
         }
     }
 }
+mod trust;
