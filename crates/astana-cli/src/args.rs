@@ -423,6 +423,7 @@ pub(crate) struct DomainArgs {
     /// Work limit: most dominance tests the Pareto frontier may take (estimated before
     /// each issue). Beyond it the frontier is skipped and the settlements are found by
     /// scanning every outcome (exact); beyond 200,000,000 outcomes the analysis is refused.
+    /// `run` also bounds the single text's revisions and repeated sessions by it.
     #[arg(long, value_name = "TESTS", default_value = "5e10", value_parser = crate::mediate_cmd::parse_max_work)]
     pub(crate) max_work: f64,
     /// Lift every work limit (the frontier and the scan run however long they take;

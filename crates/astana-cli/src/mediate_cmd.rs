@@ -292,12 +292,13 @@ fn alternating(a: &RunArgs, neg: &Negotiation, an: &Analysis, nash: Option<&Poin
             .collect::<Result<_, _>>()
             .map_err(|e| Failure::input(format!("error: {e}")))?
     };
-    // Each session builds every party's ladder of outcomes again.
-    let work = a.sessions as f64 * neg.outcome_count() as f64 * n as f64;
+    // Each session builds every party's ladder of outcomes again (one session is bounded
+    // by the agents' own memory limit).
+    let work = f64::from(a.sessions - 1) * neg.outcome_count() as f64 * n as f64;
     if work > a.domain.max_work && !a.domain.insist {
         return Err(Failure::compute(format!(
-            "error: {} sessions × {} outcomes × {n} parties = {work:.1e} utility evaluations, more than --max-work {:.1e}; use fewer --sessions, raise --max-work or pass --insist",
-            a.sessions,
+            "error: {} repeated sessions × {} outcomes × {n} parties = {work:.1e} utility evaluations, more than --max-work {:.1e}; use fewer --sessions, raise --max-work or pass --insist",
+            a.sessions - 1,
             neg.outcome_count(),
             a.domain.max_work
         )));

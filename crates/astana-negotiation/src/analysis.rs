@@ -208,11 +208,7 @@ fn skyline(
     // By sum descending: only an earlier point can dominate a later one (a point of equal
     // sum dominates only if equal, and then the earlier outcome is kept).
     let sums: Vec<i64> = (0..m).map(|i| k(i).iter().sum()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        sums[b]
-            .cmp(&sums[a])
-            .then(c.outcome(a).cmp(c.outcome(b)))
-    });
+    order.sort_unstable_by(|&a, &b| sums[b].cmp(&sums[a]).then(c.outcome(a).cmp(c.outcome(b))));
     // A signature packs each party's utility, coarsened to a few monotone levels, into one
     // word with a guard bit per field: one subtraction tells whether q can dominate p in
     // every coordinate, and only then are the exact keys compared.
@@ -246,7 +242,7 @@ fn skyline(
     let mut kept_sig: Vec<u64> = Vec::new();
     let mut out = Vec::new();
     for (done, &i) in order.iter().enumerate() {
-        if done % 4096 == 0 {
+        if done & 4095 == 0 {
             progress(Progress {
                 phase: "frontier",
                 done: done as u64,
@@ -632,7 +628,7 @@ fn settle_by_scan(
     let keys = |u: &[f64]| -> Vec<i64> { u.iter().map(|&x| key(x)).collect() };
     neg.for_each_outcome(|o, sums| {
         done += 1;
-        if done % (1 << 20) == 0 {
+        if done & ((1 << 20) - 1) == 0 {
             progress(Progress {
                 phase: "settlements",
                 done,
@@ -708,7 +704,7 @@ fn scan(
     let mut done = 0u64;
     neg.for_each_outcome(|o, sums| {
         done += 1;
-        if done % (1 << 20) == 0 {
+        if done & ((1 << 20) - 1) == 0 {
             progress(Progress {
                 phase: "counts",
                 done,

@@ -84,7 +84,10 @@ fn check_depth(file: &str, text: &str) -> Result<(), DomainErrors> {
     };
     let mut depth = 0usize;
     let mut i = 0;
-    while let Some(k) = b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'<')) {
+    while let Some(k) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'<'))
+    {
         let at = i + k;
         let rest = &b[at..];
         i = if rest.starts_with(b"<!--") {

@@ -11,7 +11,9 @@ pub mod genius;
 pub mod native;
 pub mod protocol;
 
-pub use analysis::{analyze, analyze_with, pareto, Analysis, Limits, Method, Point, Progress, Settlement};
+pub use analysis::{
+    analyze, analyze_with, pareto, Analysis, Limits, Method, Point, Progress, Settlement,
+};
 pub use domain::{Issue, Negotiation, Profile};
 pub use error::{DomainError, DomainErrors};
 pub use protocol::{

@@ -72,8 +72,12 @@ impl Reader<'_> {
     fn err(&mut self, span: Option<Range<usize>>, field: &str, message: String) {
         let span = span.unwrap_or(0..1);
         let l = astana_model::text::locate(self.text, span.start, span.len());
-        self.errors
-            .push(DomainError::new(self.file, (l.line, l.column), field, message));
+        self.errors.push(DomainError::new(
+            self.file,
+            (l.line, l.column),
+            field,
+            message,
+        ));
     }
 
     /// Every key of `table` not in `known` is an error.
@@ -149,10 +153,7 @@ fn tables<'i>(
     field: &str,
 ) -> Vec<(&'i dyn TableLike, Option<Range<usize>>)> {
     if let Some(a) = item.as_array_of_tables() {
-        return a
-            .iter()
-            .map(|t| (t as &dyn TableLike, t.span()))
-            .collect();
+        return a.iter().map(|t| (t as &dyn TableLike, t.span())).collect();
     }
     if let Some(a) = item.as_array() {
         let mut out = Vec::new();
@@ -244,10 +245,7 @@ pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
                 None => r.err(
                     item.span(),
                     "issue.values",
-                    format!(
-                        "must be an array of strings, found {}",
-                        item.type_name()
-                    ),
+                    format!("must be an array of strings, found {}", item.type_name()),
                 ),
                 Some(a) => {
                     if a.is_empty() {
@@ -308,7 +306,11 @@ pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
             }
             None => {
                 if t.get("id").is_none() {
-                    r.err(span.clone(), "party.id", "a [[party]] without an `id`".into());
+                    r.err(
+                        span.clone(),
+                        "party.id",
+                        "a [[party]] without an `id`".into(),
+                    );
                 }
                 format!("#{}", k + 1)
             }
@@ -346,7 +348,10 @@ pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
         };
         let mut weights: Vec<Option<f64>> = vec![None; issues.len()];
         let mut evals: Vec<Option<Vec<f64>>> = vec![None; issues.len()];
-        for (key, field) in [("weights", "party.weights"), ("evaluations", "party.evaluations")] {
+        for (key, field) in [
+            ("weights", "party.weights"),
+            ("evaluations", "party.evaluations"),
+        ] {
             let Some(item) = t.get(key) else {
                 r.err(
                     span.clone(),

@@ -157,7 +157,11 @@ fn native_toml_errors_are_located_and_collected() {
         "{e}"
     );
     let e = native::read("x.toml", "nme = \"x\"\n").expect_err("unknown field");
-    assert!(e.to_string().contains("unknown key `nme`; did you mean `name`?"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("unknown key `nme`; did you mean `name`?"),
+        "{e}"
+    );
 }
 
 /// Random damage to valid XML and TOML never panics; whatever is accepted analyses.

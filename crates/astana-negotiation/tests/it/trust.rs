@@ -33,7 +33,10 @@ fn toml_unknown_keys_are_located_with_did_you_mean() {
         .replace("name = \"Picnic\"", "nmae = \"Picnic\"")
         .replace("values = [", "valus = [")
         .replace("id = \"alice\"", "id = \"alice\"\nreservaton = 0.3")
-        .replace("weights = { place = 1.0 }\n[party.evaluations]\nplace = [5, 1]", "weights = { plce = 1.0 }\n[party.evaluations]\nplace = [5, 1]");
+        .replace(
+            "weights = { place = 1.0 }\n[party.evaluations]\nplace = [5, 1]",
+            "weights = { plce = 1.0 }\n[party.evaluations]\nplace = [5, 1]",
+        );
     let e = native::read("p.toml", &bad).expect_err("typos");
     let text = e.to_string();
     for want in [
@@ -51,13 +54,20 @@ fn toml_unknown_keys_are_located_with_did_you_mean() {
 fn toml_type_errors_are_all_reported() {
     let bad = PICNIC
         .replace("name = \"Picnic\"", "name = \"Picnic\"\ndescription = 5")
-        .replace("weights = { place = 1.0 }\n[party.evaluations]\nplace = [4, 8]", "weights = { place = \"heavy\" }\n[party.evaluations]\nplace = [4, nan]");
+        .replace(
+            "weights = { place = 1.0 }\n[party.evaluations]\nplace = [4, 8]",
+            "weights = { place = \"heavy\" }\n[party.evaluations]\nplace = [4, nan]",
+        );
     let e = native::read("p.toml", &bad).expect_err("types");
     let at: Vec<(usize, &str)> = e.0.iter().map(|x| (x.line, x.element.as_str())).collect();
     assert!(at.contains(&(2, "description")), "{e}");
     assert!(at.contains(&(10, "party.weights")), "{e}");
     assert!(at.contains(&(12, "party.evaluations")), "{e}");
-    assert!(e.to_string().contains("an evaluation must be finite, found NaN"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("an evaluation must be finite, found NaN"),
+        "{e}"
+    );
 }
 
 /// 11.8 (reproducer 15): evaluations are relative, so 1e-6 and 9e-6 are 1/9 and 1, not 0.
@@ -112,7 +122,10 @@ fn a_trillion_outcomes_are_refused_with_the_limits_named() {
     let neg = genius::read(("d.xml", &d), &[("a.xml", &a), ("b.xml", &b)]).expect("valid");
     assert_eq!(neg.outcome_count(), 1_000_000_000_000);
     let e = analyze_with(&neg, &Limits::default(), &mut |_| {}).expect_err("too large");
-    assert!(e.starts_with("1000000000000 outcomes: the Pareto frontier would"), "{e}");
+    assert!(
+        e.starts_with("1000000000000 outcomes: the Pareto frontier would"),
+        "{e}"
+    );
     assert!(e.contains("limited to 200000000 outcomes"), "{e}");
 }
 
@@ -204,14 +217,21 @@ fn the_scan_method_is_labelled_and_agrees_with_the_frontier() {
         };
         assert!(reason.contains("more than the limit of 1.0e0"), "{reason}");
         assert!(scan.pareto.is_empty());
-        assert_eq!(scan.rational_outcomes, frontier.rational_outcomes, "seed {seed}");
+        assert_eq!(
+            scan.rational_outcomes, frontier.rational_outcomes,
+            "seed {seed}"
+        );
         let pairs = [
             (&scan.nash, &frontier.nash),
             (&scan.kalai_smorodinsky, &frontier.kalai_smorodinsky),
             (&scan.egalitarian, &frontier.egalitarian),
         ];
         for (s, f) in pairs {
-            assert_eq!(s.as_ref().map(|x| (&x.point.outcome, x.ties)), f.as_ref().map(|x| (&x.point.outcome, x.ties)), "seed {seed}");
+            assert_eq!(
+                s.as_ref().map(|x| (&x.point.outcome, x.ties)),
+                f.as_ref().map(|x| (&x.point.outcome, x.ties)),
+                "seed {seed}"
+            );
         }
         let outcomes = |a: &astana_negotiation::Analysis| -> Vec<(Vec<u32>, Option<u64>)> {
             a.max_welfare
@@ -237,8 +257,14 @@ fn nine_parties_switch_to_the_scan_with_the_estimate() {
     let Method::Scan { reason } = a.method else {
         panic!("expected the scan method");
     };
-    assert!(reason.starts_with("the Pareto frontier would take about"), "{reason}");
-    assert!(reason.contains("frontier sizes so far, issue by issue: 10, "), "{reason}");
+    assert!(
+        reason.starts_with("the Pareto frontier would take about"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("frontier sizes so far, issue by issue: 10, "),
+        "{reason}"
+    );
     assert!(a.nash.is_some() && a.rational_outcomes.is_some());
 }
 
@@ -267,9 +293,17 @@ fn max_welfare_ties_are_all_listed_in_row_major_order() {
             profile("B", vec![0.6, 0.1 + 0.2]),
         ],
     };
-    assert_ne!(0.1 + 0.6, 0.4 + (0.1 + 0.2), "the sums must differ in the last bit");
+    assert_ne!(
+        0.1 + 0.6,
+        0.4 + (0.1 + 0.2),
+        "the sums must differ in the last bit"
+    );
     let a = analyze(&neg);
-    let firsts: Vec<&[u32]> = a.max_welfare.iter().map(|s| s.point.outcome.as_slice()).collect();
+    let firsts: Vec<&[u32]> = a
+        .max_welfare
+        .iter()
+        .map(|s| s.point.outcome.as_slice())
+        .collect();
     assert_eq!(firsts, vec![&[0][..], &[1][..]]);
 }
 
@@ -297,7 +331,11 @@ fn reference_max_welfare_points_and_primary_pick() {
             })
             .collect();
         theirs.sort();
-        let ours: Vec<Vec<u32>> = a.max_welfare.iter().map(|s| s.point.outcome.clone()).collect();
+        let ours: Vec<Vec<u32>> = a
+            .max_welfare
+            .iter()
+            .map(|s| s.point.outcome.clone())
+            .collect();
         assert_eq!(ours, theirs, "{name}");
     }
     let (neg, _) = load(&dir, "Grocery");
