@@ -34,10 +34,24 @@ struct Ctx<'a> {
     file: &'a str,
     doc: &'a roxmltree::Document<'a>,
     errors: Vec<DomainError>,
+    more: usize,
 }
 
 impl Ctx<'_> {
+    /// The errors, with a closing count of those past the limit.
+    fn into_errors(mut self) -> DomainErrors {
+        if self.more > 0 {
+            self.errors
+                .push(crate::error::more_errors(self.file, self.more));
+        }
+        DomainErrors(self.errors)
+    }
+
     fn err(&mut self, node: roxmltree::Node<'_, '_>, message: String) {
+        if self.errors.len() >= crate::error::MAX_ERRORS {
+            self.more += 1;
+            return;
+        }
         let pos = self.doc.text_pos_at(node.range().start);
         let element = describe(node);
         self.errors.push(DomainError::new(
@@ -188,6 +202,7 @@ pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
         file,
         doc: &doc,
         errors: Vec::new(),
+        more: 0,
     };
     let root = doc.root_element();
     if root.tag_name().name() != "negotiation_template" {
@@ -203,7 +218,7 @@ pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
                 }
             ),
         );
-        return Err(DomainErrors(ctx.errors));
+        return Err(ctx.into_errors());
     }
     let objective = root
         .descendants()
@@ -318,7 +333,7 @@ pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
     if ctx.errors.is_empty() {
         Ok(Domain { name, issues })
     } else {
-        Err(DomainErrors(ctx.errors))
+        Err(ctx.into_errors())
     }
 }
 
@@ -337,6 +352,7 @@ pub fn read_profile(
         file,
         doc: &doc,
         errors: Vec::new(),
+        more: 0,
     };
     let root = doc.root_element();
     if root.tag_name().name() != "utility_space" {
@@ -347,7 +363,7 @@ pub fn read_profile(
                 root.tag_name().name()
             ),
         );
-        return Err(DomainErrors(ctx.errors));
+        return Err(ctx.into_errors());
     }
     let by_id: BTreeMap<i64, usize> = domain
         .issues
@@ -489,7 +505,7 @@ pub fn read_profile(
         }
     }
     if !ctx.errors.is_empty() {
-        return Err(DomainErrors(ctx.errors));
+        return Err(ctx.into_errors());
     }
     let weights: Vec<f64> = weights.into_iter().map(|w| w.unwrap_or(0.0)).collect();
     let terms = evals

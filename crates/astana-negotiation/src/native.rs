@@ -66,10 +66,15 @@ struct Reader<'a> {
     file: &'a str,
     text: &'a str,
     errors: Vec<DomainError>,
+    more: usize,
 }
 
 impl Reader<'_> {
     fn err(&mut self, span: Option<Range<usize>>, field: &str, message: String) {
+        if self.errors.len() >= crate::error::MAX_ERRORS {
+            self.more += 1;
+            return;
+        }
         let span = span.unwrap_or(0..1);
         let l = astana_model::text::locate(self.text, span.start, span.len());
         self.errors.push(DomainError::new(
@@ -189,6 +194,7 @@ pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
         file,
         text,
         errors: Vec::new(),
+        more: 0,
     };
     let doc = match ImDocument::parse(text) {
         Ok(d) => d,
@@ -470,6 +476,9 @@ pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
     }
     if !r.errors.is_empty() {
         r.errors.sort_by_key(|e| (e.line, e.column));
+        if r.more > 0 {
+            r.errors.push(crate::error::more_errors(file, r.more));
+        }
         return Err(DomainErrors(r.errors));
     }
     let mut description = description.unwrap_or_default();

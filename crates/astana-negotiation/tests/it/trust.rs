@@ -377,3 +377,27 @@ fn recorded_offers_have_no_utility_ties() {
         }
     }
 }
+
+/// 11.6: thousands of errors are not all located (each costs a pass over the text): the
+/// first hundred are listed, then how many more there are.
+#[test]
+fn errors_are_capped_with_a_count() {
+    let typos: String = (0..5000).map(|k| format!("typo{k} = 1\n")).collect();
+    let e = native::read("many.toml", &format!("{typos}{PICNIC}")).expect_err("typos");
+    assert_eq!(e.0.len(), 101, "{}", e.0.len());
+    assert_eq!(
+        e.0[100].message,
+        "… and 4900 more not shown (the first 100 are listed)"
+    );
+    let items: String = (0..3000)
+        .map(|k| format!("<item value=\"v{k}\"/><item value=\"v{k}\"/>"))
+        .collect();
+    let d = format!("<negotiation_template><objective name=\"root\"><issue index=\"1\" name=\"A\">{items}</issue></objective></negotiation_template>");
+    let e = genius::read_domain("d.xml", &d).expect_err("duplicates");
+    assert_eq!(e.0.len(), 101);
+    assert!(
+        e.0[100].message.starts_with("… and 2900 more"),
+        "{}",
+        e.0[100].message
+    );
+}
