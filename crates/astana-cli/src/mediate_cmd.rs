@@ -324,7 +324,7 @@ fn alternating(a: &RunArgs, neg: &Negotiation, an: &Analysis, nash: Option<&Poin
         })
     });
     // The agents' normalised time at the agreement, as they use it.
-    let t = f64::from(s.round + 1) / (f64::from(a.rounds) + 1.0);
+    let t = (f64::from(s.round) + 1.0) / (f64::from(a.rounds) + 1.0);
     let discounted_u = s
         .agreement
         .as_ref()

@@ -294,7 +294,8 @@ pub fn alternating_offers(
     // (outcome, proposer, acceptances so far)
     let mut standing: Option<(u64, usize, usize)> = None;
     for round in 0..rounds {
-        let t = f64::from(round + 1) / f64::from(rounds + 1);
+        // In f64: `rounds + 1` overflows u32 at u32::MAX (both exact below 2^53).
+        let t = (f64::from(round) + 1.0) / (f64::from(rounds) + 1.0);
         for (k, agent) in agents.iter_mut().enumerate() {
             if let Some((offer, proposer, accepted)) = standing {
                 if proposer != k && agent.accepts(offer, t) {

@@ -270,3 +270,27 @@ place = [8, 4, 7]
         stderr(&o)
     );
 }
+
+/// 11.7: the single text's revisions are bounded up front by the same work limit.
+#[test]
+fn mediate_single_text_work_is_bounded() {
+    let file = trans_caspian();
+    let o = exit_code(
+        &[
+            "mediate",
+            "run",
+            "--domain",
+            &file,
+            "--protocol",
+            "single-text",
+            "--max-work",
+            "1000",
+        ],
+        1,
+    );
+    assert!(
+        stderr(&o).contains("error: the single text may evaluate up to"),
+        "{}",
+        stderr(&o)
+    );
+}
