@@ -207,12 +207,15 @@ fn skyline(
     }
     // By sum descending: only an earlier point can dominate a later one (a point of equal
     // sum dominates only if equal, and then the earlier outcome is kept).
-    let sums: Vec<i64> = (0..m).map(|i| k(i).iter().sum()).collect();
+    // In i128: keys of uncapped sums saturate at i64::MAX when weights are huge.
+    let sums: Vec<i128> = (0..m)
+        .map(|i| k(i).iter().map(|&x| i128::from(x)).sum())
+        .collect();
     order.sort_unstable_by(|&a, &b| sums[b].cmp(&sums[a]).then(c.outcome(a).cmp(c.outcome(b))));
     // A signature packs each party's utility, coarsened to a few monotone levels, into one
     // word with a guard bit per field: one subtraction tells whether q can dominate p in
     // every coordinate, and only then are the exact keys compared.
-    let width = 64 / n;
+    let width = 64 / n.max(1);
     let sig: Vec<u64> = if width >= 2 {
         let levels = (1u64 << (width - 1)) as f64;
         let lo: Vec<i64> = (0..n)
@@ -628,7 +631,8 @@ fn settle_by_scan(
     let keys = |u: &[f64]| -> Vec<i64> { u.iter().map(|&x| key(x)).collect() };
     neg.for_each_outcome(|o, sums| {
         done += 1;
-        if done & ((1 << 20) - 1) == 0 {
+        // At the first outcome, then every 2^20.
+        if done & ((1 << 20) - 1) == 1 {
             progress(Progress {
                 phase: "settlements",
                 done,
@@ -704,7 +708,8 @@ fn scan(
     let mut done = 0u64;
     neg.for_each_outcome(|o, sums| {
         done += 1;
-        if done & ((1 << 20) - 1) == 0 {
+        // At the first outcome, then every 2^20.
+        if done & ((1 << 20) - 1) == 1 {
             progress(Progress {
                 phase: "counts",
                 done,

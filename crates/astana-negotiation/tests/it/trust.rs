@@ -253,10 +253,18 @@ fn nine_parties_switch_to_the_scan_with_the_estimate() {
         max_frontier_work: 1e6,
         ..Limits::default()
     };
-    let a = analyze_with(&neg, &limits, &mut |_| {}).expect("scans");
+    let mut phases = Vec::new();
+    let a = analyze_with(&neg, &limits, &mut |p| {
+        if phases.last() != Some(&p.phase) {
+            phases.push(p.phase);
+        }
+    })
+    .expect("scans");
     let Method::Scan { reason } = a.method else {
         panic!("expected the scan method");
     };
+    // Progress is reported while the frontier is tried and while the outcomes are scanned.
+    assert_eq!(phases, ["frontier", "settlements"]);
     assert!(
         reason.starts_with("the Pareto frontier would take about"),
         "{reason}"
@@ -400,4 +408,21 @@ fn errors_are_capped_with_a_count() {
         "{}",
         e.0[100].message
     );
+}
+
+/// Weights as large as a float allows (GENIUS caps the utility at 1) never overflow the
+/// frontier's integer grid, with three parties (where the skyline sums keys).
+#[test]
+fn huge_weights_do_not_overflow() {
+    let mut neg = random_domain(5, 3, 3, 3);
+    for p in &mut neg.parties {
+        for t in &mut p.terms {
+            for x in t.iter_mut() {
+                *x *= 1e300;
+            }
+        }
+    }
+    let a = analyze(&neg);
+    assert_eq!(a.ideal, vec![1.0; 3]);
+    assert!(a.nash.is_some());
 }
