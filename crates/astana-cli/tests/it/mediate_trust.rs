@@ -294,3 +294,52 @@ fn mediate_single_text_work_is_bounded() {
         stderr(&o)
     );
 }
+
+/// 11.7: Ctrl-C stops a long analysis at once (no handler delays it): a 9-party domain of
+/// 10⁸ outcomes run with `--insist` ends by SIGINT, not by finishing.
+#[cfg(unix)]
+#[test]
+fn mediate_insisted_run_stops_on_ctrl_c() {
+    use std::os::unix::process::ExitStatusExt;
+    let values: Vec<String> = (0..10).map(|v| format!("\"v{v}\"")).collect();
+    let mut text = String::from("name = \"long\"\n");
+    for j in 0..8 {
+        text.push_str(&format!(
+            "[[issue]]\nname = \"i{j}\"\nvalues = [{}]\n",
+            values.join(", ")
+        ));
+    }
+    for p in 0..9 {
+        let weights: Vec<String> = (0..8).map(|j| format!("i{j} = 0.125")).collect();
+        text.push_str(&format!(
+            "[[party]]\nid = \"p{p}\"\nweights = {{ {} }}\n[party.evaluations]\n",
+            weights.join(", ")
+        ));
+        for j in 0..8 {
+            let ev: Vec<String> = (0..10)
+                .map(|v| ((v * (p + 2) + j * 3) % 11).to_string())
+                .collect();
+            text.push_str(&format!("i{j} = [{}]\n", ev.join(", ")));
+        }
+    }
+    let path = scratch("mediate-ctrl-c").join("long.toml");
+    std::fs::write(&path, text).expect("write");
+    let mut child = crate::astana_cmd(&[
+        "mediate",
+        "analyze",
+        "--domain",
+        path.to_str().expect("path"),
+        "--insist",
+    ])
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .expect("spawn");
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+}
