@@ -423,6 +423,10 @@ pub(crate) enum MediateCommand {
     Analyze(DomainArgs),
     /// Run a protocol: stacked alternating offers between agents, or a mediator's single
     /// negotiating text; prints the transcript summary.
+    ///
+    /// Discount factors (GENIUS: utility × δ^t at normalised time t) are applied to the
+    /// agreement and reported beside the undiscounted utilities; the agents' strategies
+    /// depend on time, not on δ.
     Run(RunArgs),
 }
 
@@ -437,6 +441,16 @@ pub(crate) struct DomainArgs {
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Work limit: most dominance tests the Pareto frontier may take (estimated before
+    /// each issue). Beyond it the frontier is skipped and the settlements are found by
+    /// scanning every outcome (exact); beyond 200,000,000 outcomes the analysis is refused.
+    /// `run` also bounds the single text's revisions and repeated sessions by it.
+    #[arg(long, value_name = "TESTS", default_value = "5e10", value_parser = crate::mediate_cmd::parse_max_work)]
+    pub(crate) max_work: f64,
+    /// Lift every work limit (the frontier and the scan run however long they take;
+    /// progress is shown on a terminal, Ctrl-C stops).
+    #[arg(long)]
+    pub(crate) insist: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -458,16 +472,16 @@ pub(crate) struct RunArgs {
     /// tit-for-tat, or time:E for aspiration 1 − t^E (default: boulware for every party).
     #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
     pub(crate) agents: Vec<String>,
-    /// Deadline: rounds of offers, or the mediator's revision steps.
-    #[arg(long, default_value_t = 100)]
+    /// Deadline: rounds of offers, or the mediator's revision steps (1 to 1,000,000).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub(crate) rounds: u32,
     /// Run the session this many times and report the last (for timing; the agents are
-    /// deterministic, every session is recomputed from scratch).
-    #[arg(long, default_value_t = 1)]
+    /// deterministic, every session is recomputed from scratch; 1 to 10,000).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub(crate) sessions: u32,
     /// Single text: the utility a party is willing to give up on one revision at the
-    /// start; it shrinks linearly to zero at the deadline.
-    #[arg(long, default_value_t = 0.1)]
+    /// start (0 to 1); it shrinks linearly to zero at the deadline.
+    #[arg(long, default_value_t = 0.1, value_parser = crate::mediate_cmd::parse_tolerance)]
     pub(crate) tolerance: f64,
     /// Seed for the mediator's first text.
     #[arg(long, default_value_t = 1)]

@@ -1,5 +1,17 @@
 //! Multi-issue domains and additive utility profiles (GENIUS semantics).
 
+/// Evaluations divided by their maximum, as GENIUS's `EvaluatorDiscrete` does; all zero
+/// only when the maximum is zero. (GENIUS also zeroes an issue whose largest evaluation is
+/// below 1e-5; astana does not: evaluations are relative, so 1e-6 and 9e-6 mean 1/9 and 1.)
+pub fn normalise(evaluations: &[f64]) -> Vec<f64> {
+    let max = evaluations.iter().copied().fold(0.0, f64::max);
+    if max > 0.0 {
+        evaluations.iter().map(|e| e / max).collect()
+    } else {
+        vec![0.0; evaluations.len()]
+    }
+}
+
 /// One issue and its values, in file order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Issue {

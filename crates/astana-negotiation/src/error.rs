@@ -52,6 +52,20 @@ impl fmt::Display for DomainError {
     }
 }
 
+/// Most errors located per file; the rest are counted (locating costs a pass over the
+/// text, and thousands of errors help no one).
+pub const MAX_ERRORS: usize = 100;
+
+/// The closing note for errors past [`MAX_ERRORS`] in `file`.
+pub(crate) fn more_errors(file: &str, more: usize) -> DomainError {
+    DomainError::new(
+        file,
+        (0, 0),
+        "errors",
+        format!("… and {more} more not shown (the first {MAX_ERRORS} are listed)"),
+    )
+}
+
 /// Every problem found, in file order.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct DomainErrors(pub Vec<DomainError>);

@@ -34,10 +34,24 @@ struct Ctx<'a> {
     file: &'a str,
     doc: &'a roxmltree::Document<'a>,
     errors: Vec<DomainError>,
+    more: usize,
 }
 
 impl Ctx<'_> {
+    /// The errors, with a closing count of those past the limit.
+    fn into_errors(mut self) -> DomainErrors {
+        if self.more > 0 {
+            self.errors
+                .push(crate::error::more_errors(self.file, self.more));
+        }
+        DomainErrors(self.errors)
+    }
+
     fn err(&mut self, node: roxmltree::Node<'_, '_>, message: String) {
+        if self.errors.len() >= crate::error::MAX_ERRORS {
+            self.more += 1;
+            return;
+        }
         let pos = self.doc.text_pos_at(node.range().start);
         let element = describe(node);
         self.errors.push(DomainError::new(
@@ -67,9 +81,77 @@ fn describe(node: roxmltree::Node<'_, '_>) -> String {
     }
 }
 
+/// Deepest element nesting read. GENIUS files nest five or six levels; roxmltree parses
+/// elements recursively and overflows the stack near 12,500 levels, so deeper files are
+/// refused before parsing.
+pub const MAX_XML_DEPTH: usize = 256;
+
+/// A linear pre-scan of the element nesting (comments, CDATA, processing instructions,
+/// declarations and quoted attribute values skipped): the first element deeper than
+/// [`MAX_XML_DEPTH`], located.
+fn check_depth(file: &str, text: &str) -> Result<(), DomainErrors> {
+    let b = text.as_bytes();
+    let find = |from: usize, pat: &[u8]| -> usize {
+        b.get(from..)
+            .and_then(|rest| rest.windows(pat.len()).position(|w| w == pat))
+            .map_or(b.len(), |k| from + k + pat.len())
+    };
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(k) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'<'))
+    {
+        let at = i + k;
+        let rest = &b[at..];
+        i = if rest.starts_with(b"<!--") {
+            find(at + 4, b"-->")
+        } else if rest.starts_with(b"<![CDATA[") {
+            find(at + 9, b"]]>")
+        } else if rest.starts_with(b"<?") {
+            find(at + 2, b"?>")
+        } else if rest.starts_with(b"<!") {
+            find(at + 2, b">")
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            find(at + 2, b">")
+        } else {
+            // A start tag: to its `>`, outside quoted attribute values.
+            let mut j = at + 1;
+            let mut quote = None;
+            while j < b.len() {
+                match (quote, b[j]) {
+                    (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                    (Some(q), c) if c == q => quote = None,
+                    (None, b'>') => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if b.get(j.wrapping_sub(1)) != Some(&b'/') {
+                depth += 1;
+                if depth > MAX_XML_DEPTH {
+                    let l = astana_model::text::locate(text, at, 1);
+                    return Err(DomainErrors(vec![DomainError::new(
+                        file,
+                        (l.line, l.column),
+                        "XML",
+                        format!(
+                            "elements nested more than {MAX_XML_DEPTH} deep (GENIUS files nest about 6); refused before parsing"
+                        ),
+                    )]));
+                }
+            }
+            j + 1
+        };
+    }
+    Ok(())
+}
+
 fn parse_doc<'a>(file: &str, text: &'a str) -> Result<roxmltree::Document<'a>, DomainErrors> {
     // Files may start with a BOM or blank lines and carry no XML declaration.
     let trimmed = text.trim_start_matches('\u{feff}');
+    check_depth(file, trimmed)?;
     roxmltree::Document::parse(trimmed).map_err(|e| {
         let pos = e.pos();
         DomainErrors(vec![DomainError::new(
@@ -106,6 +188,10 @@ fn issues_under<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Vec<roxmltree::Node<'a
         .collect()
 }
 
+/// Most values an integer issue may have (each value is a label and an evaluation per
+/// party; the outcome space is limited separately, see [`crate::analysis::Limits`]).
+pub const MAX_ISSUE_VALUES: usize = 1_000_000;
+
 /// Reads a domain file.
 ///
 /// # Errors
@@ -116,6 +202,7 @@ pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
         file,
         doc: &doc,
         errors: Vec::new(),
+        more: 0,
     };
     let root = doc.root_element();
     if root.tag_name().name() != "negotiation_template" {
@@ -131,7 +218,7 @@ pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
                 }
             ),
         );
-        return Err(DomainErrors(ctx.errors));
+        return Err(ctx.into_errors());
     }
     let objective = root
         .descendants()
@@ -207,10 +294,21 @@ pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
                 let (Some(lo), Some(hi)) = (lo, hi) else {
                     continue;
                 };
-                if hi < lo || hi - lo > 1_000_000 {
+                // In i128: the whole i64 range has 2^64 values.
+                let count = i128::from(hi) - i128::from(lo) + 1;
+                if count < 1 {
                     ctx.err(
                         node,
-                        format!("integer range {lo}..{hi} is empty or too large"),
+                        format!("integer range {lo}..{hi} is empty (upperbound below lowerbound)"),
+                    );
+                    continue;
+                }
+                if count > MAX_ISSUE_VALUES as i128 {
+                    ctx.err(
+                        node,
+                        format!(
+                            "integer range {lo}..{hi} has {count} values; an issue has at most {MAX_ISSUE_VALUES} (a fixed limit: split the range into coarser steps, e.g. as a discrete issue)"
+                        ),
                     );
                     continue;
                 }
@@ -235,7 +333,7 @@ pub fn read_domain(file: &str, text: &str) -> Result<Domain, DomainErrors> {
     if ctx.errors.is_empty() {
         Ok(Domain { name, issues })
     } else {
-        Err(DomainErrors(ctx.errors))
+        Err(ctx.into_errors())
     }
 }
 
@@ -254,6 +352,7 @@ pub fn read_profile(
         file,
         doc: &doc,
         errors: Vec::new(),
+        more: 0,
     };
     let root = doc.root_element();
     if root.tag_name().name() != "utility_space" {
@@ -264,7 +363,7 @@ pub fn read_profile(
                 root.tag_name().name()
             ),
         );
-        return Err(DomainErrors(ctx.errors));
+        return Err(ctx.into_errors());
     }
     let by_id: BTreeMap<i64, usize> = domain
         .issues
@@ -353,13 +452,7 @@ pub fn read_profile(
             continue;
         }
         let ev: Vec<f64> = ev.into_iter().map(|e| e.unwrap_or(0.0)).collect();
-        // Divide by the maximum, as GENIUS's EvaluatorDiscrete does (0 below 1e-5).
-        let max = ev.iter().copied().fold(0.0, f64::max);
-        evals[j] = Some(if max < 1e-5 {
-            vec![0.0; ev.len()]
-        } else {
-            ev.iter().map(|e| e / max).collect()
-        });
+        evals[j] = Some(crate::domain::normalise(&ev));
     }
     for w in root
         .descendants()
@@ -412,7 +505,7 @@ pub fn read_profile(
         }
     }
     if !ctx.errors.is_empty() {
-        return Err(DomainErrors(ctx.errors));
+        return Err(ctx.into_errors());
     }
     let weights: Vec<f64> = weights.into_iter().map(|w| w.unwrap_or(0.0)).collect();
     let terms = evals

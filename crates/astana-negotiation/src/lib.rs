@@ -11,10 +11,14 @@ pub mod genius;
 pub mod native;
 pub mod protocol;
 
-pub use analysis::{analyze, pareto, Analysis, Point, Settlement};
+pub use analysis::{
+    analyze, analyze_with, pareto, Analysis, Limits, Method, Point, Progress, Settlement,
+};
 pub use domain::{Issue, Negotiation, Profile};
 pub use error::{DomainError, DomainErrors};
-pub use protocol::{alternating_offers, single_text, Session, Strategy, TextStep};
+pub use protocol::{
+    alternating_offers, single_text, single_text_cost, Session, Strategy, TextStep,
+};
 
 use std::path::Path;
 

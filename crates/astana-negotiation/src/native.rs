@@ -15,48 +15,174 @@
 //! [party.evaluations]
 //! place = [4, 8]
 //! ```
+//!
+//! The file is walked through `toml_edit`'s spanned document rather than deserialised, so
+//! that every problem (unknown keys with a "did you mean", wrong types, bad numbers) is
+//! reported at once, each at its line and column; serde would stop at the first.
 
-use crate::domain::{Issue, Negotiation, Profile};
+use crate::domain::{normalise, Issue, Negotiation, Profile};
 use crate::error::{DomainError, DomainErrors};
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use toml::Spanned;
+use std::ops::Range;
+use toml_edit::{ImDocument, Item, TableLike, Value};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDomain {
-    name: Option<String>,
-    description: Option<String>,
-    #[serde(default)]
-    illustrative: bool,
-    source: Option<String>,
-    #[serde(default)]
-    issue: Vec<Spanned<RawIssue>>,
-    #[serde(default)]
-    party: Vec<Spanned<RawParty>>,
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "illustrative",
+    "source",
+    "issue",
+    "party",
+];
+const ISSUE_KEYS: &[&str] = &["name", "values"];
+const PARTY_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "reservation",
+    "discount",
+    "weights",
+    "evaluations",
+];
+
+/// " (did you mean `x`?)" for the closest of `known`, or the list of what is allowed.
+pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> String {
+    let best = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(word, k), *k))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((score, k)) if score >= 0.8 => format!("; did you mean `{k}`?"),
+        _ => format!(
+            "; expected one of {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawIssue {
-    name: Spanned<String>,
-    values: Spanned<Vec<Spanned<String>>>,
+struct Reader<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<DomainError>,
+    more: usize,
 }
 
-/// One number per value of an issue.
-type Evaluations = Vec<Spanned<f64>>;
+impl Reader<'_> {
+    fn err(&mut self, span: Option<Range<usize>>, field: &str, message: String) {
+        if self.errors.len() >= crate::error::MAX_ERRORS {
+            self.more += 1;
+            return;
+        }
+        let span = span.unwrap_or(0..1);
+        let l = astana_model::text::locate(self.text, span.start, span.len());
+        self.errors.push(DomainError::new(
+            self.file,
+            (l.line, l.column),
+            field,
+            message,
+        ));
+    }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawParty {
-    id: Spanned<String>,
-    /// Display name (documentation only; the id names the party).
-    #[allow(dead_code)]
-    name: Option<String>,
-    reservation: Option<Spanned<f64>>,
-    discount: Option<Spanned<f64>>,
-    weights: Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>,
-    evaluations: Spanned<BTreeMap<Spanned<String>, Spanned<Evaluations>>>,
+    /// Every key of `table` not in `known` is an error.
+    fn unknown_keys(&mut self, table: &dyn TableLike, known: &[&str], field: &str) {
+        for (k, _) in table.iter() {
+            if !known.contains(&k) {
+                let span = table.get_key_value(k).and_then(|(key, _)| key.span());
+                self.err(
+                    span,
+                    field,
+                    format!("unknown key `{k}`{}", did_you_mean(k, known)),
+                );
+            }
+        }
+    }
+
+    fn string(&mut self, table: &dyn TableLike, key: &str, field: &str) -> Option<String> {
+        let item = table.get(key)?;
+        match item.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.err(
+                    item.span(),
+                    field,
+                    format!("must be a string, found {}", item.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A finite number (integer or float) from a value.
+    fn number_value(&mut self, v: &Value, field: &str, what: &str) -> Option<f64> {
+        let x = match v {
+            Value::Integer(i) => *i.value() as f64,
+            Value::Float(f) => *f.value(),
+            other => {
+                self.err(
+                    other.span(),
+                    field,
+                    format!("{what} must be a number, found {}", other.type_name()),
+                );
+                return None;
+            }
+        };
+        if !x.is_finite() {
+            self.err(v.span(), field, format!("{what} must be finite, found {x}"));
+            return None;
+        }
+        Some(x)
+    }
+
+    fn number_item(&mut self, item: &Item, field: &str, what: &str) -> Option<f64> {
+        match item.as_value() {
+            Some(v) => self.number_value(v, field, what),
+            None => {
+                self.err(
+                    item.span(),
+                    field,
+                    format!("{what} must be a number, found {}", item.type_name()),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The tables of an array of tables (`[[issue]]`) or of an inline array (`issue = [{…}]`),
+/// each with its span.
+fn tables<'i>(
+    r: &mut Reader<'_>,
+    item: &'i Item,
+    field: &str,
+) -> Vec<(&'i dyn TableLike, Option<Range<usize>>)> {
+    if let Some(a) = item.as_array_of_tables() {
+        return a.iter().map(|t| (t as &dyn TableLike, t.span())).collect();
+    }
+    if let Some(a) = item.as_array() {
+        let mut out = Vec::new();
+        for v in a.iter() {
+            match v.as_inline_table() {
+                Some(t) => out.push((t as &dyn TableLike, v.span())),
+                None => r.err(
+                    v.span(),
+                    field,
+                    format!("must be a table, found {}", v.type_name()),
+                ),
+            }
+        }
+        return out;
+    }
+    r.err(
+        item.span(),
+        field,
+        format!(
+            "must be an array of tables ([[{field}]]), found {}",
+            item.type_name()
+        ),
+    );
+    Vec::new()
 }
 
 /// Reads a native TOML domain. `file` names it in errors.
@@ -64,176 +190,269 @@ struct RawParty {
 /// # Errors
 /// Every problem, each with line, column and field.
 pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
-    let at = |span: std::ops::Range<usize>| {
-        let l = astana_model::text::locate(text, span.start, span.len());
-        (l.line, l.column)
+    let mut r = Reader {
+        file,
+        text,
+        errors: Vec::new(),
+        more: 0,
     };
-    let raw: RawDomain = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..1);
-        DomainErrors(vec![DomainError::new(
-            file,
-            at(span),
-            "TOML",
-            e.message().trim().to_string(),
-        )])
-    })?;
-    let mut errors = Vec::new();
-    let mut err = |span: std::ops::Range<usize>, field: &str, message: String| {
-        errors.push(DomainError::new(file, at(span), field, message));
+    let doc = match ImDocument::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            r.err(e.span(), "TOML", e.message().trim().to_string());
+            return Err(DomainErrors(r.errors));
+        }
     };
+    let top: &dyn TableLike = doc.as_table();
+    r.unknown_keys(top, TOP_KEYS, "TOML");
+    let name = r.string(top, "name", "name");
+    let description = r.string(top, "description", "description");
+    let source = r.string(top, "source", "source");
+    let illustrative = match top.get("illustrative") {
+        None => false,
+        Some(item) => item.as_bool().unwrap_or_else(|| {
+            r.err(
+                item.span(),
+                "illustrative",
+                format!("must be true or false, found {}", item.type_name()),
+            );
+            false
+        }),
+    };
+
     let mut issues: Vec<Issue> = Vec::new();
-    for issue in &raw.issue {
-        let name = issue.get_ref().name.get_ref().clone();
-        if issues.iter().any(|i| i.name == name) {
-            err(
-                issue.get_ref().name.span(),
-                "issue.name",
-                format!("duplicate issue {name:?}"),
-            );
-        }
-        let values = issue.get_ref().values.get_ref();
-        if values.is_empty() {
-            err(
-                issue.get_ref().values.span(),
-                "issue.values",
-                format!("issue {name:?} has no values"),
-            );
-        }
-        let mut labels: Vec<String> = Vec::new();
-        for v in values {
-            if labels.contains(v.get_ref()) {
-                err(
-                    v.span(),
-                    "issue.values",
-                    format!("value {:?} appears twice", v.get_ref()),
-                );
+    let raw_issues = top
+        .get("issue")
+        .map_or_else(Vec::new, |i| tables(&mut r, i, "issue"));
+    if raw_issues.is_empty() {
+        r.err(None, "issue", "the domain has no [[issue]] tables".into());
+    }
+    for (t, span) in raw_issues {
+        r.unknown_keys(t, ISSUE_KEYS, "issue");
+        let name = r.string(t, "name", "issue.name");
+        let Some(name) = name else {
+            if t.get("name").is_none() {
+                r.err(span, "issue.name", "an [[issue]] without a `name`".into());
             }
-            labels.push(v.get_ref().clone());
+            continue;
+        };
+        if issues.iter().any(|i| i.name == name) {
+            let s = t.get("name").and_then(Item::span);
+            r.err(s, "issue.name", format!("duplicate issue {name:?}"));
         }
-        issues.push(Issue {
-            name,
-            values: labels,
-        });
+        let mut values: Vec<String> = Vec::new();
+        match t.get("values") {
+            None => r.err(
+                span,
+                "issue.values",
+                format!("issue {name:?} has no `values`"),
+            ),
+            Some(item) => match item.as_array() {
+                None => r.err(
+                    item.span(),
+                    "issue.values",
+                    format!("must be an array of strings, found {}", item.type_name()),
+                ),
+                Some(a) => {
+                    if a.is_empty() {
+                        r.err(
+                            item.span(),
+                            "issue.values",
+                            format!("issue {name:?} has no values"),
+                        );
+                    }
+                    for v in a.iter() {
+                        let Some(s) = v.as_str() else {
+                            r.err(
+                                v.span(),
+                                "issue.values",
+                                format!("a value must be a string, found {}", v.type_name()),
+                            );
+                            continue;
+                        };
+                        if values.iter().any(|x| x == s) {
+                            r.err(
+                                v.span(),
+                                "issue.values",
+                                format!("value {s:?} appears twice"),
+                            );
+                        }
+                        values.push(s.to_string());
+                    }
+                }
+            },
+        }
+        issues.push(Issue { name, values });
     }
-    if raw.issue.is_empty() {
-        err(0..1, "issue", "the domain has no [[issue]] tables".into());
-    }
-    if raw.party.len() < 2 {
-        err(
-            0..1,
+    let issue_names: Vec<&str> = issues.iter().map(|i| i.name.as_str()).collect();
+
+    let raw_parties = top
+        .get("party")
+        .map_or_else(Vec::new, |p| tables(&mut r, p, "party"));
+    if raw_parties.len() < 2 {
+        r.err(
+            None,
             "party",
             format!(
                 "a negotiation needs at least two [[party]] tables, {} given",
-                raw.party.len()
+                raw_parties.len()
             ),
         );
     }
     let mut parties = Vec::new();
-    let mut ids: Vec<String> = Vec::new();
-    for party in &raw.party {
-        let p = party.get_ref();
-        let id = p.id.get_ref().clone();
-        if ids.contains(&id) {
-            err(p.id.span(), "party.id", format!("duplicate party {id:?}"));
-        }
-        ids.push(id.clone());
-        let reservation = p.reservation.as_ref().map_or(0.0, |r| *r.get_ref());
-        if let Some(r) = &p.reservation {
-            if !(0.0..=1.0).contains(r.get_ref()) {
-                err(
-                    r.span(),
-                    "party.reservation",
-                    format!("reservation {} must lie in 0..1", r.get_ref()),
-                );
+    for (k, (t, span)) in raw_parties.into_iter().enumerate() {
+        r.unknown_keys(t, PARTY_KEYS, "party");
+        let id = match r.string(t, "id", "party.id") {
+            Some(id) => {
+                if parties.iter().any(|p: &Profile| p.name == id) {
+                    let s = t.get("id").and_then(Item::span);
+                    r.err(s, "party.id", format!("duplicate party {id:?}"));
+                }
+                id
             }
-        }
-        let discount = p
-            .discount
-            .as_ref()
-            .map(|d| *d.get_ref())
-            .filter(|d| *d > 0.0 && *d <= 1.0)
-            .unwrap_or(1.0);
-        let mut weights = vec![None; issues.len()];
-        for (k, w) in p.weights.get_ref() {
-            match issues.iter().position(|i| &i.name == k.get_ref()) {
-                None => err(
-                    k.span(),
-                    "party.weights",
-                    format!("{:?} is not an issue", k.get_ref()),
-                ),
-                Some(_) if !(w.get_ref().is_finite() && *w.get_ref() >= 0.0) => err(
-                    w.span(),
-                    "party.weights",
-                    format!("weight {} must be a non-negative number", w.get_ref()),
-                ),
-                Some(j) => weights[j] = Some(*w.get_ref()),
+            None => {
+                if t.get("id").is_none() {
+                    r.err(
+                        span.clone(),
+                        "party.id",
+                        "a [[party]] without an `id`".into(),
+                    );
+                }
+                format!("#{}", k + 1)
             }
-        }
+        };
+        let _ = r.string(t, "name", "party.name");
+        let reservation = match t.get("reservation") {
+            None => 0.0,
+            Some(item) => match r.number_item(item, "party.reservation", "reservation") {
+                Some(x) if (0.0..=1.0).contains(&x) => x,
+                Some(x) => {
+                    r.err(
+                        item.span(),
+                        "party.reservation",
+                        format!("reservation {x} must lie in 0..1"),
+                    );
+                    0.0
+                }
+                None => 0.0,
+            },
+        };
+        let discount = match t.get("discount") {
+            None => 1.0,
+            Some(item) => match r.number_item(item, "party.discount", "discount") {
+                Some(x) if x > 0.0 && x <= 1.0 => x,
+                Some(x) => {
+                    r.err(
+                        item.span(),
+                        "party.discount",
+                        format!("discount {x} must lie in (0, 1] (1 = no discounting)"),
+                    );
+                    1.0
+                }
+                None => 1.0,
+            },
+        };
+        let mut weights: Vec<Option<f64>> = vec![None; issues.len()];
         let mut evals: Vec<Option<Vec<f64>>> = vec![None; issues.len()];
-        for (k, list) in p.evaluations.get_ref() {
-            let Some(j) = issues.iter().position(|i| &i.name == k.get_ref()) else {
-                err(
-                    k.span(),
-                    "party.evaluations",
-                    format!("{:?} is not an issue", k.get_ref()),
+        for (key, field) in [
+            ("weights", "party.weights"),
+            ("evaluations", "party.evaluations"),
+        ] {
+            let Some(item) = t.get(key) else {
+                r.err(
+                    span.clone(),
+                    field,
+                    format!("party {id:?} has no `{key}` table"),
                 );
                 continue;
             };
-            let values = list.get_ref();
-            if values.len() != issues[j].values.len() {
-                err(
-                    list.span(),
-                    "party.evaluations",
-                    format!(
-                        "{} evaluations for issue {:?}, which has {} values",
-                        values.len(),
-                        issues[j].name,
-                        issues[j].values.len()
-                    ),
+            let Some(table) = item.as_table_like() else {
+                r.err(
+                    item.span(),
+                    field,
+                    format!("must be a table of issue = …, found {}", item.type_name()),
                 );
                 continue;
-            }
-            let mut ok = true;
-            for v in values {
-                if !(v.get_ref().is_finite() && *v.get_ref() >= 0.0) {
-                    err(
-                        v.span(),
-                        "party.evaluations",
-                        format!("evaluation {} must be a non-negative number", v.get_ref()),
+            };
+            for (name, value) in table.iter() {
+                let Some(j) = issue_names.iter().position(|n| *n == name) else {
+                    let s = table.get_key_value(name).and_then(|(k, _)| k.span());
+                    r.err(
+                        s,
+                        field,
+                        format!(
+                            "{name:?} is not an issue{}",
+                            did_you_mean(name, &issue_names)
+                        ),
                     );
-                    ok = false;
+                    continue;
+                };
+                if key == "weights" {
+                    match r.number_item(value, field, "a weight") {
+                        Some(w) if w >= 0.0 => weights[j] = Some(w),
+                        Some(w) => r.err(
+                            value.span(),
+                            field,
+                            format!("weight {w} must be a non-negative number"),
+                        ),
+                        None => {}
+                    }
+                    continue;
+                }
+                let Some(list) = value.as_array() else {
+                    r.err(
+                        value.span(),
+                        field,
+                        format!(
+                            "must be an array of numbers, one per value, found {}",
+                            value.type_name()
+                        ),
+                    );
+                    continue;
+                };
+                let want = issues[j].values.len();
+                if list.len() != want {
+                    r.err(
+                        value.span(),
+                        field,
+                        format!(
+                            "{} evaluations for issue {name:?}, which has {want} values",
+                            list.len()
+                        ),
+                    );
+                    continue;
+                }
+                let mut ev = Vec::with_capacity(want);
+                for v in list.iter() {
+                    match r.number_value(v, field, "an evaluation") {
+                        Some(x) if x >= 0.0 => ev.push(x),
+                        Some(x) => r.err(
+                            v.span(),
+                            field,
+                            format!("evaluation {x} must be a non-negative number"),
+                        ),
+                        None => {}
+                    }
+                }
+                if ev.len() == want {
+                    evals[j] = Some(ev);
                 }
             }
-            if ok {
-                evals[j] = Some(values.iter().map(|v| *v.get_ref()).collect());
-            }
-        }
-        for (j, issue) in issues.iter().enumerate() {
-            if weights[j].is_none()
-                && !p
-                    .weights
-                    .get_ref()
-                    .keys()
-                    .any(|k| k.get_ref() == &issue.name)
-            {
-                err(
-                    p.weights.span(),
-                    "party.weights",
-                    format!("party {id:?} has no weight for issue {:?}", issue.name),
-                );
-            }
-            if evals[j].is_none()
-                && !p
-                    .evaluations
-                    .get_ref()
-                    .keys()
-                    .any(|k| k.get_ref() == &issue.name)
-            {
-                err(
-                    p.evaluations.span(),
-                    "party.evaluations",
-                    format!("party {id:?} has no evaluations for issue {:?}", issue.name),
-                );
+            // An issue the table does not mention at all (a bad entry was reported above).
+            let table_span = item.span().or(span.clone());
+            for issue in &issues {
+                if table.get(&issue.name).is_none() {
+                    let what = if key == "weights" {
+                        "no weight"
+                    } else {
+                        "no evaluations"
+                    };
+                    r.err(
+                        table_span.clone(),
+                        field,
+                        format!("party {id:?} has {what} for issue {:?}", issue.name),
+                    );
+                }
             }
         }
         let weights: Vec<f64> = weights.into_iter().map(|w| w.unwrap_or(0.0)).collect();
@@ -241,33 +460,35 @@ pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
             .into_iter()
             .zip(&weights)
             .map(|(e, &w)| {
-                let e = e.unwrap_or_default();
-                let max = e.iter().copied().fold(0.0, f64::max);
-                e.iter()
-                    .map(|x| if max < 1e-5 { 0.0 } else { w * (x / max) })
+                normalise(&e.unwrap_or_default())
+                    .into_iter()
+                    .map(|x| w * x)
                     .collect()
             })
             .collect();
         parties.push(Profile {
-            name: id.clone(),
+            name: id,
             terms,
             weights,
             reservation,
             discount,
         });
     }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| (e.line, e.column));
-        return Err(DomainErrors(errors));
+    if !r.errors.is_empty() {
+        r.errors.sort_by_key(|e| (e.line, e.column));
+        if r.more > 0 {
+            r.errors.push(crate::error::more_errors(file, r.more));
+        }
+        return Err(DomainErrors(r.errors));
     }
-    let mut description = raw.description.unwrap_or_default();
-    if raw.illustrative && !description.to_lowercase().contains("illustrative") {
+    let mut description = description.unwrap_or_default();
+    if illustrative && !description.to_lowercase().contains("illustrative") {
         description = format!("Illustrative. {description}");
     }
     Ok(Negotiation {
-        name: raw.name.unwrap_or_else(|| "domain".into()),
+        name: name.unwrap_or_else(|| "domain".into()),
         description,
-        source: raw.source.unwrap_or_default(),
+        source: source.unwrap_or_default(),
         issues,
         parties,
     })

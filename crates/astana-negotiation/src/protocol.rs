@@ -169,8 +169,9 @@ impl Ladder {
     }
 }
 
-/// Largest outcome space the agents handle (each keeps its outcomes' utilities).
-pub const AGENT_LIMIT: u128 = 20_000_000;
+/// Most (outcome, party) utilities the agents keep: each agent holds every outcome's
+/// utility twice (by index and sorted), 24 bytes in all, so about 1 GB.
+pub const AGENT_LIMIT: u128 = 40_000_000;
 
 fn ladders(neg: &Negotiation) -> Vec<Ladder> {
     let n = neg.parties.len();
@@ -273,9 +274,9 @@ pub fn alternating_offers(
             strategies.len()
         ));
     }
-    if neg.outcome_count() > AGENT_LIMIT {
+    if neg.outcome_count().saturating_mul(n as u128) > AGENT_LIMIT {
         return Err(format!(
-            "{} outcomes: the agents handle at most {AGENT_LIMIT}",
+            "{} outcomes × {n} parties: the agents keep every outcome's utility for each party, at most {AGENT_LIMIT} in all (a fixed memory limit, about 1 GB)",
             neg.outcome_count()
         ));
     }
@@ -293,7 +294,8 @@ pub fn alternating_offers(
     // (outcome, proposer, acceptances so far)
     let mut standing: Option<(u64, usize, usize)> = None;
     for round in 0..rounds {
-        let t = f64::from(round + 1) / f64::from(rounds + 1);
+        // In f64: `rounds + 1` overflows u32 at u32::MAX (both exact below 2^53).
+        let t = (f64::from(round) + 1.0) / (f64::from(rounds) + 1.0);
         for (k, agent) in agents.iter_mut().enumerate() {
             if let Some((offer, proposer, accepted)) = standing {
                 if proposer != k && agent.accepts(offer, t) {
@@ -342,6 +344,23 @@ pub struct TextStep {
 }
 
 type Revision = (f64, Vec<u32>, Vec<f64>, Vec<usize>);
+
+/// An upper bound on the utility terms [`single_text`] evaluates: `steps` times every
+/// revision of one or two issues, each costing one term per party and issue.
+pub fn single_text_cost(neg: &Negotiation, steps: u32) -> f64 {
+    let changes: Vec<f64> = neg
+        .issues
+        .iter()
+        .map(|i| i.values.len().saturating_sub(1) as f64)
+        .collect();
+    let mut revisions = 0.0;
+    let mut later: f64 = changes.iter().sum();
+    for c in &changes {
+        later -= c;
+        revisions += c * (1.0 + later);
+    }
+    f64::from(steps) * revisions * (neg.parties.len() * neg.issues.len()) as f64
+}
 
 /// A single-text mediation (Raiffa's single negotiating text, with Klein et al.'s
 /// conceding parties): the mediator drafts a text and proposes revisions of one or two

@@ -151,9 +151,17 @@ fn native_toml_errors_are_located_and_collected() {
         "{text}"
     );
     let e = native::read("x.toml", "name = \"x\"\n[[issue]]\nname = 3\n").expect_err("type");
-    assert_eq!(e.0[0].line, 3, "{e}");
+    assert!(
+        e.0.iter()
+            .any(|x| (x.line, x.element.as_str()) == (3, "issue.name")),
+        "{e}"
+    );
     let e = native::read("x.toml", "nme = \"x\"\n").expect_err("unknown field");
-    assert!(e.to_string().contains("unknown field `nme`"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("unknown key `nme`; did you mean `name`?"),
+        "{e}"
+    );
 }
 
 /// Random damage to valid XML and TOML never panics; whatever is accepted analyses.

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 mod errors;
 mod protocols;
+mod trust;
 
 /// `$ASTANA_REFERENCE_DIR` or `../shared/reference`; `None` (skip) outside CI when missing.
 pub(crate) fn reference_dir() -> Option<PathBuf> {
