@@ -26,8 +26,11 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
-    /// The offending source line, shown with a caret under `column` when present.
+    /// The offending source line (or, for a long line, a window of it) and the number of
+    /// characters to underline; shown with a caret under `column` when present.
     pub snippet: Option<(String, usize)>,
+    /// Characters of the line cut before the snippet's window (0: the snippet starts the line).
+    pub snippet_offset: usize,
 }
 
 impl Diagnostic {
@@ -42,6 +45,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             snippet: None,
+            snippet_offset: 0,
         }
     }
 
@@ -65,6 +69,14 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the field unless one is set (a file-level error keeps the column it found).
+    pub fn or_field(mut self, field: &str) -> Self {
+        if self.field.is_none() {
+            self.field = Some(field.to_string());
+        }
+        self
+    }
+
     /// Sets the hint.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -76,7 +88,11 @@ impl Diagnostic {
         let at = astana_model::text::locate(text, start, len);
         self.line = Some(at.line);
         self.column = Some(at.column);
-        self.snippet = Some((at.line_text, at.width));
+        // Keep only a window of a long line: thousands of errors on one 25 KB line would
+        // otherwise hold (and print) the whole line thousands of times.
+        let w = window(&at.line_text, at.column, at.width);
+        self.snippet = Some((w.text, w.width));
+        self.snippet_offset = w.offset;
         self
     }
 
@@ -106,12 +122,15 @@ impl fmt::Display for Diagnostic {
         if let (Some((text, width)), Some(line), Some(col)) =
             (&self.snippet, self.line, self.column)
         {
+            // Clipped again here: snippets may come from other readers, unclipped.
+            let w = window(text, col.saturating_sub(self.snippet_offset).max(1), *width);
             let gutter = " ".repeat(line.to_string().len());
             write!(
                 f,
-                "\n {gutter} |\n {line} | {text}\n {gutter} | {}{}",
-                " ".repeat(col - 1),
-                "^".repeat(*width)
+                "\n {gutter} |\n {line} | {}\n {gutter} | {}{}",
+                w.text,
+                " ".repeat(w.caret - 1),
+                "^".repeat(w.width)
             )?;
         }
         if let Some(hint) = &self.hint {
@@ -120,6 +139,57 @@ impl fmt::Display for Diagnostic {
         Ok(())
     }
 }
+
+/// Widest snippet shown, in characters (a window around the column, "…" where cut).
+const SNIPPET_CHARS: usize = 100;
+
+/// A window of a source line for a snippet.
+struct Window {
+    /// The characters shown, "…" where the line was cut, control characters replaced.
+    text: String,
+    /// Characters to subtract from a column of the line to get a column of `text`.
+    offset: usize,
+    /// 1-based column of the caret in `text`.
+    caret: usize,
+    /// Characters to underline, within `text`.
+    width: usize,
+}
+
+/// At most [`SNIPPET_CHARS`] characters of `line` around the 1-based `column`.
+fn window(line: &str, column: usize, width: usize) -> Window {
+    let n = line.chars().count();
+    let col0 = column.saturating_sub(1).min(n);
+    // A window cut earlier (with its two "…") is not cut again.
+    let (start, end) = if n <= SNIPPET_CHARS + 2 {
+        (0, n)
+    } else {
+        let start = col0.saturating_sub(SNIPPET_CHARS / 3).min(n - SNIPPET_CHARS);
+        (start, start + SNIPPET_CHARS)
+    };
+    let mut text = String::with_capacity(end - start + 8);
+    if start > 0 {
+        text.push('…');
+    }
+    // A hostile file must not drive the terminal: no control characters reach it.
+    text.extend(line.chars().skip(start).take(end - start).map(|c| match c {
+        '\t' => ' ',
+        c if c.is_control() => '\u{fffd}',
+        c => c,
+    }));
+    if end < n {
+        text.push('…');
+    }
+    Window {
+        text,
+        offset: start.saturating_sub(1),
+        caret: col0 - start + 1 + usize::from(start > 0),
+        width: width.clamp(1, end.saturating_sub(col0).max(1)),
+    }
+}
+
+/// How many diagnostics [`Diagnostics`] prints before "… and N more": the output of a
+/// file with thousands of errors must not grow with it.
+pub const SHOWN: usize = 50;
 
 /// Every problem found while loading a scenario; the load failed if any is an error.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -156,13 +226,87 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// The first [`SHOWN`] diagnostics, one per line, then "… and N more not shown" if
+    /// there are more (no summary line).
+    pub fn list(&self) -> impl fmt::Display + '_ {
+        List(self)
+    }
+}
+
+struct List<'a>(&'a Diagnostics);
+
+impl fmt::Display for List<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let all = &self.0 .0;
+        for (i, d) in all.iter().take(SHOWN).enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{d}")?;
+        }
+        if all.len() > SHOWN {
+            write!(f, "\n… and {} more not shown", all.len() - SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
-            writeln!(f, "{d}")?;
+        if !self.0.is_empty() {
+            writeln!(f, "{}", self.list())?;
         }
         f.write_str(&self.summary())
     }
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reproducer 10 (hostile): 3,000 errors on one 25 KB line printed 95 MB.
+    #[test]
+    fn output_is_capped_and_snippets_clipped() {
+        let line = format!("members = [{}]", vec!["\"QQQ\""; 3000].join(", "));
+        let mut all = Diagnostics::default();
+        for i in 0..3000 {
+            let at = 11 + i * 7;
+            all.push(Diagnostic::error("scenario.toml", "unknown bloc member `QQQ`").span(
+                &line,
+                at,
+                5,
+            ));
+        }
+        let text = all.to_string();
+        assert!(text.len() < 20_000, "{} bytes", text.len());
+        assert!(text.contains("… and 2950 more not shown"), "{text}");
+        assert!(text.ends_with("3000 errors, 0 warnings"), "{text}");
+        // Each stored snippet is a window, not the line.
+        assert!(all.0.iter().all(|d| d.snippet.as_ref().is_some_and(|s| s.0.len() < 400)));
+    }
+
+    #[test]
+    fn the_caret_points_into_a_clipped_line() {
+        let line = format!("x = [{}\"BAD\"{}]", "1, ".repeat(500), ", 2".repeat(500));
+        let at = line.find("\"BAD\"").expect("in the line");
+        let d = Diagnostic::error("f.toml", "bad").span(&line, at, 5);
+        assert_eq!(d.column, Some(at + 1));
+        let text = d.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let (src, carets) = (lines[2], lines[3]);
+        assert!(src.contains('…') && src.chars().count() < 120, "{src}");
+        let from = carets.find('^').expect("a caret");
+        let under: String = src[..].chars().skip(carets[..from].chars().count()).take(5).collect();
+        assert_eq!(under, "\"BAD\"", "{text}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let d = Diagnostic::error("f.csv", "bad").span("a\u{1b}[2Jb\tc", 0, 1);
+        let text = d.to_string();
+        assert!(!text.contains('\u{1b}') && !text.contains('\t'), "{text:?}");
+    }
+}

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use toml::Spanned;
 
+/// Unknown keys are found by `keys::unknown_keys` (all of them, with suggestions), so serde
+/// ignores them here.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawScenario {
     name: String,
     focal: Spanned<String>,
@@ -29,7 +30,6 @@ struct RawScenario {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawFiles {
     sources: String,
     flows: String,
@@ -54,7 +54,6 @@ struct RawFiles {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawBloc {
     name: String,
     source: Spanned<String>,
@@ -66,6 +65,9 @@ const TOML_FILE: &str = "scenario.toml";
 pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::default();
     let text = files.read(TOML_FILE).map_err(|d| Diagnostics(vec![d]))?;
+    diags
+        .0
+        .extend(crate::keys::unknown_keys(TOML_FILE, &text, crate::keys::SCENARIO_KEYS));
     let raw: RawScenario = match toml::from_str(&text) {
         Ok(r) => r,
         Err(e) => {
@@ -90,7 +92,8 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             if let Some(span) = e.span() {
                 d = d.span(&text, span.start, span.end - span.start);
             }
-            return Err(Diagnostics(vec![d]));
+            diags.push(d);
+            return Err(diags);
         }
     };
 
@@ -182,7 +185,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let sources = match files.read(&raw.files.sources) {
         Ok(t) => read_sources(&raw.files.sources, &t, &mut diags),
         Err(d) => {
-            diags.push(d.field("files.sources"));
+            diags.push(d.or_field("files.sources"));
             Vec::new()
         }
     };
@@ -204,7 +207,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let flows = match files.read(&raw.files.flows) {
         Ok(t) => read_flows(&raw.files.flows, &t, &resolver, &mut diags),
         Err(d) => {
-            diags.push(d.field("files.flows"));
+            diags.push(d.or_field("files.flows"));
             Vec::new()
         }
     };
@@ -212,7 +215,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         Some(name) => match files.read(name) {
             Ok(t) => read_memberships(name, &t, &resolver, &mut diags),
             Err(d) => {
-                diags.push(d.field("files.memberships"));
+                diags.push(d.or_field("files.memberships"));
                 Vec::new()
             }
         },
@@ -222,7 +225,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         Some(name) => match files.read(name) {
             Ok(t) => read_alignment(name, &t, &resolver, &mut diags),
             Err(d) => {
-                diags.push(d.field("files.alignment"));
+                diags.push(d.or_field("files.alignment"));
                 Vec::new()
             }
         },
@@ -246,7 +249,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                 }
                 games.push((name.clone(), t));
             }
-            Err(d) => diags.push(d.field("files.power")),
+            Err(d) => diags.push(d.or_field("files.power")),
         }
     }
     let tenure = match &raw.files.tenure {
@@ -258,7 +261,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                 Some(t)
             }
             Err(d) => {
-                diags.push(d.field("files.tenure"));
+                diags.push(d.or_field("files.tenure"));
                 None
             }
         },
@@ -279,7 +282,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                 }
                 negotiations.push((name.clone(), t));
             }
-            Err(d) => diags.push(d.field("files.negotiation")),
+            Err(d) => diags.push(d.or_field("files.negotiation")),
         }
     }
     // The corridor network: nodes and links are read, then checked against each other.
@@ -304,7 +307,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                 }
                 (n, l) => {
                     for d in [n.err(), l.err()].into_iter().flatten() {
-                        diags.push(d.field("files.corridor_nodes"));
+                        diags.push(d.or_field("files.corridor_nodes"));
                     }
                 }
             }
@@ -322,7 +325,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         Some(name) => match files.read(name) {
             Ok(t) => crate::corridor::read_volumes(name, &t, &check, &mut diags),
             Err(d) => {
-                diags.push(d.field("files.volumes"));
+                diags.push(d.or_field("files.volumes"));
                 Vec::new()
             }
         },
@@ -342,7 +345,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             let path = format!("{}/{name}", dir.trim_end_matches('/'));
             match files.read(&path) {
                 Ok(t) => forum.push((name.to_string(), t)),
-                Err(d) => diags.push(d.field("files.forum")),
+                Err(d) => diags.push(d.or_field("files.forum")),
             }
         }
     }
@@ -1069,4 +1072,42 @@ fn read_alignment(
         },
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{unknown_keys, SCENARIO_KEYS};
+
+    /// `keys::SCENARIO_KEYS` and the `Raw*` structs list the same keys: a file using every
+    /// listed key has no unknown key, and each of them reaches the struct.
+    #[test]
+    fn the_key_list_matches_the_structs() {
+        let files: Vec<String> = SCENARIO_KEYS
+            .iter()
+            .find(|(p, _)| *p == "files")
+            .map(|(_, k)| k.iter().map(|k| format!("{k} = []")).collect())
+            .unwrap_or_default();
+        let text = format!(
+            "name = \"n\"\nfocal = \"KAZ\"\ndefault_year = 2023\ndescription = \"d\"\nvectors = [\"CHN\"]\nrollup = [\"EU\"]\n[files]\n{}\n[blocs.EU]\nname = \"EU\"\nsource = \"s\"\nmembers = [\"DEU\"]\n",
+            files.join("\n").replace(" = []", " = \"x\"").replace("power = \"x\"", "power = [\"x\"]").replace("negotiation = \"x\"", "negotiation = [\"x\"]")
+        );
+        assert!(unknown_keys(TOML_FILE, &text, SCENARIO_KEYS).is_empty());
+        let raw: RawScenario = toml::from_str(&text).expect("every listed key parses");
+        let f = &raw.files;
+        assert!(!raw.description.is_empty() && !raw.vectors.is_empty() && !raw.rollup.is_empty());
+        assert!(!f.power.is_empty() && !f.negotiation.is_empty());
+        assert!([
+            &f.memberships,
+            &f.alignment,
+            &f.tenure,
+            &f.corridor_nodes,
+            &f.corridor_links,
+            &f.volumes,
+            &f.forum
+        ]
+        .iter()
+        .all(|o| o.is_some()));
+        assert_eq!(raw.blocs["EU"].members.len(), 1);
+    }
 }
