@@ -5,7 +5,7 @@
 # (not ours to commit). Targets whose first byte selects a file get that byte prepended.
 set -euo pipefail
 cd "$(dirname "$0")"
-ROOT=..
+ROOT="$(cd .. && pwd)"
 REF="${ASTANA_REFERENCE_DIR:-$(cd ../.. && pwd)/shared/reference}"
 H="$REF/hostile"
 K="$ROOT/data/scenarios/kazakhstan"

@@ -8,8 +8,7 @@ pub const KAZ_SOURCES: &str = include_str!("../../data/scenarios/kazakhstan/sour
 pub const KAZ_FLOWS: &str = include_str!("../../data/scenarios/kazakhstan/flows.csv");
 pub const KAZ_NODES: &str = include_str!("../../data/scenarios/kazakhstan/corridor/nodes.csv");
 pub const KAZ_LINKS: &str = include_str!("../../data/scenarios/kazakhstan/corridor/links.csv");
-pub const KAZ_VOLUMES: &str =
-    include_str!("../../data/scenarios/kazakhstan/corridor/volumes.csv");
+pub const KAZ_VOLUMES: &str = include_str!("../../data/scenarios/kazakhstan/corridor/volumes.csv");
 
 /// The example forum folder (`data/scenarios/kazakhstan/forum`), by file name.
 pub const FORUM: [(&str, &str); 5] = [
@@ -63,11 +62,18 @@ pub const VALID: [(&str, &str); 5] = [
 /// replaced: the loaders take text, and `decode` is tested on bytes in the crate).
 pub fn split(data: &[u8], n: usize) -> Option<(usize, String)> {
     let (first, rest) = data.split_first()?;
-    Some((*first as usize % n, String::from_utf8_lossy(rest).into_owned()))
+    Some((
+        *first as usize % n,
+        String::from_utf8_lossy(rest).into_owned(),
+    ))
 }
 
 /// `files` with the one at `which` replaced by `text`.
-pub fn replace<'a>(files: &[(&'a str, &'a str)], which: usize, text: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn replace<'a>(
+    files: &[(&'a str, &'a str)],
+    which: usize,
+    text: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     files
         .iter()
         .enumerate()

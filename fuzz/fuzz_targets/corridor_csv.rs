@@ -25,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
     files.extend(common::replace(&corridor, which, &text));
     match astana_scenario::load_from_memory(&files) {
         Ok((s, _)) => {
-            let net = astana_freight_corridor::network::Network::new(&s.corridor_nodes, &s.corridor_links);
+            let net = astana_freight_corridor::network::Network::new(
+                &s.corridor_nodes,
+                &s.corridor_links,
+            );
             let _ = net;
         }
         Err(d) => {

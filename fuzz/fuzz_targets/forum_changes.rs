@@ -11,7 +11,7 @@ fn example() -> &'static (Forum, Solution) {
     static EXAMPLE: OnceLock<(Forum, Solution)> = OnceLock::new();
     EXAMPLE.get_or_init(|| {
         let forum = astana_forum_scheduler::model::read(&common::FORUM).expect("example forum");
-        let solution = astana_forum_scheduler::solve(&forum, &settings());
+        let solution = astana_forum_scheduler::solve(&forum, &settings(), &mut |_| {});
         (forum, solution)
     })
 }

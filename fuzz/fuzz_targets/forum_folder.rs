@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         seconds: 0.0,
         seed: 1,
     };
-    let solution = astana_forum_scheduler::solve(&forum, &settings);
+    let solution = astana_forum_scheduler::solve(&forum, &settings, &mut |_| {});
     let _ = astana_forum_scheduler::output::calendars(&forum, &solution.schedule);
     let _ = astana_forum_scheduler::output::room_sheets(&forum, &solution.schedule);
 });

@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 
 fn forum() -> &'static Forum {
     static FORUM: OnceLock<Forum> = OnceLock::new();
-    FORUM.get_or_init(|| astana_forum_scheduler::model::read(&common::FORUM).expect("example forum"))
+    FORUM
+        .get_or_init(|| astana_forum_scheduler::model::read(&common::FORUM).expect("example forum"))
 }
 
 fuzz_target!(|data: &[u8]| {
