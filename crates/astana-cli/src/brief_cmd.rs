@@ -2,7 +2,6 @@
 
 use crate::args::BriefArgs;
 use crate::{Failure, Outcome};
-use std::io::Write;
 use std::path::Path;
 
 pub(crate) fn run(scenario_dir: Option<&Path>, a: &BriefArgs) -> Outcome {

@@ -50,19 +50,13 @@ mod tests {
             Err(std::io::Error::other("interrupted"))
         });
         assert!(r.is_err());
-        assert_eq!(
-            std::fs::read_to_string(&path).expect("read"),
-            "old brief"
-        );
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old brief");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .expect("list")
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names, ["brief.html"]);
         atomically(&path, |w| w.write_all(b"new brief")).expect("write");
-        assert_eq!(
-            std::fs::read_to_string(&path).expect("read"),
-            "new brief"
-        );
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new brief");
     }
 }

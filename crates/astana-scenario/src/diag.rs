@@ -163,7 +163,9 @@ fn window(line: &str, column: usize, width: usize) -> Window {
     let (start, end) = if n <= SNIPPET_CHARS + 2 {
         (0, n)
     } else {
-        let start = col0.saturating_sub(SNIPPET_CHARS / 3).min(n - SNIPPET_CHARS);
+        let start = col0
+            .saturating_sub(SNIPPET_CHARS / 3)
+            .min(n - SNIPPET_CHARS);
         (start, start + SNIPPET_CHARS)
     };
     let mut text = String::with_capacity(end - start + 8);
@@ -274,18 +276,19 @@ mod tests {
         let mut all = Diagnostics::default();
         for i in 0..3000 {
             let at = 11 + i * 7;
-            all.push(Diagnostic::error("scenario.toml", "unknown bloc member `QQQ`").span(
-                &line,
-                at,
-                5,
-            ));
+            all.push(
+                Diagnostic::error("scenario.toml", "unknown bloc member `QQQ`").span(&line, at, 5),
+            );
         }
         let text = all.to_string();
         assert!(text.len() < 20_000, "{} bytes", text.len());
         assert!(text.contains("… and 2950 more not shown"), "{text}");
         assert!(text.ends_with("3000 errors, 0 warnings"), "{text}");
         // Each stored snippet is a window, not the line.
-        assert!(all.0.iter().all(|d| d.snippet.as_ref().is_some_and(|s| s.0.len() < 400)));
+        assert!(all
+            .0
+            .iter()
+            .all(|d| d.snippet.as_ref().is_some_and(|s| s.0.len() < 400)));
     }
 
     #[test]
@@ -299,7 +302,11 @@ mod tests {
         let (src, carets) = (lines[2], lines[3]);
         assert!(src.contains('…') && src.chars().count() < 120, "{src}");
         let from = carets.find('^').expect("a caret");
-        let under: String = src[..].chars().skip(carets[..from].chars().count()).take(5).collect();
+        let under: String = src[..]
+            .chars()
+            .skip(carets[..from].chars().count())
+            .take(5)
+            .collect();
         assert_eq!(under, "\"BAD\"", "{text}");
     }
 

@@ -42,11 +42,7 @@ pub(crate) const SCENARIO_KEYS: &[(&str, &[&str])] = &[
 
 /// Every key of `text` that `schema` does not allow. A file that is not TOML gives none
 /// (the parser reports it).
-pub(crate) fn unknown_keys(
-    file: &str,
-    text: &str,
-    schema: &[(&str, &[&str])],
-) -> Vec<Diagnostic> {
+pub(crate) fn unknown_keys(file: &str, text: &str, schema: &[(&str, &[&str])]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Ok(doc) = ImDocument::parse(text) {
         walk(file, text, doc.as_table(), "", "", schema, &mut out);
@@ -76,8 +72,11 @@ fn walk(
             (format!("{path}.{key}"), format!("{pattern}.{key}"))
         };
         if !any && !allowed.contains(&key) {
-            let mut d = Diagnostic::error(file, "unknown key")
-                .field(if path.is_empty() { key } else { &child_path });
+            let mut d = Diagnostic::error(file, "unknown key").field(if path.is_empty() {
+                key
+            } else {
+                &child_path
+            });
             d = match did_you_mean(key, allowed) {
                 Some(s) => d.hint(format!("did you mean `{s}`?")),
                 None => d.hint(format!(

@@ -65,9 +65,11 @@ const TOML_FILE: &str = "scenario.toml";
 pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::default();
     let text = files.read(TOML_FILE).map_err(|d| Diagnostics(vec![d]))?;
-    diags
-        .0
-        .extend(crate::keys::unknown_keys(TOML_FILE, &text, crate::keys::SCENARIO_KEYS));
+    diags.0.extend(crate::keys::unknown_keys(
+        TOML_FILE,
+        &text,
+        crate::keys::SCENARIO_KEYS,
+    ));
     let raw: RawScenario = match toml::from_str(&text) {
         Ok(r) => r,
         Err(e) => {

@@ -149,7 +149,9 @@ fn path(p: &Path) -> &str {
 #[track_caller]
 fn assert_located(run: &Run) {
     let located = run.stderr.lines().any(|l| {
-        l.split(':').nth(1).is_some_and(|n| n.trim().parse::<usize>().is_ok())
+        l.split(':')
+            .nth(1)
+            .is_some_and(|n| n.trim().parse::<usize>().is_ok())
             || l.contains("line")
             || l.contains("field")
     });
@@ -326,9 +328,17 @@ fn r09_game_errors_do_not_repeat_the_line() {
 #[test]
 #[ignore = "needs the power fix (11.6: clipped snippets, capped errors)"]
 fn r10_a_big_rule_gives_a_short_error() {
-    let Some((h, root)) = setup("10-power") else { return };
+    let Some((h, root)) = setup("10-power") else {
+        return;
+    };
     let data = workspace_root().join("data/scenarios/kazakhstan");
-    generate(&h, &root.join("work"), "10-gen-error-amplification.py", &[path(&data)], None);
+    generate(
+        &h,
+        &root.join("work"),
+        "10-gen-error-amplification.py",
+        &[path(&data)],
+        None,
+    );
     let run = replay(&root, &["power", "big-rule.toml"], &[], &[2]);
     assert_located(&run);
 }
@@ -336,14 +346,30 @@ fn r10_a_big_rule_gives_a_short_error() {
 /// 3,000 unknown bloc members on one line of scenario.toml printed 95 MB.
 #[test]
 fn r10_scenario_check_output_does_not_grow_with_the_errors() {
-    let Some((h, root)) = setup("10-scenario") else { return };
+    let Some((h, root)) = setup("10-scenario") else {
+        return;
+    };
     let data = workspace_root().join("data/scenarios/kazakhstan");
-    generate(&h, &root.join("work"), "10-gen-error-amplification.py", &[path(&data)], None);
+    generate(
+        &h,
+        &root.join("work"),
+        "10-gen-error-amplification.py",
+        &[path(&data)],
+        None,
+    );
     let run = replay(&root, &["scenario", "check", "scenario-members"], &[], &[2]);
     assert!(run.stdout_bytes < 64 * 1024, "{} bytes", run.stdout_bytes);
-    assert!(run.stdout.contains("… and 2950 more not shown"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("… and 2950 more not shown"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("3000 errors"), "{}", run.stdout);
-    assert!(run.stdout.starts_with("error: scenario.toml:"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("error: scenario.toml:"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -379,7 +405,13 @@ fn r12_five_hundred_players_end_in_time() {
 #[ignore = "needs the power fix (11.7: cost estimate for 5,000 players)"]
 fn r13_five_thousand_players_end_in_time() {
     let Some((h, root)) = setup("13") else { return };
-    generate(&h, &root.join("work"), "13-gen-power-game.py", &["5000"], Some("g5000.toml"));
+    generate(
+        &h,
+        &root.join("work"),
+        "13-gen-power-game.py",
+        &["5000"],
+        Some("g5000.toml"),
+    );
     replay(
         &root,
         &["power", "g5000.toml", "--index", "banzhaf"],
@@ -498,11 +530,24 @@ fn r18_replan_reports_every_moved_and_dropped_item() {
 fn r20_grid_network_routes_end_in_time() {
     let Some((h, root)) = setup("20") else { return };
     let data = workspace_root().join("data/scenarios/kazakhstan");
-    generate(&h, &root.join("work"), "20-gen-grid-network.py", &[path(&data), "net10k"], None);
+    generate(
+        &h,
+        &root.join("work"),
+        "20-gen-grid-network.py",
+        &[path(&data), "net10k"],
+        None,
+    );
     replay(
         &root,
         &[
-            "corridor", "routes", "--scenario", "net10k", "--from", "N0_0", "--to", "N99_99",
+            "corridor",
+            "routes",
+            "--scenario",
+            "net10k",
+            "--from",
+            "N0_0",
+            "--to",
+            "N99_99",
         ],
         &[],
         &[0, 1],
@@ -513,7 +558,9 @@ fn r20_grid_network_routes_end_in_time() {
 #[test]
 #[ignore = "needs the corridor and forum fixes (11.4, 11.5: flag ranges, bounded loops)"]
 fn flags_alone_are_validated() {
-    let Some((_, root)) = setup("flags") else { return };
+    let Some((_, root)) = setup("flags") else {
+        return;
+    };
     for args in [
         &["corridor", "bottleneck", "--from", "xian", "--to", "xian"][..],
         &["corridor", "simulate", "--caspian-closure", "1"],

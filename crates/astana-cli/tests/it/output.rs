@@ -41,7 +41,10 @@ fn readme_brief_transcript_is_current() {
     let (head_got, last_got) = got.split_at(got.len() - 1);
     let (head_want, last_want) = want.split_at(want.len().max(1) - 1);
     let current = format!("the binary prints:\n{}", got.join("\n"));
-    assert_eq!(head_got, head_want, "README's brief transcript is stale; {current}");
+    assert_eq!(
+        head_got, head_want,
+        "README's brief transcript is stale; {current}"
+    );
     let (kb, sources) = size_and_sources(&last_got[0]).expect("a size line");
     let (readme_kb, readme_sources) =
         size_and_sources(last_want.first().map_or("", String::as_str))
@@ -101,7 +104,11 @@ fn brief_replaces_its_file_whole() {
         "previous brief"
     );
     let html = std::fs::read_to_string(&out).expect("read");
-    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..50.min(html.len())]);
+    assert!(
+        html.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &html[..50.min(html.len())]
+    );
     // No temporary file is left beside it.
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("list")

@@ -16,7 +16,10 @@ pub(crate) fn reference_dir() -> Option<PathBuf> {
     }
     let ci = std::env::var_os("CI").is_some();
     if !ci && std::env::var_os("ASTANA_SKIP_REFERENCE").is_some_and(|v| v == "1") {
-        eprintln!("skipped (ASTANA_SKIP_REFERENCE=1): {} not found", dir.display());
+        eprintln!(
+            "skipped (ASTANA_SKIP_REFERENCE=1): {} not found",
+            dir.display()
+        );
         return None;
     }
     panic!(
@@ -39,7 +42,13 @@ pub(crate) fn reference_dir() -> Option<PathBuf> {
 )]
 fn reference_data_is_present() {
     let dir = reference_dir().expect("not skipped");
-    for sub in ["power", "negotiation", "balance/unvotes", "corridor", "hostile"] {
+    for sub in [
+        "power",
+        "negotiation",
+        "balance/unvotes",
+        "corridor",
+        "hostile",
+    ] {
         assert!(
             dir.join(sub).is_dir(),
             "{} is incomplete: no {sub}/",

@@ -27,7 +27,10 @@ pub(crate) fn reference_dir() -> Option<PathBuf> {
 fn missing<T>(dir: &std::path::Path) -> Option<T> {
     let ci = std::env::var_os("CI").is_some();
     if !ci && std::env::var_os("ASTANA_SKIP_REFERENCE").is_some_and(|v| v == "1") {
-        eprintln!("skipped (ASTANA_SKIP_REFERENCE=1): {} not found", dir.display());
+        eprintln!(
+            "skipped (ASTANA_SKIP_REFERENCE=1): {} not found",
+            dir.display()
+        );
         return None;
     }
     panic!(

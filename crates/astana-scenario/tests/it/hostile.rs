@@ -46,8 +46,13 @@ fn invalid_utf8_in_a_csv_names_line_and_field() {
     assert!(e.message.contains("UTF-8"), "{d}");
     // The bare flows reader too.
     let bare = dir.path().join("flows.csv");
-    let d = load_flows(&bare).err().expect("an error");
-    assert_eq!((d.0[0].line, d.0[0].field.as_deref()), (Some(3), Some("partner")));
+    let Err(d) = load_flows(&bare) else {
+        panic!("loaded")
+    };
+    assert_eq!(
+        (d.0[0].line, d.0[0].field.as_deref()),
+        (Some(3), Some("partner"))
+    );
 }
 
 #[test]
@@ -72,20 +77,28 @@ fn every_unknown_key_is_an_error_with_a_suggestion() {
     let toml = std::fs::read_to_string(fixture("valid").join("scenario.toml")).expect("fixture");
     let toml = toml
         .replace("focal =", "foacl = \"KAZ\"\nfocal =")
-        .replace("flows = \"flows.csv\"", "flows = \"flows.csv\"\nflow = \"x.csv\"")
+        .replace(
+            "flows = \"flows.csv\"",
+            "flows = \"flows.csv\"\nflow = \"x.csv\"",
+        )
         .replace("members = [", "membres = []\nmembers = [");
-    let d = load_with("scenario.toml", &toml).err().expect("errors");
-    let got: Vec<_> = d
-        .0
-        .iter()
-        .map(|e| (e.line, e.field.as_deref(), e.hint.as_deref()))
-        .collect();
+    let Err(d) = load_with("scenario.toml", &toml) else {
+        panic!("loaded")
+    };
+    let got: Vec<_> =
+        d.0.iter()
+            .map(|e| (e.line, e.field.as_deref(), e.hint.as_deref()))
+            .collect();
     assert_eq!(
         got,
         vec![
             (Some(3), Some("foacl"), Some("did you mean `focal`?")),
             (Some(13), Some("files.flow"), Some("did you mean `flows`?")),
-            (Some(20), Some("blocs.EU27.membres"), Some("did you mean `members`?")),
+            (
+                Some(20),
+                Some("blocs.EU27.membres"),
+                Some("did you mean `members`?")
+            ),
         ],
         "{d}"
     );
@@ -100,7 +113,9 @@ fn thousands_of_errors_on_one_line_print_a_few_kilobytes() {
         "members = [\"DEU\", \"FRA\", \"ITA\"]",
         &format!("members = [{members}]"),
     );
-    let d = load_with("scenario.toml", &toml).err().expect("errors");
+    let Err(d) = load_with("scenario.toml", &toml) else {
+        panic!("loaded")
+    };
     assert_eq!(d.errors(), 3000);
     let text = d.to_string();
     assert!(text.len() < 20_000, "{} bytes", text.len());
