@@ -84,15 +84,54 @@ impl Diagnostic {
     }
 
     /// Points at a byte span of `text` (the whole file), filling line, column and snippet.
+    ///
+    /// Only a window of a long line is kept (at most [`SNIPPET_CHARS`] characters, found in
+    /// time independent of the line's length): thousands of errors on one 25 KB line would
+    /// otherwise hold, and print, the whole line thousands of times.
     pub fn span(mut self, text: &str, start: usize, len: usize) -> Self {
-        let at = astana_model::text::locate(text, start, len);
-        self.line = Some(at.line);
-        self.column = Some(at.column);
-        // Keep only a window of a long line: thousands of errors on one 25 KB line would
-        // otherwise hold (and print) the whole line thousands of times.
-        let w = window(&at.line_text, at.column, at.width);
-        self.snippet = Some((w.text, w.width));
-        self.snippet_offset = w.offset;
+        let mut start = start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_end = if text[..line_end].ends_with('\r') && line_end > start {
+            line_end - 1
+        } else {
+            line_end
+        };
+        let column = text[line_start..start].chars().count() + 1;
+        // Up to a third of the window before the column, the rest after it.
+        let (ws, shown_before) = text[line_start..start]
+            .char_indices()
+            .rev()
+            .take(SNIPPET_CHARS / 3)
+            .enumerate()
+            .last()
+            .map_or((start, 0), |(k, (i, _))| (line_start + i, k + 1));
+        let we = text[ws..line_end]
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map_or(line_end, |(i, _)| ws + i);
+        let width = text[start..we].chars().take(len.max(1)).count().max(1);
+        let mut shown = String::with_capacity(we - ws + 8);
+        let cut_start = ws > line_start;
+        if cut_start {
+            shown.push('…');
+        }
+        shown.extend(text[ws..we].chars().map(printable));
+        if we < line_end {
+            shown.push('…');
+        }
+        self.line = Some(text[..start].matches('\n').count() + 1);
+        self.column = Some(column);
+        self.snippet = Some((shown, width));
+        // The "…" stands in for the last character cut.
+        self.snippet_offset = if cut_start {
+            column - 1 - shown_before - 1
+        } else {
+            0
+        };
         self
     }
 
@@ -155,6 +194,16 @@ struct Window {
     width: usize,
 }
 
+/// A hostile file must not drive the terminal: no control characters reach it (a tab
+/// becomes a space, keeping the caret's column).
+fn printable(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        c if c.is_control() => '\u{fffd}',
+        c => c,
+    }
+}
+
 /// At most [`SNIPPET_CHARS`] characters of `line` around the 1-based `column`.
 fn window(line: &str, column: usize, width: usize) -> Window {
     let n = line.chars().count();
@@ -172,12 +221,7 @@ fn window(line: &str, column: usize, width: usize) -> Window {
     if start > 0 {
         text.push('…');
     }
-    // A hostile file must not drive the terminal: no control characters reach it.
-    text.extend(line.chars().skip(start).take(end - start).map(|c| match c {
-        '\t' => ' ',
-        c if c.is_control() => '\u{fffd}',
-        c => c,
-    }));
+    text.extend(line.chars().skip(start).take(end - start).map(printable));
     if end < n {
         text.push('…');
     }
@@ -293,21 +337,28 @@ mod tests {
 
     #[test]
     fn the_caret_points_into_a_clipped_line() {
-        let line = format!("x = [{}\"BAD\"{}]", "1, ".repeat(500), ", 2".repeat(500));
-        let at = line.find("\"BAD\"").expect("in the line");
-        let d = Diagnostic::error("f.toml", "bad").span(&line, at, 5);
-        assert_eq!(d.column, Some(at + 1));
-        let text = d.to_string();
-        let lines: Vec<&str> = text.lines().collect();
-        let (src, carets) = (lines[2], lines[3]);
-        assert!(src.contains('…') && src.chars().count() < 120, "{src}");
-        let from = carets.find('^').expect("a caret");
-        let under: String = src[..]
-            .chars()
-            .skip(carets[..from].chars().count())
-            .take(5)
-            .collect();
-        assert_eq!(under, "\"BAD\"", "{text}");
+        let (a, b) = ("é, ".repeat(500), ", 2".repeat(500));
+        for line in [
+            format!("\"BAD\"{b}"),
+            format!("x = [{a}\"BAD\"{b}]"),
+            format!("x = [{a}\"BAD\"]"),
+            format!("x = [{a}\"BAD\"]\r\nnext"),
+        ] {
+            let at = line.find("\"BAD\"").expect("in the line");
+            let d = Diagnostic::error("f.toml", "bad").span(&line, at, 5);
+            assert_eq!(d.column, Some(line[..at].chars().count() + 1));
+            let text = d.to_string();
+            let lines: Vec<&str> = text.lines().collect();
+            let (src, carets) = (lines[2], lines[3]);
+            assert!(src.chars().count() < 120, "{src}");
+            let from = carets.find('^').expect("a caret");
+            let under: String = src
+                .chars()
+                .skip(carets[..from].chars().count())
+                .take(carets[from..].len())
+                .collect();
+            assert_eq!(under, "\"BAD\"", "{text}");
+        }
     }
 
     #[test]
