@@ -186,8 +186,6 @@ const SNIPPET_CHARS: usize = 100;
 struct Window {
     /// The characters shown, "…" where the line was cut, control characters replaced.
     text: String,
-    /// Characters to subtract from a column of the line to get a column of `text`.
-    offset: usize,
     /// 1-based column of the caret in `text`.
     caret: usize,
     /// Characters to underline, within `text`.
@@ -227,7 +225,6 @@ fn window(line: &str, column: usize, width: usize) -> Window {
     }
     Window {
         text,
-        offset: start.saturating_sub(1),
         caret: col0 - start + 1 + usize::from(start > 0),
         width: width.clamp(1, end.saturating_sub(col0).max(1)),
     }
