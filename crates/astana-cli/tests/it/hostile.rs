@@ -2,7 +2,9 @@
 //! binary: each run ends within [`LIMIT`] (killed otherwise) under a 4 GiB memory cap, exits
 //! 0, 1 or 2 without panicking, keeps stderr small, and writes nothing outside the folder
 //! it was given. Per-case checks add the right answer or the located error. Cases that need
-//! an engine's fix are ignored with the fix they wait for; un-ignore them once merged.
+//! an engine's fix are ignored with the fix they wait for; un-ignore them once merged
+//! (`cargo test -p astana-cli --test it hostile -- --include-ignored` runs them all). The
+//! memory cap is `ulimit -v` (address space, 4 GiB), the time limit is for any build.
 
 use crate::reference::reference_dir;
 use crate::workspace_root;
