@@ -84,23 +84,20 @@ impl Diagnostic {
     }
 
     /// Points at a byte span of `text` (the whole file), filling line, column and snippet.
+    /// For many spans of one text, [`Diagnostic::at`] with one [`Locator`] is faster.
+    pub fn span(self, text: &str, start: usize, len: usize) -> Self {
+        self.at(&mut Locator::new(text), start, len)
+    }
+
+    /// Points at a byte span of the locator's text, filling line, column and snippet.
     ///
-    /// Only a window of a long line is kept (at most [`SNIPPET_CHARS`] characters, found in
-    /// time independent of the line's length): thousands of errors on one 25 KB line would
-    /// otherwise hold, and print, the whole line thousands of times.
-    pub fn span(mut self, text: &str, start: usize, len: usize) -> Self {
-        let mut start = start.min(text.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line_end = if text[..line_end].ends_with('\r') && line_end > start {
-            line_end - 1
-        } else {
-            line_end
-        };
-        let column = text[line_start..start].chars().count() + 1;
+    /// Only a window of a long line is kept (at most [`SNIPPET_CHARS`] characters):
+    /// thousands of errors on one 25 KB line would otherwise hold, and print, the whole line
+    /// thousands of times.
+    pub fn at(mut self, loc: &mut Locator<'_>, start: usize, len: usize) -> Self {
+        let text = loc.text;
+        let p = loc.locate(start);
+        let (start, line_start, line_end, column) = (p.offset, p.line_start, p.line_end, p.column);
         // Up to a third of the window before the column, the rest after it.
         let (ws, shown_before) = text[line_start..start]
             .char_indices()
@@ -123,7 +120,7 @@ impl Diagnostic {
         if we < line_end {
             shown.push('…');
         }
-        self.line = Some(text[..start].matches('\n').count() + 1);
+        self.line = Some(p.line);
         self.column = Some(column);
         self.snippet = Some((shown, width));
         // The "…" stands in for the last character cut.
@@ -176,6 +173,81 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n  hint: {hint}")?;
         }
         Ok(())
+    }
+}
+
+/// Finds line and column of byte offsets in one text. Offsets given in increasing order
+/// (a file's errors in document order) cost time proportional to the distance moved, so
+/// the errors of a whole file cost one pass over it, not one pass each.
+pub struct Locator<'t> {
+    text: &'t str,
+    /// The last position found.
+    last: Position,
+}
+
+/// A located byte offset.
+#[derive(Clone, Copy)]
+struct Position {
+    /// The offset, moved back to a character boundary.
+    offset: usize,
+    /// 1-based line.
+    line: usize,
+    /// Byte offsets of the line's start and end (end excludes "\n" and a "\r" before it).
+    line_start: usize,
+    line_end: usize,
+    /// 1-based column, in characters.
+    column: usize,
+}
+
+impl<'t> Locator<'t> {
+    /// A locator for `text` (a whole file).
+    pub fn new(text: &'t str) -> Self {
+        let mut l = Locator {
+            text,
+            last: Position {
+                offset: 0,
+                line: 1,
+                line_start: 0,
+                line_end: 0,
+                column: 1,
+            },
+        };
+        l.last.line_end = l.end_of_line(0);
+        l
+    }
+
+    fn end_of_line(&self, from: usize) -> usize {
+        let t = self.text;
+        let end = t[from..].find('\n').map_or(t.len(), |i| from + i);
+        if end > from && t[..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        }
+    }
+
+    fn locate(&mut self, offset: usize) -> Position {
+        let t = self.text;
+        let mut offset = offset.min(t.len());
+        while !t.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.last.offset {
+            // Backwards: start over (rare; errors come in document order).
+            *self = Locator::new(t);
+        }
+        let mut p = self.last;
+        if offset <= p.line_end || !t[p.offset..offset].contains('\n') {
+            p.column += t[p.offset..offset].chars().count();
+        } else {
+            p.line += t[p.offset..offset].matches('\n').count();
+            p.line_start = t[..offset].rfind('\n').map_or(0, |i| i + 1);
+            p.line_end = self.end_of_line(p.line_start);
+            p.column = t[p.line_start..offset].chars().count() + 1;
+        }
+        p.offset = offset;
+        self.last = p;
+        p
     }
 }
 
@@ -355,6 +427,35 @@ mod tests {
                 .take(carets[from..].len())
                 .collect();
             assert_eq!(under, "\"BAD\"", "{text}");
+        }
+    }
+
+    /// One locator, offsets forwards, backwards, across lines and CRLF: the same places as
+    /// locating each offset afresh.
+    #[test]
+    fn a_locator_finds_what_a_fresh_search_finds() {
+        let text = "a = 1\r\nbé = [\"x\", \"y\"]\n\nlast = \"ü\"";
+        let offsets = [0, 3, 9, 12, 17, 2, 30, 24, 25, text.len(), 10];
+        let mut loc = Locator::new(text);
+        for at in offsets {
+            let shared = Diagnostic::error("f", "m").at(&mut loc, at, 1);
+            let fresh = Diagnostic::error("f", "m").span(text, at, 1);
+            let mut start = at.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let before = &text[..start];
+            let line = before.matches('\n').count() + 1;
+            let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            assert_eq!(
+                (shared.line, shared.column),
+                (Some(line), Some(column)),
+                "{at}"
+            );
+            assert_eq!(shared, fresh, "{at}");
         }
     }
 

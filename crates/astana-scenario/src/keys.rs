@@ -1,7 +1,7 @@
 //! Unknown keys in `scenario.toml`: every one reported at its place, with the closest known
 //! key as a suggestion (serde's `deny_unknown_fields` stops at the first and suggests none).
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Locator};
 use toml_edit::{ImDocument, Item, TableLike};
 
 /// The keys each table of `scenario.toml` accepts; `*` stands for any key (a bloc id).
@@ -45,14 +45,15 @@ pub(crate) const SCENARIO_KEYS: &[(&str, &[&str])] = &[
 pub(crate) fn unknown_keys(file: &str, text: &str, schema: &[(&str, &[&str])]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Ok(doc) = ImDocument::parse(text) {
-        walk(file, text, doc.as_table(), "", "", schema, &mut out);
+        let mut loc = Locator::new(text);
+        walk(file, &mut loc, doc.as_table(), "", "", schema, &mut out);
     }
     out
 }
 
 fn walk(
     file: &str,
-    text: &str,
+    loc: &mut Locator<'_>,
     table: &dyn TableLike,
     path: &str,
     pattern: &str,
@@ -90,7 +91,7 @@ fn walk(
                 )),
             };
             if let Some(span) = table.key(key).and_then(toml_edit::Key::span) {
-                d = d.span(text, span.start, span.len());
+                d = d.at(loc, span.start, span.len());
             }
             out.push(d);
             continue;
@@ -101,7 +102,7 @@ fn walk(
             _ => None,
         };
         if let Some(t) = child {
-            walk(file, text, t, &child_path, &child_pattern, schema, out);
+            walk(file, loc, t, &child_path, &child_pattern, schema, out);
         }
     }
 }

@@ -25,7 +25,7 @@ pub mod table;
 mod unvotes;
 mod validate;
 
-pub use diag::{Diagnostic, Diagnostics, Severity, SHOWN};
+pub use diag::{Diagnostic, Diagnostics, Locator, Severity, SHOWN};
 pub use unvotes::{read_unvotes, UnVotesError};
 
 use astana_model::Scenario;

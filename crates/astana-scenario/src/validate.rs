@@ -1,6 +1,6 @@
 //! Parse, then validate: raw TOML/CSV into model types, collecting every problem.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Locator};
 use crate::table;
 use crate::{Files, Loaded};
 use astana_model::{
@@ -70,6 +70,8 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         &text,
         crate::keys::SCENARIO_KEYS,
     ));
+    // One locator for every error in scenario.toml: they cost one pass over the file.
+    let mut loc = Locator::new(&text);
     let raw: RawScenario = match toml::from_str(&text) {
         Ok(r) => r,
         Err(e) => {
@@ -92,7 +94,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             let mut d = Diagnostic::error(TOML_FILE, text_msg)
                 .hint("see data/scenarios/kazakhstan/scenario.toml for a complete example");
             if let Some(span) = e.span() {
-                d = d.span(&text, span.start, span.end - span.start);
+                d = d.at(&mut loc, span.start, span.end - span.start);
             }
             diags.push(d);
             return Err(diags);
@@ -101,23 +103,26 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
 
     // Blocs first: flow partners and memberships may name them.
     let mut blocs = Vec::new();
+    // One suggestion search per distinct unknown code, however often it is repeated.
+    let mut unknown: HashMap<String, Diagnostic> = HashMap::new();
     for (id, b) in &raw.blocs {
         let mut members = Vec::new();
         let mut seen = HashSet::new();
+        let field = format!("blocs.{id}.members");
         for m in &b.members {
             let code = m.get_ref();
-            let field = format!("blocs.{id}.members");
             if !iso::is_alpha3(code) {
-                diags.push(unknown_code(code, &field, "unknown bloc member").span(
-                    &text,
-                    m.span().start,
-                    m.span().len(),
-                ));
+                let d = unknown
+                    .entry(code.clone())
+                    .or_insert_with(|| unknown_code(code, "", "unknown bloc member"))
+                    .clone()
+                    .field(&field);
+                diags.push(d.at(&mut loc, m.span().start, m.span().len()));
             } else if !seen.insert(code.clone()) {
                 diags.push(
                     Diagnostic::error(TOML_FILE, format!("duplicate bloc member `{code}`"))
                         .field(&field)
-                        .span(&text, m.span().start, m.span().len()),
+                        .at(&mut loc, m.span().start, m.span().len()),
                 );
             }
             members.push(code.clone());
@@ -155,8 +160,8 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
 
     let focal = raw.focal.get_ref().clone();
     if !iso::is_alpha3(&focal) {
-        diags.push(unknown_code(&focal, "focal", "unknown ISO3 code").span(
-            &text,
+        diags.push(unknown_code(&focal, "focal", "unknown ISO3 code").at(
+            &mut loc,
             raw.focal.span().start,
             raw.focal.span().len(),
         ));
@@ -164,8 +169,8 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     for v in &raw.vectors {
         if !iso::is_alpha3(v.get_ref()) && !bloc_ids.contains(v.get_ref()) {
             diags.push(
-                unknown_code(v.get_ref(), "vectors", "not a country code nor a bloc id").span(
-                    &text,
+                unknown_code(v.get_ref(), "vectors", "not a country code nor a bloc id").at(
+                    &mut loc,
                     v.span().start,
                     v.span().len(),
                 ),
@@ -177,7 +182,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             diags.push(
                 Diagnostic::error(TOML_FILE, format!("unknown bloc `{}`", r.get_ref()))
                     .field("rollup")
-                    .span(&text, r.span().start, r.span().len())
+                    .at(&mut loc, r.span().start, r.span().len())
                     .hint("every roll-up entry must be a [blocs.ID] table in this file"),
             );
         }
@@ -197,7 +202,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             diags.push(
                 unresolved_source(TOML_FILE, &b.source, &raw.files.sources)
                     .field(&format!("blocs.{}.source", b.id))
-                    .span(&text, span.start, span.len()),
+                    .at(&mut loc, span.start, span.len()),
             );
         }
     }
