@@ -796,5 +796,5 @@ fn write_table(path: &Path, a: &bal::Alignment) -> std::io::Result<()> {
             r.year, r.country, r.partner, r.roll_calls, r.identical, r.half, r.source
         ));
     }
-    std::fs::write(path, out)
+    crate::write::atomically(path, |w| std::io::Write::write_all(w, out.as_bytes()))
 }

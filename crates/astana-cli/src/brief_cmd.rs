@@ -9,7 +9,8 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BriefArgs) -> Outcome {
     let scenario = crate::scenario_cmd::load(scenario_dir)?;
     let brief = astana_brief::render(&scenario, &astana_brief::Options { year: a.year })
         .map_err(|e| Failure::compute(format!("error: {e}")))?;
-    std::fs::write(&a.out, &brief.html)
+    // Replaced whole or not at all: an interrupted run keeps the previous brief.
+    crate::write::atomically(&a.out, |w| w.write_all(brief.html.as_bytes()))
         .map_err(|e| Failure::compute(format!("error: cannot write {}: {e}", a.out.display())))?;
     let elapsed = started.elapsed();
     if a.json {
@@ -25,12 +26,12 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BriefArgs) -> Outcome {
     for line in &brief.summary {
         out!("  - {line}");
     }
+    // No time here: the README quotes this line, and a test checks it (`--json` has it).
     out!(
-        "Wrote {} ({} KB, {} sources cited) in {:.0} ms",
+        "Wrote {} ({} KB, {} sources cited)",
         a.out.display(),
         brief.html.len() / 1024,
         brief.footnotes,
-        elapsed.as_secs_f64() * 1000.0
     );
     Ok(())
 }

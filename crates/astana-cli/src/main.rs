@@ -16,6 +16,7 @@ mod forum_cmd;
 mod mediate_cmd;
 mod power_cmd;
 mod scenario_cmd;
+mod write;
 
 use args::{Cli, Command, MediateCommand, ScenarioCommand};
 use clap::Parser;

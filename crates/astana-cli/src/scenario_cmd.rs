@@ -38,8 +38,9 @@ pub(crate) fn check(dir: Option<&Path>, json: bool) -> Outcome {
             "problems": items,
         }))?;
     } else {
-        for d in &diags.0 {
-            out!("{d}");
+        // At most `astana_scenario::SHOWN` of them: the output must not grow with the input.
+        if !diags.0.is_empty() {
+            out!("{}", diags.list());
         }
         match &scenario {
             Some(s) => out!(

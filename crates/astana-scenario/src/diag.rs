@@ -26,8 +26,11 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
-    /// The offending source line, shown with a caret under `column` when present.
+    /// The offending source line (or, for a long line, a window of it) and the number of
+    /// characters to underline; shown with a caret under `column` when present.
     pub snippet: Option<(String, usize)>,
+    /// Characters of the line cut before the snippet's window (0: the snippet starts the line).
+    pub snippet_offset: usize,
 }
 
 impl Diagnostic {
@@ -42,6 +45,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             snippet: None,
+            snippet_offset: 0,
         }
     }
 
@@ -65,6 +69,14 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the field unless one is set (a file-level error keeps the column it found).
+    pub fn or_field(mut self, field: &str) -> Self {
+        if self.field.is_none() {
+            self.field = Some(field.to_string());
+        }
+        self
+    }
+
     /// Sets the hint.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -72,11 +84,51 @@ impl Diagnostic {
     }
 
     /// Points at a byte span of `text` (the whole file), filling line, column and snippet.
-    pub fn span(mut self, text: &str, start: usize, len: usize) -> Self {
-        let at = astana_model::text::locate(text, start, len);
-        self.line = Some(at.line);
-        self.column = Some(at.column);
-        self.snippet = Some((at.line_text, at.width));
+    /// For many spans of one text, [`Diagnostic::at`] with one [`Locator`] is faster.
+    pub fn span(self, text: &str, start: usize, len: usize) -> Self {
+        self.at(&mut Locator::new(text), start, len)
+    }
+
+    /// Points at a byte span of the locator's text, filling line, column and snippet.
+    ///
+    /// Only a window of a long line is kept (at most [`SNIPPET_CHARS`] characters):
+    /// thousands of errors on one 25 KB line would otherwise hold, and print, the whole line
+    /// thousands of times.
+    pub fn at(mut self, loc: &mut Locator<'_>, start: usize, len: usize) -> Self {
+        let text = loc.text;
+        let p = loc.locate(start);
+        let (start, line_start, line_end, column) = (p.offset, p.line_start, p.line_end, p.column);
+        // Up to a third of the window before the column, the rest after it.
+        let (ws, shown_before) = text[line_start..start]
+            .char_indices()
+            .rev()
+            .take(SNIPPET_CHARS / 3)
+            .enumerate()
+            .last()
+            .map_or((start, 0), |(k, (i, _))| (line_start + i, k + 1));
+        let we = text[ws..line_end]
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map_or(line_end, |(i, _)| ws + i);
+        let width = text[start..we].chars().take(len.max(1)).count().max(1);
+        let mut shown = String::with_capacity(we - ws + 8);
+        let cut_start = ws > line_start;
+        if cut_start {
+            shown.push('…');
+        }
+        shown.extend(text[ws..we].chars().map(printable));
+        if we < line_end {
+            shown.push('…');
+        }
+        self.line = Some(p.line);
+        self.column = Some(column);
+        self.snippet = Some((shown, width));
+        // The "…" stands in for the last character cut.
+        self.snippet_offset = if cut_start {
+            column - 1 - shown_before - 1
+        } else {
+            0
+        };
         self
     }
 
@@ -106,12 +158,15 @@ impl fmt::Display for Diagnostic {
         if let (Some((text, width)), Some(line), Some(col)) =
             (&self.snippet, self.line, self.column)
         {
+            // Clipped again here: snippets may come from other readers, unclipped.
+            let w = window(text, col.saturating_sub(self.snippet_offset).max(1), *width);
             let gutter = " ".repeat(line.to_string().len());
             write!(
                 f,
-                "\n {gutter} |\n {line} | {text}\n {gutter} | {}{}",
-                " ".repeat(col - 1),
-                "^".repeat(*width)
+                "\n {gutter} |\n {line} | {}\n {gutter} | {}{}",
+                w.text,
+                " ".repeat(w.caret - 1),
+                "^".repeat(w.width)
             )?;
         }
         if let Some(hint) = &self.hint {
@@ -120,6 +175,136 @@ impl fmt::Display for Diagnostic {
         Ok(())
     }
 }
+
+/// Finds line and column of byte offsets in one text. Offsets given in increasing order
+/// (a file's errors in document order) cost time proportional to the distance moved, so
+/// the errors of a whole file cost one pass over it, not one pass each.
+pub struct Locator<'t> {
+    text: &'t str,
+    /// The last position found.
+    last: Position,
+}
+
+/// A located byte offset.
+#[derive(Clone, Copy)]
+struct Position {
+    /// The offset, moved back to a character boundary.
+    offset: usize,
+    /// 1-based line.
+    line: usize,
+    /// Byte offsets of the line's start and end (end excludes "\n" and a "\r" before it).
+    line_start: usize,
+    line_end: usize,
+    /// 1-based column, in characters.
+    column: usize,
+}
+
+impl<'t> Locator<'t> {
+    /// A locator for `text` (a whole file).
+    pub fn new(text: &'t str) -> Self {
+        let mut l = Locator {
+            text,
+            last: Position {
+                offset: 0,
+                line: 1,
+                line_start: 0,
+                line_end: 0,
+                column: 1,
+            },
+        };
+        l.last.line_end = l.end_of_line(0);
+        l
+    }
+
+    fn end_of_line(&self, from: usize) -> usize {
+        let t = self.text;
+        let end = t[from..].find('\n').map_or(t.len(), |i| from + i);
+        if end > from && t[..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        }
+    }
+
+    fn locate(&mut self, offset: usize) -> Position {
+        let t = self.text;
+        let mut offset = offset.min(t.len());
+        while !t.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.last.offset {
+            // Backwards: start over (rare; errors come in document order).
+            *self = Locator::new(t);
+        }
+        let mut p = self.last;
+        if offset <= p.line_end || !t[p.offset..offset].contains('\n') {
+            p.column += t[p.offset..offset].chars().count();
+        } else {
+            p.line += t[p.offset..offset].matches('\n').count();
+            p.line_start = t[..offset].rfind('\n').map_or(0, |i| i + 1);
+            p.line_end = self.end_of_line(p.line_start);
+            p.column = t[p.line_start..offset].chars().count() + 1;
+        }
+        p.offset = offset;
+        self.last = p;
+        p
+    }
+}
+
+/// Widest snippet shown, in characters (a window around the column, "…" where cut).
+const SNIPPET_CHARS: usize = 100;
+
+/// A window of a source line for a snippet.
+struct Window {
+    /// The characters shown, "…" where the line was cut, control characters replaced.
+    text: String,
+    /// 1-based column of the caret in `text`.
+    caret: usize,
+    /// Characters to underline, within `text`.
+    width: usize,
+}
+
+/// A hostile file must not drive the terminal: no control characters reach it (a tab
+/// becomes a space, keeping the caret's column).
+fn printable(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        c if c.is_control() => '\u{fffd}',
+        c => c,
+    }
+}
+
+/// At most [`SNIPPET_CHARS`] characters of `line` around the 1-based `column`.
+fn window(line: &str, column: usize, width: usize) -> Window {
+    let n = line.chars().count();
+    let col0 = column.saturating_sub(1).min(n);
+    // A window cut earlier (with its two "…") is not cut again.
+    let (start, end) = if n <= SNIPPET_CHARS + 2 {
+        (0, n)
+    } else {
+        let start = col0
+            .saturating_sub(SNIPPET_CHARS / 3)
+            .min(n - SNIPPET_CHARS);
+        (start, start + SNIPPET_CHARS)
+    };
+    let mut text = String::with_capacity(end - start + 8);
+    if start > 0 {
+        text.push('…');
+    }
+    text.extend(line.chars().skip(start).take(end - start).map(printable));
+    if end < n {
+        text.push('…');
+    }
+    Window {
+        text,
+        caret: col0 - start + 1 + usize::from(start > 0),
+        width: width.clamp(1, end.saturating_sub(col0).max(1)),
+    }
+}
+
+/// How many diagnostics [`Diagnostics`] prints before "… and N more": the output of a
+/// file with thousands of errors must not grow with it.
+pub const SHOWN: usize = 50;
 
 /// Every problem found while loading a scenario; the load failed if any is an error.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -156,13 +341,128 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// The first [`SHOWN`] diagnostics, one per line, then "… and N more not shown" if
+    /// there are more (no summary line).
+    pub fn list(&self) -> impl fmt::Display + '_ {
+        List(self)
+    }
+}
+
+struct List<'a>(&'a Diagnostics);
+
+impl fmt::Display for List<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let all = &self.0 .0;
+        for (i, d) in all.iter().take(SHOWN).enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{d}")?;
+        }
+        if all.len() > SHOWN {
+            write!(f, "\n… and {} more not shown", all.len() - SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
-            writeln!(f, "{d}")?;
+        if !self.0.is_empty() {
+            writeln!(f, "{}", self.list())?;
         }
         f.write_str(&self.summary())
     }
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reproducer 10 (hostile): 3,000 errors on one 25 KB line printed 95 MB.
+    #[test]
+    fn output_is_capped_and_snippets_clipped() {
+        let line = format!("members = [{}]", vec!["\"QQQ\""; 3000].join(", "));
+        let mut all = Diagnostics::default();
+        for i in 0..3000 {
+            let at = 11 + i * 7;
+            all.push(
+                Diagnostic::error("scenario.toml", "unknown bloc member `QQQ`").span(&line, at, 5),
+            );
+        }
+        let text = all.to_string();
+        assert!(text.len() < 20_000, "{} bytes", text.len());
+        assert!(text.contains("… and 2950 more not shown"), "{text}");
+        assert!(text.ends_with("3000 errors, 0 warnings"), "{text}");
+        // Each stored snippet is a window, not the line.
+        assert!(all
+            .0
+            .iter()
+            .all(|d| d.snippet.as_ref().is_some_and(|s| s.0.len() < 400)));
+    }
+
+    #[test]
+    fn the_caret_points_into_a_clipped_line() {
+        let (a, b) = ("é, ".repeat(500), ", 2".repeat(500));
+        for line in [
+            format!("\"BAD\"{b}"),
+            format!("x = [{a}\"BAD\"{b}]"),
+            format!("x = [{a}\"BAD\"]"),
+            format!("x = [{a}\"BAD\"]\r\nnext"),
+        ] {
+            let at = line.find("\"BAD\"").expect("in the line");
+            let d = Diagnostic::error("f.toml", "bad").span(&line, at, 5);
+            assert_eq!(d.column, Some(line[..at].chars().count() + 1));
+            let text = d.to_string();
+            let lines: Vec<&str> = text.lines().collect();
+            let (src, carets) = (lines[2], lines[3]);
+            assert!(src.chars().count() < 120, "{src}");
+            let from = carets.find('^').expect("a caret");
+            let under: String = src
+                .chars()
+                .skip(carets[..from].chars().count())
+                .take(carets[from..].len())
+                .collect();
+            assert_eq!(under, "\"BAD\"", "{text}");
+        }
+    }
+
+    /// One locator, offsets forwards, backwards, across lines and CRLF: the same places as
+    /// locating each offset afresh.
+    #[test]
+    fn a_locator_finds_what_a_fresh_search_finds() {
+        let text = "a = 1\r\nbé = [\"x\", \"y\"]\n\nlast = \"ü\"";
+        let offsets = [0, 3, 9, 12, 17, 2, 30, 24, 25, text.len(), 10];
+        let mut loc = Locator::new(text);
+        for at in offsets {
+            let shared = Diagnostic::error("f", "m").at(&mut loc, at, 1);
+            let fresh = Diagnostic::error("f", "m").span(text, at, 1);
+            let mut start = at.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let before = &text[..start];
+            let line = before.matches('\n').count() + 1;
+            let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            assert_eq!(
+                (shared.line, shared.column),
+                (Some(line), Some(column)),
+                "{at}"
+            );
+            assert_eq!(shared, fresh, "{at}");
+        }
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let d = Diagnostic::error("f.csv", "bad").span("a\u{1b}[2Jb\tc", 0, 1);
+        let text = d.to_string();
+        assert!(!text.contains('\u{1b}') && !text.contains('\t'), "{text:?}");
+    }
+}

@@ -18,7 +18,7 @@ pub type UnVotesError = Diagnostics;
 pub fn read_unvotes(dir: &Path) -> Result<UnVotes, UnVotesError> {
     let mut diags = Diagnostics::default();
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name)).map_err(|e| {
+        let bytes = std::fs::read(dir.join(name)).map_err(|e| {
             Diagnostics(vec![Diagnostic::error(
                 name,
                 format!("cannot read `{}`: {e}", dir.join(name).display()),
@@ -26,7 +26,8 @@ pub fn read_unvotes(dir: &Path) -> Result<UnVotes, UnVotesError> {
             .hint(
                 "pass --unvotes DIR with the unvotes CSV files, or set ASTANA_REFERENCE_DIR",
             )])
-        })
+        })?;
+        crate::decode(name, bytes).map_err(|d| Diagnostics(vec![d]))
     };
     let rc_text = read("roll_calls.csv")?;
     let votes_text = read("votes.csv")?;

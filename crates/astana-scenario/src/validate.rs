@@ -1,6 +1,6 @@
 //! Parse, then validate: raw TOML/CSV into model types, collecting every problem.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Locator};
 use crate::table;
 use crate::{Files, Loaded};
 use astana_model::{
@@ -11,8 +11,9 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use toml::Spanned;
 
+/// Unknown keys are found by `keys::unknown_keys` (all of them, with suggestions), so serde
+/// ignores them here.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawScenario {
     name: String,
     focal: Spanned<String>,
@@ -29,7 +30,6 @@ struct RawScenario {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawFiles {
     sources: String,
     flows: String,
@@ -54,7 +54,6 @@ struct RawFiles {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawBloc {
     name: String,
     source: Spanned<String>,
@@ -66,6 +65,13 @@ const TOML_FILE: &str = "scenario.toml";
 pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::default();
     let text = files.read(TOML_FILE).map_err(|d| Diagnostics(vec![d]))?;
+    diags.0.extend(crate::keys::unknown_keys(
+        TOML_FILE,
+        &text,
+        crate::keys::SCENARIO_KEYS,
+    ));
+    // One locator for every error in scenario.toml: they cost one pass over the file.
+    let mut loc = Locator::new(&text);
     let raw: RawScenario = match toml::from_str(&text) {
         Ok(r) => r,
         Err(e) => {
@@ -88,31 +94,35 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             let mut d = Diagnostic::error(TOML_FILE, text_msg)
                 .hint("see data/scenarios/kazakhstan/scenario.toml for a complete example");
             if let Some(span) = e.span() {
-                d = d.span(&text, span.start, span.end - span.start);
+                d = d.at(&mut loc, span.start, span.end - span.start);
             }
-            return Err(Diagnostics(vec![d]));
+            diags.push(d);
+            return Err(diags);
         }
     };
 
     // Blocs first: flow partners and memberships may name them.
     let mut blocs = Vec::new();
+    // One suggestion search per distinct unknown code, however often it is repeated.
+    let mut unknown: HashMap<String, Diagnostic> = HashMap::new();
     for (id, b) in &raw.blocs {
         let mut members = Vec::new();
         let mut seen = HashSet::new();
+        let field = format!("blocs.{id}.members");
         for m in &b.members {
             let code = m.get_ref();
-            let field = format!("blocs.{id}.members");
             if !iso::is_alpha3(code) {
-                diags.push(unknown_code(code, &field, "unknown bloc member").span(
-                    &text,
-                    m.span().start,
-                    m.span().len(),
-                ));
+                let d = unknown
+                    .entry(code.clone())
+                    .or_insert_with(|| unknown_code(code, "", "unknown bloc member"))
+                    .clone()
+                    .field(&field);
+                diags.push(d.at(&mut loc, m.span().start, m.span().len()));
             } else if !seen.insert(code.clone()) {
                 diags.push(
                     Diagnostic::error(TOML_FILE, format!("duplicate bloc member `{code}`"))
                         .field(&field)
-                        .span(&text, m.span().start, m.span().len()),
+                        .at(&mut loc, m.span().start, m.span().len()),
                 );
             }
             members.push(code.clone());
@@ -150,8 +160,8 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
 
     let focal = raw.focal.get_ref().clone();
     if !iso::is_alpha3(&focal) {
-        diags.push(unknown_code(&focal, "focal", "unknown ISO3 code").span(
-            &text,
+        diags.push(unknown_code(&focal, "focal", "unknown ISO3 code").at(
+            &mut loc,
             raw.focal.span().start,
             raw.focal.span().len(),
         ));
@@ -159,8 +169,8 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     for v in &raw.vectors {
         if !iso::is_alpha3(v.get_ref()) && !bloc_ids.contains(v.get_ref()) {
             diags.push(
-                unknown_code(v.get_ref(), "vectors", "not a country code nor a bloc id").span(
-                    &text,
+                unknown_code(v.get_ref(), "vectors", "not a country code nor a bloc id").at(
+                    &mut loc,
                     v.span().start,
                     v.span().len(),
                 ),
@@ -172,7 +182,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             diags.push(
                 Diagnostic::error(TOML_FILE, format!("unknown bloc `{}`", r.get_ref()))
                     .field("rollup")
-                    .span(&text, r.span().start, r.span().len())
+                    .at(&mut loc, r.span().start, r.span().len())
                     .hint("every roll-up entry must be a [blocs.ID] table in this file"),
             );
         }
@@ -182,7 +192,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let sources = match files.read(&raw.files.sources) {
         Ok(t) => read_sources(&raw.files.sources, &t, &mut diags),
         Err(d) => {
-            diags.push(d.field("files.sources"));
+            diags.push(d.or_field("files.sources"));
             Vec::new()
         }
     };
@@ -192,7 +202,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             diags.push(
                 unresolved_source(TOML_FILE, &b.source, &raw.files.sources)
                     .field(&format!("blocs.{}.source", b.id))
-                    .span(&text, span.start, span.len()),
+                    .at(&mut loc, span.start, span.len()),
             );
         }
     }
@@ -204,7 +214,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let flows = match files.read(&raw.files.flows) {
         Ok(t) => read_flows(&raw.files.flows, &t, &resolver, &mut diags),
         Err(d) => {
-            diags.push(d.field("files.flows"));
+            diags.push(d.or_field("files.flows"));
             Vec::new()
         }
     };
@@ -212,7 +222,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         Some(name) => match files.read(name) {
             Ok(t) => read_memberships(name, &t, &resolver, &mut diags),
             Err(d) => {
-                diags.push(d.field("files.memberships"));
+                diags.push(d.or_field("files.memberships"));
                 Vec::new()
             }
         },
@@ -222,7 +232,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         Some(name) => match files.read(name) {
             Ok(t) => read_alignment(name, &t, &resolver, &mut diags),
             Err(d) => {
-                diags.push(d.field("files.alignment"));
+                diags.push(d.or_field("files.alignment"));
                 Vec::new()
             }
         },
@@ -241,12 +251,14 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                         d.column = Some(e.column);
                         d.hint = e.hint.clone();
                         d.snippet = Some(e.snippet.clone());
+                        // Game snippets come clipped; the caret column inside them is `caret`.
+                        d.snippet_offset = e.column.saturating_sub(e.caret);
                         diags.push(d);
                     }
                 }
                 games.push((name.clone(), t));
             }
-            Err(d) => diags.push(d.field("files.power")),
+            Err(d) => diags.push(d.or_field("files.power")),
         }
     }
     let tenure = match &raw.files.tenure {
@@ -258,7 +270,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                 Some(t)
             }
             Err(d) => {
-                diags.push(d.field("files.tenure"));
+                diags.push(d.or_field("files.tenure"));
                 None
             }
         },
@@ -279,7 +291,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                 }
                 negotiations.push((name.clone(), t));
             }
-            Err(d) => diags.push(d.field("files.negotiation")),
+            Err(d) => diags.push(d.or_field("files.negotiation")),
         }
     }
     // The corridor network: nodes and links are read, then checked against each other.
@@ -304,7 +316,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                 }
                 (n, l) => {
                     for d in [n.err(), l.err()].into_iter().flatten() {
-                        diags.push(d.field("files.corridor_nodes"));
+                        diags.push(d.or_field("files.corridor_nodes"));
                     }
                 }
             }
@@ -322,7 +334,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         Some(name) => match files.read(name) {
             Ok(t) => crate::corridor::read_volumes(name, &t, &check, &mut diags),
             Err(d) => {
-                diags.push(d.field("files.volumes"));
+                diags.push(d.or_field("files.volumes"));
                 Vec::new()
             }
         },
@@ -342,7 +354,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             let path = format!("{}/{name}", dir.trim_end_matches('/'));
             match files.read(&path) {
                 Ok(t) => forum.push((name.to_string(), t)),
-                Err(d) => diags.push(d.field("files.forum")),
+                Err(d) => diags.push(d.or_field("files.forum")),
             }
         }
     }
@@ -1086,4 +1098,42 @@ fn read_alignment(
         },
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{unknown_keys, SCENARIO_KEYS};
+
+    /// `keys::SCENARIO_KEYS` and the `Raw*` structs list the same keys: a file using every
+    /// listed key has no unknown key, and each of them reaches the struct.
+    #[test]
+    fn the_key_list_matches_the_structs() {
+        let files: Vec<String> = SCENARIO_KEYS
+            .iter()
+            .find(|(p, _)| *p == "files")
+            .map(|(_, k)| k.iter().map(|k| format!("{k} = []")).collect())
+            .unwrap_or_default();
+        let text = format!(
+            "name = \"n\"\nfocal = \"KAZ\"\ndefault_year = 2023\ndescription = \"d\"\nvectors = [\"CHN\"]\nrollup = [\"EU\"]\n[files]\n{}\n[blocs.EU]\nname = \"EU\"\nsource = \"s\"\nmembers = [\"DEU\"]\n",
+            files.join("\n").replace(" = []", " = \"x\"").replace("power = \"x\"", "power = [\"x\"]").replace("negotiation = \"x\"", "negotiation = [\"x\"]")
+        );
+        assert!(unknown_keys(TOML_FILE, &text, SCENARIO_KEYS).is_empty());
+        let raw: RawScenario = toml::from_str(&text).expect("every listed key parses");
+        let f = &raw.files;
+        assert!(!raw.description.is_empty() && !raw.vectors.is_empty() && !raw.rollup.is_empty());
+        assert!(!f.power.is_empty() && !f.negotiation.is_empty());
+        assert!([
+            &f.memberships,
+            &f.alignment,
+            &f.tenure,
+            &f.corridor_nodes,
+            &f.corridor_links,
+            &f.volumes,
+            &f.forum
+        ]
+        .iter()
+        .all(|o| o.is_some()));
+        assert_eq!(raw.blocs["EU"].members.len(), 1);
+    }
 }

@@ -10,6 +10,9 @@ use std::process::{Command, Output};
 
 mod balance_trust;
 mod mediate_trust;
+mod hostile;
+mod output;
+mod reference;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -203,23 +206,9 @@ fn balance_alignment_json() {
     assert_eq!(v["ranking"][0], "CHN");
 
     // With the raw roll calls (when the reference folder is present) the numbers agree.
-    let reference = std::env::var_os("ASTANA_REFERENCE_DIR").map_or_else(
-        || workspace_root().join("../shared/reference"),
-        PathBuf::from,
-    );
-    if !reference.join("balance/unvotes/votes.csv").is_file() {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "reference dir {} is missing (CI is set)",
-                reference.display()
-            );
-        }
-        eprintln!(
-            "skipping the raw-data half: {} not found",
-            reference.display()
-        );
+    let Some(reference) = reference::reference_dir() else {
         return;
-    }
+    };
     let o = astana_cmd(&["balance", "alignment", "--json"])
         .env("ASTANA_REFERENCE_DIR", &reference)
         .output()
