@@ -59,7 +59,7 @@ impl Filter {
                 if near.is_empty() {
                     String::new()
                 } else {
-                    format!("; did you mean {}?", near.join(" or "))
+                    format!(" (did you mean {}?)", near.join(" or "))
                 },
                 known.join(", ")
             ));

@@ -5,3 +5,4 @@
 mod calibration;
 mod network;
 mod queue;
+mod trust;
