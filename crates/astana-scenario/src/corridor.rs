@@ -448,3 +448,39 @@ pub(crate) fn read_volumes(
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A link's crossed countries are ISO codes, `;`-separated, in order; a typo is a
+    /// located error with a suggestion. Hostile counts (servers, sailings) are bounded.
+    #[test]
+    fn crosses_servers_and_departures_are_checked() {
+        let text = "id,from,to,mode,km,hours,cost_usd_feu,departures_week,crosses,source\n\
+                    L1,A,B,rail,10,1,1,,BGR; SRB,s\n\
+                    L2,A,B,rail,10,1,1,,BGX,s\n\
+                    L3,A,B,ferry,10,1,1,100000,,s\n";
+        let mut diags = Diagnostics::default();
+        let links = read_links("links.csv", text, &|_, _, _, _| {}, &mut diags);
+        assert_eq!(links[0].0.crosses, ["BGR", "SRB"]);
+        let at = |line: usize, field: &str| {
+            diags
+                .0
+                .iter()
+                .find(|d| d.line == Some(line) && d.field.as_deref() == Some(field))
+                .map(|d| (d.message.clone(), d.hint.clone()))
+        };
+        let (msg, hint) = at(3, "crosses").expect("BGX reported");
+        assert!(msg.contains("`BGX`"), "{msg}");
+        assert!(hint.unwrap_or_default().contains("BGR"));
+        assert!(at(4, "departures_week").is_some());
+        assert_eq!(diags.errors(), 2, "{diags:?}");
+        let nodes = "id,name,country,lat,lon,kind,servers,source\n\
+                     A,A,KAZ,1,1,hub,1000000000,s\n";
+        let mut diags = Diagnostics::default();
+        read_nodes("nodes.csv", nodes, &|_, _, _, _| {}, &mut diags);
+        assert!(diags.0.iter().any(|d| d.field.as_deref() == Some("servers")
+            && d.message.contains("10000")));
+    }
+}

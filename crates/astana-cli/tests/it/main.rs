@@ -1,6 +1,8 @@
 //! End-to-end tests of the `astana` binary: help texts (snapshotted), JSON output shapes,
 //! and the documented exit codes (0 success, 1 computation failed, 2 bad usage or input).
 
+mod corridor_trust;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
