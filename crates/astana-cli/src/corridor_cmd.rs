@@ -298,8 +298,8 @@ fn assign_cmd(scenario: &Scenario, a: &AssignArgs) -> Outcome {
     // Flags first: a NaN must not turn into "no route".
     settings.check().map_err(input)?;
     assign::check_demand(a.demand).map_err(input)?;
-    let routes = assign::candidate_routes(&net, s, t, a.k, 2, &w, &filter(&a.filter)?)
-        .map_err(input)?;
+    let routes =
+        assign::candidate_routes(&net, s, t, a.k, 2, &w, &filter(&a.filter)?).map_err(input)?;
     if routes.is_empty() {
         return Err(Failure::compute("error: no route between them"));
     }
@@ -391,9 +391,7 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
     let r = match r {
         Ok(r) => r,
         Err(e @ sim::SimError::Input(_)) => return Err(Failure::input(format!("error: {e}"))),
-        Err(e @ sim::SimError::Unstable(_)) => {
-            return Err(Failure::compute(format!("error: {e}")))
-        }
+        Err(e @ sim::SimError::Unstable(_)) => return Err(Failure::compute(format!("error: {e}"))),
     };
     if tty && started.elapsed().as_secs_f64() > 1.0 {
         eprintln!();

@@ -187,7 +187,11 @@ impl Network {
             .nodes
             .iter()
             .map(|n| n.country.as_str())
-            .chain(self.links.iter().flat_map(|l| l.crosses.iter().map(String::as_str)))
+            .chain(
+                self.links
+                    .iter()
+                    .flat_map(|l| l.crosses.iter().map(String::as_str)),
+            )
             .collect();
         all.sort_unstable();
         all.dedup();

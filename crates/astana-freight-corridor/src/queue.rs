@@ -132,7 +132,9 @@ pub fn mmc(
     }
     for (flag, x) in [("--arrival-rate", lambda), ("--service-rate", mu)] {
         if !(x.is_finite() && x > 0.0) {
-            return Err(format!("{flag} {x}: must be a finite number above 0, per hour"));
+            return Err(format!(
+                "{flag} {x}: must be a finite number above 0, per hour"
+            ));
         }
     }
     let mut rng = Rng::new(seed);
@@ -218,8 +220,13 @@ mod tests {
 
     #[test]
     fn limits_are_checked_before_allocating() {
-        let e = mmc(1_000_000_000, 1.0, 1.0, 10, 1).err().unwrap_or_default();
-        assert!(e.contains("--servers 1000000000") && e.contains("10000"), "{e}");
+        let e = mmc(1_000_000_000, 1.0, 1.0, 10, 1)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            e.contains("--servers 1000000000") && e.contains("10000"),
+            "{e}"
+        );
         assert!(mmc(2, f64::NAN, 1.0, 10, 1).is_err());
         assert!(mmc(2, 1.0, f64::INFINITY, 10, 1).is_err());
         assert!(mmc(2, 1.0, 1.0, MAX_CUSTOMERS + 1, 1).is_err());

@@ -249,7 +249,7 @@ pub fn simulate(
         .iter()
         .map(|st| st.teu_year.max(0.0) / s.teu_per_shipment * s.days / 365.0)
         .sum();
-    if !(trains <= MAX_SHIPMENTS) {
+    if trains.is_nan() || trains > MAX_SHIPMENTS {
         return Err(SimError::Input(format!(
             "the run would create about {trains:.3e} trains (demand ÷ {} TEU per train × {} days); the limit is {MAX_SHIPMENTS:.0}: lower --demand or --days, or raise --teu-per-train",
             s.teu_per_shipment, s.days

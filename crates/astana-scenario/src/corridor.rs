@@ -140,11 +140,12 @@ pub(crate) fn read_nodes(
             non_negative(file, row, "handling_usd_feu", handling, diags);
             let servers = match row.get("servers") {
                 "" => None,
-                s => match s.parse::<u32>() {
-                    // Bounded: the simulation allocates one slot per server.
-                    Ok(c) if (1..=MAX_SERVERS).contains(&c) => Some(c),
-                    _ => {
-                        diags.push(
+                s => {
+                    match s.parse::<u32>() {
+                        // Bounded: the simulation allocates one slot per server.
+                        Ok(c) if (1..=MAX_SERVERS).contains(&c) => Some(c),
+                        _ => {
+                            diags.push(
                             Diagnostic::error(
                                 file,
                                 format!("servers `{s}` is not a whole number from 1 to {MAX_SERVERS}"),
@@ -152,9 +153,10 @@ pub(crate) fn read_nodes(
                             .at_line(row.line)
                             .field("servers"),
                         );
-                        None
+                            None
+                        }
                     }
-                },
+                }
             };
             check_source(file, row.line, row.get("source"), diags);
             out.push((
@@ -241,14 +243,22 @@ pub(crate) fn read_links(
                 diags.push(
                     Diagnostic::error(
                         file,
-                        format!("departures_week {} is above {MAX_DEPARTURES_WEEK}", row.get("departures_week")),
+                        format!(
+                            "departures_week {} is above {MAX_DEPARTURES_WEEK}",
+                            row.get("departures_week")
+                        ),
                     )
                     .at_line(row.line)
                     .field("departures_week"),
                 );
             }
             let mut crosses = Vec::new();
-            for c in row.get("crosses").split(';').map(str::trim).filter(|c| !c.is_empty()) {
+            for c in row
+                .get("crosses")
+                .split(';')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
                 if iso::is_alpha3(c) {
                     crosses.push(c.to_string());
                 } else {
@@ -480,7 +490,9 @@ mod tests {
                      A,A,KAZ,1,1,hub,1000000000,s\n";
         let mut diags = Diagnostics::default();
         read_nodes("nodes.csv", nodes, &|_, _, _, _| {}, &mut diags);
-        assert!(diags.0.iter().any(|d| d.field.as_deref() == Some("servers")
-            && d.message.contains("10000")));
+        assert!(diags
+            .0
+            .iter()
+            .any(|d| d.field.as_deref() == Some("servers") && d.message.contains("10000")));
     }
 }

@@ -16,15 +16,27 @@ fn bad(args: &[&str], needle: &str) {
 #[test]
 fn unknown_avoided_countries_exit_2_with_a_suggestion() {
     bad(
-        &["routes", "--from", "xian", "--to", "duisburg", "--avoid", "RSU"],
+        &[
+            "routes", "--from", "xian", "--to", "duisburg", "--avoid", "RSU",
+        ],
         "did you mean ROU or RUS?",
     );
     bad(
-        &["routes", "--from", "xian", "--to", "duisburg", "--avoid", "RUS,XXX"],
+        &[
+            "routes", "--from", "xian", "--to", "duisburg", "--avoid", "RUS,XXX",
+        ],
         "\"XXX\"",
     );
     bad(
-        &["bottleneck", "--from", "altynkol", "--to", "poti", "--avoid", "XXX"],
+        &[
+            "bottleneck",
+            "--from",
+            "altynkol",
+            "--to",
+            "poti",
+            "--avoid",
+            "XXX",
+        ],
         "\"XXX\"",
     );
 }
@@ -38,31 +50,76 @@ fn hostile_flags_exit_2_at_once() {
         v.extend_from_slice(tail);
         v
     };
-    bad(&["bottleneck", "--from", "xian", "--to", "xian"], "same node");
+    bad(
+        &["bottleneck", "--from", "xian", "--to", "xian"],
+        "same node",
+    );
     bad(&with(&["routes"], &["--k", "100000"]), "--k 100000");
     bad(&with(&["routes"], &["--k", "0"]), "--k 0");
-    bad(&with(&["routes"], &["--value-of-time", "NaN"]), "--value-of-time NaN");
+    bad(
+        &with(&["routes"], &["--value-of-time", "NaN"]),
+        "--value-of-time NaN",
+    );
     bad(&with(&["assign", "--demand", "NaN"], &[]), "--demand NaN");
-    bad(&with(&["assign", "--demand", "1e12"], &[]), "--demand 1000000000000");
-    bad(&with(&["assign", "--demand", "1000"], &["--theta", "nan"]), "--theta NaN");
-    bad(&with(&["assign", "--demand", "1000"], &["--theta=-1"]), "--theta -1");
-    bad(&["simulate", "--caspian-closure", "1.0"], "--caspian-closure 1");
-    bad(&["simulate", "--caspian-closure", "nan"], "--caspian-closure NaN");
+    bad(
+        &with(&["assign", "--demand", "1e12"], &[]),
+        "--demand 1000000000000",
+    );
+    bad(
+        &with(&["assign", "--demand", "1000"], &["--theta", "nan"]),
+        "--theta NaN",
+    );
+    bad(
+        &with(&["assign", "--demand", "1000"], &["--theta=-1"]),
+        "--theta -1",
+    );
+    bad(
+        &["simulate", "--caspian-closure", "1.0"],
+        "--caspian-closure 1",
+    );
+    bad(
+        &["simulate", "--caspian-closure", "nan"],
+        "--caspian-closure NaN",
+    );
     bad(&["simulate", "--teu-per-train", "0"], "--teu-per-train 0");
     bad(&["simulate", "--demand", "1e12"], "--demand");
     bad(&["simulate", "--demand", "NaN"], "--demand NaN");
     bad(&["simulate", "--days", "4294967295"], "--days 4294967295");
     bad(
-        &["queue", "--servers", "1000000000", "--arrival-rate", "1", "--service-rate", "1"],
+        &[
+            "queue",
+            "--servers",
+            "1000000000",
+            "--arrival-rate",
+            "1",
+            "--service-rate",
+            "1",
+        ],
         "from 1 to 10000",
     );
     bad(
-        &["queue", "--servers", "2", "--arrival-rate", "inf", "--service-rate", "1"],
+        &[
+            "queue",
+            "--servers",
+            "2",
+            "--arrival-rate",
+            "inf",
+            "--service-rate",
+            "1",
+        ],
         "--arrival-rate inf",
     );
     bad(&["volumes", "--to", "2147483647"], "--to 2147483647");
     bad(
-        &["bottleneck", "--from", "altynkol", "--to", "poti", "--set", "L030.capacity=inf"],
+        &[
+            "bottleneck",
+            "--from",
+            "altynkol",
+            "--to",
+            "poti",
+            "--set",
+            "L030.capacity=inf",
+        ],
         "finite",
     );
 }
@@ -90,12 +147,23 @@ fn routes_list_countries_crossed_inside_links() {
         .collect();
     assert_eq!(c, ["TUR", "BGR", "SRB", "HUN", "AUT", "DEU"]);
     let v = json(&[
-        "corridor", "routes", "--from", "zhanaozen", "--to", "tehran", "--avoid", "TKM",
+        "corridor",
+        "routes",
+        "--from",
+        "zhanaozen",
+        "--to",
+        "tehran",
+        "--avoid",
+        "TKM",
         "--json",
     ]);
     for r in v["routes"].as_array().expect("routes") {
         assert!(
-            !r["countries"].as_array().expect("countries").iter().any(|c| c == "TKM"),
+            !r["countries"]
+                .as_array()
+                .expect("countries")
+                .iter()
+                .any(|c| c == "TKM"),
             "{r}"
         );
     }

@@ -149,7 +149,10 @@ fn unknown_avoided_country_is_an_error_with_a_suggestion() {
         ..Filter::default()
     };
     let e = k_best(&net, s, t, 3, &time(), &f("RSU")).expect_err("RSU is no country");
-    assert!(e.contains("\"RSU\"") && e.contains("(did you mean ROU or RUS?)"), "{e}");
+    assert!(
+        e.contains("\"RSU\"") && e.contains("(did you mean ROU or RUS?)"),
+        "{e}"
+    );
     let e = k_best(&net, s, t, 3, &time(), &f("XXX")).expect_err("XXX is no country");
     assert!(e.contains("\"XXX\"") && e.contains("KAZ"), "{e}");
     // Lower case names a country of the network.
@@ -272,7 +275,12 @@ fn assign_and_simulate_agree_on_feasibility() {
     let b = &x.overloads[1];
     assert_eq!(b.load_teu_year, 80_000.0);
     assert!((b.capacity_teu_year - 71_832.0).abs() < 1e-6, "{b:?}");
-    match sim::simulate(&net, &[stream(80_000.0)], &settings(0.0, 82.0, 60.0), &mut |_| {}) {
+    match sim::simulate(
+        &net,
+        &[stream(80_000.0)],
+        &settings(0.0, 82.0, 60.0),
+        &mut |_| {},
+    ) {
         Err(SimError::Unstable(o)) => assert_eq!(o, x.overloads),
         other => panic!("{other:?}"),
     }
@@ -291,8 +299,13 @@ fn assign_and_simulate_agree_on_feasibility() {
     // 30,000: feasible for both.
     let x = assign::assign(&net, &routes, 30_000.0, &settings_a).expect("valid");
     assert!(x.feasible && x.overloads.is_empty());
-    let r = sim::simulate(&net, &[stream(30_000.0)], &settings(0.0, 82.0, 60.0), &mut |_| {})
-        .expect("stable");
+    let r = sim::simulate(
+        &net,
+        &[stream(30_000.0)],
+        &settings(0.0, 82.0, 60.0),
+        &mut |_| {},
+    )
+    .expect("stable");
     assert_eq!(r.undelivered, 0);
     assert!(r.corridors["other"].shipments > 0);
 }
@@ -326,8 +339,8 @@ fn simulation_settings_are_checked() {
 #[test]
 fn an_overloaded_default_network_is_named() {
     let net = default_network();
-    let streams = sim::streams(&net, &net.od_pairs(), 1_200_000.0, &Filter::default())
-        .expect("streams");
+    let streams =
+        sim::streams(&net, &net.od_pairs(), 1_200_000.0, &Filter::default()).expect("streams");
     match sim::simulate(&net, &streams, &settings(0.08, 82.0, 365.0), &mut |_| {}) {
         Err(SimError::Unstable(o)) => {
             assert!(!o.is_empty());
@@ -349,7 +362,12 @@ fn assignment_settings_are_checked() {
         iterations: 10,
         teu_per_train: 82.0,
     };
-    for (theta, vot) in [(f64::NAN, 2.0), (-1.0, 2.0), (f64::INFINITY, 2.0), (0.002, f64::NAN)] {
+    for (theta, vot) in [
+        (f64::NAN, 2.0),
+        (-1.0, 2.0),
+        (f64::INFINITY, 2.0),
+        (0.002, f64::NAN),
+    ] {
         assert!(assign::assign(&net, &routes, 1_000.0, &s(theta, vot)).is_err());
     }
     for demand in [f64::NAN, -5.0, 1e12, f64::INFINITY] {
