@@ -248,17 +248,19 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
     let find = |q: &str| net.find(q).ok();
     let bottleneck = match (find("ALTYNKOL").or_else(|| find("DOSTYK")), find("POTI")) {
         (Some(s), Some(t)) => {
-            let ok = flow::family_links(&net, s, t, "middle-caspian", 30);
             let cap: Vec<f64> = net
                 .links
                 .iter()
                 .map(|l| l.capacity_teu_year.unwrap_or(f64::INFINITY))
                 .collect();
-            let b = flow::max_flow(&net, s, t, &cap, &ok).unwrap_or(flow::Bottleneck {
-                max_flow_teu_year: None,
-                cut: Vec::new(),
-                flows: Vec::new(),
-            });
+            // No family network (a search too large, say): no bottleneck line, not a 0.
+            let b = flow::family_links(&net, s, t, "middle-caspian", 30)
+                .and_then(|ok| flow::max_flow(&net, s, t, &cap, &ok))
+                .unwrap_or(flow::Bottleneck {
+                    max_flow_teu_year: None,
+                    cut: Vec::new(),
+                    flows: Vec::new(),
+                });
             let cut: Vec<String> = b
                 .cut
                 .iter()

@@ -209,7 +209,8 @@ fn bottleneck(scenario: &Scenario, a: &BottleneckArgs) -> Outcome {
         .map_err(|e| Failure::input(format!("error: {e}")))?;
     if let Some(c) = &f.corridor {
         // The family's own network: the union of its 30 fastest routes.
-        let mine = flow::family_links(&net, s, t, c, 30);
+        let mine = flow::family_links(&net, s, t, c, 30)
+            .map_err(|e| Failure::input(format!("error: {e}")))?;
         for (x, m) in ok.iter_mut().zip(mine) {
             *x &= m;
         }

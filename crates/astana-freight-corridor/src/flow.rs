@@ -224,7 +224,16 @@ fn push(
 /// The links a corridor family uses between two nodes: the union of its `k` fastest
 /// routes (a family's network for the maximum flow, without detours through other
 /// corridors that merely connect the same places).
-pub fn family_links(net: &Network, s: usize, t: usize, family: &str, k: usize) -> Vec<bool> {
+///
+/// # Errors
+/// As [`crate::k_best`] (the same node at both ends, a search too large for the network).
+pub fn family_links(
+    net: &Network,
+    s: usize,
+    t: usize,
+    family: &str,
+    k: usize,
+) -> Result<Vec<bool>, String> {
     let mut ok = vec![false; net.links.len()];
     let w = crate::Weights {
         by: crate::By::Time,
@@ -234,10 +243,10 @@ pub fn family_links(net: &Network, s: usize, t: usize, family: &str, k: usize) -
         corridor: Some(family.to_string()),
         ..crate::Filter::default()
     };
-    for r in crate::k_best(net, s, t, k, &w, &filter).unwrap_or_default() {
+    for r in crate::k_best(net, s, t, k, &w, &filter)? {
         for l in r.links {
             ok[l] = true;
         }
     }
-    ok
+    Ok(ok)
 }

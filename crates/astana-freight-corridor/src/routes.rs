@@ -34,6 +34,10 @@ pub struct Filter {
 /// comparison of alternatives.
 pub const MAX_K: usize = 1_000;
 
+/// Most steps (arc visits, estimated as spur searches × network size) one k-best search may
+/// take: about half a minute on this project's machine.
+pub const MAX_SEARCH_WORK: f64 = 1e9;
+
 /// Most routes [`all_pairs`] computes in one call (ordered pairs × k).
 pub const MAX_ALL_PAIRS_ROUTES: usize = 1_000_000;
 
@@ -503,6 +507,21 @@ fn k_paths(
     let Some(first) = search.shortest(net, s, t, &node_ok, &link_ok, must, false) else {
         return Ok(Vec::new());
     };
+    // Yen's cost: a shortest-path search (over up to two states per node) from every node
+    // of every route found. Estimated from the first route before the work, and counted
+    // as it goes (a family search may look past k routes).
+    let per_search = 2 * (net.nodes.len() + 2 * net.links.len()) + 1;
+    let estimate = ((k - 1) as f64) * (first.1.len() as f64) * per_search as f64;
+    if estimate > MAX_SEARCH_WORK {
+        let most = 1.0 + (MAX_SEARCH_WORK / ((first.1.len().max(1) * per_search) as f64)).floor();
+        return Err(format!(
+            "--k {k}: about {estimate:.1e} search steps on this network ({} nodes, {} links, a best route of {} links); the limit is {MAX_SEARCH_WORK:.0e} (roughly half a minute): ask for at most {most} routes",
+            net.nodes.len(),
+            net.links.len(),
+            first.1.len()
+        ));
+    }
+    let mut work = 0.0;
     // Found routes with the index where each left its parent (Lawler: spurs before it
     // were already explored from the parent).
     let mut found: Vec<(Vec<usize>, Vec<usize>, usize)> = vec![(first.0, first.1, 0)];
@@ -533,6 +552,14 @@ fn k_paths(
                 node_ok[v] = false;
             }
             let used = must.is_some_and(|m| root_links.iter().any(|&l| m[l]));
+            work += per_search as f64;
+            if work > 2.0 * MAX_SEARCH_WORK {
+                return Err(format!(
+                    "--k {k}: the search stopped after {} routes, past its limit of {:.0e} steps on this network: ask for fewer routes",
+                    found.len(),
+                    2.0 * MAX_SEARCH_WORK
+                ));
+            }
             let spur_path = search.shortest(net, spur, t, &node_ok, &link_ok, must, used);
             for &l in &barred {
                 link_ok[l] = true;

@@ -147,7 +147,7 @@ fn caspian_feeder_is_the_binding_link() {
         .iter()
         .map(|l| l.capacity_teu_year.unwrap_or(f64::INFINITY))
         .collect();
-    let ok = flow::family_links(&net, s, t, "middle-caspian", 30);
+    let ok = flow::family_links(&net, s, t, "middle-caspian", 30).expect("runs");
     let b = flow::max_flow(&net, s, t, &cap, &ok).expect("distinct ends");
     let feeder = b
         .cut
