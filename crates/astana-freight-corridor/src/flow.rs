@@ -5,6 +5,9 @@ use crate::network::Network;
 use serde::Serialize;
 use std::collections::VecDeque;
 
+/// Largest finite capacity [`max_flow`] accepts, TEU per year.
+pub const MAX_CAPACITY: f64 = 1e12;
+
 /// A link of the minimum cut.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CutLink {
@@ -56,9 +59,14 @@ pub fn max_flow(
             net.nodes[s].id
         ));
     }
-    if let Some(l) = capacity.iter().position(|c| c.is_nan() || *c < 0.0) {
+    // Finite capacities are summed (the stand-in for "unlimited" is four times the sum), so
+    // they are bounded far above any corridor (world container traffic is under 10⁹ TEU).
+    if let Some(l) = capacity
+        .iter()
+        .position(|c| c.is_nan() || *c < 0.0 || (c.is_finite() && *c > MAX_CAPACITY))
+    {
         return Err(format!(
-            "link {}: capacity {} is not a number of TEU per year, 0 or more",
+            "link {}: capacity {} is not a number of TEU per year from 0 to {MAX_CAPACITY:e}",
             net.links[l].id, capacity[l]
         ));
     }

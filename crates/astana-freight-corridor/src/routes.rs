@@ -528,7 +528,9 @@ fn k_paths(
     let mut candidates: Vec<(f64, Vec<usize>, Vec<usize>, usize)> = Vec::new();
     let mut seen: HashSet<Vec<usize>> = HashSet::new();
     seen.insert(found[0].1.clone());
-    while found.len() < budget {
+    // Stop as soon as k wanted routes are found (the first may already be all that was
+    // asked: a family's best route), before another round of spur searches.
+    while found.len() < budget && found.iter().filter(|(_, l, _)| wanted(l)).count() < k {
         let (last_nodes, last_links, dev) = found.last().cloned().unwrap_or_default();
         for i in dev..last_links.len() {
             let spur = last_nodes[i];

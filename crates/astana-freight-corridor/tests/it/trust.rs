@@ -171,6 +171,11 @@ fn route_and_flow_arguments_are_checked() {
     let ok = vec![true; net.links.len()];
     let e = max_flow(&net, s, s, &cap, &ok).expect_err("same node");
     assert!(e.contains("same node (XIAN)"), "{e}");
+    // A capacity of 1e308 would overflow the sum that stands in for "unlimited".
+    let mut huge = cap.clone();
+    huge[0] = 1e308;
+    let e = max_flow(&net, s, t, &huge, &ok).expect_err("huge");
+    assert!(e.contains("from 0 to 1e12"), "{e}");
     for k in [0, 100_000] {
         let e = k_best(&net, s, t, k, &time(), &Filter::default()).expect_err("k");
         assert!(e.contains("1000"), "{e}");
