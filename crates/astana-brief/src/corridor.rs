@@ -76,9 +76,11 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
                 let (x0, y0) = p(net.nodes[pair[0]].lon, net.nodes[pair[0]].lat);
                 let (x1, y1) = p(net.nodes[pair[1]].lon, net.nodes[pair[1]].lat);
                 let water = matches!(net.links[*leg].mode.as_str(), "sea" | "ferry");
+                // The leg's countries, those crossed without a node of their own included.
+                let through = net.link_countries(*leg, pair[0]).join("–");
                 let _ = write!(
                     s,
-                    r#"<path d="M{x0:.1} {y0:.1}L{x1:.1} {y1:.1}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round"{} opacity="0.9"><title>{}: {:.1} days</title></path>"#,
+                    r#"<path d="M{x0:.1} {y0:.1}L{x1:.1} {y1:.1}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round"{} opacity="0.9"><title>{}: {:.1} days; {} → {} through {}</title></path>"#,
                     color(&r.corridor),
                     if water { "1.8" } else { "2.6" },
                     if water {
@@ -87,7 +89,10 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
                         ""
                     },
                     esc(&r.corridor),
-                    r.days
+                    r.days,
+                    esc(&net.nodes[pair[0]].name),
+                    esc(&net.nodes[pair[1]].name),
+                    esc(&through)
                 );
             }
         }
@@ -155,7 +160,14 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         .max_by_key(|v| v.year)
         .map(|v| v.tonnes / 1e6);
     let report =
-        astana_freight_corridor::volumes::report(&scenario.volumes, "middle", 3, 2030, capacity);
+        astana_freight_corridor::volumes::report(&scenario.volumes, "middle", 3, 2030, capacity)
+            .unwrap_or_else(|_| astana_freight_corridor::volumes::VolumeReport {
+                corridor: "middle".into(),
+                series: Vec::new(),
+                cagr: None,
+                capacity_mt: capacity,
+                projection: Vec::new(),
+            });
     let pts = |pred: &dyn Fn(&astana_model::corridor::Volume) -> bool| -> Vec<(f64, f64)> {
         vol_rows
             .iter()
@@ -236,13 +248,19 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
     let find = |q: &str| net.find(q).ok();
     let bottleneck = match (find("ALTYNKOL").or_else(|| find("DOSTYK")), find("POTI")) {
         (Some(s), Some(t)) => {
-            let ok = flow::family_links(&net, s, t, "middle-caspian", 30);
             let cap: Vec<f64> = net
                 .links
                 .iter()
                 .map(|l| l.capacity_teu_year.unwrap_or(f64::INFINITY))
                 .collect();
-            let b = flow::max_flow(&net, s, t, &cap, &ok);
+            // No family network (a search too large, say): no bottleneck line, not a 0.
+            let b = flow::family_links(&net, s, t, "middle-caspian", 30)
+                .and_then(|ok| flow::max_flow(&net, s, t, &cap, &ok))
+                .unwrap_or(flow::Bottleneck {
+                    max_flow_teu_year: None,
+                    cut: Vec::new(),
+                    flows: Vec::new(),
+                });
             let cut: Vec<String> = b
                 .cut
                 .iter()
@@ -293,6 +311,14 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         },
         &mut |_| {},
     );
+    // An overloaded network has no steady state: say why instead of drawing a transient.
+    let (result, sim_note) = match result {
+        Ok(r) => (r, String::new()),
+        Err(e) => (
+            sim::SimResult::default(),
+            format!("<p>The simulation did not run: {}</p>", esc(&e.to_string())),
+        ),
+    };
     let cdf: Vec<Series> = result
         .transit
         .iter()
@@ -389,7 +415,7 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
 {bottleneck}
 <h3>Simulated transit times</h3>
 <p>One simulated year: {demand:.0} TEU a year between every origin and destination, split by a logit model on generalised cost; trains of 82 TEU; border stations and ports queue; Caspian sailings follow their timetables and are cancelled on 8% of sailings for weather (an assumption from the reported ~50% closures at Kuryk in November–December). {worst_queue}</p>
-{transit_chart}
+{sim_note}{transit_chart}
 <table><tr><th>Corridor</th><th class="n">Trains</th><th class="n">Mean days</th><th class="n">Median</th><th class="n">95th percentile</th></tr>{sim_table}</table>
 <p class="small">Network sources: {sources}. Run it: <code>astana corridor routes --from "Xi'an" --to Duisburg</code>, <code>astana corridor bottleneck --from Altynkol --to Poti --corridor middle-caspian</code>, <code>astana corridor simulate</code>.</p>
 </section>"#,

@@ -261,7 +261,8 @@ pub(crate) struct OdOptArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct FilterArgs {
-    /// Countries (ISO3) not to enter, comma-separated.
+    /// Countries (ISO3) not to enter or cross, comma-separated; each must be a country of
+    /// the network.
     #[arg(long, value_name = "ISO3,...", value_delimiter = ',')]
     pub(crate) avoid: Vec<String>,
     /// Links closed, by id, comma-separated.
@@ -299,7 +300,7 @@ pub(crate) struct RoutesArgs {
     /// Value of time, USD per FEU-hour (generalised cost; an assumption, state yours).
     #[arg(long, default_value_t = 2.0)]
     pub(crate) value_of_time: f64,
-    /// Number of routes.
+    /// Number of routes, 1 to 1000.
     #[arg(long, default_value_t = 5)]
     pub(crate) k: usize,
     /// Print JSON.
@@ -358,7 +359,7 @@ pub(crate) struct SimulateArgs {
     /// between each pair's routes.
     #[arg(long, default_value_t = 120_000.0)]
     pub(crate) demand: f64,
-    /// Days of shipments.
+    /// Days of shipments (at most 3650).
     #[arg(long, default_value_t = 365.0)]
     pub(crate) days: f64,
     /// Seed.
@@ -367,7 +368,7 @@ pub(crate) struct SimulateArgs {
     /// TEU per train.
     #[arg(long, default_value_t = 82.0)]
     pub(crate) teu_per_train: f64,
-    /// Probability that a Caspian sailing is cancelled by weather.
+    /// Probability that a Caspian sailing is cancelled by weather, from 0 to below 1.
     #[arg(long, default_value_t = 0.08)]
     pub(crate) caspian_closure: f64,
     /// Print JSON.
@@ -377,7 +378,7 @@ pub(crate) struct SimulateArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct QueueArgs {
-    /// Servers.
+    /// Servers, 1 to 10000.
     #[arg(long)]
     pub(crate) servers: u32,
     /// Arrivals per hour.
@@ -386,7 +387,7 @@ pub(crate) struct QueueArgs {
     /// Services per hour per server.
     #[arg(long)]
     pub(crate) service_rate: f64,
-    /// Customers.
+    /// Customers, at most 100000000.
     #[arg(long, default_value_t = 1_000_000)]
     pub(crate) customers: u64,
     /// Seed.

@@ -90,7 +90,7 @@ fn routes(scenario: &Scenario, a: &RoutesArgs) -> Outcome {
             to: a.od.to.clone().unwrap_or_default(),
         },
     )?;
-    let found = k_best(&net, s, t, a.k.max(1), &w, &filter(&a.filter)?)
+    let found = k_best(&net, s, t, a.k, &w, &filter(&a.filter)?)
         .map_err(|e| Failure::input(format!("error: {e}")))?;
     let by_name = match a.by {
         ByArg::Time => "time",
@@ -144,7 +144,7 @@ fn routes(scenario: &Scenario, a: &RoutesArgs) -> Outcome {
 /// k routes for every ordered pair of distinct nodes.
 fn all_pairs(net: &Network, a: &RoutesArgs, w: &Weights) -> Outcome {
     let f = filter(&a.filter)?;
-    let all = astana_freight_corridor::routes::all_pairs(net, a.k.max(1), w, &f)
+    let all = astana_freight_corridor::routes::all_pairs(net, a.k, w, &f)
         .map_err(|e| Failure::input(format!("error: {e}")))?;
     let mut rows = Vec::with_capacity(all.len());
     let mut total = 0usize;
@@ -185,10 +185,10 @@ fn capacities(net: &Network, set: &[String]) -> Result<Vec<f64>, Failure> {
             .trim()
             .parse()
             .ok()
-            .filter(|v: &f64| *v >= 0.0)
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
             .ok_or_else(|| {
                 Failure::input(format!(
-                    "error: --set {s:?}: the capacity must be a non-negative number"
+                    "error: --set {s:?}: the capacity must be a finite number of TEU per year, 0 or more"
                 ))
             })?;
         cap[l] = v;
@@ -206,19 +206,21 @@ fn bottleneck(scenario: &Scenario, a: &BottleneckArgs) -> Outcome {
     let f = filter(&a.filter)?;
     let mut ok = f
         .links(&net)
-        .map_err(|e| Failure::input(format!("error: --close: {e}")))?;
+        .map_err(|e| Failure::input(format!("error: {e}")))?;
     if let Some(c) = &f.corridor {
         // The family's own network: the union of its 30 fastest routes.
-        let mine = flow::family_links(&net, s, t, c, 30);
+        let mine = flow::family_links(&net, s, t, c, 30)
+            .map_err(|e| Failure::input(format!("error: {e}")))?;
         for (x, m) in ok.iter_mut().zip(mine) {
             *x &= m;
         }
     }
-    let base = flow::max_flow(&net, s, t, &capacities(&net, &[])?, &ok);
+    let input = |e: String| Failure::input(format!("error: {e}"));
+    let base = flow::max_flow(&net, s, t, &capacities(&net, &[])?, &ok).map_err(input)?;
     let after = if a.set.is_empty() {
         None
     } else {
-        Some(flow::max_flow(&net, s, t, &capacities(&net, &a.set)?, &ok))
+        Some(flow::max_flow(&net, s, t, &capacities(&net, &a.set)?, &ok).map_err(input)?)
     };
     if a.json {
         return print_json(&json!({
@@ -287,21 +289,22 @@ fn assign_cmd(scenario: &Scenario, a: &AssignArgs) -> Outcome {
         by: By::Generalized,
         value_of_time: a.value_of_time,
     };
-    let routes = assign::candidate_routes(&net, s, t, a.k.max(1), 2, &w, &filter(&a.filter)?)
-        .map_err(|e| Failure::input(format!("error: {e}")))?;
+    let settings = assign::Settings {
+        theta: a.theta,
+        value_of_time: a.value_of_time,
+        iterations: 300,
+        teu_per_train: sim::DEFAULT_TEU_PER_TRAIN,
+    };
+    let input = |e: String| Failure::input(format!("error: {e}"));
+    // Flags first: a NaN must not turn into "no route".
+    settings.check().map_err(input)?;
+    assign::check_demand(a.demand).map_err(input)?;
+    let routes =
+        assign::candidate_routes(&net, s, t, a.k, 2, &w, &filter(&a.filter)?).map_err(input)?;
     if routes.is_empty() {
         return Err(Failure::compute("error: no route between them"));
     }
-    let r = assign::assign(
-        &net,
-        &routes,
-        a.demand,
-        &assign::Settings {
-            theta: a.theta,
-            value_of_time: a.value_of_time,
-            iterations: 300,
-        },
-    );
+    let r = assign::assign(&net, &routes, a.demand, &settings).map_err(input)?;
     if a.json {
         return print_json(&json!({
             "from": net.nodes[s].id, "to": net.nodes[t].id,
@@ -344,12 +347,29 @@ fn assign_cmd(scenario: &Scenario, a: &AssignArgs) -> Outcome {
             l.utilisation.unwrap_or(0.0) * 100.0
         );
     }
+    if !r.feasible {
+        out!(
+            "INFEASIBLE: the demand exceeds what the network carries; the split above loads these past capacity (stations at trains of {} TEU):",
+            sim::DEFAULT_TEU_PER_TRAIN
+        );
+        for line in astana_freight_corridor::capacity::describe(&r.overloads).lines() {
+            out!("  {line}");
+        }
+    }
     Ok(())
 }
 
 fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
     let net = network(scenario)?;
     let f = filter(&a.filter)?;
+    let settings = sim::Settings {
+        days: a.days,
+        seed: a.seed,
+        teu_per_shipment: a.teu_per_train,
+        caspian_closure: a.caspian_closure,
+    };
+    let input = |e: String| Failure::input(format!("error: {e}"));
+    settings.check().map_err(input)?;
     let pairs: Vec<(usize, usize)> = match (&a.from, &a.to) {
         (Some(from), Some(to)) => vec![od(
             &net,
@@ -360,8 +380,7 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
         )?],
         _ => net.od_pairs(),
     };
-    let streams = sim::streams(&net, &pairs, a.demand, &f)
-        .map_err(|e| Failure::input(format!("error: {e}")))?;
+    let streams = sim::streams(&net, &pairs, a.demand, &f).map_err(input)?;
     let started = std::time::Instant::now();
     let tty = std::io::stderr().is_terminal();
     let mut progress = |day: f64| {
@@ -369,17 +388,12 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
             eprint!("\r  simulating… day {day:.0}");
         }
     };
-    let r = sim::simulate(
-        &net,
-        &streams,
-        &sim::Settings {
-            days: a.days,
-            seed: a.seed,
-            teu_per_shipment: a.teu_per_train,
-            caspian_closure: a.caspian_closure,
-        },
-        &mut progress,
-    );
+    let r = sim::simulate(&net, &streams, &settings, &mut progress);
+    let r = match r {
+        Ok(r) => r,
+        Err(e @ sim::SimError::Input(_)) => return Err(Failure::input(format!("error: {e}"))),
+        Err(e @ sim::SimError::Unstable(_)) => return Err(Failure::compute(format!("error: {e}"))),
+    };
     if tty && started.elapsed().as_secs_f64() > 1.0 {
         eprintln!();
     }
@@ -389,6 +403,7 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
             "teu_per_train": a.teu_per_train, "caspian_closure": a.caspian_closure,
             "pairs": pairs.len(),
             "corridors": r.corridors, "nodes": r.nodes,
+            "undelivered": r.undelivered, "run_days": r.run_days,
         }));
     }
     out!(
@@ -434,22 +449,25 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
             s.mean_queue
         );
     }
+    if r.undelivered > 0 {
+        out!(
+            "  {} trains had not arrived when the run stopped on day {:.0}; they are not in the figures above, which are therefore too low",
+            r.undelivered,
+            r.run_days
+        );
+    }
     Ok(())
 }
 
 fn queue_cmd(a: &QueueArgs) -> Outcome {
-    if a.servers == 0 || a.arrival_rate <= 0.0 || a.service_rate <= 0.0 || a.customers == 0 {
-        return Err(Failure::input(
-            "error: servers, rates and customers must be positive",
-        ));
-    }
     let r = queue::mmc(
         a.servers,
         a.arrival_rate,
         a.service_rate,
         a.customers,
         a.seed,
-    );
+    )
+    .map_err(|e| Failure::input(format!("error: {e}")))?;
     if a.json {
         return print_json(&r);
     }
@@ -491,7 +509,8 @@ fn volumes_cmd(scenario: &Scenario, a: &VolumesArgs) -> Outcome {
             .max_by_key(|v| v.year)
             .map(|v| v.tonnes / 1e6)
     });
-    let r = volumes::report(&scenario.volumes, &a.corridor, a.window, a.to, cap);
+    let r = volumes::report(&scenario.volumes, &a.corridor, a.window, a.to, cap)
+        .map_err(|e| Failure::input(format!("error: {e}")))?;
     if a.json {
         return print_json(&r);
     }

@@ -12,8 +12,59 @@ pub struct Settings {
     pub theta: f64,
     /// USD per FEU-hour.
     pub value_of_time: f64,
-    /// MSA iterations.
+    /// MSA iterations (at most [`MAX_ITERATIONS`]).
     pub iterations: usize,
+    /// TEU per train, for the capacity of queueing stations (the simulation's default,
+    /// [`crate::sim::DEFAULT_TEU_PER_TRAIN`], unless stated).
+    pub teu_per_train: f64,
+}
+
+/// Most TEU per year a demand may be: beyond the world's container traffic (under a
+/// billion TEU a year) the figure is a typo, and the congestion terms overflow.
+pub const MAX_DEMAND: f64 = 1e9;
+
+/// Most MSA iterations.
+pub const MAX_ITERATIONS: usize = 100_000;
+
+impl Settings {
+    /// # Errors
+    /// θ, the value of time or the train size not finite, θ or the value of time negative,
+    /// a train of 0 TEU, too many iterations.
+    pub fn check(&self) -> Result<(), String> {
+        for (flag, x) in [
+            ("--theta", self.theta),
+            ("--value-of-time", self.value_of_time),
+        ] {
+            if !(x.is_finite() && x >= 0.0) {
+                return Err(format!("{flag} {x}: must be a finite number, 0 or more"));
+            }
+        }
+        if !(self.teu_per_train.is_finite() && self.teu_per_train > 0.0) {
+            return Err(format!(
+                "--teu-per-train {}: must be a finite number above 0",
+                self.teu_per_train
+            ));
+        }
+        if self.iterations > MAX_ITERATIONS {
+            return Err(format!(
+                "{} iterations: the limit is {MAX_ITERATIONS}",
+                self.iterations
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// # Errors
+/// A demand that is not a finite number from 0 to [`MAX_DEMAND`] TEU per year.
+pub fn check_demand(demand: f64) -> Result<(), String> {
+    if demand.is_finite() && (0.0..=MAX_DEMAND).contains(&demand) {
+        Ok(())
+    } else {
+        Err(format!(
+            "--demand {demand}: must be a finite number of TEU per year from 0 to {MAX_DEMAND:e}"
+        ))
+    }
 }
 
 /// A route's share.
@@ -61,6 +112,10 @@ pub struct Assignment {
     pub links: Vec<LinkLoad>,
     /// Largest change of a route's flow in the last iteration, TEU per year.
     pub gap_teu_year: f64,
+    /// Whether every link and queueing station carries less than its capacity.
+    pub feasible: bool,
+    /// Links and stations at or over capacity (the same test as the simulation's).
+    pub overloads: Vec<crate::capacity::Overload>,
 }
 
 /// Congestion multiplier on a link's running time at load over capacity x: the BPR curve
@@ -75,7 +130,17 @@ fn delay(x: f64) -> f64 {
 }
 
 /// Splits `demand` TEU per year over `routes`.
-pub fn assign(net: &Network, routes: &[Route], demand: f64, s: &Settings) -> Assignment {
+///
+/// # Errors
+/// Settings or a demand out of range ([`Settings::check`], [`check_demand`]).
+pub fn assign(
+    net: &Network,
+    routes: &[Route],
+    demand: f64,
+    s: &Settings,
+) -> Result<Assignment, String> {
+    s.check()?;
+    check_demand(demand)?;
     let n = routes.len();
     let mut flow = vec![0.0; n];
     let mut gap = 0.0;
@@ -168,13 +233,20 @@ pub fn assign(net: &Network, routes: &[Route], demand: f64, s: &Settings) -> Ass
             .total_cmp(&a.utilisation.unwrap_or(-1.0))
             .then(b.teu_year.total_cmp(&a.teu_year))
     });
-    Assignment {
+    let mut offered = crate::capacity::Loads::new(net);
+    for (r, f) in routes.iter().zip(&flow) {
+        offered.add(&r.nodes, &r.links, *f);
+    }
+    let overloads = crate::capacity::overloads(net, &offered, s.teu_per_train, 0.0);
+    Ok(Assignment {
         demand_teu_year: demand,
         routes: shares,
         corridors: families,
         links,
         gap_teu_year: gap,
-    }
+        feasible: overloads.is_empty(),
+        overloads,
+    })
 }
 
 /// The routes a demand split chooses between: the `k` best overall and the `per_family`

@@ -5,6 +5,9 @@ use crate::network::Network;
 use serde::Serialize;
 use std::collections::VecDeque;
 
+/// Largest finite capacity [`max_flow`] accepts, TEU per year.
+pub const MAX_CAPACITY: f64 = 1e12;
+
 /// A link of the minimum cut.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CutLink {
@@ -39,13 +42,34 @@ struct Edge {
 
 /// Maximum flow from `s` to `t` over the links allowed by `link_ok`, with `capacity[l]`
 /// per direction (`f64::INFINITY` where unlimited).
+///
+/// # Errors
+/// The origin and destination are one node (the flow from a node to itself is not a
+/// question of capacity), or a capacity is negative or NaN.
 pub fn max_flow(
     net: &Network,
     s: usize,
     t: usize,
     capacity: &[f64],
     link_ok: &[bool],
-) -> Bottleneck {
+) -> Result<Bottleneck, String> {
+    if s == t {
+        return Err(format!(
+            "the origin and the destination are the same node ({})",
+            net.nodes[s].id
+        ));
+    }
+    // Finite capacities are summed (the stand-in for "unlimited" is four times the sum), so
+    // they are bounded far above any corridor (world container traffic is under 10⁹ TEU).
+    if let Some(l) = capacity
+        .iter()
+        .position(|c| c.is_nan() || *c < 0.0 || (c.is_finite() && *c > MAX_CAPACITY))
+    {
+        return Err(format!(
+            "link {}: capacity {} is not a number of TEU per year from 0 to {MAX_CAPACITY:e}",
+            net.links[l].id, capacity[l]
+        ));
+    }
     let n = net.nodes.len();
     let mut edges: Vec<Edge> = Vec::new();
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -93,8 +117,9 @@ pub fn max_flow(
             break;
         }
         let mut it = vec![0usize; n];
+        let mut path = Vec::new();
         loop {
-            let f = push(&mut edges, &adj, &level, &mut it, s, t, f64::INFINITY);
+            let f = push(&mut edges, &adj, &level, &mut it, &mut path, s, t);
             if f <= 1e-9 {
                 break;
             }
@@ -145,45 +170,78 @@ pub fn max_flow(
         }
     }
     flows.sort_by(|a, b| b.1.total_cmp(&a.1));
-    Bottleneck {
+    Ok(Bottleneck {
         max_flow_teu_year: (!unbounded && total < big * 0.5).then_some(total),
         cut: if unbounded { Vec::new() } else { cut },
         flows,
-    }
+    })
 }
 
+/// One augmenting path of the level graph from `s` to `t` and the flow pushed along it
+/// (0: the level graph is blocked). Iterative, with the path as an explicit stack of
+/// edges: a recursive search overflows the stack on long chains (60,000 nodes).
 fn push(
     edges: &mut [Edge],
     adj: &[Vec<usize>],
     level: &[usize],
     it: &mut [usize],
-    u: usize,
+    path: &mut Vec<usize>,
+    s: usize,
     t: usize,
-    f: f64,
 ) -> f64 {
-    if u == t {
-        return f;
-    }
-    while it[u] < adj[u].len() {
-        let e = adj[u][it[u]];
-        let v = edges[e].to;
-        if edges[e].cap > 1e-9 && level[v] == level[u] + 1 {
-            let d = push(edges, adj, level, it, v, t, f.min(edges[e].cap));
-            if d > 1e-9 {
-                edges[e].cap -= d;
-                edges[e ^ 1].cap += d;
-                return d;
+    path.clear();
+    let mut u = s;
+    loop {
+        if u == t {
+            let f = path
+                .iter()
+                .map(|&e| edges[e].cap)
+                .fold(f64::INFINITY, f64::min);
+            for &e in path.iter() {
+                edges[e].cap -= f;
+                edges[e ^ 1].cap += f;
             }
+            return f;
         }
-        it[u] += 1;
+        let mut next = None;
+        while it[u] < adj[u].len() {
+            let e = adj[u][it[u]];
+            if edges[e].cap > 1e-9 && level[edges[e].to] == level[u] + 1 {
+                next = Some(e);
+                break;
+            }
+            it[u] += 1;
+        }
+        match next {
+            Some(e) => {
+                path.push(e);
+                u = edges[e].to;
+            }
+            // A dead end: retreat one edge and skip it from now on.
+            None => match path.pop() {
+                Some(e) => {
+                    u = edges[e ^ 1].to;
+                    it[u] += 1;
+                }
+                None => return 0.0,
+            },
+        }
     }
-    0.0
 }
 
 /// The links a corridor family uses between two nodes: the union of its `k` fastest
 /// routes (a family's network for the maximum flow, without detours through other
 /// corridors that merely connect the same places).
-pub fn family_links(net: &Network, s: usize, t: usize, family: &str, k: usize) -> Vec<bool> {
+///
+/// # Errors
+/// As [`crate::k_best`] (the same node at both ends, a search too large for the network).
+pub fn family_links(
+    net: &Network,
+    s: usize,
+    t: usize,
+    family: &str,
+    k: usize,
+) -> Result<Vec<bool>, String> {
     let mut ok = vec![false; net.links.len()];
     let w = crate::Weights {
         by: crate::By::Time,
@@ -193,10 +251,10 @@ pub fn family_links(net: &Network, s: usize, t: usize, family: &str, k: usize) -
         corridor: Some(family.to_string()),
         ..crate::Filter::default()
     };
-    for r in crate::k_best(net, s, t, k, &w, &filter).unwrap_or_default() {
+    for r in crate::k_best(net, s, t, k, &w, &filter)? {
         for l in r.links {
             ok[l] = true;
         }
     }
-    ok
+    Ok(ok)
 }

@@ -8,6 +8,7 @@
 //! Erlang C; [`volumes::report`] the volume series and a capacity-capped projection.
 
 pub mod assign;
+pub mod capacity;
 pub mod flow;
 pub mod network;
 pub mod queue;

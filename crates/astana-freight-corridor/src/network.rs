@@ -1,6 +1,7 @@
 //! The network built from a scenario's nodes and links, and name lookup.
 
 use astana_model::corridor::{Link, Node, FAMILIES, USES};
+use std::collections::HashMap;
 
 /// An arc of the network: a link taken in one direction.
 #[derive(Clone, Copy, Debug)]
@@ -65,7 +66,13 @@ impl Network {
     /// Builds the network; links naming unknown nodes are skipped (the scenario loader
     /// reports them).
     pub fn new(nodes: &[Node], links: &[Link]) -> Network {
-        let index = |id: &str| nodes.iter().position(|n| n.id == id);
+        // A hash lookup: a linear scan per link end is O(nodes × links), minutes on a
+        // 10,000-node network. The first of duplicate ids wins, as the scan did.
+        let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+        for (i, n) in nodes.iter().enumerate() {
+            by_id.entry(n.id.as_str()).or_insert(i);
+        }
+        let index = |id: &str| by_id.get(id).copied();
         let mut out = vec![Vec::new(); nodes.len()];
         let mut ends = Vec::new();
         let mut kept = Vec::new();
@@ -152,6 +159,43 @@ impl Network {
                 ))
             }
         }
+    }
+
+    /// The countries link `l` touches when taken from node `from`: its ends' countries and
+    /// those it crosses, in travel order, without repeats in a row.
+    pub fn link_countries(&self, l: usize, from: usize) -> Vec<&str> {
+        let (a, b) = self.ends[l];
+        let (start, end) = if from == b { (b, a) } else { (a, b) };
+        let inner: Vec<&str> = self.links[l].crosses.iter().map(String::as_str).collect();
+        let mut out: Vec<&str> = vec![self.nodes[start].country.as_str()];
+        let mid: Box<dyn Iterator<Item = &str>> = if start == a {
+            Box::new(inner.into_iter())
+        } else {
+            Box::new(inner.into_iter().rev())
+        };
+        for c in mid.chain(std::iter::once(self.nodes[end].country.as_str())) {
+            if out.last() != Some(&c) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Every country of the network (nodes' and those links cross), sorted.
+    pub fn countries(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self
+            .nodes
+            .iter()
+            .map(|n| n.country.as_str())
+            .chain(
+                self.links
+                    .iter()
+                    .flat_map(|l| l.crosses.iter().map(String::as_str)),
+            )
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
     }
 
     /// Every (origin, destination) pair of nodes of those kinds, in file order.

@@ -1,14 +1,35 @@
 //! Multi-server first-come-first-served stations, the building block of the simulation,
 //! and the M/M/c check against Erlang C that keeps the simulation honest.
 
+use astana_model::corridor::MAX_SERVERS;
 use astana_model::rng::Rng;
 use serde::Serialize;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+/// Most customers [`mmc`] simulates (about 2 s at c = 2 in a release build).
+pub const MAX_CUSTOMERS: u64 = 100_000_000;
+
+/// A time ordered totally, for the heap of free servers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Time(f64);
+impl Eq for Time {}
+impl Ord for Time {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.0.total_cmp(&o.0)
+    }
+}
+impl PartialOrd for Time {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
 
 /// A station with `c` identical servers serving in order of arrival. Servers are kept as
-/// the times they next fall free; a customer takes the earliest.
+/// the times they next fall free, in a heap; a customer takes the earliest.
 #[derive(Clone, Debug)]
 pub struct Station {
-    free_at: Vec<f64>,
+    free_at: BinaryHeap<Reverse<Time>>,
     /// Total busy time, for utilisation.
     pub busy: f64,
     /// Customers served.
@@ -18,10 +39,11 @@ pub struct Station {
 }
 
 impl Station {
-    /// A station with `servers` servers, all free at time 0.
+    /// A station with `servers` servers (1 to [`MAX_SERVERS`]), all free at time 0.
     pub fn new(servers: u32) -> Station {
+        let c = servers.clamp(1, MAX_SERVERS) as usize;
         Station {
-            free_at: vec![0.0; servers.max(1) as usize],
+            free_at: std::iter::repeat_n(Reverse(Time(0.0)), c).collect(),
             busy: 0.0,
             served: 0,
             waited: 0.0,
@@ -31,16 +53,11 @@ impl Station {
     /// Serves a customer arriving at `t` (arrivals must come in time order) for
     /// `service` hours; returns its wait.
     pub fn serve(&mut self, t: f64, service: f64) -> f64 {
-        // c is small (a few berths or tracks): a linear scan beats a heap.
-        let (k, &free) = self
-            .free_at
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap_or((0, &0.0));
+        // A heap, not a scan: the number of servers is the user's (up to MAX_SERVERS).
+        let free = self.free_at.pop().map_or(0.0, |Reverse(Time(x))| x);
         let start = free.max(t);
         let wait = start - t;
-        self.free_at[k] = start + service;
+        self.free_at.push(Reverse(Time(start + service)));
         self.busy += service;
         self.served += 1;
         self.waited += wait;
@@ -52,19 +69,18 @@ impl Station {
 pub fn erlang_c_wait(c: u32, lambda: f64, mu: f64) -> Option<f64> {
     let a = lambda / mu;
     let rho = a / f64::from(c);
-    if rho >= 1.0 || c == 0 {
+    if rho.is_nan() || rho >= 1.0 || c == 0 {
         return None;
     }
-    // Σ_{k<c} a^k / k! and a^c / c!, built term by term.
-    let mut term = 1.0;
-    let mut sum = 0.0;
-    for k in 0..c {
-        sum += term;
-        term *= a / f64::from(k + 1);
+    // Erlang B by its recursion B(k) = a·B(k−1) / (k + a·B(k−1)), then C from B: stable
+    // for thousands of servers, where a^c / c! overflows.
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (f64::from(k) + a * b);
     }
-    let top = term / (1.0 - rho);
-    let p_wait = top / (sum + top);
-    Some(p_wait / (f64::from(c) * mu - lambda))
+    let c = f64::from(c);
+    let p_wait = c * b / (c - a * (1.0 - b));
+    Some(p_wait / (c * mu - lambda))
 }
 
 /// The M/M/c check's result.
@@ -93,7 +109,34 @@ pub struct QueueCheck {
 }
 
 /// Simulates `customers` through one M/M/c station with the simulation's [`Station`].
-pub fn mmc(servers: u32, lambda: f64, mu: f64, customers: u64, seed: u64) -> QueueCheck {
+///
+/// # Errors
+/// Servers outside 1..=[`MAX_SERVERS`], customers outside 1..=[`MAX_CUSTOMERS`] (both
+/// checked before anything is allocated), rates that are not finite positive numbers.
+pub fn mmc(
+    servers: u32,
+    lambda: f64,
+    mu: f64,
+    customers: u64,
+    seed: u64,
+) -> Result<QueueCheck, String> {
+    if !(1..=MAX_SERVERS).contains(&servers) {
+        return Err(format!(
+            "--servers {servers}: must be from 1 to {MAX_SERVERS} (each server is kept in memory)"
+        ));
+    }
+    if !(1..=MAX_CUSTOMERS).contains(&customers) {
+        return Err(format!(
+            "--customers {customers}: must be from 1 to {MAX_CUSTOMERS} (the run's time grows with it)"
+        ));
+    }
+    for (flag, x) in [("--arrival-rate", lambda), ("--service-rate", mu)] {
+        if !(x.is_finite() && x > 0.0) {
+            return Err(format!(
+                "{flag} {x}: must be a finite number above 0, per hour"
+            ));
+        }
+    }
     let mut rng = Rng::new(seed);
     let mut st = Station::new(servers);
     // 30 batches after a warm-up of 1% of the customers (at least one batch's worth is
@@ -141,7 +184,7 @@ pub fn mmc(servers: u32, lambda: f64, mu: f64, customers: u64, seed: u64) -> Que
     // Student t, 29 degrees of freedom, 97.5%: 2.045.
     let ci = 2.045 * (var / k.max(1.0)).sqrt();
     let erlang = erlang_c_wait(servers, lambda, mu);
-    QueueCheck {
+    Ok(QueueCheck {
         servers,
         arrival_rate: lambda,
         service_rate: mu,
@@ -152,7 +195,7 @@ pub fn mmc(servers: u32, lambda: f64, mu: f64, customers: u64, seed: u64) -> Que
         ci95_hours: ci,
         erlang_c_mean_wait_hours: erlang,
         relative_error: erlang.map(|e| (mean - e).abs() / e),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -166,5 +209,27 @@ mod tests {
         // M/M/2 with a = 1.6: P(wait) = 0.7111..., Wq = P / (2 − 1.6) = 1.7778.
         assert!((erlang_c_wait(2, 1.6, 1.0).unwrap_or(0.0) - 1.777_777_777_8).abs() < 1e-9);
         assert_eq!(erlang_c_wait(1, 1.0, 1.0), None);
+    }
+
+    #[test]
+    fn erlang_c_is_finite_for_many_servers() {
+        // a^c / c! overflows for c = 5,000 at a = 4,900; the Erlang B recursion does not.
+        let w = erlang_c_wait(5_000, 4_900.0, 1.0).unwrap_or(f64::NAN);
+        assert!(w.is_finite() && w > 0.0 && w < 1.0, "{w}");
+    }
+
+    #[test]
+    fn limits_are_checked_before_allocating() {
+        let e = mmc(1_000_000_000, 1.0, 1.0, 10, 1)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            e.contains("--servers 1000000000") && e.contains("10000"),
+            "{e}"
+        );
+        assert!(mmc(2, f64::NAN, 1.0, 10, 1).is_err());
+        assert!(mmc(2, 1.0, f64::INFINITY, 10, 1).is_err());
+        assert!(mmc(2, 1.0, 1.0, MAX_CUSTOMERS + 1, 1).is_err());
+        assert!(mmc(2, 1.0, 1.0, 0, 1).is_err());
     }
 }

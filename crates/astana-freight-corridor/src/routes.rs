@@ -29,9 +29,46 @@ pub struct Filter {
     pub corridor: Option<String>,
 }
 
+/// Most routes [`k_best`] returns: Yen's algorithm does a shortest-path search per node of
+/// every route found, so the work grows with k; beyond a thousand the list is no longer a
+/// comparison of alternatives.
+pub const MAX_K: usize = 1_000;
+
+/// Most steps (arc visits, estimated as spur searches × network size) one k-best search may
+/// take: about 5 s in a release build on this project's machine (k = 48 on a 100 × 100 grid).
+pub const MAX_SEARCH_WORK: f64 = 1e9;
+
+/// Most routes [`all_pairs`] computes in one call (ordered pairs × k).
+pub const MAX_ALL_PAIRS_ROUTES: usize = 1_000_000;
+
 impl Filter {
     fn avoided(&self, country: &str) -> bool {
         self.avoid.iter().any(|c| c.eq_ignore_ascii_case(country))
+    }
+
+    /// Every avoided code must be a country of the network: a typo (`RSU`) would
+    /// otherwise avoid nothing and change nothing without a word.
+    ///
+    /// # Errors
+    /// The first unknown code, with the nearest codes of the network.
+    pub fn check(&self, net: &Network) -> Result<(), String> {
+        let known = net.countries();
+        for c in &self.avoid {
+            if known.iter().any(|k| k.eq_ignore_ascii_case(c)) {
+                continue;
+            }
+            let near = near_codes(c, &known);
+            return Err(format!(
+                "--avoid {c:?}: no place or link of the network is in that country{}; the network's countries are {}",
+                if near.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (did you mean {}?)", near.join(" or "))
+                },
+                known.join(", ")
+            ));
+        }
+        Ok(())
     }
 
     /// Per node: whether a route may enter it (not in an avoided country).
@@ -42,18 +79,20 @@ impl Filter {
             .collect()
     }
 
-    /// Per link: whether a route may use it (not closed, not into an avoided country,
-    /// allowed for the family).
+    /// Per link: whether a route may use it (not closed, not into or through an avoided
+    /// country, allowed for the family).
     ///
     /// # Errors
-    /// A closed link id that is not in the network.
+    /// An avoided country that is not in the network, or a closed link id that is not.
     pub fn links(&self, net: &Network) -> Result<Vec<bool>, String> {
+        self.check(net)?;
         let mut ok: Vec<bool> = (0..net.links.len())
             .map(|l| {
                 let (a, b) = net.ends[l];
                 self.corridor.as_deref().is_none_or(|c| net.allows(c, l))
                     && !self.avoided(&net.nodes[a].country)
                     && !self.avoided(&net.nodes[b].country)
+                    && !net.links[l].crosses.iter().any(|c| self.avoided(c))
             })
             .collect();
         for id in &self.close {
@@ -64,6 +103,47 @@ impl Filter {
         }
         Ok(ok)
     }
+}
+
+/// Codes among `known` one edit away from `code` (a letter changed, added, dropped, or
+/// two neighbours swapped: `RSU` → `RUS`), else two.
+fn near_codes<'a>(code: &str, known: &[&'a str]) -> Vec<&'a str> {
+    let up: Vec<char> = code.to_uppercase().chars().collect();
+    let dist = |k: &str| -> usize {
+        // Optimal string alignment distance.
+        let b: Vec<char> = k.chars().collect();
+        let (n, m) = (up.len(), b.len());
+        let mut d = vec![vec![0usize; m + 1]; n + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, x) in d[0].iter_mut().enumerate() {
+            *x = j;
+        }
+        for i in 1..=n {
+            for j in 1..=m {
+                let cost = usize::from(up[i - 1] != b[j - 1]);
+                let mut v = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && up[i - 1] == b[j - 2] && up[i - 2] == b[j - 1] {
+                    v = v.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        d[n][m]
+    };
+    if up.len() > 8 {
+        return Vec::new();
+    }
+    for limit in [1, 2] {
+        let near: Vec<&str> = known.iter().copied().filter(|k| dist(k) <= limit).collect();
+        if !near.is_empty() {
+            return near;
+        }
+    }
+    Vec::new()
 }
 
 /// How routes are weighed.
@@ -121,7 +201,30 @@ pub struct Route {
     pub links: Vec<usize>,
 }
 
+fn check_k(k: usize) -> Result<(), String> {
+    if (1..=MAX_K).contains(&k) {
+        Ok(())
+    } else {
+        Err(format!(
+            "--k {k}: the number of routes must be from 1 to {MAX_K} (the limit bounds the search's time)"
+        ))
+    }
+}
+
 impl Weights {
+    /// # Errors
+    /// A value of time that is not a finite non-negative number.
+    pub fn check(&self) -> Result<(), String> {
+        if self.value_of_time.is_finite() && self.value_of_time >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "--value-of-time {}: must be a finite number of USD per FEU-hour, 0 or more",
+                self.value_of_time
+            ))
+        }
+    }
+
     fn link(&self, net: &Network, l: usize) -> f64 {
         let link = &net.links[l];
         match self.by {
@@ -164,6 +267,7 @@ struct Search {
     prev: Vec<Option<(usize, usize)>>,
     touched: Vec<usize>,
     heap: BinaryHeap<State>,
+    on_path: Vec<bool>,
 }
 
 impl Search {
@@ -176,6 +280,7 @@ impl Search {
             prev: vec![None; 2 * n],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
+            on_path: vec![false; n],
         }
     }
 
@@ -243,12 +348,16 @@ impl Search {
         }
         nodes.reverse();
         links.reverse();
-        for (i, v) in nodes.iter().enumerate() {
-            if nodes[..i].contains(v) {
-                return None;
-            }
+        // A node twice (once in each state) is a loop; a marker per node keeps the check
+        // linear on long paths.
+        let mut twice = false;
+        for &v in &nodes {
+            twice |= std::mem::replace(&mut self.on_path[v], true);
         }
-        Some((nodes, links))
+        for &v in &nodes {
+            self.on_path[v] = false;
+        }
+        (!twice).then_some((nodes, links))
     }
 }
 
@@ -279,11 +388,13 @@ pub fn describe(
         .map(|&l| net.links[l].cost_usd_feu)
         .sum::<f64>()
         + handling;
-    let mut countries: Vec<String> = Vec::new();
-    for &v in &nodes {
-        let c = &net.nodes[v].country;
-        if countries.last() != Some(c) {
-            countries.push(c.clone());
+    // Countries in travel order, those crossed inside long links included.
+    let mut countries: Vec<String> = vec![net.nodes[nodes[0]].country.clone()];
+    for (&l, &v) in links.iter().zip(&nodes) {
+        for c in net.link_countries(l, v) {
+            if countries.last().map(String::as_str) != Some(c) {
+                countries.push(c.to_string());
+            }
         }
     }
     let transshipments = links
@@ -326,8 +437,9 @@ pub fn describe(
 /// Up to `k` loopless best routes from `s` to `t` (Yen's algorithm), best first.
 ///
 /// # Errors
-/// When the origin or destination lies in an avoided country, or a closed link id is
-/// unknown.
+/// When the origin and destination are one node, k is 0 or above [`MAX_K`], the value of
+/// time is not a finite non-negative number, the origin or destination lies in an avoided
+/// country, an avoided country is not in the network, or a closed link id is unknown.
 pub fn k_best(
     net: &Network,
     s: usize,
@@ -353,6 +465,14 @@ fn k_paths(
     w: &Weights,
     filter: &Filter,
 ) -> Result<Vec<(f64, Vec<usize>, Vec<usize>)>, String> {
+    check_k(k)?;
+    w.check()?;
+    if s == t {
+        return Err(format!(
+            "the origin and the destination are the same node ({})",
+            net.nodes[s].id
+        ));
+    }
     let node_ok = filter.nodes(net);
     for end in [s, t] {
         if !node_ok[end] {
@@ -387,13 +507,30 @@ fn k_paths(
     let Some(first) = search.shortest(net, s, t, &node_ok, &link_ok, must, false) else {
         return Ok(Vec::new());
     };
+    // Yen's cost: a shortest-path search (over up to two states per node) from every node
+    // of every route found. Estimated from the first route before the work, and counted
+    // as it goes (a family search may look past k routes).
+    let per_search = 2 * (net.nodes.len() + 2 * net.links.len()) + 1;
+    let estimate = ((k - 1) as f64) * (first.1.len() as f64) * per_search as f64;
+    if estimate > MAX_SEARCH_WORK {
+        let most = 1.0 + (MAX_SEARCH_WORK / ((first.1.len().max(1) * per_search) as f64)).floor();
+        return Err(format!(
+            "--k {k}: about {estimate:.1e} search steps on this network ({} nodes, {} links, a best route of {} links); the limit is {MAX_SEARCH_WORK:.0e} (several seconds): ask for at most {most} routes",
+            net.nodes.len(),
+            net.links.len(),
+            first.1.len()
+        ));
+    }
+    let mut work = 0.0;
     // Found routes with the index where each left its parent (Lawler: spurs before it
     // were already explored from the parent).
     let mut found: Vec<(Vec<usize>, Vec<usize>, usize)> = vec![(first.0, first.1, 0)];
     let mut candidates: Vec<(f64, Vec<usize>, Vec<usize>, usize)> = Vec::new();
     let mut seen: HashSet<Vec<usize>> = HashSet::new();
     seen.insert(found[0].1.clone());
-    while found.len() < budget {
+    // Stop as soon as k wanted routes are found (the first may already be all that was
+    // asked: a family's best route), before another round of spur searches.
+    while found.len() < budget && found.iter().filter(|(_, l, _)| wanted(l)).count() < k {
         let (last_nodes, last_links, dev) = found.last().cloned().unwrap_or_default();
         for i in dev..last_links.len() {
             let spur = last_nodes[i];
@@ -417,6 +554,14 @@ fn k_paths(
                 node_ok[v] = false;
             }
             let used = must.is_some_and(|m| root_links.iter().any(|&l| m[l]));
+            work += per_search as f64;
+            if work > 2.0 * MAX_SEARCH_WORK {
+                return Err(format!(
+                    "--k {k}: the search stopped after {} routes, past its limit of {:.0e} steps on this network: ask for fewer routes",
+                    found.len(),
+                    2.0 * MAX_SEARCH_WORK
+                ));
+            }
             let spur_path = search.shortest(net, spur, t, &node_ok, &link_ok, must, used);
             for &l in &barred {
                 link_ok[l] = true;
@@ -476,6 +621,15 @@ pub fn all_pairs(
     filter: &Filter,
 ) -> Result<Vec<(usize, usize, Vec<f64>)>, String> {
     let n = net.nodes.len();
+    check_k(k)?;
+    w.check()?;
+    filter.check(net)?;
+    let routes = n.saturating_mul(n.saturating_sub(1)).saturating_mul(k);
+    if routes > MAX_ALL_PAIRS_ROUTES {
+        return Err(format!(
+            "--all-pairs with --k {k} on {n} nodes asks for {routes} routes; the limit is {MAX_ALL_PAIRS_ROUTES}: lower --k or ask for single pairs"
+        ));
+    }
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
     let parts: Vec<Result<Vec<(usize, usize, Vec<f64>)>, String>> = std::thread::scope(|sc| {
         let handles: Vec<_> = (0..threads)

@@ -37,14 +37,31 @@ pub struct VolumeReport {
     pub projection: Vec<YearRow>,
 }
 
+/// Most years a projection runs past the last actual year.
+pub const MAX_PROJECTION_YEARS: i32 = 100;
+
 /// Builds the report for `corridor`: growth over `window` years, projected to `to_year`.
+///
+/// # Errors
+/// A window of 0 years, a target year more than [`MAX_PROJECTION_YEARS`] after the last
+/// actual year, a capacity that is not a finite number above 0.
 pub fn report(
     volumes: &[Volume],
     corridor: &str,
     window: usize,
     to_year: i32,
     capacity_mt: Option<f64>,
-) -> VolumeReport {
+) -> Result<VolumeReport, String> {
+    if window == 0 {
+        return Err("--window 0: growth needs at least 1 year".into());
+    }
+    if let Some(c) = capacity_mt {
+        if !(c.is_finite() && c > 0.0) {
+            return Err(format!(
+                "--capacity-mt {c}: must be a finite number of Mt per year above 0"
+            ));
+        }
+    }
     let mut rows: Vec<&Volume> = volumes.iter().filter(|v| v.corridor == corridor).collect();
     rows.sort_by(|a, b| a.year.cmp(&b.year).then(a.period.cmp(&b.period)));
     let full = |v: &&Volume| v.period == "FY" && v.kind == "actual";
@@ -70,6 +87,14 @@ pub fn report(
         (last.tonnes / first.tonnes).powf(1.0 / (last.year - first.year) as f64) - 1.0
     });
     let mut projection = Vec::new();
+    if let Some(last) = actual.last() {
+        if i64::from(to_year) - i64::from(last.year) > i64::from(MAX_PROJECTION_YEARS) {
+            return Err(format!(
+                "--to {to_year}: at most {MAX_PROJECTION_YEARS} years after the last actual year ({})",
+                last.year
+            ));
+        }
+    }
     if let (Some(g), Some(last)) = (cagr, actual.last()) {
         let mut mt = last.tonnes / 1e6;
         for year in last.year + 1..=to_year {
@@ -87,11 +112,11 @@ pub fn report(
             });
         }
     }
-    VolumeReport {
+    Ok(VolumeReport {
         corridor: corridor.to_string(),
         series,
         cagr,
         capacity_mt,
         projection,
-    }
+    })
 }

@@ -53,6 +53,10 @@ pub struct Link {
     pub departures_week: Option<f64>,
     /// The corridor family this link is specific to (`None`: shared).
     pub family: Option<String>,
+    /// Countries (ISO3) the line passes through between its two ends, in order from
+    /// `from` to `to`, without the ends' own countries (a long link can cross a country
+    /// that has no node of its own, e.g. Turkmenistan between Zhanaozen and Sarakhs).
+    pub crosses: Vec<String>,
     /// Source id.
     pub source: String,
     /// Free text.
@@ -79,6 +83,10 @@ pub struct Volume {
     /// Free text.
     pub note: String,
 }
+
+/// Most parallel servers a station may have: a queue's servers are allocated, so the
+/// number is bounded before anything is allocated (the busiest real crossings have tens).
+pub const MAX_SERVERS: u32 = 10_000;
 
 /// The corridor families a route can belong to, in the priority order used to label a
 /// route by its links' families.

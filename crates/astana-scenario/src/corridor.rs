@@ -4,9 +4,12 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::table::{self, Row};
-use astana_model::corridor::{Link, Node, Volume, FAMILIES};
+use astana_model::corridor::{Link, Node, Volume, FAMILIES, MAX_SERVERS};
 use astana_model::iso;
 use std::collections::HashMap;
+
+/// Most sailings a week a scheduled link may have (one every ~10 minutes).
+const MAX_DEPARTURES_WEEK: f64 = 1_000.0;
 
 /// Source-id check shared with the other tables.
 pub(crate) type CheckSource<'a> = &'a dyn Fn(&str, usize, &str, &mut Diagnostics);
@@ -137,20 +140,23 @@ pub(crate) fn read_nodes(
             non_negative(file, row, "handling_usd_feu", handling, diags);
             let servers = match row.get("servers") {
                 "" => None,
-                s => match s.parse::<u32>() {
-                    Ok(c) if c >= 1 => Some(c),
-                    _ => {
-                        diags.push(
+                s => {
+                    match s.parse::<u32>() {
+                        // Bounded: the simulation allocates one slot per server.
+                        Ok(c) if (1..=MAX_SERVERS).contains(&c) => Some(c),
+                        _ => {
+                            diags.push(
                             Diagnostic::error(
                                 file,
-                                format!("servers `{s}` is not a whole number ≥ 1"),
+                                format!("servers `{s}` is not a whole number from 1 to {MAX_SERVERS}"),
                             )
                             .at_line(row.line)
                             .field("servers"),
                         );
-                        None
+                            None
+                        }
                     }
-                },
+                }
             };
             check_source(file, row.line, row.get("source"), diags);
             out.push((
@@ -199,6 +205,7 @@ pub(crate) fn read_links(
             "capacity_teu_year",
             "departures_week",
             "family",
+            "crosses",
             "note",
         ],
         diags,
@@ -230,6 +237,47 @@ pub(crate) fn read_links(
             non_negative(file, row, "capacity_teu_year", capacity, diags);
             let departures = number(file, row, "departures_week", true, diags);
             non_negative(file, row, "departures_week", departures, diags);
+            // A timetable denser than one sailing every 10 minutes is not a timetable, and
+            // the simulation counts sailings one by one.
+            if departures.is_some_and(|d| d > MAX_DEPARTURES_WEEK) {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "departures_week {} is above {MAX_DEPARTURES_WEEK}",
+                            row.get("departures_week")
+                        ),
+                    )
+                    .at_line(row.line)
+                    .field("departures_week"),
+                );
+            }
+            let mut crosses = Vec::new();
+            for c in row
+                .get("crosses")
+                .split(';')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                if iso::is_alpha3(c) {
+                    crosses.push(c.to_string());
+                } else {
+                    let near = iso::suggestions(c);
+                    diags.push(
+                        Diagnostic::error(
+                            file,
+                            format!("crosses `{c}` is not an ISO 3166 alpha-3 code"),
+                        )
+                        .at_line(row.line)
+                        .field("crosses")
+                        .hint(if near.is_empty() {
+                            "countries separated by `;`, e.g. BGR;SRB".to_string()
+                        } else {
+                            format!("did you mean {}?", near.join(", "))
+                        }),
+                    );
+                }
+            }
             let gauge = match row.get("gauge") {
                 "" => None,
                 g => match g.parse::<u32>() {
@@ -274,6 +322,7 @@ pub(crate) fn read_links(
                     capacity_teu_year: capacity,
                     departures_week: departures,
                     family,
+                    crosses,
                     source: row.get("source").to_string(),
                     note: row.get("note").to_string(),
                 },
@@ -408,4 +457,42 @@ pub(crate) fn read_volumes(
         },
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A link's crossed countries are ISO codes, `;`-separated, in order; a typo is a
+    /// located error with a suggestion. Hostile counts (servers, sailings) are bounded.
+    #[test]
+    fn crosses_servers_and_departures_are_checked() {
+        let text = "id,from,to,mode,km,hours,cost_usd_feu,departures_week,crosses,source\n\
+                    L1,A,B,rail,10,1,1,,BGR; SRB,s\n\
+                    L2,A,B,rail,10,1,1,,BGX,s\n\
+                    L3,A,B,ferry,10,1,1,100000,,s\n";
+        let mut diags = Diagnostics::default();
+        let links = read_links("links.csv", text, &|_, _, _, _| {}, &mut diags);
+        assert_eq!(links[0].0.crosses, ["BGR", "SRB"]);
+        let at = |line: usize, field: &str| {
+            diags
+                .0
+                .iter()
+                .find(|d| d.line == Some(line) && d.field.as_deref() == Some(field))
+                .map(|d| (d.message.clone(), d.hint.clone()))
+        };
+        let (msg, hint) = at(3, "crosses").expect("BGX reported");
+        assert!(msg.contains("`BGX`"), "{msg}");
+        assert!(hint.unwrap_or_default().contains("BGR"));
+        assert!(at(4, "departures_week").is_some());
+        assert_eq!(diags.errors(), 2, "{diags:?}");
+        let nodes = "id,name,country,lat,lon,kind,servers,source\n\
+                     A,A,KAZ,1,1,hub,1000000000,s\n";
+        let mut diags = Diagnostics::default();
+        read_nodes("nodes.csv", nodes, &|_, _, _, _| {}, &mut diags);
+        assert!(diags
+            .0
+            .iter()
+            .any(|d| d.field.as_deref() == Some("servers") && d.message.contains("10000")));
+    }
 }

@@ -3,6 +3,7 @@
 
 mod forum_io;
 mod forum_solve;
+mod corridor_trust;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

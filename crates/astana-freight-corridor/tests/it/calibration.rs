@@ -53,9 +53,14 @@ fn point(v: f64, tol: f64) -> (f64, f64) {
     (v * (1.0 - tol), v * (1.0 + tol))
 }
 
-const SLOW_NORTH: &str = "the network's Northern route is slow: a 60 h wait at Brest–Malaszewicze (a 2018 \"2–3 days typical\" figure), EU rail at 18 km/h (European Court of Auditors) and ~40 h at the China–Kazakhstan border (CAREC 2022 average); the published 12–14 days are express services";
+/// The Northern route's free-flow time: the Brest–Małaszewicze crossing is processing
+/// only (6 h a side; the 2–3 day waits of 2018 are congestion, which the simulation's
+/// queues produce), and Alashankou–Dostyk takes its own 4 h 15 min a side (not the CAREC
+/// average of 40.6 h over all crossings). A 2017 "Khorgos → Europe 12–13 days", from the
+/// years of the Brest queues, is then slower than the network.
+const CONGESTED_2017: &str = "a 2017 figure from the years of the Brest–Małaszewicze queues (2–3 days, railtech 2018); the network's free-flow Altynkol → Duisburg is 10 days, consistent with the 2024 border-to-border 6–8 days (P05); the simulation's queues add the waits";
 const SCHEDULE: &str = "published TITR schedules include the wait for a sailing and port congestion at Aktau, Alat and the Black Sea ports; the network's port dwell is only one vessel's handling (30 h at Aktau, 20.1 h at Alat); the simulation adds the waits";
-const RATIO: &str = "the World Bank ratio describes the congested corridor of 2022–23; the network is free-flowing, so the Middle Corridor is 1.3× the Northern time, not 3×";
+const RATIO: &str = "the World Bank ratio describes the congested corridor of 2022–23; the network is free-flowing, so the Middle Corridor is 1.5× the Northern time, not 3×";
 
 #[test]
 fn published_route_figures() {
@@ -83,10 +88,10 @@ fn published_route_figures() {
         Case { id: "P02", what: "the Cape adds 7–14 days", value: cape_d - suez_d, lo: 7.0, hi: 14.0, expect: Expect::Pass },
         Case { id: "P03", what: "Chongqing→Duisburg Northern, days (16 ±20%)", value: cq_d, lo: point(16.0, 0.2).0, hi: point(16.0, 0.2).1, expect: Expect::Pass },
         Case { id: "P03", what: "Chongqing→Duisburg Northern, km (11,179 ±10%)", value: cq_km, lo: point(11_179.0, 0.1).0, hi: point(11_179.0, 0.1).1, expect: Expect::Pass },
-        Case { id: "P04", what: "Xi'an→Duisburg Northern, days (12–14 standard)", value: xn_d, lo: 12.0, hi: 14.0, expect: Expect::Fail(SLOW_NORTH) },
+        Case { id: "P04", what: "Xi'an→Duisburg Northern, days (12–14 standard)", value: xn_d, lo: 12.0, hi: 14.0, expect: Expect::Pass },
         Case { id: "P04", what: "Xi'an→Duisburg Northern, km (9,908 ±10%)", value: xn_km, lo: point(9_908.0, 0.1).0, hi: point(9_908.0, 0.1).1, expect: Expect::Pass },
-        Case { id: "P05", what: "Xi'an→Duisburg speed train, days (13 ±20%)", value: xn_d, lo: point(13.0, 0.2).0, hi: point(13.0, 0.2).1, expect: Expect::Fail(SLOW_NORTH) },
-        Case { id: "P05", what: "Chinese border→Polish border, days (6–8)", value: border_d, lo: 6.0, hi: 8.0, expect: Expect::Fail(SLOW_NORTH) },
+        Case { id: "P05", what: "Xi'an→Duisburg speed train, days (13 ±20%)", value: xn_d, lo: point(13.0, 0.2).0, hi: point(13.0, 0.2).1, expect: Expect::Pass },
+        Case { id: "P05", what: "Chinese border→Polish border, days (6–8)", value: border_d, lo: 6.0, hi: 8.0, expect: Expect::Pass },
         Case { id: "P06", what: "Altynkol→Alat, days (9 scheduled ±20%)", value: alat_d, lo: point(9.0, 0.2).0, hi: point(9.0, 0.2).1, expect: Expect::Fail(SCHEDULE) },
         Case { id: "P06", what: "Altynkol→Poti, days (12 scheduled ±20%)", value: poti_d, lo: point(12.0, 0.2).0, hi: point(12.0, 0.2).1, expect: Expect::Fail(SCHEDULE) },
         Case { id: "P06", what: "Altynkol→Constanța, days (20–22 scheduled)", value: con_d, lo: 20.0, hi: 22.0, expect: Expect::Fail(SCHEDULE) },
@@ -99,7 +104,7 @@ fn published_route_figures() {
         Case { id: "P12", what: "Baku→Kars (BTK), hours (40 ±20%)", value: btk_d * 24.0, lo: point(40.0, 0.2).0, hi: point(40.0, 0.2).1, expect: Expect::Pass },
         Case { id: "P12", what: "Baku→Kars, km (856 ±10%)", value: btk_km, lo: point(856.0, 0.1).0, hi: point(856.0, 0.1).1, expect: Expect::Pass },
         Case { id: "P16", what: "Altynkol→Moscow, days (4–5)", value: msk_d, lo: 4.0, hi: 5.0, expect: Expect::Pass },
-        Case { id: "P16", what: "Altynkol→Europe (Duisburg), days (12–13)", value: eu_d, lo: 12.0, hi: 13.0, expect: Expect::Pass },
+        Case { id: "P16", what: "Altynkol→Europe (Duisburg), days (12–13)", value: eu_d, lo: 12.0, hi: 13.0, expect: Expect::Fail(CONGESTED_2017) },
     ];
     let mut report = String::new();
     for c in &cases {
@@ -142,8 +147,8 @@ fn caspian_feeder_is_the_binding_link() {
         .iter()
         .map(|l| l.capacity_teu_year.unwrap_or(f64::INFINITY))
         .collect();
-    let ok = flow::family_links(&net, s, t, "middle-caspian", 30);
-    let b = flow::max_flow(&net, s, t, &cap, &ok);
+    let ok = flow::family_links(&net, s, t, "middle-caspian", 30).expect("runs");
+    let b = flow::max_flow(&net, s, t, &cap, &ok).expect("distinct ends");
     let feeder = b
         .cut
         .iter()
@@ -183,8 +188,10 @@ fn caspian_feeder_is_the_binding_link() {
             theta: 0.002,
             value_of_time: 2.0,
             iterations: 50,
+            teu_per_train: 82.0,
         },
-    );
+    )
+    .expect("valid settings");
     let load = r
         .links
         .iter()
@@ -202,7 +209,8 @@ fn caspian_feeder_is_the_binding_link() {
 #[test]
 fn volumes_series_and_capped_projection() {
     let (s, _) = astana_scenario::load_embedded().expect("default scenario");
-    let r = astana_freight_corridor::volumes::report(&s.volumes, "middle", 3, 2030, Some(6.0));
+    let r = astana_freight_corridor::volumes::report(&s.volumes, "middle", 3, 2030, Some(6.0))
+        .expect("valid arguments");
     let fy = |y: i32| {
         r.series
             .iter()

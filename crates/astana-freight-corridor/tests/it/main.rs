@@ -3,5 +3,7 @@
 //! `../shared/reference/corridor/validation.md`.
 
 mod calibration;
+mod crosses;
 mod network;
 mod queue;
+mod trust;

@@ -33,6 +33,7 @@ fn link(id: usize, from: &str, to: &str, hours: f64, cap: Option<f64>) -> Link {
         capacity_teu_year: cap,
         departures_week: None,
         family: None,
+        crosses: Vec::new(),
         source: "s".into(),
         note: String::new(),
     }
@@ -175,7 +176,7 @@ fn max_flow_equals_brute_force_min_cut() {
                 .sum();
             best = best.min(c);
         }
-        let r = max_flow(&net, s, t, &cap, &ok);
+        let r = max_flow(&net, s, t, &cap, &ok).expect("distinct ends");
         match r.max_flow_teu_year {
             Some(f) => {
                 assert!(

@@ -8,7 +8,7 @@ fn mmc_matches_erlang_c_at_ten_million_customers() {
     for c in [1u32, 2, 4] {
         let mu = 1.0;
         let lambda = 0.8 * f64::from(c) * mu;
-        let r = mmc(c, lambda, mu, 10_000_000, 42);
+        let r = mmc(c, lambda, mu, 10_000_000, 42).expect("valid");
         let exact = erlang_c_wait(c, lambda, mu).expect("stable");
         let err = (r.mean_wait_hours - exact).abs() / exact;
         assert!(
