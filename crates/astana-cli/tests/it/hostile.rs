@@ -1,9 +1,7 @@
 //! Replays every reproducer of `$ASTANA_REFERENCE_DIR/hostile` (issue 11) against the
 //! binary: each run ends within [`LIMIT`] (killed otherwise) under a 4 GiB memory cap, exits
 //! 0, 1 or 2 without panicking, keeps stderr small, and writes nothing outside the folder
-//! it was given. Per-case checks add the right answer or the located error. Cases that need
-//! an engine's fix are ignored with the fix they wait for; un-ignore them once merged
-//! (`cargo test -p astana-cli --test it hostile -- --include-ignored` runs them all). The
+//! it was given. Per-case checks add the right answer or the located error. The
 //! memory cap is `ulimit -v` (address space, 4 GiB), the time limit is for any build.
 
 use crate::reference::reference_dir;
@@ -151,9 +149,10 @@ fn path(p: &Path) -> &str {
 #[track_caller]
 fn assert_located(run: &Run) {
     let located = run.stderr.lines().any(|l| {
+        // `file:LINE:COL: message` (or `file:LINE`): some field after the first is a number.
         l.split(':')
-            .nth(1)
-            .is_some_and(|n| n.trim().parse::<usize>().is_ok())
+            .skip(1)
+            .any(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
             || l.contains("line")
             || l.contains("field")
     });
@@ -180,7 +179,6 @@ fn laptop(hostile: &Path, file: &str) -> String {
 }
 
 #[test]
-#[ignore = "needs the negotiation fix (11.3: depth limit on GENIUS XML)"]
 fn r02_deeply_nested_xml_is_a_located_error() {
     let Some((h, root)) = setup("02") else { return };
     generate(
@@ -209,7 +207,6 @@ fn r02_deeply_nested_xml_is_a_located_error() {
 }
 
 #[test]
-#[ignore = "needs the negotiation fix (11.4: checked sizes of integer issues)"]
 fn r03_integer_issue_over_the_whole_i64_range_is_an_error() {
     let Some((h, root)) = setup("03") else { return };
     let dir = h.join("03-genius-int-overflow");
@@ -232,7 +229,6 @@ fn r03_integer_issue_over_the_whole_i64_range_is_an_error() {
 }
 
 #[test]
-#[ignore = "needs the forum fix (11.1: safe file names for ids)"]
 fn r05_ids_never_write_outside_out() {
     let Some((h, root)) = setup("05") else { return };
     let abs = Path::new("/tmp/astana-repro-abs-room.csv");
@@ -258,7 +254,6 @@ fn r05_ids_never_write_outside_out() {
 }
 
 #[test]
-#[ignore = "needs the forum fix (11.2: RFC 5545 escaping, control characters in ids)"]
 fn r06_no_injected_calendar_entries_or_room_rows() {
     let Some((h, root)) = setup("06") else { return };
     let run = replay(
@@ -295,7 +290,6 @@ fn r06_no_injected_calendar_entries_or_room_rows() {
 }
 
 #[test]
-#[ignore = "needs the forum fix (11.8: duplicate room ids)"]
 fn r07_duplicate_room_ids_are_an_error() {
     let Some((h, root)) = setup("07") else { return };
     let run = replay(
@@ -315,7 +309,6 @@ fn r07_duplicate_room_ids_are_an_error() {
 }
 
 #[test]
-#[ignore = "needs the power fix (11.6: clipped snippets, capped errors)"]
 fn r09_game_errors_do_not_repeat_the_line() {
     let Some((h, root)) = setup("09") else { return };
     let run = replay(
@@ -328,7 +321,6 @@ fn r09_game_errors_do_not_repeat_the_line() {
 }
 
 #[test]
-#[ignore = "needs the power fix (11.6: clipped snippets, capped errors)"]
 fn r10_a_big_rule_gives_a_short_error() {
     let Some((h, root)) = setup("10-power") else {
         return;
@@ -375,7 +367,6 @@ fn r10_scenario_check_output_does_not_grow_with_the_errors() {
 }
 
 #[test]
-#[ignore = "needs the negotiation fix (11.7: cost estimate, refuse or switch method)"]
 fn r11_nine_parties_and_a_million_outcomes_end_in_time() {
     let Some((h, root)) = setup("11") else { return };
     replay(
@@ -392,7 +383,6 @@ fn r11_nine_parties_and_a_million_outcomes_end_in_time() {
 }
 
 #[test]
-#[ignore = "needs the power fix (11.7: 500 players within the memory guard)"]
 fn r12_five_hundred_players_end_in_time() {
     let Some((h, root)) = setup("12") else { return };
     replay(
@@ -404,7 +394,6 @@ fn r12_five_hundred_players_end_in_time() {
 }
 
 #[test]
-#[ignore = "needs the power fix (11.7: cost estimate for 5,000 players)"]
 fn r13_five_thousand_players_end_in_time() {
     let Some((h, root)) = setup("13") else { return };
     generate(
@@ -425,7 +414,6 @@ fn r13_five_thousand_players_end_in_time() {
 /// A weight typed as a float literal above 2^53 equal to the quota: a dictator, or an error
 /// saying the literal is not exact; never 0.5/0.5.
 #[test]
-#[ignore = "needs the power fix (11.8: float literals above 2^53)"]
 fn r14_float_literal_weights_keep_exactness() {
     let Some((h, root)) = setup("14") else { return };
     for (file, dictator) in [
@@ -455,7 +443,6 @@ fn r14_float_literal_weights_keep_exactness() {
 
 /// Evaluations 1e-6 and 9e-6 scale to 1/9 and 1 (GENIUS divides by the issue's maximum).
 #[test]
-#[ignore = "needs the negotiation fix (11.8: tiny evaluations)"]
 fn r15_tiny_evaluations_are_not_zeroed() {
     let Some((h, root)) = setup("15") else { return };
     let run = replay(
@@ -477,7 +464,6 @@ fn r15_tiny_evaluations_are_not_zeroed() {
 
 /// Quota 0 (everything wins) is an impossible quota (10.14): an error for every method.
 #[test]
-#[ignore = "needs the power fix (10.14/11.8: impossible quotas)"]
 fn r17_quota_zero_is_an_error_for_every_method() {
     let Some((h, root)) = setup("17") else { return };
     for method in ["meet-in-the-middle", "enumeration"] {
@@ -499,7 +485,6 @@ fn r17_quota_zero_is_an_error_for_every_method() {
 
 /// Closing hall H1 drops the plenary and moves two panels: the report must say so.
 #[test]
-#[ignore = "needs the forum fix (10.11: replan reports panels)"]
 fn r18_replan_reports_every_moved_and_dropped_item() {
     let Some((h, root)) = setup("18") else { return };
     let forum = workspace_root().join("data/scenarios/kazakhstan/forum");
@@ -558,7 +543,6 @@ fn r20_grid_network_routes_end_in_time() {
 
 /// Flags alone (issue 11, classes 4 and 5): each ends in time with a located error.
 #[test]
-#[ignore = "needs the corridor and forum fixes (11.4, 11.5: flag ranges, bounded loops)"]
 fn flags_alone_are_validated() {
     let Some((_, root)) = setup("flags") else {
         return;

@@ -1,19 +1,19 @@
 //! End-to-end tests of the `astana` binary: help texts (snapshotted), JSON output shapes,
 //! and the documented exit codes (0 success, 1 computation failed, 2 bad usage or input).
 
+mod balance_trust;
+mod corridor_trust;
 mod forum_io;
 mod forum_solve;
-mod corridor_trust;
+mod hostile;
+mod mediate_trust;
+mod output;
+mod power_trust;
+mod reference;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-mod balance_trust;
-mod mediate_trust;
-mod hostile;
-mod output;
-mod reference;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -885,4 +885,3 @@ fn forum_bad_files_exit_2_with_lines() {
     assert!(e.contains("requests.csv:2"), "{e}");
     assert!(e.contains("unknown participant `B`"), "{e}");
 }
-mod power_trust;
