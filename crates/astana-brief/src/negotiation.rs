@@ -4,7 +4,7 @@
 
 use crate::svg::{self, esc, Dots, Series};
 use astana_model::Scenario;
-use astana_negotiation::{analyze, native, single_text, Negotiation};
+use astana_negotiation::{analyze_with, native, single_text, Limits, Negotiation};
 use std::fmt::Write;
 
 fn outcome_text(neg: &Negotiation, outcome: &[u32]) -> String {
@@ -22,16 +22,48 @@ fn utilities(u: &[f64]) -> String {
         .collect()
 }
 
+/// Most outcomes the brief draws: each rational outcome is one dot of the scatter, and the
+/// single-text runs scan the space at every revision; a bigger domain belongs to
+/// `astana mediate analyze`, not to a circulated page.
+const BRIEF_OUTCOME_LIMIT: u128 = 20_000;
+
+/// The section when the domain cannot be drawn: says why instead of vanishing.
+fn not_drawn(path: &str, why: &str) -> String {
+    format!(
+        r#"<section id="mediation"><h2>Mediating a transit agreement</h2>
+<p>Not drawn: {}. Run it: <code>astana mediate analyze --domain {}</code>.</p>
+</section>"#,
+        esc(why),
+        esc(path)
+    )
+}
+
 pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String {
     let Some((path, text)) = scenario.negotiations.first() else {
         return String::new();
     };
     let Ok(neg) = native::read(path, text) else {
-        return String::new();
+        return not_drawn(
+            path,
+            "the domain file has errors (astana scenario check names them)",
+        );
     };
-    let a = analyze(&neg);
+    let outcomes = neg.outcome_count();
+    if outcomes > BRIEF_OUTCOME_LIMIT {
+        return not_drawn(
+            path,
+            &format!("{outcomes} outcomes, more than the brief draws ({BRIEF_OUTCOME_LIMIT})"),
+        );
+    }
+    let a = match analyze_with(&neg, &Limits::default(), &mut |_| {}) {
+        Ok(a) => a,
+        Err(e) => return not_drawn(path, &e),
+    };
     let Some(nash) = a.nash.as_ref() else {
-        return String::new();
+        return not_drawn(
+            path,
+            "no outcome leaves every party at its reservation value or better",
+        );
     };
     let names: Vec<&str> = neg.parties.iter().map(|p| p.name.as_str()).collect();
     // Mediated runs from several first texts: the first shown step by step.

@@ -80,3 +80,35 @@ fn has_the_security_council_section() {
     assert!(b.html.contains("0.1865%"));
     assert!(b.summary.iter().any(|l| l.contains("Security Council")));
 }
+
+/// A scenario domain too big to draw gets a section that says so and why (issue 11.7): the
+/// brief must neither run for minutes on it nor drop the section without a word.
+#[test]
+fn a_negotiation_too_big_to_draw_says_so() {
+    let (mut s, _) = astana_scenario::load_embedded().expect("embedded scenario");
+    let mut toml = String::from("name = \"big\"\ndescription = \"d\"\nsource = \"s\"\n");
+    let issues: Vec<String> = (0..6).map(|i| format!("i{i}")).collect();
+    for i in &issues {
+        toml += &format!("[[issue]]\nname = \"{i}\"\nvalues = [\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]\n");
+    }
+    for p in ["A", "B"] {
+        let w: Vec<String> = issues.iter().map(|i| format!("{i} = 1")).collect();
+        let e: Vec<String> = issues
+            .iter()
+            .map(|i| format!("{i} = [1,2,3,4,5,6,7,8,9,10]"))
+            .collect();
+        toml += &format!(
+            "[[party]]\nid = \"{p}\"\nname = \"{p}\"\nreservation = 0\nweights = {{ {} }}\n[party.evaluations]\n{}\n",
+            w.join(", "),
+            e.join("\n")
+        );
+    }
+    let path = s.negotiations[0].0.clone();
+    s.negotiations[0] = (path, toml);
+    let b = render(&s, &Options::default()).expect("brief renders");
+    assert!(
+        b.html
+            .contains("Not drawn: 1000000 outcomes, more than the brief draws (20000)"),
+        "no 'not drawn' note in the mediation section"
+    );
+}
