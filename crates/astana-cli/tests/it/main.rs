@@ -1,17 +1,17 @@
 //! End-to-end tests of the `astana` binary: help texts (snapshotted), JSON output shapes,
 //! and the documented exit codes (0 success, 1 computation failed, 2 bad usage or input).
 
+mod corridor_trust;
 mod forum_io;
 mod forum_solve;
-mod corridor_trust;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod balance_trust;
-mod mediate_trust;
 mod hostile;
+mod mediate_trust;
 mod output;
 mod reference;
 
