@@ -20,7 +20,10 @@ seed() { # seed TARGET NAME SELECTOR|- FILE...
   } > "seeds/$t/$n"
 }
 
-rm -rf seeds
+# The named seeds are regenerated; the minimised corpora of past campaigns (files named by
+# their SHA-1, see run.sh MINIMIZE=1) are kept.
+mkdir -p seeds
+find seeds -type f ! -regex '.*/[0-9a-f]\{40\}' -delete
 for f in "$K"/power/*.toml; do seed game_toml "$(basename "$f")" - "$f"; done
 for f in 09-power-error-amplification 12-power-500-players 14-power-float-literal-a \
          14-power-float-literal-b 17-power-quota0; do
@@ -68,6 +71,9 @@ mkdir -p seeds/forum_changes
   seed forum_changes 18-close-hall.csv - "$H/18-forum-replan-close-hall.csv"
 printf 'change,id,value\ncancel_request,R1,\ncancel_panel,PN1,\narrive,KAZ-FM,0:3\ndepart,CHN-VP,0:5\nclose_room,B1,0:2\n' \
   > seeds/forum_changes/every-kind.csv
+# Findings of the fuzz campaigns, minimised (their regression tests name them).
+printf 'change,id,value\nclose_room\x0c,H2,3333333333333333333:05\n' \
+  > seeds/forum_changes/crash-d574b810-huge-day
 
 # A schedule of the example forum, from the binary (built if needed).
 mkdir -p seeds/schedule_json

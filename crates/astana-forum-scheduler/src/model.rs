@@ -535,7 +535,8 @@ pub fn read(files: &[(&str, &str)]) -> Result<Forum, Diagnostics> {
     let slot_of = |v: &str| -> Option<usize> {
         let (a, b) = v.split_once(':')?;
         let (day, slot): (usize, usize) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
-        (day < forum.days.len() && slot < per_day).then_some(day * per_day + slot)
+        // Lazily: `then_some` would multiply a huge day before the check.
+        (day < forum.days.len() && slot < per_day).then(|| day * per_day + slot)
     };
     let mut room_ids = HashMap::new();
     if let Some(t) = get("rooms.csv", &mut d) {

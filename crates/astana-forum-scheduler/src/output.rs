@@ -159,7 +159,8 @@ pub fn from_file(f: &Forum, file: &ScheduleFile) -> Schedule {
     };
     // Only places inside the forum: the checker names the others.
     let at = |a: &crate::check::Placed| {
-        (a.day < f.days.len() && a.slot < per_day).then_some(a.day * per_day + a.slot)
+        // Lazily: `then_some` would multiply a huge day before the check.
+        (a.day < f.days.len() && a.slot < per_day).then(|| a.day * per_day + a.slot)
     };
     for a in &file.assignments {
         if let (Some(r), Some(room), Some(t)) = (

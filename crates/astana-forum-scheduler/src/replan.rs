@@ -44,7 +44,8 @@ pub fn read_changes(f: &Forum, file: &str, text: &str) -> Result<Vec<Change>, Di
                 let v = row.get("value");
                 let parsed = v.split_once(':').and_then(|(a, b)| {
                     let (day, s): (usize, usize) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
-                    (day < f.days.len() && s < per_day).then_some(day * per_day + s)
+                    // Lazily: `then_some` would multiply a huge day before the check.
+                    (day < f.days.len() && s < per_day).then(|| day * per_day + s)
                 });
                 if parsed.is_none() {
                     d.push(

@@ -3,6 +3,7 @@
 //! calendars follow RFC 5545, forum files get located errors, re-planning keeps what fits.
 
 mod bound;
+mod fuzz_findings;
 mod io_safety;
 mod replan_report;
 
