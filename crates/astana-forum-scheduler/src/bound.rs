@@ -21,6 +21,7 @@
 //!   duality), so it is valid wherever the steps stop. It ignores which slots coincide.
 
 use crate::model::Forum;
+use crate::subgradient::Steps;
 
 /// How the bound was obtained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,9 +215,7 @@ pub fn upper_bound(f: &Forum, placed: &[bool], lower: u64) -> Bound {
         .collect();
     let mut lam_p = vec![0.0f64; np];
     let mut mu_c = vec![0.0f64; nc];
-    let mut best = f64::INFINITY;
-    let mut step = 2.0;
-    let mut stall = 0;
+    let mut steps = Steps::new(f64::INFINITY);
     for _ in 0..STEPS {
         let mut l: f64 = lam_p.iter().zip(&avail_n).map(|(x, c)| x * c).sum::<f64>()
             + mu_c.iter().zip(&cap_sum).map(|(x, c)| x * c).sum::<f64>();
@@ -242,31 +241,13 @@ pub fn upper_bound(f: &Forum, placed: &[bool], lower: u64) -> Bound {
                 }
             }
         }
-        if l < best - 1e-9 {
-            best = l;
-            stall = 0;
-        } else {
-            stall += 1;
-            if stall >= 15 {
-                step /= 2.0;
-                stall = 0;
-            }
-        }
-        let norm: f64 = g_p.iter().chain(&g_c).map(|g| g * g).sum();
-        if norm < 1e-12 || step < 1e-4 {
+        if !steps.update(l, lower as f64, [&mut lam_p, &mut mu_c], [&g_p, &g_c]) {
             break;
-        }
-        let t = step * (l - lower as f64).max(1.0) / norm;
-        for (x, g) in lam_p.iter_mut().zip(&g_p) {
-            *x = (*x - t * g).max(0.0);
-        }
-        for (x, g) in mu_c.iter_mut().zip(&g_c) {
-            *x = (*x - t * g).max(0.0);
         }
     }
     // The objective is an integer, and float rounding is far below 1e-6 here.
     let mut out = Bound {
-        value: ((best + 1e-6).floor().max(lower as f64)) as u64,
+        value: ((steps.best + 1e-6).floor().max(lower as f64)) as u64,
         method: Method::Lagrangian,
     };
     let columns: usize = items.iter().map(|it| it.starts.len()).sum();

@@ -10,6 +10,7 @@ pub mod model;
 pub mod output;
 pub mod replan;
 pub mod solve;
+mod subgradient;
 
 pub use model::{load, Forum};
 pub use solve::{solve, Schedule, Settings, Solution};

@@ -5,6 +5,7 @@
 //! possible, wherever the panels go.
 
 use crate::model::Forum;
+use crate::subgradient::Steps;
 use std::time::Instant;
 
 /// Where a request or panel sits: (start slot, room index).
@@ -580,9 +581,7 @@ fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
         .iter()
         .map(|&r| f.requests[r].weight() as f64)
         .sum();
-    let mut best_ub = total;
-    let mut step = 2.0;
-    let mut stall = 0;
+    let mut steps = Steps::new(total);
     for _ in 0..400 {
         let mut ub: f64 = lambda.iter().zip(&cap).map(|(l, c)| l * c).sum::<f64>()
             + mu.iter().zip(&room_cap).map(|(m, c)| m * c).sum::<f64>();
@@ -605,26 +604,8 @@ fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
                 }
             }
         }
-        if ub < best_ub - 1e-9 {
-            best_ub = ub;
-            stall = 0;
-        } else {
-            stall += 1;
-            if stall >= 15 {
-                step /= 2.0;
-                stall = 0;
-            }
-        }
-        let norm: f64 = g_l.iter().chain(&g_m).map(|g| g * g).sum();
-        if norm < 1e-12 || step < 1e-4 {
+        if !steps.update(ub, best as f64, [&mut lambda, &mut mu], [&g_l, &g_m]) {
             break;
-        }
-        let t = step * (ub - best as f64).max(1.0) / norm;
-        for (l, g) in lambda.iter_mut().zip(&g_l) {
-            *l = (*l - t * g).max(0.0);
-        }
-        for (m, g) in mu.iter_mut().zip(&g_m) {
-            *m = (*m - t * g).max(0.0);
         }
     }
     // Reduced values at the final prices: what each request is worth after paying for
@@ -638,7 +619,7 @@ fn upper_bound(st: &State<'_>, best: u64) -> (u64, Vec<f64>) {
         reduced[r] = req.weight() as f64 - req.slots as f64 * price;
     }
     // The bound is on an integer objective.
-    ((best_ub + 1e-6).floor().max(best as f64) as u64, reduced)
+    ((steps.best + 1e-6).floor().max(best as f64) as u64, reduced)
 }
 
 /// The slots of row `i` of an occupancy table held by something immovable (a panel or a
