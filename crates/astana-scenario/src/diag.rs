@@ -1,3 +1,4 @@
+use astana_model::text::LineIndex;
 use std::fmt;
 
 /// How serious a [`Diagnostic`] is.
@@ -95,40 +96,12 @@ impl Diagnostic {
     /// thousands of errors on one 25 KB line would otherwise hold, and print, the whole line
     /// thousands of times.
     pub fn at(mut self, loc: &mut Locator<'_>, start: usize, len: usize) -> Self {
-        let text = loc.text;
-        let p = loc.locate(start);
-        let (start, line_start, line_end, column) = (p.offset, p.line_start, p.line_end, p.column);
-        // Up to a third of the window before the column, the rest after it.
-        let (ws, shown_before) = text[line_start..start]
-            .char_indices()
-            .rev()
-            .take(SNIPPET_CHARS / 3)
-            .enumerate()
-            .last()
-            .map_or((start, 0), |(k, (i, _))| (line_start + i, k + 1));
-        let we = text[ws..line_end]
-            .char_indices()
-            .nth(SNIPPET_CHARS)
-            .map_or(line_end, |(i, _)| ws + i);
-        let width = text[start..we].chars().take(len.max(1)).count().max(1);
-        let mut shown = String::with_capacity(we - ws + 8);
-        let cut_start = ws > line_start;
-        if cut_start {
-            shown.push('…');
-        }
-        shown.extend(text[ws..we].chars().map(printable));
-        if we < line_end {
-            shown.push('…');
-        }
-        self.line = Some(p.line);
-        self.column = Some(column);
-        self.snippet = Some((shown, width));
-        // The "…" stands in for the last character cut.
-        self.snippet_offset = if cut_start {
-            column - 1 - shown_before - 1
-        } else {
-            0
-        };
+        let l = loc.index.locate(start, len);
+        self.line = Some(l.line);
+        self.column = Some(l.column);
+        // The snippet comes clipped; `caret` is the column's place inside it.
+        self.snippet_offset = l.column - l.caret;
+        self.snippet = Some((l.line_text.chars().map(printable).collect(), l.width));
         self
     }
 
@@ -176,78 +149,18 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Finds line and column of byte offsets in one text. Offsets given in increasing order
-/// (a file's errors in document order) cost time proportional to the distance moved, so
-/// the errors of a whole file cost one pass over it, not one pass each.
+/// Finds line and column for many offsets of one text (a whole file) from one line index
+/// (astana-model's [`LineIndex`]), so that locating E errors costs O(size + E·log size).
 pub struct Locator<'t> {
-    text: &'t str,
-    /// The last position found.
-    last: Position,
-}
-
-/// A located byte offset.
-#[derive(Clone, Copy)]
-struct Position {
-    /// The offset, moved back to a character boundary.
-    offset: usize,
-    /// 1-based line.
-    line: usize,
-    /// Byte offsets of the line's start and end (end excludes "\n" and a "\r" before it).
-    line_start: usize,
-    line_end: usize,
-    /// 1-based column, in characters.
-    column: usize,
+    index: LineIndex<'t>,
 }
 
 impl<'t> Locator<'t> {
     /// A locator for `text` (a whole file).
     pub fn new(text: &'t str) -> Self {
-        let mut l = Locator {
-            text,
-            last: Position {
-                offset: 0,
-                line: 1,
-                line_start: 0,
-                line_end: 0,
-                column: 1,
-            },
-        };
-        l.last.line_end = l.end_of_line(0);
-        l
-    }
-
-    fn end_of_line(&self, from: usize) -> usize {
-        let t = self.text;
-        let end = t[from..].find('\n').map_or(t.len(), |i| from + i);
-        if end > from && t[..end].ends_with('\r') {
-            end - 1
-        } else {
-            end
+        Locator {
+            index: LineIndex::new(text),
         }
-    }
-
-    fn locate(&mut self, offset: usize) -> Position {
-        let t = self.text;
-        let mut offset = offset.min(t.len());
-        while !t.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        if offset < self.last.offset {
-            // Backwards: start over (rare; errors come in document order).
-            *self = Locator::new(t);
-        }
-        let mut p = self.last;
-        if offset <= p.line_end || !t[p.offset..offset].contains('\n') {
-            p.column += t[p.offset..offset].chars().count();
-        } else {
-            p.line += t[p.offset..offset].matches('\n').count();
-            p.line_start = t[..offset].rfind('\n').map_or(0, |i| i + 1);
-            p.line_end = self.end_of_line(p.line_start);
-            p.column = t[p.line_start..offset].chars().count() + 1;
-        }
-        p.offset = offset;
-        self.last = p;
-        p
     }
 }
 

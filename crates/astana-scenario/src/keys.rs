@@ -107,14 +107,10 @@ fn walk(
     }
 }
 
-/// The known word closest to `word`, if it is close enough to be a typo.
+/// The known word closest to `word`, if it is close enough to be a typo (the project's one
+/// "did you mean" rule, in astana-model).
 pub(crate) fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(word, k), *k))
-        .filter(|(d, k)| *d <= (k.chars().count() / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    astana_model::text::closest(word, known.iter().copied())
 }
 
 #[cfg(test)]
