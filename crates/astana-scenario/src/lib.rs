@@ -288,6 +288,32 @@ pub fn load_flows(path: &Path) -> Result<Loaded, Diagnostics> {
     validate::load_bare_flows(&name, &text)
 }
 
+/// The files of the embedded default scenario (relative path → text), e.g. to seed a
+/// server's store or to write them out for editing.
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    EMBEDDED
+}
+
+/// Loads a scenario from uploaded files (relative path → bytes): invalid UTF-8 is a
+/// located error, like in a folder.
+///
+/// # Errors
+/// As [`load_dir`].
+pub fn load_from_bytes(files: &[(String, Vec<u8>)]) -> Result<Loaded, Diagnostics> {
+    let mut texts = Vec::with_capacity(files.len());
+    let mut bad = Vec::new();
+    for (name, bytes) in files {
+        match decode(name, bytes.clone()) {
+            Ok(t) => texts.push((name.clone(), t)),
+            Err(d) => bad.push(d),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(Diagnostics(bad));
+    }
+    validate::load(&Files::Memory(texts))
+}
+
 /// Loads a scenario from in-memory files (name → text), for tests and tools.
 ///
 /// # Errors

@@ -93,24 +93,31 @@ impl Store {
             if taken.is_some() {
                 return Err(StoreError::Exists(format!("scenario `{id}`")));
             }
-            let m = ScenarioMeta {
-                id: id.to_string(),
-                name: name.to_string(),
-                builtin,
-                created: now(),
-                bytes: files.iter().map(|(_, b)| b.len() as i64).sum(),
-            };
-            tx.execute(
-                "INSERT INTO scenario (id, name, builtin, created, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![m.id, m.name, m.builtin, m.created, m.bytes],
-            )?;
-            let mut st = tx.prepare(
-                "INSERT INTO scenario_file (scenario_id, path, content) VALUES (?1, ?2, ?3)",
-            )?;
-            for (path, content) in files {
-                st.execute(params![id, path, content])?;
+            insert(tx, id, name, builtin, files)
+        })
+    }
+
+    /// Stores the built-in scenario, replacing an older copy in the same transaction (a new
+    /// astana brings new embedded data). Returns `true` if anything changed.
+    ///
+    /// # Errors
+    /// A database error, or [`StoreError::Exists`] if a user scenario holds the id.
+    pub fn seed_builtin(&self, id: &str, name: &str, files: &[(String, Vec<u8>)]) -> Result<bool> {
+        let current = self.scenario(id)?;
+        if let Some(c) = &current {
+            if !c.meta.builtin {
+                return Err(StoreError::Exists(format!("a user scenario `{id}`")));
             }
-            Ok(m)
+            let mut want: Vec<_> = files.to_vec();
+            want.sort();
+            if c.meta.name == name && c.files == want {
+                return Ok(false);
+            }
+        }
+        self.write(|tx| {
+            tx.execute("DELETE FROM scenario WHERE id = ?1 AND builtin = 1", [id])?;
+            insert(tx, id, name, true, files)?;
+            Ok(true)
         })
     }
 
@@ -135,4 +142,30 @@ impl Store {
             }
         })
     }
+}
+
+fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    name: &str,
+    builtin: bool,
+    files: &[(String, Vec<u8>)],
+) -> Result<ScenarioMeta> {
+    let m = ScenarioMeta {
+        id: id.to_string(),
+        name: name.to_string(),
+        builtin,
+        created: now(),
+        bytes: files.iter().map(|(_, b)| b.len() as i64).sum(),
+    };
+    tx.execute(
+        "INSERT INTO scenario (id, name, builtin, created, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![m.id, m.name, m.builtin, m.created, m.bytes],
+    )?;
+    let mut st =
+        tx.prepare("INSERT INTO scenario_file (scenario_id, path, content) VALUES (?1, ?2, ?3)")?;
+    for (path, content) in files {
+        st.execute(params![id, path, content])?;
+    }
+    Ok(m)
 }
