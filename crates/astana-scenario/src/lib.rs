@@ -20,6 +20,7 @@
 
 mod corridor;
 mod keys;
+mod tenure;
 mod unvotes;
 mod validate;
 

@@ -264,8 +264,10 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let tenure = match &raw.files.tenure {
         Some(name) => match files.read(name) {
             Ok(t) => {
-                if let Err(e) = astana_voting_power::Tenure::from_toml(&t) {
-                    diags.push(Diagnostic::error(name, e).field("files.tenure"));
+                match astana_voting_power::Tenure::from_toml(&t) {
+                    Err(e) => diags.push(Diagnostic::error(name, e).field("files.tenure")),
+                    // What the reader skipped (unknown groups, counts that are not counts).
+                    Ok(_) => crate::tenure::check(name, &t, &mut diags),
                 }
                 Some(t)
             }

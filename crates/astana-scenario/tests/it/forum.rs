@@ -188,3 +188,26 @@ fn the_embedded_and_shipped_forums_pass() {
     let (_tmp, dir) = damaged(|_, _| {});
     load_dir(&dir).unwrap_or_else(|d| panic!("{d}"));
 }
+
+/// The other part that was checked only loosely: `tenure.toml`. A group typo made the
+/// brief's "years seated" column "—" with no reason; it is now a located error at load.
+#[test]
+fn a_tenure_group_typo_is_an_error_at_load() {
+    let (_tmp, dir) = damaged(|rel, text| {
+        if rel == "power/tenure.toml" {
+            *text = text.replacen("group = \"ASIA_PACIFIC\"", "group = \"ASIA-PACIFIC\"", 1);
+        }
+    });
+    let d = load_dir(&dir).expect_err("damaged tenure");
+    assert_eq!(
+        errors(&d),
+        [(
+            "power/tenure.toml",
+            Some(120),
+            Some("focal.group"),
+            "unknown group `ASIA-PACIFIC`"
+        )],
+        "{d}"
+    );
+    assert_eq!(d.0[0].hint.as_deref(), Some("did you mean `ASIA_PACIFIC`?"));
+}
