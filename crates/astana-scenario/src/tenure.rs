@@ -79,7 +79,7 @@ pub(crate) fn check(file: &str, text: &str, diags: &mut Diagnostics) {
             }
         }
         if let Some(v) = m.get("term_years") {
-            if !v.as_integer().is_some_and(|y| (1..=100).contains(&y)) {
+            if !matches!(v.as_integer(), Some(1..=100)) {
                 at(
                     Diagnostic::error(
                         file,
@@ -100,7 +100,7 @@ fn count(
     v: &Item,
     at: &mut impl FnMut(Diagnostic, Option<std::ops::Range<usize>>),
 ) {
-    if !v.as_integer().is_some_and(|n| u32::try_from(n).is_ok()) {
+    if !matches!(v.as_integer().map(u32::try_from), Some(Ok(_))) {
         at(
             Diagnostic::error(file, "not a whole number from 0 to 4294967295").field(field),
             v.span(),
