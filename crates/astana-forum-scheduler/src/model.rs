@@ -1,10 +1,19 @@
 //! A forum folder: `forum.toml`, `rooms.csv`, `participants.csv`, `requests.csv` and
 //! `panels.csv`, read and validated with every error located.
 
-use astana_scenario::table;
-use astana_scenario::{Diagnostic, Diagnostics};
+use astana_diag::table;
+use astana_diag::{Diagnostic, Diagnostics};
 use std::collections::HashMap;
 use std::path::Path;
+
+/// The files of a forum folder, in the order they are read.
+pub const FILES: [&str; 5] = [
+    "forum.toml",
+    "rooms.csv",
+    "participants.csv",
+    "requests.csv",
+    "panels.csv",
+];
 
 /// Most slots a forum may have in all (days × slots a day): schedules are bitsets.
 pub const MAX_SLOTS: usize = 128;
@@ -851,22 +860,13 @@ pub fn read(files: &[(&str, &str)]) -> Result<Forum, Diagnostics> {
 /// # Errors
 /// Every problem, located; a missing or unreadable file.
 pub fn load(dir: &Path) -> Result<Forum, Diagnostics> {
-    let names = [
-        "forum.toml",
-        "rooms.csv",
-        "participants.csv",
-        "requests.csv",
-        "panels.csv",
-    ];
     let mut texts = Vec::new();
     let mut d = Diagnostics::default();
-    for n in names {
-        match std::fs::read_to_string(dir.join(n)) {
+    for n in FILES {
+        // A file that is not UTF-8 is an error at its first bad byte, as in a scenario.
+        match astana_diag::read_text(&dir.join(n), n) {
             Ok(t) => texts.push((n, t)),
-            Err(e) => d.push(Diagnostic::error(
-                n,
-                format!("cannot read {}: {e}", dir.join(n).display()),
-            )),
+            Err(e) => d.push(e),
         }
     }
     if d.errors() > 0 {

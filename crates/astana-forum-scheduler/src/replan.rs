@@ -5,7 +5,7 @@
 
 use crate::model::Forum;
 use crate::solve::{solve_from, Place, Schedule, Settings, Solution};
-use astana_scenario::{table, Diagnostic, Diagnostics};
+use astana_diag::{table, Diagnostic, Diagnostics};
 use serde::Serialize;
 
 /// One change.

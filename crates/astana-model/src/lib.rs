@@ -247,7 +247,8 @@ pub struct Scenario {
     pub corridor_links: Vec<corridor::Link>,
     /// Corridor volume figures.
     pub volumes: Vec<corridor::Volume>,
-    /// An example forum's files (name, text), read by the forum scheduler.
+    /// An example forum's files (name, text), read by the forum scheduler (and validated with
+    /// its reader when the scenario loads).
     pub forum: Vec<(String, String)>,
 }
 

@@ -264,8 +264,10 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
     let tenure = match &raw.files.tenure {
         Some(name) => match files.read(name) {
             Ok(t) => {
-                if let Err(e) = astana_voting_power::Tenure::from_toml(&t) {
-                    diags.push(Diagnostic::error(name, e).field("files.tenure"));
+                match astana_voting_power::Tenure::from_toml(&t) {
+                    Err(e) => diags.push(Diagnostic::error(name, e).field("files.tenure")),
+                    // What the reader skipped (unknown groups, counts that are not counts).
+                    Ok(_) => crate::tenure::check(name, &t, &mut diags),
                 }
                 Some(t)
             }
@@ -340,21 +342,34 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         },
         None => Vec::new(),
     };
-    // An example forum folder: its files are carried as text (the forum scheduler reads
-    // and validates them).
+    // An example forum folder: its files are carried as text, and checked here with the
+    // scheduler's own reader so that `scenario check` gives the errors `forum check` gives.
     let mut forum = Vec::new();
     if let Some(dir) = &raw.files.forum {
-        for name in [
-            "forum.toml",
-            "rooms.csv",
-            "participants.csv",
-            "requests.csv",
-            "panels.csv",
-        ] {
-            let path = format!("{}/{name}", dir.trim_end_matches('/'));
-            match files.read(&path) {
+        let dir = dir.trim_end_matches('/');
+        let mut unread = Vec::new();
+        for name in astana_forum_scheduler::model::FILES {
+            match files.read(&format!("{dir}/{name}")) {
                 Ok(t) => forum.push((name.to_string(), t)),
-                Err(d) => diags.push(d.or_field("files.forum")),
+                Err(d) => {
+                    diags.push(d.or_field("files.forum"));
+                    unread.push(name);
+                }
+            }
+        }
+        let texts: Vec<(&str, &str)> = forum
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        if let Err(found) = astana_forum_scheduler::model::read(&texts) {
+            // A file that could not be read is reported above, not again as "missing".
+            for mut d in found.0 {
+                if unread.contains(&d.file.as_str()) && d.line.is_none() {
+                    continue;
+                }
+                // Named from the scenario folder, like every other file of the scenario.
+                d.file = format!("{dir}/{}", d.file);
+                diags.push(d);
             }
         }
     }

@@ -10,6 +10,7 @@ mod mediate_trust;
 mod output;
 mod power_trust;
 mod reference;
+mod scenario_forum_check;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
