@@ -29,6 +29,15 @@ pub(crate) enum Command {
     ///
     /// Example: astana brief --out brief.html
     Brief(BriefArgs),
+    /// Serve every engine over HTTP for a team: a JSON API (OpenAPI at /api/openapi.json),
+    /// a dashboard at /, and the scenarios and jobs in one SQLite file.
+    ///
+    /// Examples:
+    ///   astana serve
+    ///   astana serve --db team.db --addr 0.0.0.0:8080
+    ///   astana serve --addr 127.0.0.1:0      (port 0: a free port, shown on start)
+    #[command(verbatim_doc_comment)]
+    Serve(ServeArgs),
     /// Check a scenario folder and list every problem with file, line and field.
     ///
     /// Example: astana scenario check data/scenarios/kazakhstan
@@ -699,4 +708,14 @@ pub(crate) struct AlignmentArgs {
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The database file; created and seeded with the default scenario if missing.
+    #[arg(long, value_name = "PATH", default_value = "astana.db")]
+    pub(crate) db: PathBuf,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub(crate) addr: String,
 }

@@ -16,6 +16,7 @@ mod forum_cmd;
 mod mediate_cmd;
 mod power_cmd;
 mod scenario_cmd;
+mod serve_cmd;
 mod write;
 
 use args::{Cli, Command, MediateCommand, ScenarioCommand};
@@ -66,6 +67,7 @@ fn main() -> ExitCode {
     let scenario = cli.scenario.as_deref();
     let result = match cli.command {
         Command::Brief(a) => brief_cmd::run(scenario, &a),
+        Command::Serve(a) => serve_cmd::run(&a),
         Command::Scenario {
             command: ScenarioCommand::Check { dir, json },
         } => scenario_cmd::check(dir.as_deref().or(scenario), json),

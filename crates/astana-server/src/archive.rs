@@ -40,7 +40,10 @@ pub(crate) fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Problem> {
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(w) = files.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(Problem::invalid(format!("the archive holds `{}` twice", w[0].0)));
+        return Err(Problem::invalid(format!(
+            "the archive holds `{}` twice",
+            w[0].0
+        )));
     }
     Ok(files)
 }
@@ -99,7 +102,10 @@ impl Budget {
 fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Problem> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| Problem::invalid(format!("the zip archive is damaged: {e}")))?;
-    let mut budget = Budget { entries: 0, bytes: 0 };
+    let mut budget = Budget {
+        entries: 0,
+        bytes: 0,
+    };
     let mut files = Vec::new();
     for i in 0..zip.len() {
         let entry = zip
@@ -120,9 +126,13 @@ fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Problem> {
 
 fn untar(reader: impl Read) -> Result<Vec<(String, Vec<u8>)>, Problem> {
     let mut tar = tar::Archive::new(reader);
-    let mut budget = Budget { entries: 0, bytes: 0 };
+    let mut budget = Budget {
+        entries: 0,
+        bytes: 0,
+    };
     let mut files = Vec::new();
-    let damaged = |e: std::io::Error| Problem::invalid(format!("the tar.gz archive is damaged: {e}"));
+    let damaged =
+        |e: std::io::Error| Problem::invalid(format!("the tar.gz archive is damaged: {e}"));
     for entry in tar.entries().map_err(damaged)? {
         let entry = entry.map_err(damaged)?;
         let kind = entry.header().entry_type();
@@ -152,7 +162,8 @@ pub(crate) fn zip_folder(top: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u
         .compression_method(zip::CompressionMethod::Deflated);
     let fail = |e: zip::result::ZipError| Problem::internal(format!("cannot write the zip: {e}"));
     for (path, content) in files {
-        out.start_file(format!("{top}/{path}"), options).map_err(fail)?;
+        out.start_file(format!("{top}/{path}"), options)
+            .map_err(fail)?;
         out.write_all(content)
             .map_err(|e| Problem::internal(format!("cannot write the zip: {e}")))?;
     }
@@ -178,13 +189,16 @@ mod tests {
         for bad in ["../etc/passwd", "/abs", "a//b", "c:/x", "a/./b"] {
             assert!(clean_path(bad).is_err(), "{bad}");
         }
-        assert_eq!(clean_path("./a/b.csv").expect("ok").as_deref(), Some("a/b.csv"));
+        assert_eq!(
+            clean_path("./a/b.csv").expect("ok").as_deref(),
+            Some("a/b.csv")
+        );
         assert_eq!(clean_path("__MACOSX/x").expect("ok"), None);
     }
 
     #[test]
     fn not_an_archive_is_415() {
-        let p = unpack(b"hello").err().expect("refused");
+        let p = unpack(b"hello").expect_err("refused");
         assert_eq!(p.status, 415);
     }
 
@@ -202,7 +216,7 @@ mod tests {
         }
         let z = out.finish().expect("finish").into_inner();
         assert!(z.len() < 4 << 20);
-        let p = unpack(&z).err().expect("refused");
+        let p = unpack(&z).expect_err("refused");
         assert_eq!(p.status, 413, "{}", p.detail);
     }
 }

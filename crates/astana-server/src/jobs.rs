@@ -145,7 +145,8 @@ impl Runner {
             tx,
             last_stored: Mutex::new(None),
         };
-        let (slots, live, stopping) = (self.slots.clone(), self.live.clone(), self.stopping.clone());
+        let (slots, live, stopping) =
+            (self.slots.clone(), self.live.clone(), self.stopping.clone());
         tokio::spawn(async move {
             let id = progress.id.clone();
             let permit = slots.acquire_owned().await;
@@ -196,10 +197,14 @@ fn run(progress: Progress, work: Work, stopping: &AtomicBool) {
     let store = progress.store.clone();
     let id = progress.id.clone();
     let ended = |state: JobState, result: Option<&Value>, problem: Option<&Value>, msg: &str| {
-        if let Err(e) = store.finish_job(&id, state, result, problem) {
+        if let Err(e) = store.finish_job(&id, state, msg, result, problem) {
             eprintln!("error: job {id}: cannot store its end: {e}");
         }
-        let p = if state == JobState::Done { 1.0 } else { progress.tx.borrow().progress };
+        let p = if state == JobState::Done {
+            1.0
+        } else {
+            progress.tx.borrow().progress
+        };
         progress.tx.send_replace(Snapshot {
             state,
             progress: p,

@@ -96,7 +96,20 @@ pub fn serve(config: Config, on_listening: impl FnOnce(SocketAddr)) -> Result<()
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
-    rt.block_on(async move {
+    rt.block_on(run(config, on_listening, shutdown_signal()))
+}
+
+/// As [`serve`], inside a running tokio runtime, stopping when `stop` completes instead of
+/// on a signal (for tests and embedding).
+///
+/// # Errors
+/// See [`ServeError`].
+pub async fn run(
+    config: Config,
+    on_listening: impl FnOnce(SocketAddr),
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    {
         let state = AppState::open(&config)?;
         let listener = tokio::net::TcpListener::bind(&config.addr)
             .await
@@ -111,14 +124,14 @@ pub fn serve(config: Config, on_listening: impl FnOnce(SocketAddr)) -> Result<()
         on_listening(addr);
         let app = router(state.clone(), &config);
         let served = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(stop)
             .await;
         state.shutdown(config.drain).await;
         served.map_err(|source| ServeError::Listen {
             addr: addr.to_string(),
             source,
         })
-    })
+    }
 }
 
 /// The whole application: API, dashboard, problem details for every error under `/api`.
@@ -127,7 +140,9 @@ pub fn router(state: AppState, config: &Config) -> axum::Router {
     axum::Router::new()
         .nest("/api", api::router())
         .merge(pages::router())
-        .layer(axum::middleware::map_response(problem::api_errors_as_problems))
+        .layer(axum::middleware::map_response(
+            problem::api_errors_as_problems,
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             problem::panic_response,
         ))

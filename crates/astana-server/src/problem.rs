@@ -65,7 +65,12 @@ impl Problem {
 
     /// 400: the request itself is malformed (parameters, body shape).
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Problem::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Bad request",
+            detail,
+        )
     }
 
     /// 422: the request is well formed but its content is invalid.
@@ -105,7 +110,7 @@ impl Problem {
 
     /// 422 with every diagnostic of a scenario (errors and warnings), as `scenario check`
     /// reports them.
-    pub fn from_diagnostics(d: &astana_scenario::diag::Diagnostics) -> Self {
+    pub fn from_diagnostics(d: &astana_scenario::Diagnostics) -> Self {
         let mut p = Problem::invalid(format!("the scenario is invalid: {}", d.summary()));
         p.errors = d.0.iter().map(located).collect();
         p
@@ -118,7 +123,7 @@ impl Problem {
 }
 
 /// A scenario diagnostic as a located message.
-pub fn located(d: &astana_scenario::diag::Diagnostic) -> Located {
+pub fn located(d: &astana_scenario::Diagnostic) -> Located {
     Located {
         file: d.file.clone(),
         line: d.line,
@@ -157,16 +162,16 @@ impl From<astana_store::StoreError> for Problem {
 
 /// Turns the plain-text errors axum produces itself (a bad query string, a body over the
 /// limit, an unknown route, a wrong method) into problem details, under `/api` only.
-pub async fn api_errors_as_problems(
-    uri: axum::http::Uri,
-    response: Response,
-) -> Response {
+pub async fn api_errors_as_problems(uri: axum::http::Uri, response: Response) -> Response {
     let status = response.status();
     let is_problem = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !uri.path().starts_with("/api") || !(status.is_client_error() || status.is_server_error()) || is_problem {
+    if !uri.path().starts_with("/api")
+        || !(status.is_client_error() || status.is_server_error())
+        || is_problem
+    {
         return response;
     }
     let (parts, body) = response.into_parts();

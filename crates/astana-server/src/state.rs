@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 /// The id of the embedded default scenario.
-pub const DEFAULT_SCENARIO: &str = "kazakhstan";
+pub(crate) const DEFAULT_SCENARIO: &str = "kazakhstan";
 
 /// Answers kept; past this the cache starts again (scenarios are immutable once stored, so
 /// an answer is valid until its scenario is deleted).
@@ -45,8 +45,8 @@ impl AppState {
             db: config.db.clone(),
             source,
         })?;
-        let (scenario, _) = astana_scenario::load_embedded()
-            .map_err(|d| ServeError::Seed(d.summary()))?;
+        let (scenario, _) =
+            astana_scenario::load_embedded().map_err(|d| ServeError::Seed(d.summary()))?;
         let files: Vec<(String, Vec<u8>)> = astana_scenario::embedded_files()
             .iter()
             .map(|(p, t)| ((*p).to_string(), t.as_bytes().to_vec()))

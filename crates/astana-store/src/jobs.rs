@@ -194,7 +194,8 @@ impl Store {
     }
 
     /// Ends a job: `Done` with a result, `Failed` with a problem, `Cancelled` or
-    /// `Interrupted`. A job already final is left as it is; returns whether it changed.
+    /// `Interrupted`, with a last message. A job already final is left as it is; returns
+    /// whether it changed.
     ///
     /// # Errors
     /// A database error.
@@ -202,6 +203,7 @@ impl Store {
         &self,
         id: &str,
         state: JobState,
+        message: &str,
         result: Option<&Value>,
         problem: Option<&Value>,
     ) -> Result<bool> {
@@ -209,7 +211,7 @@ impl Store {
         self.write(|tx| {
             Ok(tx.execute(
                 "UPDATE job SET state = ?2, result = ?3, problem = ?4, updated = ?5,
-                    progress = CASE WHEN ?6 THEN 1.0 ELSE progress END
+                    progress = CASE WHEN ?6 THEN 1.0 ELSE progress END, message = ?7
                  WHERE id = ?1 AND state IN ('queued', 'running')",
                 params![
                     id,
@@ -217,7 +219,8 @@ impl Store {
                     result.map(Value::to_string),
                     problem.map(Value::to_string),
                     now(),
-                    progress_done
+                    progress_done,
+                    message
                 ],
             )? == 1)
         })

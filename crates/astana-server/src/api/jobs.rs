@@ -209,7 +209,15 @@ pub(crate) async fn cancel(
         let store = state.store().clone();
         let key = id.clone();
         state
-            .blocking(move || Ok(store.finish_job(&key, JobState::Cancelled, None, None)?))
+            .blocking(move || {
+                Ok(store.finish_job(
+                    &key,
+                    JobState::Cancelled,
+                    "cancelled before it started",
+                    None,
+                    None,
+                )?)
+            })
             .await?;
     }
     let j = load(&state, &id).await?;
@@ -234,14 +242,17 @@ pub(crate) async fn events(
         progress: j.progress,
         message: j.message.clone(),
     };
-    let stream = futures_util::stream::unfold(
-        (rx, Some(last), false),
-        |(rx, first, ended)| async move {
+    let stream =
+        futures_util::stream::unfold((rx, Some(last), false), |(rx, first, ended)| async move {
             if ended {
                 return None;
             }
             let event = |s: &Snapshot| {
-                let name = if s.state.is_final() { "end" } else { "progress" };
+                let name = if s.state.is_final() {
+                    "end"
+                } else {
+                    "progress"
+                };
                 Event::default()
                     .event(name)
                     .json_data(s)
@@ -267,7 +278,6 @@ pub(crate) async fn events(
                     Some((Ok(event(&s)), (Some(rx), None, fin)))
                 }
             }
-        },
-    );
+        });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

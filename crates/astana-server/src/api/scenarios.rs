@@ -2,7 +2,6 @@
 //! delete, and the brief of a stored scenario.
 
 use crate::problem::{located, Located, Problem};
-use crate::state::DEFAULT_SCENARIO;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -268,7 +267,9 @@ pub(crate) async fn delete(
 ) -> Result<StatusCode, Problem> {
     let store = state.store().clone();
     let key = id.clone();
-    let gone = state.blocking(move || Ok(store.delete_scenario(&key)?)).await?;
+    let gone = state
+        .blocking(move || Ok(store.delete_scenario(&key)?))
+        .await?;
     if !gone {
         return Err(Problem::not_found(format!("no scenario `{id}`")));
     }
@@ -360,6 +361,6 @@ mod tests {
         assert!(super::slug("—").is_err());
         assert!(super::check_id("ok-1").is_ok());
         assert!(super::check_id("Bad").is_err());
-        assert_eq!(super::DEFAULT_SCENARIO, "kazakhstan");
+        assert_eq!(crate::state::DEFAULT_SCENARIO, "kazakhstan");
     }
 }

@@ -100,11 +100,11 @@ fn jobs_go_from_queued_to_done_and_stay_final() {
     let j = store.job(&job.id).expect("get").expect("present");
     assert_eq!((j.state, j.progress), (JobState::Running, 0.0));
     assert!(store
-        .finish_job(&job.id, JobState::Done, Some(&json!({"ok": 1})), None)
+        .finish_job(&job.id, JobState::Done, "", Some(&json!({"ok": 1})), None)
         .expect("finish"));
     // A final job does not change again (a late cancel loses).
     assert!(!store
-        .finish_job(&job.id, JobState::Cancelled, None, None)
+        .finish_job(&job.id, JobState::Cancelled, "", None, None)
         .expect("cancel late"));
     let j = store.job(&job.id).expect("get").expect("present");
     assert_eq!(j.state, JobState::Done);
@@ -123,7 +123,7 @@ fn reopening_marks_unfinished_jobs_interrupted_and_keeps_results() {
         let a = store.create_job("a", None, &json!({})).expect("a");
         store.start_job(&a.id).expect("start");
         store
-            .finish_job(&a.id, JobState::Done, Some(&json!([1, 2])), None)
+            .finish_job(&a.id, JobState::Done, "", Some(&json!([1, 2])), None)
             .expect("finish");
         let b = store.create_job("b", None, &json!({})).expect("b");
         store.start_job(&b.id).expect("start");
@@ -150,7 +150,7 @@ fn a_file_from_a_newer_astana_is_refused() {
         let c = rusqlite::Connection::open(&path).expect("open");
         c.pragma_update(None, "user_version", 999).expect("pragma");
     }
-    let err = Store::open(&path).err().expect("refused");
+    let err = Store::open(&path).expect_err("refused");
     assert!(
         err.to_string().contains("schema version 999 is newer"),
         "{err}"
@@ -162,6 +162,6 @@ fn a_file_that_is_not_a_database_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("astana.db");
     std::fs::write(&path, vec![b'x'; 8192]).expect("write");
-    let err = Store::open(&path).err().expect("refused");
+    let err = Store::open(&path).expect_err("refused");
     assert!(err.to_string().contains("not a database"), "{err}");
 }
