@@ -266,6 +266,12 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, Diagnostics> {
     validate::load(&Files::Dir(dir.to_path_buf()))
 }
 
+/// The embedded default scenario's files, by path relative to the scenario folder (what
+/// [`load_embedded`] reads; e.g. for seeding a store or offering the folder as a download).
+pub fn embedded_files() -> Vec<(&'static str, &'static [u8])> {
+    EMBEDDED.iter().map(|(n, t)| (*n, t.as_bytes())).collect()
+}
+
 /// Loads the default Kazakhstan scenario compiled into the binary.
 ///
 /// # Errors
