@@ -213,20 +213,12 @@ impl Serialize for Replan {
     }
 }
 
-/// Answers `astana forum replan`: the old schedule (file `schedule_name`) re-planned after
-/// the changes CSV (file `changes_name`, text `changes`).
+/// Checks that the schedule to re-plan (file `schedule_name`) is for forum `f` and
+/// feasible (also done by [`replan`]; the CLI calls it before reading the changes file).
 ///
 /// # Errors
-/// A schedule for another forum or not feasible, bad changes (input); cancelled.
-pub fn replan(
-    f: &Forum,
-    schedule_name: &str,
-    old_file: &ScheduleFile,
-    changes_name: &str,
-    changes: &str,
-    p: &Params,
-    progress: Option<&Progress<'_>>,
-) -> Result<Replan, QueryError> {
+/// A schedule for another forum, or not feasible (input).
+pub fn usable(f: &Forum, schedule_name: &str, old_file: &ScheduleFile) -> Result<(), QueryError> {
     if let Some(why) = another_forum(f, old_file) {
         return Err(QueryError::input(format!("error: {schedule_name}: {why}")));
     }
@@ -245,6 +237,24 @@ pub fn replan(
             }
         )));
     }
+    Ok(())
+}
+
+/// Answers `astana forum replan`: the old schedule (file `schedule_name`) re-planned after
+/// the changes CSV (file `changes_name`, text `changes`).
+///
+/// # Errors
+/// A schedule for another forum or not feasible, bad changes (input); cancelled.
+pub fn replan(
+    f: &Forum,
+    schedule_name: &str,
+    old_file: &ScheduleFile,
+    changes_name: &str,
+    changes: &str,
+    p: &Params,
+    progress: Option<&Progress<'_>>,
+) -> Result<Replan, QueryError> {
+    usable(f, schedule_name, old_file)?;
     let old = from_file(f, old_file);
     let changes =
         rp::read_changes(f, changes_name, changes).map_err(|d| QueryError::diagnostics(&d))?;
