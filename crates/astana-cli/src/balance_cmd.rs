@@ -24,10 +24,7 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     let p = query::Params {
         reporter: a.reporter.clone(),
         year: a.year,
-        flow: a
-            .flow
-            .to_possible_value()
-            .map(|v| v.get_name().to_string()),
+        flow: a.flow.to_possible_value().map(|v| v.get_name().to_string()),
         period: Some(a.period.clone()),
         mirror: a.mirror,
         n: a.n,

@@ -54,7 +54,12 @@ fn routes(scenario: &Scenario, a: &RoutesArgs) -> Outcome {
     }
     let r = match r {
         query::RoutesReport::AllPairs(x) => {
-            out!("{} ordered pairs, {} routes (k = {})", x.results.len(), x.routes(), x.k);
+            out!(
+                "{} ordered pairs, {} routes (k = {})",
+                x.results.len(),
+                x.routes(),
+                x.k
+            );
             return Ok(());
         }
         query::RoutesReport::Od(r) => r,

@@ -114,9 +114,7 @@ pub fn engine_error(e: BalanceError) -> QueryError {
         | BalanceError::ShockBelowMinusOne(..)
         | BalanceError::BadShockSpec(_)
         | BalanceError::DuplicateShock(_)
-        | BalanceError::UnknownShockTarget(..) => {
-            QueryError::input(format!("error: --shock: {e}"))
-        }
+        | BalanceError::UnknownShockTarget(..) => QueryError::input(format!("error: --shock: {e}")),
         _ => QueryError::input(format!("error: {e}")),
     }
 }
@@ -127,7 +125,11 @@ pub fn engine_error(e: BalanceError) -> QueryError {
 /// Bad parameters (input), or no data for the question (compute).
 pub fn run(scenario: &Scenario, p: &Params) -> Result<Report, QueryError> {
     let flow = flow_kind(p.flow.as_deref().unwrap_or("turnover"))?;
-    let side = if p.mirror { Side::Mirror } else { Side::Reporter };
+    let side = if p.mirror {
+        Side::Mirror
+    } else {
+        Side::Reporter
+    };
     let period: Period = p
         .period
         .as_deref()
@@ -228,7 +230,12 @@ fn all(scenario: &Scenario, q: &Query) -> Result<All, QueryError> {
     })
 }
 
-fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side) -> Result<Trend, QueryError> {
+fn trend(
+    scenario: &Scenario,
+    reporter: &str,
+    flow: FlowKind,
+    side: Side,
+) -> Result<Trend, QueryError> {
     let watch: Vec<String> = if scenario.vectors.is_empty() {
         vec!["CHN".into(), "RUS".into(), "USA".into()]
     } else {
@@ -302,7 +309,10 @@ pub struct AlignmentReport {
 ///
 /// # Errors
 /// A code that is not ISO 3166 alpha-3, or `from` after `to`.
-pub fn alignment_query(scenario: &Scenario, p: &AlignmentParams) -> Result<bal::AlignmentQuery, QueryError> {
+pub fn alignment_query(
+    scenario: &Scenario,
+    p: &AlignmentParams,
+) -> Result<bal::AlignmentQuery, QueryError> {
     let country = p
         .country
         .clone()
@@ -336,7 +346,11 @@ pub fn alignment_query(scenario: &Scenario, p: &AlignmentParams) -> Result<bal::
 ///
 /// # Errors
 /// Bad parameters (input); no roll call in the period (compute).
-pub fn alignment(scenario: &Scenario, votes: Votes<'_>, p: &AlignmentParams) -> Result<AlignmentReport, QueryError> {
+pub fn alignment(
+    scenario: &Scenario,
+    votes: Votes<'_>,
+    p: &AlignmentParams,
+) -> Result<AlignmentReport, QueryError> {
     let q = alignment_query(scenario, p)?;
     let (result, origin) = match votes {
         Votes::RollCalls(data, origin) => (bal::alignment(data, &q), origin.to_string()),

@@ -51,7 +51,10 @@ fn filter(avoid: &str, close: &str, corridor: Option<&String>) -> Result<Filter,
         }
     }
     Ok(Filter {
-        avoid: crate::list(avoid).iter().map(|s| s.to_uppercase()).collect(),
+        avoid: crate::list(avoid)
+            .iter()
+            .map(|s| s.to_uppercase())
+            .collect(),
         close: crate::list(close),
         corridor: corridor.cloned(),
     })
@@ -696,7 +699,10 @@ impl Default for VolumesParams {
 ///
 /// # Errors
 /// No volumes file, or bad parameters (input).
-pub fn volumes(scenario: &Scenario, p: &VolumesParams) -> Result<volumes::VolumeReport, QueryError> {
+pub fn volumes(
+    scenario: &Scenario,
+    p: &VolumesParams,
+) -> Result<volumes::VolumeReport, QueryError> {
     if scenario.volumes.is_empty() {
         return Err(QueryError::input(
             "error: the scenario has no volumes file (files.volumes)",

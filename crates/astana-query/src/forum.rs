@@ -15,7 +15,10 @@ use serde_json::json;
 /// # Errors
 /// Every problem, located.
 pub fn read_forum(files: &[(String, String)]) -> Result<Forum, QueryError> {
-    let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     astana_forum_scheduler::model::read(&refs).map_err(|d| QueryError::diagnostics(&d))
 }
 
@@ -26,14 +29,18 @@ pub fn read_forum(files: &[(String, String)]) -> Result<Forum, QueryError> {
 pub fn read_schedule(name: &str, text: &str) -> Result<ScheduleFile, QueryError> {
     serde_json::from_str(text).map_err(|e| {
         let message = format!("not a schedule JSON: {e}");
-        QueryError::input(format!("error: {name}:{}:{}: {message}", e.line(), e.column()))
-            .located(vec![Located {
-                file: name.to_string(),
-                line: Some(e.line()),
-                column: Some(e.column()),
-                field: None,
-                message,
-            }])
+        QueryError::input(format!(
+            "error: {name}:{}:{}: {message}",
+            e.line(),
+            e.column()
+        ))
+        .located(vec![Located {
+            file: name.to_string(),
+            line: Some(e.line()),
+            column: Some(e.column()),
+            field: None,
+            message,
+        }])
     })
 }
 

@@ -148,7 +148,12 @@ impl QueryError {
 
     /// Scenario or forum diagnostics: the list as `Display` prints it, each one located.
     pub fn diagnostics(d: &astana_scenario::Diagnostics) -> Self {
-        Self::input(d).located(d.0.iter().filter(|x| x.is_error()).map(Located::from).collect())
+        Self::input(d).located(
+            d.0.iter()
+                .filter(|x| x.is_error())
+                .map(Located::from)
+                .collect(),
+        )
     }
 
     /// The CLI's exit code: 2 for input and not found, 1 for a failed computation.
@@ -215,7 +220,11 @@ pub(crate) fn list(s: &str) -> Vec<String> {
 }
 
 /// One of `choices` for flag `--flag`, or an error with a "did you mean".
-pub(crate) fn choice<'c>(flag: &str, value: &str, choices: &[&'c str]) -> Result<&'c str, QueryError> {
+pub(crate) fn choice<'c>(
+    flag: &str,
+    value: &str,
+    choices: &[&'c str],
+) -> Result<&'c str, QueryError> {
     if let Some(c) = choices.iter().find(|c| **c == value) {
         return Ok(c);
     }

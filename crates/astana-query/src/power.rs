@@ -179,17 +179,16 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, QueryError> {
 /// Every problem in the file, located.
 pub fn read_game(name: &str, toml: &str) -> Result<Game, QueryError> {
     Game::from_toml(name, toml).map_err(|e| {
-        let located = e
-            .0
-            .iter()
-            .map(|g| Located {
-                file: g.file.clone(),
-                line: Some(g.line),
-                column: Some(g.column),
-                field: None,
-                message: g.message.clone(),
-            })
-            .collect();
+        let located =
+            e.0.iter()
+                .map(|g| Located {
+                    file: g.file.clone(),
+                    line: Some(g.line),
+                    column: Some(g.column),
+                    field: None,
+                    message: g.message.clone(),
+                })
+                .collect();
         QueryError::input(e).located(located)
     })
 }
@@ -334,9 +333,7 @@ fn exact_or_estimate(
     }
     match exact {
         Ok(r) => Ok((game, indices, Answer::Exact(r))),
-        Err(e @ (PowerError::UnknownIndex(_) | PowerError::NoDecision(_))) => {
-            Err(engine_error(e))
-        }
+        Err(e @ (PowerError::UnknownIndex(_) | PowerError::NoDecision(_))) => Err(engine_error(e)),
         Err(e) if a.exact || method.is_some() => Err(engine_error(e)),
         Err(e) => {
             if !a.monte_carlo {
@@ -432,9 +429,10 @@ impl Serialize for Compare {
                     .map(|(ix, v)| {
                         (
                             ix.name().to_string(),
-                            v.as_ref().map_or(Value::Null, |r| {
-                                json!({"value": r.to_f64(), "exact": r.to_string()})
-                            }),
+                            v.as_ref().map_or(
+                                Value::Null,
+                                |r| json!({"value": r.to_f64(), "exact": r.to_string()}),
+                            ),
                         )
                     })
                     .collect();
@@ -496,7 +494,8 @@ pub fn compare(
     };
     let tenure = match tenure {
         Some((name, text)) => Some(
-            Tenure::from_toml(text).map_err(|e| QueryError::input(format!("error: {name}: {e}")))?,
+            Tenure::from_toml(text)
+                .map_err(|e| QueryError::input(format!("error: {name}: {e}")))?,
         ),
         None => None,
     };

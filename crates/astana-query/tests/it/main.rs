@@ -1,0 +1,4 @@
+//! astana-query: parameters from URL query strings, errors, and reports on the embedded
+//! scenario. (The CLI/library equality test lives in astana-cli's tests, where the binary is.)
+
+mod params;
