@@ -138,7 +138,7 @@ pub(crate) fn analyze(a: &DomainArgs) -> Outcome {
             Some(s) => out!(
                 "  {label:<20} {}   {}",
                 utilities_text(&s.point.utilities),
-                outcome_text(&neg, &s.point.outcome)
+                outcome_text(neg, &s.point.outcome)
             ),
             None => out!("  {label:<20} none: no outcome is rational for every party"),
         }
@@ -148,7 +148,7 @@ pub(crate) fn analyze(a: &DomainArgs) -> Outcome {
             "  {:<20} {}   {}",
             "max welfare",
             utilities_text(&s.point.utilities),
-            outcome_text(&neg, &s.point.outcome)
+            outcome_text(neg, &s.point.outcome)
         );
     }
     out!(
@@ -156,7 +156,7 @@ pub(crate) fn analyze(a: &DomainArgs) -> Outcome {
         "reservation",
         utilities_text(&an.reservation)
     );
-    if discounting(&neg) {
+    if discounting(neg) {
         let d: Vec<f64> = neg.parties.iter().map(|p| p.discount).collect();
         out!(
             "  {:<20} {}   (applied to `mediate run` agreements: u·δ^t)",

@@ -46,7 +46,7 @@ pub struct Params {
 #[serde(untagged)]
 pub enum Report {
     /// One reporter and year (the default view).
-    View(View),
+    View(Box<View>),
     /// `--all`: every reporter and year.
     All(All),
     /// `--trend`: one reporter over the years.
@@ -203,11 +203,11 @@ pub fn run(scenario: &Scenario, p: &Params) -> Result<Report, QueryError> {
     let dependence = p
         .dependence
         .then(|| bal::dependence(scenario, &reporter, year, flow));
-    Ok(Report::View(View {
+    Ok(Report::View(Box::new(View {
         balance,
         shock,
         dependence,
-    }))
+    })))
 }
 
 fn all(scenario: &Scenario, q: &Query) -> Result<All, QueryError> {

@@ -10,7 +10,6 @@
 use super::{json, workspace_root};
 use astana_query as q;
 use serde::Serialize;
-use serde_json::Value;
 
 /// The only fields not compared: `brief --json`'s `seconds` (a timing) and `out` (the
 /// CLI's output path).
