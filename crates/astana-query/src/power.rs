@@ -173,6 +173,29 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, QueryError> {
     })
 }
 
+/// The game file `power/{game}.toml` of a scenario's files `(relative path, bytes)` (e.g.
+/// [`astana_scenario::embedded_files`]), as `(path, text)` for [`run_text`].
+///
+/// # Errors
+/// No such game (not found, with a "did you mean"); the file is not UTF-8 (input).
+pub fn scenario_game(files: &[(&str, &[u8])], game: &str) -> Result<(String, String), QueryError> {
+    let path = format!("power/{game}.toml");
+    if let Some((name, bytes)) = files.iter().find(|(n, _)| *n == path) {
+        return Ok(((*name).to_string(), decode(name, bytes.to_vec())?));
+    }
+    let games: Vec<&str> = files
+        .iter()
+        .filter_map(|(n, _)| n.strip_prefix("power/")?.strip_suffix(".toml"))
+        .filter(|g| *g != "tenure")
+        .collect();
+    let hint = astana_model::text::closest(game, games.iter().copied())
+        .map_or(String::new(), |g| format!(" (did you mean `{g}`?)"));
+    Err(QueryError::not_found(format!(
+        "error: the scenario has no game `{game}`{hint}; its games: {}",
+        games.join(", ")
+    )))
+}
+
 /// Reads a game file's text; `name` is how errors name it.
 ///
 /// # Errors

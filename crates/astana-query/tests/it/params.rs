@@ -194,3 +194,20 @@ fn the_embedded_files_are_the_embedded_scenario() {
         embedded.corridor_links.len()
     );
 }
+
+#[test]
+fn a_scenario_game_is_found_by_name_or_not_found_with_a_did_you_mean() {
+    let files = astana_scenario::embedded_files();
+    let (name, text) = power::scenario_game(&files, "unsc").expect("unsc");
+    assert_eq!(name, "power/unsc.toml");
+    let r = power::run_text(&name, &text, &power::Params::default(), None).expect("indices");
+    let doc = serde_json::to_value(&r).expect("json");
+    // Each permanent member's Shapley–Shubik index in the UN Security Council: 421/2145.
+    assert_eq!(doc["indices"]["shapley_shubik"]["CHN"]["exact"], "421/2145");
+    let e = power::scenario_game(&files, "unsk").expect_err("no such game");
+    assert_eq!(
+        (e.kind, e.http_status(), e.exit_code()),
+        (ErrorKind::NotFound, 404, 2)
+    );
+    assert!(e.to_string().contains("did you mean `unsc`?"), "{e}");
+}
