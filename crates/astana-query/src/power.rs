@@ -173,19 +173,24 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, QueryError> {
     })
 }
 
-/// The game file `power/{game}.toml` of a scenario's files `(relative path, bytes)` (e.g.
-/// [`astana_scenario::embedded_files`]), as `(path, text)` for [`run_text`].
+/// The game file `power/{game}.toml` of a scenario's files `(relative path, text or
+/// bytes)` (e.g. [`astana_scenario::embedded_files`], or a stored upload), as
+/// `(path, text)` for [`run_text`].
 ///
 /// # Errors
 /// No such game (not found, with a "did you mean"); the file is not UTF-8 (input).
-pub fn scenario_game(files: &[(&str, &[u8])], game: &str) -> Result<(String, String), QueryError> {
+pub fn scenario_game<N: AsRef<str>, B: AsRef<[u8]>>(
+    files: &[(N, B)],
+    game: &str,
+) -> Result<(String, String), QueryError> {
     let path = format!("power/{game}.toml");
-    if let Some((name, bytes)) = files.iter().find(|(n, _)| *n == path) {
-        return Ok(((*name).to_string(), decode(name, bytes.to_vec())?));
+    if let Some((name, bytes)) = files.iter().find(|(n, _)| n.as_ref() == path) {
+        let name = name.as_ref();
+        return Ok((name.to_string(), decode(name, bytes.as_ref().to_vec())?));
     }
     let games: Vec<&str> = files
         .iter()
-        .filter_map(|(n, _)| n.strip_prefix("power/")?.strip_suffix(".toml"))
+        .filter_map(|(n, _)| n.as_ref().strip_prefix("power/")?.strip_suffix(".toml"))
         .filter(|g| *g != "tenure")
         .collect();
     let hint = astana_model::text::closest(game, games.iter().copied())

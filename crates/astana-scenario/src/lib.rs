@@ -266,12 +266,6 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, Diagnostics> {
     validate::load(&Files::Dir(dir.to_path_buf()))
 }
 
-/// The embedded default scenario's files, by path relative to the scenario folder (what
-/// [`load_embedded`] reads; e.g. for seeding a store or offering the folder as a download).
-pub fn embedded_files() -> Vec<(&'static str, &'static [u8])> {
-    EMBEDDED.iter().map(|(n, t)| (*n, t.as_bytes())).collect()
-}
-
 /// Loads the default Kazakhstan scenario compiled into the binary.
 ///
 /// # Errors
@@ -292,6 +286,12 @@ pub fn load_flows(path: &Path) -> Result<Loaded, Diagnostics> {
         .map_err(|e| Diagnostics(vec![Diagnostic::error(&name, format!("cannot read: {e}"))]))?;
     let text = decode(&name, bytes).map_err(|d| Diagnostics(vec![d]))?;
     validate::load_bare_flows(&name, &text)
+}
+
+/// The files of the embedded default scenario (relative path → text), e.g. to seed a
+/// server's store or to write them out for editing.
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    EMBEDDED
 }
 
 /// Loads a scenario from in-memory files (name → text), for tests and tools.

@@ -182,11 +182,7 @@ fn the_embedded_files_are_the_embedded_scenario() {
     let files = astana_scenario::embedded_files();
     assert!(files.iter().any(|(n, _)| *n == "scenario.toml"));
     assert!(files.iter().any(|(n, _)| *n == "forum/rooms.csv"));
-    let texts: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, b)| (*n, std::str::from_utf8(b).expect("UTF-8")))
-        .collect();
-    let from_files = astana_scenario::load_from_memory(&texts).expect("loads").0;
+    let from_files = astana_scenario::load_from_memory(files).expect("loads").0;
     let embedded = embedded();
     assert_eq!(from_files.flows.len(), embedded.flows.len());
     assert_eq!(
@@ -198,13 +194,16 @@ fn the_embedded_files_are_the_embedded_scenario() {
 #[test]
 fn a_scenario_game_is_found_by_name_or_not_found_with_a_did_you_mean() {
     let files = astana_scenario::embedded_files();
-    let (name, text) = power::scenario_game(&files, "unsc").expect("unsc");
+    let (name, text) = power::scenario_game(files, "unsc").expect("unsc");
     assert_eq!(name, "power/unsc.toml");
     let r = power::run_text(&name, &text, &power::Params::default(), None).expect("indices");
     let doc = serde_json::to_value(&r).expect("json");
     // Each permanent member's Shapley–Shubik index in the UN Security Council: 421/2145.
     assert_eq!(doc["indices"]["shapley_shubik"]["CHN"]["exact"], "421/2145");
-    let e = power::scenario_game(&files, "unsk").expect_err("no such game");
+    let e = power::scenario_game(files, "unsk").expect_err("no such game");
+    // Stored uploads come as bytes.
+    let stored = vec![("power/sco.toml".to_string(), b"x".to_vec())];
+    assert_eq!(power::scenario_game(&stored, "sco").expect("sco").1, "x");
     assert_eq!(
         (e.kind, e.http_status(), e.exit_code()),
         (ErrorKind::NotFound, 404, 2)
