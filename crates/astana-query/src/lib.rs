@@ -8,14 +8,17 @@
 //!
 //! ```
 //! let (scenario, _) = astana_scenario::load_embedded().expect("embedded scenario");
-//! let p: astana_query::balance::Params =
-//!     serde_urlencoded_like("year=2023&flow=exports");
+//! // What `astana balance --year 2023 --flow exports --json` asks (a server gets the same
+//! // from the query string `year=2023&flow=exports`).
+//! let p = astana_query::balance::Params {
+//!     year: Some(2023),
+//!     flow: Some("exports".into()),
+//!     ..Default::default()
+//! };
 //! let report = astana_query::balance::run(&scenario, &p).expect("balance");
 //! let doc = serde_json::to_value(&report).expect("json");
 //! assert_eq!(doc["year"], 2023);
-//! # fn serde_urlencoded_like(_: &str) -> astana_query::balance::Params {
-//! #     astana_query::balance::Params { year: Some(2023), flow: Some("exports".into()), ..Default::default() }
-//! # }
+//! assert_eq!(doc["flow"], "exports");
 //! ```
 
 pub mod balance;
