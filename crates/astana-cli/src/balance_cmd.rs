@@ -3,13 +3,12 @@
 use crate::args::{AlignmentArgs, BalanceArgs, BalanceCommand};
 use crate::fmt::{pct, print_json, usd};
 use crate::{Failure, Outcome};
-use astana_model::{Code, FlowKind, Period, Scenario};
+use astana_model::{Code, Scenario};
 use astana_partner_balance as bal;
-use bal::{Balance, BalanceError, Concentration, Query, Range, Side};
+use astana_query::balance as query;
+use bal::{Balance, Concentration, Range, Side};
+use clap::ValueEnum;
 use std::path::{Path, PathBuf};
-
-/// The largest `--n` accepted.
-const MAX_N: usize = 1_000_000;
 
 pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     if let Some(BalanceCommand::Alignment(al)) = &a.command {
@@ -22,122 +21,49 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         },
         None => crate::scenario_cmd::load(scenario_dir)?,
     };
-    let flow = FlowKind::from(a.flow);
-    let side = if a.mirror {
-        Side::Mirror
-    } else {
-        Side::Reporter
+    let p = query::Params {
+        reporter: a.reporter.clone(),
+        year: a.year,
+        flow: a.flow.to_possible_value().map(|v| v.get_name().to_string()),
+        period: Some(a.period.clone()),
+        mirror: a.mirror,
+        n: a.n,
+        shock: a.shock.clone(),
+        trend: a.trend,
+        all: a.all,
+        dependence: a.dependence,
     };
-    let period: Period = a
-        .period
-        .parse()
-        .map_err(|e| Failure::input(format!("error: --period: {e}")))?;
-    // N counts economies (about 250 exist); a huge one only hides a typo.
-    if let Some(n) = a.n.filter(|n| !(1..=MAX_N).contains(n)) {
-        return Err(Failure::input(format!(
-            "error: --n {n}: n counts economies and must be between 1 and {MAX_N} (the normalised indices need at least 2)"
-        )));
-    }
+    let outcome = match query::run(&scenario, &p) {
+        Err(e) => Err(e.into()),
+        Ok(r) if a.json => print_json(&r),
+        Ok(query::Report::View(v)) => {
+            print_balance(&scenario, &v.balance);
+            if let Some(s) = &v.shock {
+                print_shock(&scenario, s);
+            }
+            if let Some(d) = &v.dependence {
+                print_dependence(&scenario, &v.balance.reporter, v.balance.year, d);
+            }
+            Ok(())
+        }
+        Ok(query::Report::All(r)) => {
+            print_all(&r.results);
+            Ok(())
+        }
+        Ok(query::Report::Trend(t)) => {
+            print_trend(&scenario, &t);
+            Ok(())
+        }
+    };
     if a.all {
-        let mut q = Query::new("", 0, flow);
-        q.period = period;
-        q.side = side;
-        q.n = a.n;
-        let outcome = all(&scenario, &q, a.json);
         // A whole trade matrix is millions of small allocations; the process is about to
         // exit, so let the OS reclaim them instead of freeing each one.
         std::mem::forget(scenario);
-        return outcome;
     }
-    let reporter = match (&a.reporter, scenario.focal.as_str()) {
-        (Some(r), _) => r.to_ascii_uppercase(),
-        (None, "") => {
-            return Err(Failure::input(
-                "error: --reporter is required with --flows (e.g. --reporter KAZ)",
-            ))
-        }
-        (None, f) => f.to_string(),
-    };
-    if !astana_model::iso::is_alpha3(&reporter) {
-        return Err(Failure::input(format!(
-            "error: --reporter `{reporter}` is not an ISO 3166 alpha-3 code"
-        )));
-    }
-    if a.trend {
-        return trend(&scenario, &reporter, flow, side, a.json);
-    }
-    let year = a.year.unwrap_or(if scenario.default_year != 0 {
-        scenario.default_year
-    } else {
-        latest_year(&scenario)
-    });
-    let q = Query {
-        reporter: reporter.clone(),
-        year,
-        flow,
-        period,
-        side,
-        n: a.n,
-    };
-    let b = bal::analyze(&scenario, &q).map_err(engine_failure)?;
-    let shock = match &a.shock {
-        Some(spec) => {
-            let changes = bal::parse_shocks(spec).map_err(engine_failure)?;
-            Some(bal::shock(&scenario, &b, &changes).map_err(engine_failure)?)
-        }
-        None => None,
-    };
-    let dep = a
-        .dependence
-        .then(|| bal::dependence(&scenario, &reporter, year, flow));
-    if a.json {
-        let mut v = serde_json::to_value(&b).map_err(Failure::compute)?;
-        if let Some(obj) = v.as_object_mut() {
-            if let Some(s) = &shock {
-                obj.insert(
-                    "shock".into(),
-                    serde_json::to_value(s).map_err(Failure::compute)?,
-                );
-            }
-            if let Some(d) = &dep {
-                obj.insert(
-                    "dependence".into(),
-                    serde_json::to_value(d).map_err(Failure::compute)?,
-                );
-            }
-        }
-        return print_json(&v);
-    }
-    print_balance(&scenario, &b);
-    if let Some(s) = &shock {
-        print_shock(&scenario, s);
-    }
-    if let Some(d) = &dep {
-        print_dependence(&scenario, &reporter, year, d);
-    }
-    Ok(())
+    outcome
 }
 
-fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
-    if q.side == Side::Mirror {
-        return Err(Failure::input(
-            "error: --all reads each reporter's own statistics; drop --mirror",
-        ));
-    }
-    let results = bal::summarize_all(scenario, q).map_err(engine_failure)?;
-    if results.is_empty() {
-        return Err(Failure::compute(format!(
-            "error: no {} figures for any reporter",
-            q.flow
-        )));
-    }
-    if json {
-        return print_json(&serde_json::json!({
-            "flow": q.flow,
-            "period": q.period,
-            "results": results,
-        }));
-    }
+fn print_all(results: &[bal::Summary]) {
     out!(
         "{:<8} {:<5} {:>11} {:>9} {:>15} {:>15} {:>15} {:>13} {:>13} {:>9}",
         "reporter",
@@ -151,7 +77,7 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
         "CR3",
         "top"
     );
-    for b in &results {
+    for b in results {
         let top = b
             .top
             .map(|(c, s)| format!("{c} {}", pct(s)))
@@ -199,20 +125,6 @@ fn all(scenario: &Scenario, q: &Query, json: bool) -> Outcome {
             .is_some_and(|r| !r.hhi.is_exact())
     }) {
         out!("Ranges: from the unallocated remainder spread evenly over the other economies to it held by one partner.");
-    }
-    Ok(())
-}
-
-fn engine_failure(e: BalanceError) -> Failure {
-    match e {
-        BalanceError::NoData { .. } => Failure::compute(format!("error: {e}")),
-        BalanceError::NTooSmall { .. } => Failure::input(format!("error: --n: {e}")),
-        BalanceError::ShockOutOfRange(..)
-        | BalanceError::ShockBelowMinusOne(..)
-        | BalanceError::BadShockSpec(_)
-        | BalanceError::DuplicateShock(_)
-        | BalanceError::UnknownShockTarget(..) => Failure::input(format!("error: --shock: {e}")),
-        _ => Failure::input(format!("error: {e}")),
     }
 }
 
@@ -284,10 +196,6 @@ fn print_measures(m: &Concentration, reporter: &str) {
         span(b.effective_partners, f2),
         span(b.effective_partners_entropy, f2)
     );
-}
-
-fn latest_year(s: &Scenario) -> i32 {
-    s.flows.iter().map(|f| f.year).max().unwrap_or(2023)
 }
 
 fn name(s: &Scenario, code: &str) -> String {
@@ -567,26 +475,8 @@ fn print_dependence(s: &Scenario, reporter: &str, year: i32, rows: &[bal::Depend
     out!("  (P on {reporter} uses the partner's statistics for both numerator and total; sources in --json)");
 }
 
-fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side, json: bool) -> Outcome {
-    let watch: Vec<String> = if scenario.vectors.is_empty() {
-        vec!["CHN".into(), "RUS".into(), "USA".into()]
-    } else {
-        scenario.vectors.clone()
-    };
-    let points = bal::trend(scenario, reporter, flow, side, &watch);
-    if points.is_empty() {
-        return Err(Failure::compute(format!(
-            "error: no full-year {flow} figures for {reporter}"
-        )));
-    }
-    if json {
-        return print_json(&serde_json::json!({
-            "reporter": reporter,
-            "flow": flow,
-            "side": side,
-            "points": points,
-        }));
-    }
+fn print_trend(scenario: &Scenario, t: &query::Trend) {
+    let (reporter, flow, watch, points) = (&t.reporter, t.flow, &t.watch, &t.points);
     out!(
         "{} ({reporter}) · {flow} · concentration by year",
         scenario.display_name(reporter)
@@ -595,11 +485,11 @@ fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side, json: 
         "  {:<5} {:>10} {:>9} {:>9} {:>8} {:>7}",
         "year", "total", "coverage", "HHI≥", "HHI≤", "CR3≥"
     );
-    for w in &watch {
+    for w in watch {
         head.push_str(&format!(" {w:>7}"));
     }
     out!("{head}");
-    for p in &points {
+    for p in points {
         let mut line = if p.has_total {
             format!(
                 "  {:<5} {:>10} {:>9} {:>9.4} {:>8.4} {:>7}",
@@ -634,7 +524,6 @@ fn trend(scenario: &Scenario, reporter: &str, flow: FlowKind, side: Side, json: 
         out!("  no total: partner figures exist but no world total was published or estimated, so shares cannot be computed.");
     }
     out!("  * estimated total. HHI≥ spreads the unallocated remainder evenly over the other economies (ISO 3166 list), HHI≤ makes it one partner; CR3≥ is the lower end.");
-    Ok(())
 }
 
 /// The unvotes folder: --unvotes, else $ASTANA_REFERENCE_DIR/balance/unvotes, else
@@ -650,41 +539,21 @@ fn unvotes_dir(arg: Option<&Path>) -> PathBuf {
 
 fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
     let scenario = crate::scenario_cmd::load(scenario_dir)?;
-    let country = a
-        .country
-        .clone()
-        .unwrap_or_else(|| scenario.focal.clone())
-        .to_ascii_uppercase();
-    // `--with all` compares with every country in the data (an empty list to the engine).
-    let partners: Vec<String> = a
-        .partners
-        .iter()
-        .map(|p| p.trim().to_ascii_uppercase())
-        .filter(|p| p != "ALL")
-        .collect();
-    for c in std::iter::once(&country).chain(&partners) {
-        if !astana_model::iso::is_alpha3(c) {
-            return Err(Failure::input(format!(
-                "error: `{c}` is not an ISO 3166 alpha-3 code"
-            )));
-        }
-    }
-    if a.from > a.to {
-        return Err(Failure::input("error: --from is after --to"));
-    }
-    let q = bal::AlignmentQuery {
-        country,
-        partners,
+    let p = query::AlignmentParams {
+        country: a.country.clone(),
+        with: a.partners.join(","),
         from: a.from,
         to: a.to,
     };
+    // Flags first, then the data.
+    query::alignment_query(&scenario, &p)?;
     let dir = unvotes_dir(a.unvotes.as_deref());
-    let (result, origin) = if dir.join("votes.csv").exists() {
-        let data = astana_scenario::read_unvotes(&dir).map_err(Failure::input)?;
-        (
-            bal::alignment(&data, &q),
-            format!("roll-call data in {}", dir.display()),
-        )
+    let data;
+    let origin;
+    let votes = if dir.join("votes.csv").exists() {
+        data = astana_scenario::read_unvotes(&dir).map_err(Failure::input)?;
+        origin = format!("roll-call data in {}", dir.display());
+        query::Votes::RollCalls(&data, &origin)
     } else if a.unvotes.is_some() {
         return Err(Failure::input(format!(
             "error: no votes.csv in {}",
@@ -695,40 +564,17 @@ fn alignment(scenario_dir: Option<&Path>, a: &AlignmentArgs) -> Outcome {
             "note: roll-call data not found at {}; using the scenario's derived table alignment.csv",
             dir.display()
         );
-        (
-            bal::alignment_from_rows(&scenario.alignment, &q),
-            "the scenario's alignment.csv".to_string(),
-        )
+        query::Votes::Scenario
     };
-    if result.is_empty() {
-        let with = if result.no_data.is_empty() {
-            "any partner".to_string()
-        } else {
-            result.no_data.join(", ")
-        };
-        let span = match (result.data_from, result.data_to) {
-            (Some(f), Some(t)) => format!(
-                "; {}'s votes in this data run {f}–{t}, so the data's last year is {t}",
-                result.country
-            ),
-            _ => format!("; {} has no votes in this data at all", result.country),
-        };
-        return Err(Failure::compute(format!(
-            "error: no data: no roll call on which {} and {with} both voted in {}–{} ({origin}){span}",
-            result.country, result.from, result.to
-        )));
-    }
+    let report = query::alignment(&scenario, votes, &p)?;
+    let (result, origin) = (&report.alignment, &report.data);
     if let Some(path) = &a.write_table {
-        write_table(path, &result).map_err(|e| {
+        write_table(path, result).map_err(|e| {
             Failure::compute(format!("error: cannot write {}: {e}", path.display()))
         })?;
     }
     if a.json {
-        let mut v = serde_json::to_value(&result).map_err(Failure::compute)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("data".into(), origin.into());
-        }
-        return print_json(&v);
+        return print_json(&report);
     }
     out!(
         "{} ({}) in the UN General Assembly, {}–{} ({origin})",

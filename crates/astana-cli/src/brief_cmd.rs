@@ -7,20 +7,22 @@ use std::path::Path;
 pub(crate) fn run(scenario_dir: Option<&Path>, a: &BriefArgs) -> Outcome {
     let started = std::time::Instant::now();
     let scenario = crate::scenario_cmd::load(scenario_dir)?;
-    let brief = astana_brief::render(&scenario, &astana_brief::Options { year: a.year })
-        .map_err(|e| Failure::compute(format!("error: {e}")))?;
+    let brief = astana_query::brief::run(&scenario, &astana_query::brief::Params { year: a.year })?;
     // Replaced whole or not at all: an interrupted run keeps the previous brief.
     crate::write::atomically(&a.out, |w| w.write_all(brief.html.as_bytes()))
         .map_err(|e| Failure::compute(format!("error: cannot write {}: {e}", a.out.display())))?;
     let elapsed = started.elapsed();
     if a.json {
-        return crate::fmt::print_json(&serde_json::json!({
-            "out": a.out.display().to_string(),
-            "bytes": brief.html.len(),
-            "footnotes": brief.footnotes,
-            "summary": brief.summary,
-            "seconds": elapsed.as_secs_f64(),
-        }));
+        // The library's summary between the CLI's own output path and time.
+        let mut doc = serde_json::Map::new();
+        doc.insert("out".into(), a.out.display().to_string().into());
+        if let serde_json::Value::Object(m) =
+            serde_json::to_value(&brief).map_err(Failure::compute)?
+        {
+            doc.extend(m);
+        }
+        doc.insert("seconds".into(), elapsed.as_secs_f64().into());
+        return crate::fmt::print_json(&doc);
     }
     out!("{} brief", scenario.name);
     for line in &brief.summary {

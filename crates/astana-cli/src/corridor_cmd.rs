@@ -1,62 +1,24 @@
 //! `astana corridor …`.
 
 use crate::args::{
-    AssignArgs, BottleneckArgs, ByArg, CorridorCommand, FilterArgs, OdArgs, QueueArgs, RoutesArgs,
-    SimulateArgs, VolumesArgs,
+    AssignArgs, BottleneckArgs, ByArg, CorridorCommand, QueueArgs, RoutesArgs, SimulateArgs,
+    VolumesArgs,
 };
 use crate::fmt::print_json;
-use crate::{Failure, Outcome};
-use astana_freight_corridor::{
-    assign, flow, k_best, queue, sim, volumes, By, Filter, Network, Weights,
-};
-use astana_model::corridor::FAMILIES;
+use crate::Outcome;
+use astana_freight_corridor::sim;
 use astana_model::Scenario;
-use serde_json::json;
+use astana_query::corridor as query;
 use std::io::IsTerminal;
 use std::path::Path;
 
-fn network(scenario: &Scenario) -> Result<Network, Failure> {
-    if scenario.corridor_nodes.is_empty() {
-        return Err(Failure::input(
-            "error: the scenario has no corridor network (files.corridor_nodes and files.corridor_links in scenario.toml)",
-        ));
-    }
-    Ok(Network::new(
-        &scenario.corridor_nodes,
-        &scenario.corridor_links,
-    ))
-}
-
-fn filter(f: &FilterArgs) -> Result<Filter, Failure> {
-    if let Some(c) = &f.corridor {
-        if !FAMILIES.contains(&c.as_str()) {
-            return Err(Failure::input(format!(
-                "error: unknown corridor family {c:?}; use one of {}",
-                FAMILIES.join(", ")
-            )));
-        }
-    }
-    Ok(Filter {
-        avoid: f.avoid.iter().map(|s| s.trim().to_uppercase()).collect(),
-        close: f.close.iter().map(|s| s.trim().to_string()).collect(),
-        corridor: f.corridor.clone(),
-    })
-}
-
-fn od(net: &Network, a: &OdArgs) -> Result<(usize, usize), Failure> {
-    let find = |q: &str, flag: &str| {
-        net.find(q)
-            .map_err(|e| Failure::input(format!("error: --{flag}: {e}")))
-    };
-    Ok((find(&a.from, "from")?, find(&a.to, "to")?))
-}
-
-fn by(b: ByArg) -> By {
+fn by(b: ByArg) -> String {
     match b {
-        ByArg::Time => By::Time,
-        ByArg::Cost => By::Cost,
-        ByArg::Generalized => By::Generalized,
+        ByArg::Time => "time",
+        ByArg::Cost => "cost",
+        ByArg::Generalized => "generalized",
     }
+    .to_string()
 }
 
 pub(crate) fn run(scenario_dir: Option<&Path>, command: CorridorCommand) -> Outcome {
@@ -75,39 +37,38 @@ pub(crate) fn run(scenario_dir: Option<&Path>, command: CorridorCommand) -> Outc
 }
 
 fn routes(scenario: &Scenario, a: &RoutesArgs) -> Outcome {
-    let net = network(scenario)?;
-    let w = Weights {
+    let p = query::RoutesParams {
+        from: a.od.from.clone(),
+        to: a.od.to.clone(),
+        all_pairs: a.all_pairs,
+        avoid: a.filter.avoid.join(","),
+        close: a.filter.close.join(","),
+        corridor: a.filter.corridor.clone(),
         by: by(a.by),
         value_of_time: a.value_of_time,
+        k: a.k,
     };
-    if a.all_pairs {
-        return all_pairs(&net, a, &w);
-    }
-    let (s, t) = od(
-        &net,
-        &OdArgs {
-            from: a.od.from.clone().unwrap_or_default(),
-            to: a.od.to.clone().unwrap_or_default(),
-        },
-    )?;
-    let found = k_best(&net, s, t, a.k, &w, &filter(&a.filter)?)
-        .map_err(|e| Failure::input(format!("error: {e}")))?;
-    let by_name = match a.by {
-        ByArg::Time => "time",
-        ByArg::Cost => "cost",
-        ByArg::Generalized => "generalized",
-    };
+    let r = query::routes(scenario, &p)?;
     if a.json {
-        return print_json(&json!({
-            "from": net.nodes[s].id, "to": net.nodes[t].id, "by": by_name,
-            "value_of_time_usd_per_feu_hour": a.value_of_time,
-            "routes": found,
-        }));
+        return print_json(&r);
     }
+    let r = match r {
+        query::RoutesReport::AllPairs(x) => {
+            out!(
+                "{} ordered pairs, {} routes (k = {})",
+                x.results.len(),
+                x.routes(),
+                x.k
+            );
+            return Ok(());
+        }
+        query::RoutesReport::Od(r) => r,
+    };
+    let (found, by_name) = (&r.routes, r.by);
     out!(
         "{} → {} · {} best routes by {by_name}",
-        net.nodes[s].name,
-        net.nodes[t].name,
+        r.from_name,
+        r.to_name,
         found.len()
     );
     if found.is_empty() {
@@ -123,7 +84,8 @@ fn routes(scenario: &Scenario, a: &RoutesArgs) -> Outcome {
         "USD/FEU",
         "tr"
     );
-    for r in &found {
+    let from_id = &r.from;
+    for r in found {
         out!(
             "  {:>2}  {:<15} {:>6.1} {:>7.0} {:>9.0} {:>3}  {}",
             r.rank,
@@ -135,65 +97,10 @@ fn routes(scenario: &Scenario, a: &RoutesArgs) -> Outcome {
             r.countries.join("-")
         );
         let via: Vec<&str> = r.legs.iter().map(|l| l.to.as_str()).collect();
-        out!("      via {} {}", net.nodes[s].id, via.join(" "));
+        out!("      via {} {}", from_id, via.join(" "));
     }
     out!("days: running time plus dwell at the nodes passed; tr: changes of mode or gauge");
     Ok(())
-}
-
-/// k routes for every ordered pair of distinct nodes.
-fn all_pairs(net: &Network, a: &RoutesArgs, w: &Weights) -> Outcome {
-    let f = filter(&a.filter)?;
-    let all = astana_freight_corridor::routes::all_pairs(net, a.k, w, &f)
-        .map_err(|e| Failure::input(format!("error: {e}")))?;
-    let mut rows = Vec::with_capacity(all.len());
-    let mut total = 0usize;
-    for (s, t, values) in &all {
-        total += values.len();
-        rows.push(json!({"from": net.nodes[*s].id, "to": net.nodes[*t].id, "values": values}));
-    }
-    if a.json {
-        return print_json(
-            &json!({"pairs": rows.len(), "routes": total, "k": a.k, "results": rows}),
-        );
-    }
-    out!("{} ordered pairs, {total} routes (k = {})", rows.len(), a.k);
-    Ok(())
-}
-
-fn capacities(net: &Network, set: &[String]) -> Result<Vec<f64>, Failure> {
-    let mut cap: Vec<f64> = net
-        .links
-        .iter()
-        .map(|l| l.capacity_teu_year.unwrap_or(f64::INFINITY))
-        .collect();
-    for s in set {
-        let Some((link, value)) = s
-            .split_once('=')
-            .and_then(|(k, v)| k.strip_suffix(".capacity").map(|k| (k, v)))
-        else {
-            return Err(Failure::input(format!(
-                "error: --set {s:?}: write LINK.capacity=TEU_PER_YEAR, e.g. L032.capacity=150000"
-            )));
-        };
-        let Some(l) = net.link_index(link) else {
-            return Err(Failure::input(format!(
-                "error: --set: no link has the id {link:?}"
-            )));
-        };
-        let v: f64 = value
-            .trim()
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-            .ok_or_else(|| {
-                Failure::input(format!(
-                    "error: --set {s:?}: the capacity must be a finite number of TEU per year, 0 or more"
-                ))
-            })?;
-        cap[l] = v;
-    }
-    Ok(cap)
 }
 
 fn teu(x: Option<f64>) -> String {
@@ -201,46 +108,24 @@ fn teu(x: Option<f64>) -> String {
 }
 
 fn bottleneck(scenario: &Scenario, a: &BottleneckArgs) -> Outcome {
-    let net = network(scenario)?;
-    let (s, t) = od(&net, &a.od)?;
-    let f = filter(&a.filter)?;
-    let mut ok = f
-        .links(&net)
-        .map_err(|e| Failure::input(format!("error: {e}")))?;
-    if let Some(c) = &f.corridor {
-        // The family's own network: the union of its 30 fastest routes.
-        let mine = flow::family_links(&net, s, t, c, 30)
-            .map_err(|e| Failure::input(format!("error: {e}")))?;
-        for (x, m) in ok.iter_mut().zip(mine) {
-            *x &= m;
-        }
-    }
-    let input = |e: String| Failure::input(format!("error: {e}"));
-    let base = flow::max_flow(&net, s, t, &capacities(&net, &[])?, &ok).map_err(input)?;
-    let after = if a.set.is_empty() {
-        None
-    } else {
-        Some(flow::max_flow(&net, s, t, &capacities(&net, &a.set)?, &ok).map_err(input)?)
+    let p = query::BottleneckParams {
+        from: Some(a.od.from.clone()),
+        to: Some(a.od.to.clone()),
+        avoid: a.filter.avoid.join(","),
+        close: a.filter.close.join(","),
+        corridor: a.filter.corridor.clone(),
+        set: a.set.join(","),
     };
+    let r = query::bottleneck(scenario, &p)?;
     if a.json {
-        return print_json(&json!({
-            "from": net.nodes[s].id, "to": net.nodes[t].id, "corridor": f.corridor,
-            "max_flow_teu_year": base.max_flow_teu_year,
-            "cut": base.cut,
-            "flows": base.flows,
-            "investment": after.as_ref().map(|x| json!({
-                "set": a.set,
-                "max_flow_teu_year": x.max_flow_teu_year,
-                "cut": x.cut,
-                "gain_teu_year": match (x.max_flow_teu_year, base.max_flow_teu_year) { (Some(x), Some(b)) => Some(x - b), _ => None },
-            })),
-        }));
+        return print_json(&r);
     }
+    let (base, after) = (&r.base, &r.after);
     out!(
         "{} → {}{} · maximum flow {}",
-        net.nodes[s].name,
-        net.nodes[t].name,
-        f.corridor
+        r.from_name,
+        r.to_name,
+        r.corridor
             .as_deref()
             .map_or(String::new(), |c| format!(" ({c})")),
         teu(base.max_flow_teu_year)
@@ -261,7 +146,7 @@ fn bottleneck(scenario: &Scenario, a: &BottleneckArgs) -> Outcome {
     if let Some(x) = after {
         out!(
             "with {}: maximum flow {}{}",
-            a.set.join(", "),
+            r.set.join(", "),
             teu(x.max_flow_teu_year),
             match (x.max_flow_teu_year, base.max_flow_teu_year) {
                 (Some(x), Some(b)) => format!(" ({:+.0} TEU/yr)", x - b),
@@ -283,41 +168,28 @@ fn bottleneck(scenario: &Scenario, a: &BottleneckArgs) -> Outcome {
 }
 
 fn assign_cmd(scenario: &Scenario, a: &AssignArgs) -> Outcome {
-    let net = network(scenario)?;
-    let (s, t) = od(&net, &a.od)?;
-    let w = Weights {
-        by: By::Generalized,
-        value_of_time: a.value_of_time,
-    };
-    let settings = assign::Settings {
+    let p = query::AssignParams {
+        from: Some(a.od.from.clone()),
+        to: Some(a.od.to.clone()),
+        avoid: a.filter.avoid.join(","),
+        close: a.filter.close.join(","),
+        corridor: a.filter.corridor.clone(),
+        demand: Some(a.demand),
+        k: a.k,
         theta: a.theta,
         value_of_time: a.value_of_time,
-        iterations: 300,
-        teu_per_train: sim::DEFAULT_TEU_PER_TRAIN,
     };
-    let input = |e: String| Failure::input(format!("error: {e}"));
-    // Flags first: a NaN must not turn into "no route".
-    settings.check().map_err(input)?;
-    assign::check_demand(a.demand).map_err(input)?;
-    let routes =
-        assign::candidate_routes(&net, s, t, a.k, 2, &w, &filter(&a.filter)?).map_err(input)?;
-    if routes.is_empty() {
-        return Err(Failure::compute("error: no route between them"));
-    }
-    let r = assign::assign(&net, &routes, a.demand, &settings).map_err(input)?;
+    let x = query::assign(scenario, &p)?;
     if a.json {
-        return print_json(&json!({
-            "from": net.nodes[s].id, "to": net.nodes[t].id,
-            "theta": a.theta, "value_of_time_usd_per_feu_hour": a.value_of_time,
-            "assignment": r,
-        }));
+        return print_json(&x);
     }
+    let r = &x.assignment;
     out!(
         "{} → {} · {:.0} TEU/yr split over {} routes (logit θ = {} per USD, value of time {} USD/FEU-h)",
-        net.nodes[s].name,
-        net.nodes[t].name,
+        x.from_name,
+        x.to_name,
         a.demand,
-        routes.len(),
+        x.candidates,
         a.theta,
         a.value_of_time
     );
@@ -360,56 +232,43 @@ fn assign_cmd(scenario: &Scenario, a: &AssignArgs) -> Outcome {
 }
 
 fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
-    let net = network(scenario)?;
-    let f = filter(&a.filter)?;
-    let settings = sim::Settings {
+    let p = query::SimulateParams {
+        from: a.from.clone(),
+        to: a.to.clone(),
+        avoid: a.filter.avoid.join(","),
+        close: a.filter.close.join(","),
+        corridor: a.filter.corridor.clone(),
+        demand: a.demand,
         days: a.days,
         seed: a.seed,
-        teu_per_shipment: a.teu_per_train,
+        teu_per_train: a.teu_per_train,
         caspian_closure: a.caspian_closure,
     };
-    let input = |e: String| Failure::input(format!("error: {e}"));
-    settings.check().map_err(input)?;
-    let pairs: Vec<(usize, usize)> = match (&a.from, &a.to) {
-        (Some(from), Some(to)) => vec![od(
-            &net,
-            &OdArgs {
-                from: from.clone(),
-                to: to.clone(),
-            },
-        )?],
-        _ => net.od_pairs(),
-    };
-    let streams = sim::streams(&net, &pairs, a.demand, &f).map_err(input)?;
     let started = std::time::Instant::now();
     let tty = std::io::stderr().is_terminal();
-    let mut progress = |day: f64| {
-        if tty && started.elapsed().as_secs_f64() > 1.0 {
-            eprint!("\r  simulating… day {day:.0}");
+    let days = a.days;
+    let report = |x: f64, _: &str| {
+        if tty && x < 1.0 && started.elapsed().as_secs_f64() > 1.0 {
+            eprint!("\r  simulating… day {:.0}", x * days);
         }
     };
-    let r = sim::simulate(&net, &streams, &settings, &mut progress);
-    let r = match r {
-        Ok(r) => r,
-        Err(e @ sim::SimError::Input(_)) => return Err(Failure::input(format!("error: {e}"))),
-        Err(e @ sim::SimError::Unstable(_)) => return Err(Failure::compute(format!("error: {e}"))),
+    let never = || false;
+    let progress = astana_query::Progress {
+        report: &report,
+        cancelled: &never,
     };
+    let x = query::simulate(scenario, &p, Some(&progress))?;
     if tty && started.elapsed().as_secs_f64() > 1.0 {
         eprintln!();
     }
     if a.json {
-        return print_json(&json!({
-            "days": a.days, "seed": a.seed, "demand_teu_year": a.demand,
-            "teu_per_train": a.teu_per_train, "caspian_closure": a.caspian_closure,
-            "pairs": pairs.len(),
-            "corridors": r.corridors, "nodes": r.nodes,
-            "undelivered": r.undelivered, "run_days": r.run_days,
-        }));
+        return print_json(&x);
     }
+    let (r, pairs) = (&x.result, x.pairs);
     out!(
         "Simulation: {:.0} TEU/yr over {} origin–destination pairs, {} days, trains of {} TEU, seed {}, Caspian sailings cancelled with p = {}",
         a.demand,
-        pairs.len(),
+        pairs,
         a.days,
         a.teu_per_train,
         a.seed,
@@ -460,14 +319,13 @@ fn simulate(scenario: &Scenario, a: &SimulateArgs) -> Outcome {
 }
 
 fn queue_cmd(a: &QueueArgs) -> Outcome {
-    let r = queue::mmc(
-        a.servers,
-        a.arrival_rate,
-        a.service_rate,
-        a.customers,
-        a.seed,
-    )
-    .map_err(|e| Failure::input(format!("error: {e}")))?;
+    let r = query::queue(&query::QueueParams {
+        servers: Some(a.servers),
+        arrival_rate: Some(a.arrival_rate),
+        service_rate: Some(a.service_rate),
+        customers: a.customers,
+        seed: a.seed,
+    })?;
     if a.json {
         return print_json(&r);
     }
@@ -496,21 +354,15 @@ fn queue_cmd(a: &QueueArgs) -> Outcome {
 }
 
 fn volumes_cmd(scenario: &Scenario, a: &VolumesArgs) -> Outcome {
-    if scenario.volumes.is_empty() {
-        return Err(Failure::input(
-            "error: the scenario has no volumes file (files.volumes)",
-        ));
-    }
-    let cap = a.capacity_mt.or_else(|| {
-        scenario
-            .volumes
-            .iter()
-            .filter(|v| v.corridor == a.corridor && v.kind == "capacity")
-            .max_by_key(|v| v.year)
-            .map(|v| v.tonnes / 1e6)
-    });
-    let r = volumes::report(&scenario.volumes, &a.corridor, a.window, a.to, cap)
-        .map_err(|e| Failure::input(format!("error: {e}")))?;
+    let r = query::volumes(
+        scenario,
+        &query::VolumesParams {
+            corridor: a.corridor.clone(),
+            to: a.to,
+            window: a.window,
+            capacity_mt: a.capacity_mt,
+        },
+    )?;
     if a.json {
         return print_json(&r);
     }

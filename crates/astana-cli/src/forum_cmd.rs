@@ -3,13 +3,12 @@
 use crate::args::{ForumCommand, ForumGenerateArgs, ForumReplanArgs, ForumScheduleArgs};
 use crate::fmt::print_json;
 use crate::{Failure, Outcome};
-use astana_forum_scheduler::check::{another_forum, check, ScheduleFile};
+use astana_forum_scheduler::check::ScheduleFile;
 use astana_forum_scheduler::output::{
-    from_file, schedule_files, to_json, write_folder, Replaced, ScheduleJson, WriteError,
-    SCHEDULE_FOLDER,
+    schedule_files, write_folder, Replaced, ScheduleJson, WriteError, SCHEDULE_FOLDER,
 };
-use astana_forum_scheduler::{generate, load, replan, solve, Forum, Schedule, Settings, Solution};
-use serde_json::json;
+use astana_forum_scheduler::{generate, load, replan, Forum, Schedule, Solution};
+use astana_query::forum as query;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -33,14 +32,7 @@ fn forum(dir: &Path) -> Result<Forum, Failure> {
 fn read_schedule(path: &Path) -> Result<ScheduleFile, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::input(format!("error: cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| {
-        Failure::input(format!(
-            "error: {}:{}:{}: not a schedule JSON: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        ))
-    })
+    Ok(query::read_schedule(&path.display().to_string(), &text)?)
 }
 
 /// Never the forum folder itself as `--out`, even with --force: that would delete the input.
@@ -86,10 +78,6 @@ fn replaced_note(r: &Replaced) -> String {
             if names.len() > 5 { ", …" } else { "" }
         ),
     }
-}
-
-fn settings(seconds: f64, seed: u64) -> Settings {
-    Settings { seconds, seed }
 }
 
 fn summary(f: &Forum, s: &Solution, j: &ScheduleJson, elapsed: f64) {
@@ -193,14 +181,17 @@ fn schedule(a: &ForumScheduleArgs) -> Outcome {
     let f = forum(&a.dir)?;
     let started = std::time::Instant::now();
     let mut progress = progress_printer();
-    let s = solve(&f, &settings(a.seconds, a.seed), &mut progress);
+    let p = query::Params {
+        seconds: a.seconds,
+        seed: a.seed,
+    };
+    let r = query::schedule(&f, &p, None, &mut progress)?;
     if std::io::stderr().is_terminal() && started.elapsed().as_secs_f64() > 0.5 {
         eprintln!();
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let j = to_json(&f, &s);
+    let (s, j, elapsed) = (&r.solution, &r.json, r.elapsed);
     let note = match &a.out {
-        Some(dir) => Some(write_out(dir, a.force, &f, &s.schedule, &j)?),
+        Some(dir) => Some(write_out(dir, a.force, &f, &s.schedule, j)?),
         None => None,
     };
     if a.json {
@@ -208,9 +199,9 @@ fn schedule(a: &ForumScheduleArgs) -> Outcome {
             // stdout holds only the JSON document.
             eprintln!("wrote {}{note}", dir.display());
         }
-        return print_json(&j);
+        return print_json(&r);
     }
-    summary(&f, &s, &j, elapsed);
+    summary(&f, s, j, elapsed);
     if let (Some(dir), Some(note)) = (&a.out, &note) {
         out!(
             "  wrote {}/schedule.json, calendars/*.ics ({} people), rooms/*.csv ({} rooms){note}",
@@ -225,20 +216,15 @@ fn schedule(a: &ForumScheduleArgs) -> Outcome {
 fn check_cmd(dir: &Path, path: &Path, as_json: bool) -> Outcome {
     let f = forum(dir)?;
     let s = read_schedule(path)?;
-    if let Some(why) = another_forum(&f, &s) {
-        return Err(Failure::input(format!(
-            "error: {}: {why}\n  hint: check it against the forum folder it was made for",
-            path.display()
-        )));
-    }
-    let v = check(&f, &s);
+    let r = query::check(&f, &path.display().to_string(), &s)?;
+    let v = &r.violations;
     if as_json {
-        print_json(&json!({"feasible": v.is_empty(), "violations": v}))?;
+        print_json(&r)?;
     } else if v.is_empty() {
         out!(
             "feasible: {} meetings and {} panels, no constraint violated",
-            s.assignments.len(),
-            s.panel_assignments.len()
+            r.meetings,
+            r.panels
         );
     } else {
         // The first hundred; --json lists every one.
@@ -261,57 +247,36 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
     not_the_input(a.out.as_deref(), &a.dir)?;
     let f = forum(&a.dir)?;
     let old_file = read_schedule(&a.schedule)?;
-    if let Some(why) = another_forum(&f, &old_file) {
-        return Err(Failure::input(format!(
-            "error: {}: {why}",
-            a.schedule.display()
-        )));
-    }
-    let violations = check(&f, &old_file);
-    if !violations.is_empty() {
-        return Err(Failure::input(format!(
-            "error: the schedule to re-plan is not feasible for this forum:\n  {}{}",
-            violations[..violations.len().min(20)].join("\n  "),
-            if violations.len() > 20 {
-                format!(
-                    "\n  … and {} more (run `forum check`)",
-                    violations.len() - 20
-                )
-            } else {
-                String::new()
-            }
-        )));
-    }
-    let old = from_file(&f, &old_file);
     let name = a.change.display().to_string();
+    // The schedule first, then the changes file.
+    query::usable(&f, &a.schedule.display().to_string(), &old_file)?;
     let text = std::fs::read_to_string(&a.change)
         .map_err(|e| Failure::input(format!("error: cannot read {name}: {e}")))?;
-    let changes =
-        replan::read_changes(&f, &name, &text).map_err(|d| Failure::input(format!("{d}")))?;
-    let (g, r) = replan::replan(&f, &old, &changes, &settings(a.seconds, a.seed));
-    let j = to_json(&g, &r.solution);
+    let p = query::Params {
+        seconds: a.seconds,
+        seed: a.seed,
+    };
+    let x = query::replan(
+        &f,
+        &a.schedule.display().to_string(),
+        &old_file,
+        &name,
+        &text,
+        &p,
+        None,
+    )?;
+    let (g, r, j) = (&x.forum, &x.replan, &x.json);
     if let Some(dir) = &a.out {
-        let note = write_out(dir, a.force, &g, &r.solution.schedule, &j)?;
+        let note = write_out(dir, a.force, g, &r.solution.schedule, j)?;
         // stdout stays one JSON document with --json.
         eprintln!("wrote {}{note}", dir.display());
     }
     if a.json {
-        let mut v = serde_json::to_value(&j).map_err(Failure::compute)?;
-        v["kept"] = json!(r.kept());
-        v["kept_meetings"] = json!(r.kept_meetings);
-        v["kept_panels"] = json!(r.kept_panels);
-        v["moved"] = json!(r.moved.len());
-        v["dropped"] = json!(r.dropped.len());
-        v["moved_items"] = json!(r.moved);
-        v["dropped_items"] = json!(r.dropped);
-        v["added_items"] = json!(r.added);
-        v["cancelled_items"] = json!(r.cancelled);
-        v["changes"] = json!(changes.len());
-        return print_json(&v);
+        return print_json(&x);
     }
     out!(
         "{} changes: {} meetings and {} panels kept in place, {} moved, {} dropped, {} added, {} cancelled; objective {} (was {})",
-        changes.len(),
+        x.changes,
         r.kept_meetings,
         r.kept_panels,
         r.moved.len(),
@@ -319,12 +284,7 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
         r.added.len(),
         r.cancelled.len(),
         r.solution.objective,
-        old.requests
-            .iter()
-            .zip(&f.requests)
-            .filter(|(x, _)| x.is_some())
-            .map(|(_, q)| q.weight())
-            .sum::<u64>()
+        x.old_objective
     );
     for (verb, list) in [
         ("moved", &r.moved),

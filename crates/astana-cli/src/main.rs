@@ -47,6 +47,15 @@ impl Failure {
     }
 }
 
+impl From<astana_query::QueryError> for Failure {
+    fn from(e: astana_query::QueryError) -> Failure {
+        Failure {
+            code: e.exit_code(),
+            message: e.to_string(),
+        }
+    }
+}
+
 pub(crate) type Outcome = Result<(), Failure>;
 
 /// Writes one line to stdout; a closed pipe ends the program with success, as in `grep`.

@@ -2,7 +2,7 @@
 
 use crate::{Failure, Outcome};
 use astana_model::Scenario;
-use astana_scenario::{Diagnostic, Diagnostics};
+use astana_query::scenario as query;
 use std::path::Path;
 
 /// Loads `dir` or the embedded scenario; prints warnings to stderr.
@@ -21,28 +21,19 @@ pub(crate) fn load(dir: Option<&Path>) -> Result<Scenario, Failure> {
 }
 
 pub(crate) fn check(dir: Option<&Path>, json: bool) -> Outcome {
-    let (diags, scenario) = match dir {
-        Some(d) => split(astana_scenario::load_dir(d)),
-        None => split(astana_scenario::load_embedded()),
+    let r = match dir {
+        Some(d) => query::check(&d.display().to_string(), astana_scenario::load_dir(d)),
+        None => query::check_embedded(),
     };
-    let name = dir.map_or("embedded scenario (kazakhstan)".to_string(), |d| {
-        d.display().to_string()
-    });
+    let (diags, name) = (&r.diagnostics, &r.scenario);
     if json {
-        let items: Vec<serde_json::Value> = diags.0.iter().map(diag_json).collect();
-        crate::fmt::print_json(&serde_json::json!({
-            "scenario": name,
-            "ok": diags.errors() == 0,
-            "errors": diags.errors(),
-            "warnings": diags.warnings(),
-            "problems": items,
-        }))?;
+        crate::fmt::print_json(&r)?;
     } else {
         // At most `astana_scenario::SHOWN` of them: the output must not grow with the input.
         if !diags.0.is_empty() {
             out!("{}", diags.list());
         }
-        match &scenario {
+        match &r.loaded {
             Some(s) => out!(
                 "{name}: ok — {} sources, {} flows, {} blocs, {} memberships, {} alignment rows; {}",
                 s.sources.len(),
@@ -55,28 +46,9 @@ pub(crate) fn check(dir: Option<&Path>, json: bool) -> Outcome {
             None => out!("{name}: {}", diags.summary()),
         }
     }
-    if diags.errors() > 0 {
-        Err(Failure::input(""))
-    } else {
+    if r.ok {
         Ok(())
+    } else {
+        Err(Failure::input(""))
     }
-}
-
-fn split(r: Result<astana_scenario::Loaded, Diagnostics>) -> (Diagnostics, Option<Scenario>) {
-    match r {
-        Ok((s, d)) => (d, Some(s)),
-        Err(d) => (d, None),
-    }
-}
-
-fn diag_json(d: &Diagnostic) -> serde_json::Value {
-    serde_json::json!({
-        "severity": if d.is_error() { "error" } else { "warning" },
-        "file": d.file,
-        "line": d.line,
-        "column": d.column,
-        "field": d.field,
-        "message": d.message,
-        "hint": d.hint,
-    })
 }

@@ -9,6 +9,7 @@ mod hostile;
 mod mediate_trust;
 mod output;
 mod power_trust;
+mod query_equality;
 mod reference;
 mod scenario_forum_check;
 
