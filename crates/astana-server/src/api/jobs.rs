@@ -90,7 +90,7 @@ impl JobView {
 /// Submits a job. Kinds: see [`crate::kinds::KINDS`]. Answers 202 with the job; follow it at
 /// `/api/jobs/{id}` or `/api/jobs/{id}/events`.
 #[utoipa::path(post, path = "/api/jobs", tag = "jobs",
-    description = "Submits long work. Kinds: `corridor-simulate`, `forum-schedule`, `power-montecarlo`, `mediate-run` (see the README). Answers 202 with the job.",
+    description = "Submits long work. Kinds: `corridor-simulate`, `forum-schedule`, `power` (e.g. Monte Carlo on a large game), `mediate-run`, `brief`. `params` holds the CLI flags by name; the input is the scenario's, or `params.game` / `params.toml` (power), `params.domain` / `params.files` (mediate-run), `params.files` (forum-schedule). Answers 202 with the job.",
     request_body = NewJob,
     responses((status = 202, body = JobView),
               (status = 400, body = Problem, content_type = "application/problem+json"),

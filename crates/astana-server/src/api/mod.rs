@@ -1,5 +1,6 @@
 //! The JSON API under `/api`.
 
+pub(crate) mod engines;
 mod jobs;
 mod scenarios;
 
@@ -17,6 +18,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .merge(scenarios::router())
         .merge(jobs::router())
+        .merge(engines::router())
         .fallback(|| async { Problem::not_found("no such API endpoint; see /api/openapi.json") })
 }
 
@@ -47,12 +49,17 @@ pub(crate) async fn health() -> Json<Health> {
         scenarios::list, scenarios::upload, scenarios::get_one, scenarios::delete,
         scenarios::download, scenarios::brief,
         jobs::submit, jobs::get_one, jobs::list, jobs::cancel, jobs::events,
+        engines::balance, engines::alignment, engines::routes, engines::bottleneck,
+        engines::assign, engines::volumes, engines::queue, engines::power_game,
+        engines::power_compare, engines::mediate_domain, engines::power_posted,
+        engines::mediate_posted, engines::forum_check,
     ),
     components(schemas(Health, crate::problem::Problem, crate::problem::Located)),
     tags(
         (name = "server", description = "Health and this description"),
         (name = "scenarios", description = "Stored scenarios: list, upload, download, delete, brief"),
         (name = "jobs", description = "Long computations in the background, with progress"),
+        (name = "engines", description = "The engines on a stored scenario or on posted input: the same documents as the CLI's --json"),
     )
 )]
 pub(crate) struct ApiDoc;
@@ -63,7 +70,6 @@ async fn openapi() -> Response {
 }
 
 /// A cached JSON answer, with the media type.
-#[allow(dead_code)] // the engine endpoints (next) answer from the cache
 pub(crate) fn json_bytes(bytes: std::sync::Arc<[u8]>) -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
