@@ -718,4 +718,8 @@ pub(crate) struct ServeArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
     pub(crate) addr: String,
+    /// A file holding the team's access token (at least 22 characters): every request then
+    /// needs it (`Authorization: Bearer TOKEN`, or the dashboard's sign-in page).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) token_file: Option<PathBuf>,
 }

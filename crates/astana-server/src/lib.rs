@@ -13,6 +13,7 @@
 
 mod api;
 mod archive;
+pub mod auth;
 pub mod jobs;
 mod kinds;
 mod pages;
@@ -40,6 +41,8 @@ pub struct Config {
     pub body_limit: usize,
     /// How long a shutdown waits for running jobs before marking them interrupted.
     pub drain: Duration,
+    /// The team's access token; `None` leaves the server open to whoever can reach it.
+    pub token: Option<String>,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
             job_workers: cpus.div_ceil(2),
             body_limit: 32 << 20,
             drain: Duration::from_secs(5),
+            token: None,
         }
     }
 }
@@ -79,6 +83,12 @@ pub enum ServeError {
         /// Why.
         source: std::io::Error,
     },
+    /// The access token is too short or has characters a cookie cannot carry.
+    #[error(
+        "the access token must be at least {} characters of A–Z, a–z, 0–9 and `-._~+/=`",
+        auth::MIN_TOKEN_CHARS
+    )]
+    Token,
     /// The runtime could not start.
     #[error("cannot start the runtime: {0}")]
     Runtime(std::io::Error),
@@ -140,6 +150,11 @@ pub fn router(state: AppState, config: &Config) -> axum::Router {
     axum::Router::new()
         .nest("/api", api::router())
         .merge(pages::router())
+        .merge(auth::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require,
+        ))
         .layer(axum::middleware::map_response(
             problem::api_errors_as_problems,
         ))

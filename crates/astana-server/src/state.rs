@@ -29,6 +29,8 @@ pub(crate) struct Shared {
     answers: Mutex<HashMap<String, Arc<[u8]>>>,
     heavy: Arc<Semaphore>,
     pub(crate) jobs: Runner,
+    /// The digest of the team's access token, if one is required.
+    pub(crate) token: Option<crate::auth::Digest32>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -41,6 +43,18 @@ impl AppState {
     /// # Errors
     /// The store cannot be opened, or the embedded scenario is broken.
     pub fn open(config: &Config) -> Result<AppState, ServeError> {
+        let token = match &config.token {
+            Some(t) => {
+                let ok = t.chars().count() >= crate::auth::MIN_TOKEN_CHARS
+                    && t.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b));
+                if !ok {
+                    return Err(ServeError::Token);
+                }
+                Some(crate::auth::digest(t))
+            }
+            None => None,
+        };
         let store = Store::open(&config.db).map_err(|source| ServeError::Store {
             db: config.db.clone(),
             source,
@@ -66,6 +80,7 @@ impl AppState {
                 scenarios: Mutex::new(scenarios),
                 answers: Mutex::new(HashMap::new()),
                 heavy: Arc::new(Semaphore::new(config.heavy.max(1))),
+                token,
             }),
         })
     }

@@ -28,10 +28,16 @@ impl Drop for Server {
 impl Server {
     /// Starts `astana serve` on a free port with a fresh database.
     pub(crate) fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// As [`Server::start`], with more arguments.
+    pub(crate) fn start_with(args: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut child = Command::new(env!("CARGO_BIN_EXE_astana"))
             .args(["serve", "--addr", "127.0.0.1:0", "--db"])
             .arg(dir.path().join("astana.db"))
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -82,11 +88,23 @@ impl Server {
         content_type: &str,
         body: &[u8],
     ) -> (u16, String, Vec<u8>) {
+        self.request_with(method, path, content_type, "", body)
+    }
+
+    /// As [`Server::request`] with extra header lines (each ending in `\r\n`).
+    pub(crate) fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        headers: &str,
+        body: &[u8],
+    ) -> (u16, String, Vec<u8>) {
         let mut s = TcpStream::connect(&self.addr).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(120)))
             .expect("timeout");
         let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{headers}\r\n",
             self.addr,
             body.len()
         );
@@ -471,4 +489,48 @@ fn errors_are_problem_details_with_the_clis_message() {
     assert_eq!(errors[0]["column"], 19);
     let (status, _, _) = s.get("/api/scenarios/nowhere/balance");
     assert_eq!(status, 404);
+}
+
+#[test]
+fn a_token_guards_everything_but_health_and_sign_in() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tok = dir.path().join("token");
+    let token = "k3Jd9QmZx0VbN7aLr2TfY8wE";
+    std::fs::write(&tok, format!("{token}\n")).expect("write");
+    let s = Server::start_with(&["--token-file", &tok.display().to_string()]);
+    assert_eq!(s.get("/api/health").0, 200);
+    let (status, ctype, _) = s.get("/api/scenarios");
+    assert_eq!((status, ctype.as_str()), (401, "application/problem+json"));
+    let (status, _, _) = s.request_with(
+        "GET",
+        "/api/scenarios",
+        "",
+        "Authorization: Bearer wrong-token-of-enough-length\r\n",
+        &[],
+    );
+    assert_eq!(status, 401);
+    let bearer = format!("Authorization: Bearer {token}\r\n");
+    assert_eq!(
+        s.request_with("GET", "/api/scenarios", "", &bearer, &[]).0,
+        200
+    );
+    let cookie = format!("Cookie: astana_token={token}\r\n");
+    assert_eq!(
+        s.request_with("GET", "/api/scenarios", "", &cookie, &[]).0,
+        200
+    );
+    // A browser without the cookie is sent to sign in.
+    assert_eq!(s.get("/").0, 303);
+    assert_eq!(s.get("/login").0, 200);
+    // Too short a token is refused at start (exit 2).
+    std::fs::write(&tok, "short").expect("write");
+    let o = super::astana(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--token-file",
+        &tok.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("at least 22 characters"));
 }
