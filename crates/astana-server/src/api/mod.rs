@@ -1,7 +1,7 @@
 //! The JSON API under `/api`.
 
-mod jobs;
-mod scenarios;
+pub(crate) mod jobs;
+pub(crate) mod scenarios;
 
 use crate::problem::Problem;
 use crate::AppState;
