@@ -12,9 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::fmt::Write;
 
-const FIELDS: &[&str] = &[
-    "year", "flow", "period", "mirror", "shock", "add", "change",
-];
+const FIELDS: &[&str] = &["year", "flow", "period", "mirror", "shock", "add", "change"];
 
 /// The form's choices, parsed.
 struct Form {
@@ -89,9 +87,7 @@ pub(crate) async fn page(
         page.fail(&problem);
         return page.finish(&state).await;
     }
-    let shown = state
-        .blocking(move || render(&s, &form))
-        .await;
+    let shown = state.blocking(move || render(&s, &form)).await;
     match shown {
         Ok(html) => page.push(&html),
         Err(e) => page.fail(&e),
@@ -147,7 +143,10 @@ fn form_html(s: &Scenario, id: &str, f: &Form) -> String {
     targets.dedup();
     targets.sort_by(|a, b| a.1.cmp(&b.1));
     for b in &s.blocs {
-        targets.push((b.id.to_string(), format!("{} (bloc)", s.display_name(&b.id))));
+        targets.push((
+            b.id.to_string(),
+            format!("{} (bloc)", s.display_name(&b.id)),
+        ));
     }
     let shock = f.shock.clone().unwrap_or_default();
     format!(
@@ -230,7 +229,7 @@ fn render(s: &Scenario, f: &Form) -> Result<String, Problem> {
     );
     let headline = match (b.partners.first(), b.measures.bounds.as_ref()) {
         (Some(top), Some(bd)) => format!(
-            "Total {}{}; largest partner {} at {}; HHI {} points ({}){}.",
+            "Total {}{}; largest partner {} at {}; HHI {} ({}){}.",
             usd(b.total),
             if b.total_provenance.estimate {
                 " (estimate)"
@@ -240,10 +239,10 @@ fn render(s: &Scenario, f: &Form) -> Result<String, Problem> {
             esc(&s.display_name(&top.id)),
             pct(top.share),
             if bd.hhi_points.is_exact() {
-                format!("{:.0}", bd.hhi_points.min)
+                format!("{:.0} points", bd.hhi_points.min)
             } else {
                 format!(
-                    "{:.0}–{:.0} (a range: part of the total is not broken down by partner)",
+                    "{:.0}–{:.0} points, a range: part of the total is not broken down by partner",
                     bd.hhi_points.min, bd.hhi_points.max
                 )
             },

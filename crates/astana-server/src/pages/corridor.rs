@@ -50,7 +50,11 @@ fn parse(p: &mut Params) -> Form {
     };
     if form.link.is_some() != form.capacity.is_some() && p.errors.is_empty() {
         p.error(
-            if form.link.is_none() { "link" } else { "capacity" },
+            if form.link.is_none() {
+                "link"
+            } else {
+                "capacity"
+            },
             "the what-if needs both a link id and its new capacity (TEU per year)",
         );
     }
@@ -90,8 +94,11 @@ fn form_html(net: Option<&Network>, id: &str, f: &Form) -> String {
         Some(f.by),
     );
     let families = options(
-        std::iter::once((String::new(), "any".to_string()))
-            .chain(FAMILIES.iter().map(|x| ((*x).to_string(), (*x).to_string()))),
+        std::iter::once((String::new(), "any".to_string())).chain(
+            FAMILIES
+                .iter()
+                .map(|x| ((*x).to_string(), (*x).to_string())),
+        ),
         Some(f.corridor.as_deref().unwrap_or("")),
     );
     format!(
@@ -328,7 +335,9 @@ pub(crate) async fn simulate(
 ) -> Response {
     let mut p = Params::parse(
         &body,
-        &["from", "to", "avoid", "close", "corridor", "demand", "days", "seed"],
+        &[
+            "from", "to", "avoid", "close", "corridor", "demand", "days", "seed",
+        ],
     );
     let demand = p.num("demand", 1.0..=1e9);
     let days = p.num("days", 1.0..=3650.0);

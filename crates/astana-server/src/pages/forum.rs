@@ -198,7 +198,9 @@ pub(crate) async fn upload(
                 let mut text = Vec::new();
                 for (path, b) in files {
                     let t = String::from_utf8(b).map_err(|_| {
-                        Problem::invalid(format!("{path}: not UTF-8 text; forum files are UTF-8 CSV and TOML"))
+                        Problem::invalid(format!(
+                            "{path}: not UTF-8 text; forum files are UTF-8 CSV and TOML"
+                        ))
                     })?;
                     text.push((path, t));
                 }
@@ -206,8 +208,10 @@ pub(crate) async fn upload(
                 Ok(text)
             })
             .await?;
-        let map: serde_json::Map<String, Value> =
-            files.into_iter().map(|(p, t)| (p, Value::String(t))).collect();
+        let map: serde_json::Map<String, Value> = files
+            .into_iter()
+            .map(|(p, t)| (p, Value::String(t)))
+            .collect();
         crate::api::jobs::submit_job(
             &state,
             "forum-schedule".into(),
@@ -247,17 +251,18 @@ pub(crate) fn ics(f: &Forum, s: &Schedule, file: &str) -> Result<Response, Probl
         .find(|(p, _)| p == person)
         .map(|(_, c)| c)
         .ok_or_else(|| {
-            let hint = astana_model::text::closest(
-                person,
-                f.participants.iter().map(|p| p.id.as_str()),
-            )
-            .map(|c| format!(" (did you mean `{c}`?)"))
-            .unwrap_or_default();
+            let hint =
+                astana_model::text::closest(person, f.participants.iter().map(|p| p.id.as_str()))
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
             Problem::not_found(format!("no participant `{person}` in the forum{hint}"))
         })?;
     Ok((
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{person}.ics\""),
@@ -291,9 +296,8 @@ pub(crate) async fn job_schedule(
     let forum = read(&files)?;
     // The CLI's schedule JSON, possibly inside a `schedule` member.
     let doc = result.get("schedule").unwrap_or(result);
-    let file: ScheduleFile = serde_json::from_value(doc.clone()).map_err(|e| {
-        Problem::invalid(format!("the job's result is not a forum schedule: {e}"))
-    })?;
+    let file: ScheduleFile = serde_json::from_value(doc.clone())
+        .map_err(|e| Problem::invalid(format!("the job's result is not a forum schedule: {e}")))?;
     let schedule = output::from_file(&forum, &file);
     Ok((forum, schedule))
 }

@@ -110,7 +110,11 @@ es.addEventListener("end",function(e){{show(e);es.close();location.reload();}});
             while !text.is_char_boundary(end) {
                 end -= 1;
             }
-            format!("{}\n… (cut; the whole document is at /api/jobs/{})", &text[..end], j.id)
+            format!(
+                "{}\n… (cut; the whole document is at /api/jobs/{})",
+                &text[..end],
+                j.id
+            )
         } else {
             text
         };
@@ -172,7 +176,9 @@ pub(crate) async fn list(State(state): State<AppState>) -> Response {
     let mut page = Page::new("jobs", "Jobs", None);
     let store = state.store().clone();
     match state.blocking(move || Ok(store.list_jobs(50)?)).await {
-        Ok(jobs) if jobs.is_empty() => page.push("<p>No jobs yet. Start one from the corridor or forum page.</p>"),
+        Ok(jobs) if jobs.is_empty() => {
+            page.push("<p>No jobs yet. Start one from the corridor or forum page.</p>")
+        }
         Ok(jobs) => {
             let mut rows = String::new();
             for j in jobs {

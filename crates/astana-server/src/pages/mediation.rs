@@ -20,18 +20,17 @@ fn domain_problem(e: &DomainErrors) -> Problem {
         e.0.len(),
         if e.0.len() == 1 { "" } else { "s" }
     ));
-    p.errors = e
-        .0
-        .iter()
-        .map(|d| Located {
-            file: d.file.clone(),
-            line: (d.line > 0).then_some(d.line),
-            column: (d.line > 0).then_some(d.column),
-            field: (!d.element.is_empty()).then(|| d.element.clone()),
-            severity: "error".into(),
-            message: d.message.clone(),
-        })
-        .collect();
+    p.errors =
+        e.0.iter()
+            .map(|d| Located {
+                file: d.file.clone(),
+                line: (d.line > 0).then_some(d.line),
+                column: (d.line > 0).then_some(d.column),
+                field: (!d.element.is_empty()).then(|| d.element.clone()),
+                severity: "error".into(),
+                message: d.message.clone(),
+            })
+            .collect();
     p
 }
 
@@ -58,7 +57,8 @@ fn render(neg: &Negotiation) -> Result<String, Problem> {
         parties = neg.parties.len(),
         rational = a
             .rational_outcomes
-            .map_or("an unknown number (not scanned)".to_string(), |r| r.to_string()),
+            .map_or("an unknown number (not scanned)".to_string(), |r| r
+                .to_string()),
         front = a.pareto.len(),
         table = wide(&charts::settlements_table(neg, &a)),
         source = esc(&neg.source),
@@ -136,7 +136,11 @@ pub(crate) async fn upload(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let mut page = Page::new("mediation", "Mediation analysis: an uploaded domain", Some(&id));
+    let mut page = Page::new(
+        "mediation",
+        "Mediation analysis: an uploaded domain",
+        Some(&id),
+    );
     if let Ok(s) = state.scenario(&id).await {
         page.push(&forms(&s, &id, None));
     }
@@ -182,7 +186,9 @@ async fn read_form(mut m: Multipart) -> Result<(Named, Vec<Named>), Problem> {
             continue;
         }
         let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
-            Problem::invalid(format!("{file}: not UTF-8 text; domains are TOML or XML text"))
+            Problem::invalid(format!(
+                "{file}: not UTF-8 text; domains are TOML or XML text"
+            ))
         })?;
         match name.as_str() {
             "domain" => domain = Some((file, text)),

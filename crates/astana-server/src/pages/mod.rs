@@ -70,7 +70,11 @@ pub(crate) struct Page {
 }
 
 impl Page {
-    pub(crate) fn new(view: &'static str, title: impl Into<String>, scenario: Option<&str>) -> Page {
+    pub(crate) fn new(
+        view: &'static str,
+        title: impl Into<String>,
+        scenario: Option<&str>,
+    ) -> Page {
         Page {
             title: title.into(),
             scenario: scenario.map(str::to_string),
@@ -229,7 +233,8 @@ pub(crate) fn field_error(field: &str, message: impl Into<String>) -> Located {
 /// Located messages read back from a stored JSON document (a job's problem details, an
 /// upload's warnings); malformed entries are skipped.
 pub(crate) fn located_from_json(v: &serde_json::Value) -> Vec<Located> {
-    let text = |e: &serde_json::Value, k: &str| e.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let text =
+        |e: &serde_json::Value, k: &str| e.get(k).and_then(|x| x.as_str()).map(str::to_string);
     let num = |e: &serde_json::Value, k: &str| {
         e.get(k)
             .and_then(serde_json::Value::as_u64)
@@ -382,7 +387,10 @@ impl Params {
             .unwrap_or_default();
         self.error(
             name,
-            format!("unknown value `{v}`{hint}; use one of {}", choices.join(", ")),
+            format!(
+                "unknown value `{v}`{hint}; use one of {}",
+                choices.join(", ")
+            ),
         );
         None
     }
@@ -465,7 +473,7 @@ input[type=text],input[type=number],input[type=search],select,textarea{border:1p
 textarea{width:100%;min-height:12em;font-family:ui-monospace,monospace}
 button{background:#1f4e79;color:#fff;border:0;border-radius:3px;padding:6px 14px;cursor:pointer}
 button.danger{background:#a32b1f}
-label.check{flex-direction:row;align-items:center;gap:6px}
+form.controls label.check{flex-direction:row;align-items:center;gap:6px}
 .error{background:#fdecea;border:1px solid #a32b1f;border-left:5px solid #a32b1f;padding:8px 14px;margin:12px 0;color:#1b2430}
 .error h2{border:0;margin:0 0 4px;padding:0;font-size:18px}.error li{margin:3px 0;word-break:break-word}.error .sev{font-weight:700;color:#8a1f14}
 .ok{background:#e8f4ea;border-left:5px solid #2e7d32;padding:8px 14px;margin:12px 0}

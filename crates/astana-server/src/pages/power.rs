@@ -28,21 +28,20 @@ fn game_problem(e: &GameErrors) -> Problem {
         e.0.len(),
         if e.0.len() == 1 { "" } else { "s" }
     ));
-    p.errors = e
-        .0
-        .iter()
-        .map(|g| Located {
-            file: g.file.clone(),
-            line: Some(g.line),
-            column: Some(g.column),
-            field: None,
-            severity: "error".into(),
-            message: match &g.hint {
-                Some(h) => format!("{} ({h})", g.message),
-                None => g.message.clone(),
-            },
-        })
-        .collect();
+    p.errors =
+        e.0.iter()
+            .map(|g| Located {
+                file: g.file.clone(),
+                line: Some(g.line),
+                column: Some(g.column),
+                field: None,
+                severity: "error".into(),
+                message: match &g.hint {
+                    Some(h) => format!("{} ({h})", g.message),
+                    None => g.message.clone(),
+                },
+            })
+            .collect();
     p
 }
 
@@ -90,7 +89,11 @@ fn indices(game: &Game) -> Result<String, Problem> {
         name = esc(&game.name),
         source = esc(&game.source),
         method = r.method,
-        chart = wide(&charts::hbar(&bars, 868.0, "Shapley–Shubik index by player")),
+        chart = wide(&charts::hbar(
+            &bars,
+            868.0,
+            "Shapley–Shubik index by player"
+        )),
     ))
 }
 
@@ -105,7 +108,9 @@ fn compare(s: &Scenario, player: &str) -> Result<String, Problem> {
     let mut bars = Vec::new();
     for (path, text) in s.games.iter().filter(|(f, _)| stem(f).starts_with("unsc")) {
         let game = Game::from_toml(path, text).map_err(|e| game_problem(&e))?;
-        let picked: Vec<usize> = (0..game.n()).filter(|&i| matches(&game.players[i])).collect();
+        let picked: Vec<usize> = (0..game.n())
+            .filter(|&i| matches(&game.players[i]))
+            .collect();
         if picked.is_empty() {
             let _ = write!(
                 rows,
@@ -162,7 +167,13 @@ fn compare(s: &Scenario, player: &str) -> Result<String, Problem> {
     ))
 }
 
-fn form_html(s: &Scenario, id: &str, game: Option<&str>, player: Option<&str>, pasted: &str) -> String {
+fn form_html(
+    s: &Scenario,
+    id: &str,
+    game: Option<&str>,
+    player: Option<&str>,
+    pasted: &str,
+) -> String {
     let games = options(
         s.games
             .iter()
