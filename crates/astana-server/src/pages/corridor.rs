@@ -167,7 +167,7 @@ fn render(net: &Network, f: &Form, s: usize, t: usize) -> Result<String, Problem
             let via: Vec<&str> = r.legs.iter().map(|l| l.to.as_str()).collect();
             let _ = write!(
                 rows,
-                r#"<tr><td class="n">{}</td><td><i class="sw" style="background:{}"></i>{}</td><td class="n">{:.1}</td><td class="n">{:.0}</td><td class="n">{:.0}</td><td class="n">{}</td><td>{}</td><td class="small">{} {}</td></tr>"#,
+                r#"<tr><td class="n">{}</td><td><i class="sw" style="background:{}"></i>{}</td><td class="n">{:.1}</td><td class="n">{:.0}</td><td class="n">{:.0}</td><td class="n">{}</td><td class="nw">{}</td><td class="small">{} {}</td></tr>"#,
                 r.rank,
                 charts::family_color(&r.corridor),
                 esc(&r.corridor),

@@ -84,7 +84,7 @@ fn views(f: &Forum, s: &Schedule, calendar_base: &str) -> String {
     format!(
         r#"<p><b>{met} of {}</b> meeting requests and {panels} of {} panels scheduled.</p>
 <h2>Requests met by priority</h2>{}
-<h2>Rooms by slot</h2><p class="small">Meetings light, panels dark; hover (or focus) a cell for who meets.</p>{}
+<h2>Rooms by slot</h2><p class="small">Meetings light, panels dark; hover a cell for who meets.</p>{}
 <h2>Calendars</h2><p class="small">One .ics file per person, as <code>astana forum schedule --out</code> writes them.</p><ul class="people">{people}</ul>"#,
         f.requests.len(),
         f.panels.len(),

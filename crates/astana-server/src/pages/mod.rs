@@ -413,9 +413,9 @@ impl Params {
 }
 
 /// `<select>` options, `selected` marked.
-pub(crate) fn options<'a>(
+pub(crate) fn options(
     items: impl IntoIterator<Item = (String, String)>,
-    selected: Option<&'a str>,
+    selected: Option<&str>,
 ) -> String {
     let mut s = String::new();
     for (value, label) in items {
@@ -479,6 +479,8 @@ form.controls label.check{flex-direction:row;align-items:center;gap:6px}
 .ok{background:#e8f4ea;border-left:5px solid #2e7d32;padding:8px 14px;margin:12px 0}
 .wide{overflow-x:auto;max-width:100%}
 .wide table{min-width:32em}
+.wide svg.chart{min-width:560px}
+td.nw{white-space:nowrap}
 .muted{color:var(--muted)}
 progress{width:100%;height:20px}
 pre{white-space:pre-wrap;word-break:break-word;background:#fff;border:1px solid var(--rule);padding:8px;font-size:12.5px;max-height:30em;overflow:auto}
