@@ -47,58 +47,9 @@ pub(crate) async fn page(State(state): State<AppState>, Path(id): Path<String>) 
         }
     };
     page = Page::new("jobs", format!("Job: {}", j.kind), j.scenario.as_deref());
-    let running = !j.state.is_final();
-    let eid = enc(&j.id);
-    if running {
-        // Without script the page reloads itself while the job runs.
-        page.head(r#"<noscript><meta http-equiv="refresh" content="2"></noscript>"#);
-    }
-    page.push(&format!(
-        r#"<p>State: <b id="job-state">{state}</b> · <span id="job-message">{message}</span></p>
-<label for="job-progress">Progress</label> <progress id="job-progress" max="1" value="{p}">{pc:.0}%</progress>
-<p class="small">Job <code>{id}</code>{scenario}, submitted {created}, last change {updated}. JSON: <a href="/api/jobs/{eid}">/api/jobs/{id}</a>.</p>"#,
-        state = esc(j.state.as_str()),
-        message = esc(&j.message),
-        p = j.progress,
-        pc = j.progress * 100.0,
-        id = esc(&j.id),
-        scenario = j
-            .scenario
-            .as_deref()
-            .map(|s| format!(
-                r#" on scenario <a href="/s/{}/balance">{}</a>"#,
-                enc(s),
-                esc(s)
-            ))
-            .unwrap_or_default(),
-        created = esc(&j.created),
-        updated = esc(&j.updated),
-    ));
-    if running {
-        page.push(&format!(
-            r#"<form method="post" action="/jobs/{eid}/cancel"><button class="danger" type="submit">Cancel the job</button></form>
-<script>
-(function(){{var es=new EventSource("/api/jobs/{eid}/events");
-function show(e){{var d=JSON.parse(e.data);document.getElementById("job-progress").value=d.progress;document.getElementById("job-state").textContent=d.state;document.getElementById("job-message").textContent=d.message;}}
-es.addEventListener("progress",show);
-es.addEventListener("end",function(e){{show(e);es.close();location.reload();}});}})();
-</script>"#
-        ));
-    }
-    if let Some(p) = &j.problem {
-        let problem = Problem {
-            kind: p["type"].as_str().unwrap_or("/problems/failed").to_string(),
-            title: p["title"].as_str().unwrap_or("The job failed").to_string(),
-            status: p["status"]
-                .as_u64()
-                .and_then(|s| u16::try_from(s).ok())
-                .unwrap_or(500),
-            detail: p["detail"].as_str().unwrap_or_default().to_string(),
-            errors: super::located_from_json(&p["errors"]),
-        };
-        // The page itself is fine: the job's failure is its content.
-        page.push(&super::error_box(&problem));
-    }
+    let (head, status) = status_html(&j);
+    page.head(&head);
+    page.push(&status);
     if let Some(r) = &j.result {
         page.push(&summary(r));
         if j.kind == "forum-schedule" {
@@ -124,6 +75,67 @@ es.addEventListener("end",function(e){{show(e);es.close();location.reload();}});
         ));
     }
     page.finish(&state).await
+}
+
+/// The state of a job: progress bar, and while it runs a refresh for browsers without
+/// script (in `<head>`), live progress over Server-Sent Events and a cancel button; its
+/// problem when it failed. Returns (head, body).
+fn status_html(j: &Job) -> (String, String) {
+    let mut head = String::new();
+    let mut html = String::new();
+    let running = !j.state.is_final();
+    let eid = enc(&j.id);
+    if running {
+        // Without script the page reloads itself while the job runs.
+        head.push_str(r#"<noscript><meta http-equiv="refresh" content="2"></noscript>"#);
+    }
+    html.push_str(&format!(
+        r#"<p>State: <b id="job-state">{state}</b> · <span id="job-message">{message}</span></p>
+<label for="job-progress">Progress</label> <progress id="job-progress" max="1" value="{p}">{pc:.0}%</progress>
+<p class="small">Job <code>{id}</code>{scenario}, submitted {created}, last change {updated}. JSON: <a href="/api/jobs/{eid}">/api/jobs/{id}</a>.</p>"#,
+        state = esc(j.state.as_str()),
+        message = esc(&j.message),
+        p = j.progress,
+        pc = j.progress * 100.0,
+        id = esc(&j.id),
+        scenario = j
+            .scenario
+            .as_deref()
+            .map(|s| format!(
+                r#" on scenario <a href="/s/{}/balance">{}</a>"#,
+                enc(s),
+                esc(s)
+            ))
+            .unwrap_or_default(),
+        created = esc(&j.created),
+        updated = esc(&j.updated),
+    ));
+    if running {
+        html.push_str(&format!(
+            r#"<form method="post" action="/jobs/{eid}/cancel"><button class="danger" type="submit">Cancel the job</button></form>
+<script>
+(function(){{var es=new EventSource("/api/jobs/{eid}/events");
+function show(e){{var d=JSON.parse(e.data);document.getElementById("job-progress").value=d.progress;document.getElementById("job-state").textContent=d.state;document.getElementById("job-message").textContent=d.message;}}
+es.addEventListener("progress",show);
+es.addEventListener("end",function(e){{show(e);es.close();location.reload();}});}})();
+</script>"#
+        ));
+    }
+    if let Some(p) = &j.problem {
+        let problem = Problem {
+            kind: p["type"].as_str().unwrap_or("/problems/failed").to_string(),
+            title: p["title"].as_str().unwrap_or("The job failed").to_string(),
+            status: p["status"]
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok())
+                .unwrap_or(500),
+            detail: p["detail"].as_str().unwrap_or_default().to_string(),
+            errors: super::located_from_json(&p["errors"]),
+        };
+        // The page itself is fine: the job's failure is its content.
+        html.push_str(&super::error_box(&problem));
+    }
+    (head, html)
 }
 
 /// The result's top-level numbers and words as a table.
@@ -233,5 +245,57 @@ pub(crate) async fn calendar(
             );
             r
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use astana_store::JobState;
+
+    fn job(state: JobState, progress: f64) -> Job {
+        Job {
+            id: "0123abcd".into(),
+            kind: "corridor-simulate".into(),
+            scenario: Some("kazakhstan".into()),
+            params: serde_json::json!({}),
+            state,
+            progress,
+            message: "day 120 of 365 <fast>".into(),
+            result: None,
+            problem: None,
+            created: "2026-01-01T00:00:00Z".into(),
+            updated: "2026-01-01T00:00:01Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_running_job_refreshes_without_script_and_follows_events_with_it() {
+        let (head, body) = status_html(&job(JobState::Running, 0.25));
+        assert_eq!(
+            head,
+            r#"<noscript><meta http-equiv="refresh" content="2"></noscript>"#
+        );
+        assert!(body.contains(r#"<progress id="job-progress" max="1" value="0.25">25%</progress>"#));
+        assert!(body.contains(r#"new EventSource("/api/jobs/0123abcd/events")"#));
+        assert!(body.contains(r#"<form method="post" action="/jobs/0123abcd/cancel">"#));
+        assert!(body.contains("day 120 of 365 &lt;fast&gt;"));
+    }
+
+    #[test]
+    fn a_finished_job_neither_refreshes_nor_offers_cancel_and_shows_its_problem() {
+        let mut j = job(JobState::Failed, 0.5);
+        j.problem = Some(serde_json::json!({
+            "type": "/problems/invalid-input", "title": "Invalid input", "status": 422,
+            "detail": "the network is overloaded",
+            "errors": [{"file": "links.csv", "line": 4, "field": "capacity_teu_year",
+                        "severity": "error", "message": "below the demand"}]
+        }));
+        let (head, body) = status_html(&j);
+        assert!(head.is_empty());
+        assert!(!body.contains("EventSource") && !body.contains("/cancel"));
+        assert!(
+            body.contains("<code>links.csv:4</code> <b>capacity_teu_year</b>: below the demand")
+        );
     }
 }

@@ -47,6 +47,26 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/jobs/{id}", get(jobs::page))
         .route("/jobs/{id}/cancel", post(jobs::cancel))
         .route("/jobs/{id}/calendar/{file}", get(jobs::calendar))
+        .route("/s/{id}", get(scenario_home))
+        .fallback(not_found)
+}
+
+/// `/s/{id}` → its first view.
+async fn scenario_home(axum::extract::Path(id): axum::extract::Path<String>) -> Response {
+    Redirect::to(&format!("/s/{}/balance", enc(&id))).into_response()
+}
+
+/// Any other address: a page saying so, with the navigation (not a blank 404).
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> Response {
+    let mut page = Page::new("none", "Not found", None);
+    page.fail(&Problem::not_found(format!(
+        "no page at {}; the navigation above lists the views",
+        uri.path()
+    )));
+    page.finish(&state).await
 }
 
 /// The views of a scenario, in the order of the navigation bar: (path segment, label).
@@ -480,6 +500,7 @@ form.controls label.check{flex-direction:row;align-items:center;gap:6px}
 .wide{overflow-x:auto;max-width:100%}
 .wide table{min-width:32em}
 .wide svg.chart{min-width:560px}
+sup.fn a{color:#1f4e79}
 td.nw{white-space:nowrap}
 .muted{color:var(--muted)}
 progress{width:100%;height:20px}

@@ -716,3 +716,20 @@ async fn a_job_page_shows_progress_then_the_result() {
     assert!(s.get("/jobs").await.body.contains(&format!("/jobs/{id}")));
     assert_eq!(s.get("/jobs/nope").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn unknown_pages_answer_404_with_the_navigation_not_a_blank_page() {
+    let s = server();
+    let a = s.get("/no/such/page").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.content_type.starts_with("text/html"));
+    assert!(a.body.contains("<h1>Not found</h1>"));
+    assert!(a.body.contains("no page at /no/such/page"));
+    // The API keeps its problem details.
+    let api = s.get("/api/no-such-endpoint").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(api.content_type.starts_with("application/problem+json"));
+    let home = s.get("/s/kazakhstan").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.location.as_deref(), Some("/s/kazakhstan/balance"));
+}
