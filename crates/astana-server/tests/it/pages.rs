@@ -733,3 +733,125 @@ async fn unknown_pages_answer_404_with_the_navigation_not_a_blank_page() {
     assert_eq!(home.status, StatusCode::SEE_OTHER);
     assert_eq!(home.location.as_deref(), Some("/s/kazakhstan/balance"));
 }
+
+const GENIUS_DOMAIN: &str = r#"<negotiation_template>
+  <utility_space number_of_issues="2">
+    <objective index="0" etype="objective" type="objective" name="Picnic">
+      <issue index="1" etype="discrete" type="discrete" vtype="discrete" name="Place">
+        <item index="1" value="park"/>
+        <item index="2" value="beach"/>
+      </issue>
+      <issue index="2" etype="discrete" type="discrete" vtype="discrete" name="Food">
+        <item index="1" value="sandwich"/>
+        <item index="2" value="pizza"/>
+      </issue>
+    </objective>
+  </utility_space>
+</negotiation_template>
+"#;
+
+fn genius_profile(park: u32, beach: u32, sandwich: u32, pizza: u32) -> String {
+    format!(
+        r#"<utility_space>
+  <objective index="0" etype="objective" type="objective" name="Picnic">
+    <issue index="1" etype="discrete" type="discrete" vtype="discrete" name="Place">
+      <item index="1" value="park" evaluation="{park}"/>
+      <item index="2" value="beach" evaluation="{beach}"/>
+    </issue>
+    <issue index="2" etype="discrete" type="discrete" vtype="discrete" name="Food">
+      <item index="1" value="sandwich" evaluation="{sandwich}"/>
+      <item index="2" value="pizza" evaluation="{pizza}"/>
+    </issue>
+    <weight index="1" value="0.6"/>
+    <weight index="2" value="0.4"/>
+  </objective>
+  <reservation value="0.1"/>
+</utility_space>
+"#
+    )
+}
+
+#[tokio::test]
+async fn a_genius_domain_upload_is_analysed_like_the_engine_does() {
+    use astana_negotiation::{analyze_with, genius, Limits};
+    let s = server();
+    let (a, b) = (genius_profile(4, 8, 3, 1), genius_profile(8, 2, 1, 9));
+    let neg =
+        genius::read(("d.xml", GENIUS_DOMAIN), &[("a.xml", &a), ("b.xml", &b)]).expect("domain");
+    let an = analyze_with(&neg, &Limits::default(), &mut |_| {}).expect("analysis");
+    let nash: Vec<String> = an
+        .nash
+        .as_ref()
+        .expect("nash")
+        .point
+        .utilities
+        .iter()
+        .map(|u| format!("{u:.3}"))
+        .collect();
+    let page = s
+        .post_multipart(
+            "/s/kazakhstan/mediation",
+            &[
+                ("domain", "d.xml", GENIUS_DOMAIN.as_bytes()),
+                ("profiles", "a.xml", a.as_bytes()),
+                ("profiles", "b.xml", b.as_bytes()),
+            ],
+        )
+        .await;
+    assert_page(&page, "Mediation analysis: an uploaded domain");
+    let rows = rows_after(&page.body, "<h2>Settlements</h2>");
+    let got = rows.iter().find(|r| r[0] == "Nash").expect("Nash row");
+    assert_eq!(got[1..=2].to_vec(), nash);
+    // A profile naming a value the domain lacks: located in that file.
+    let bad = b.replace(r#"value="beach""#, r#"value="sea""#);
+    let page = s
+        .post_multipart(
+            "/s/kazakhstan/mediation",
+            &[
+                ("domain", "d.xml", GENIUS_DOMAIN.as_bytes()),
+                ("profiles", "a.xml", a.as_bytes()),
+                ("profiles", "b.xml", bad.as_bytes()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("<code>b.xml:5:"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_forum_upload_with_errors_lists_them_before_any_job() {
+    let s = server();
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut lines = 0;
+    for (path, text) in astana_scenario::embedded_files() {
+        let Some(name) = path.strip_prefix("forum/") else {
+            continue;
+        };
+        let text = if name == "requests.csv" {
+            lines = text.lines().count();
+            let first = text.lines().nth(1).expect("a request");
+            let (id, rest) = first.split_once(',').expect("csv");
+            // A copy of the first request under a new id, naming an unknown participant.
+            let rest = rest.replacen("KAZ-P", "KAZ-PX", 1);
+            format!("{text}{id}-copy,{rest}\n")
+        } else {
+            text.to_string()
+        };
+        z.start_file(format!("myforum/{name}"), opts).expect("zip");
+        z.write_all(text.as_bytes()).expect("zip");
+    }
+    let zip = z.finish().expect("zip").into_inner();
+    let a = s
+        .post_multipart("/s/kazakhstan/forum/upload", &[("file", "f.zip", &zip)])
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    assert!(
+        a.body
+            .contains(&format!("<code>requests.csv:{}", lines + 1)),
+        "{}",
+        a.body
+    );
+    assert!(a.body.contains("KAZ-PX"));
+    assert!(s.get("/jobs").await.body.contains("No jobs yet"));
+}
