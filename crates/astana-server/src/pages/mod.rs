@@ -315,9 +315,14 @@ impl Params {
                 let hint = astana_model::text::closest(k, known.iter().copied())
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
+                let fields = if known.is_empty() {
+                    "this page takes none".to_string()
+                } else {
+                    known.join(", ")
+                };
                 errors.push(field_error(
                     k,
-                    format!("unknown field{hint}; fields: {}", known.join(", ")),
+                    format!("unknown field{hint}; fields: {fields}"),
                 ));
             }
         }

@@ -32,7 +32,7 @@ async fn render(state: &AppState, report: Option<Result<String, Problem>>) -> Re
                 };
                 let _ = write!(
                     rows,
-                    r#"<tr><td><a href="/s/{id}/balance">{name}</a></td><td><code>{eid}</code></td><td class="n">{kb:.1} kB</td><td>{builtin}</td><td><a href="/api/scenarios/{id}/brief">brief</a> · <a href="/api/scenarios/{id}/download">zip</a></td><td>{delete}</td></tr>"#,
+                    r#"<tr><td><a href="/s/{id}/balance">{name}</a></td><td><code>{eid}</code></td><td class="n nw">{kb:.1} kB</td><td>{builtin}</td><td><a href="/api/scenarios/{id}/brief">brief</a> · <a href="/api/scenarios/{id}/download">zip</a></td><td>{delete}</td></tr>"#,
                     name = esc(&m.name),
                     eid = esc(&m.id),
                     kb = m.bytes as f64 / 1000.0,
@@ -40,7 +40,7 @@ async fn render(state: &AppState, report: Option<Result<String, Problem>>) -> Re
                 );
             }
             page.push(&format!(
-                r#"<div class="wide"><table><caption class="small">Stored scenarios: open one, read its brief, download it as a zip</caption><tr><th>Name</th><th>Id</th><th class="n">Size</th><th>Built-in</th><th>Brief · download</th><th>Delete</th></tr>{rows}</table></div>"#
+                r#"<p class="small">Stored scenarios: open one, read its brief, download it as a zip.</p><div class="wide"><table><tr><th>Name</th><th>Id</th><th class="n">Size</th><th>Built-in</th><th>Brief · download</th><th>Delete</th></tr>{rows}</table></div>"#
             ));
         }
         Err(p) => page.fail(&p),
