@@ -327,45 +327,54 @@ pub(crate) async fn page(
     page.finish(&state).await
 }
 
-/// `POST /s/{id}/corridor/simulate`: the simulation as a job, named as the CLI's flags.
+/// The fields of the simulation form.
+const SIM_FIELDS: &[&str] = &[
+    "from", "to", "avoid", "close", "corridor", "demand", "days", "seed",
+];
+
+/// The job's parameters, named as `astana corridor simulate`'s flags; every bad field is
+/// collected in `p`.
+fn simulate_params(p: &mut Params) -> Option<serde_json::Value> {
+    let demand = p.num("demand", 1.0..=1e9);
+    let days = p.num("days", 1.0..=3650.0);
+    let seed = p.int::<u64>("seed", 0..=u64::MAX);
+    if !p.errors.is_empty() {
+        return None;
+    }
+    let mut params = json!({});
+    for k in ["from", "to", "corridor"] {
+        if let Some(v) = p.get(k) {
+            params[k] = json!(v);
+        }
+    }
+    // Comma-separated, as the CLI's flags (and astana-query's parameters) take them.
+    for k in ["avoid", "close"] {
+        let v = p.list(k);
+        if !v.is_empty() {
+            params[k] = json!(v.join(","));
+        }
+    }
+    if let Some(v) = demand {
+        params["demand"] = json!(v);
+    }
+    if let Some(v) = days {
+        params["days"] = json!(v);
+    }
+    if let Some(v) = seed {
+        params["seed"] = json!(v);
+    }
+    Some(params)
+}
+
+/// `POST /s/{id}/corridor/simulate`: the simulation as a job.
 pub(crate) async fn simulate(
     State(state): State<AppState>,
     Path(id): Path<String>,
     body: String,
 ) -> Response {
-    let mut p = Params::parse(
-        &body,
-        &[
-            "from", "to", "avoid", "close", "corridor", "demand", "days", "seed",
-        ],
-    );
-    let demand = p.num("demand", 1.0..=1e9);
-    let days = p.num("days", 1.0..=3650.0);
-    let seed = p.int::<u64>("seed", 0..=u64::MAX);
-    let out = match p.problem() {
-        Some(problem) => Err(problem),
-        None => {
-            let mut params = json!({});
-            for k in ["from", "to", "corridor"] {
-                if let Some(v) = p.get(k) {
-                    params[k] = json!(v);
-                }
-            }
-            for k in ["avoid", "close"] {
-                let v = p.list(k);
-                if !v.is_empty() {
-                    params[k] = json!(v);
-                }
-            }
-            if let Some(v) = demand {
-                params["demand"] = json!(v);
-            }
-            if let Some(v) = days {
-                params["days"] = json!(v);
-            }
-            if let Some(v) = seed {
-                params["seed"] = json!(v);
-            }
+    let mut p = Params::parse(&body, SIM_FIELDS);
+    let out = match (simulate_params(&mut p), p.problem()) {
+        (Some(params), None) => {
             crate::api::jobs::submit_job(
                 &state,
                 "corridor-simulate".into(),
@@ -374,6 +383,31 @@ pub(crate) async fn simulate(
             )
             .await
         }
+        (_, Some(problem)) => Err(problem),
+        (None, None) => Err(Problem::bad_request("the form could not be read")),
     };
     super::forum::submitted(&state, "corridor", &id, out).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simulation_parameters_are_named_as_the_cli_flags() {
+        let mut p = Params::parse(
+            "from=XIAN&to=DUISBURG&avoid=RUS&avoid=BLR&close=&demand=1000&days=30&seed=7",
+            SIM_FIELDS,
+        );
+        assert_eq!(
+            simulate_params(&mut p),
+            Some(json!({"from": "XIAN", "to": "DUISBURG", "avoid": "RUS,BLR",
+                        "demand": 1000.0, "days": 30.0, "seed": 7}))
+        );
+        let mut p = Params::parse("days=NaN&demand=-1&sede=1", SIM_FIELDS);
+        assert_eq!(simulate_params(&mut p), None);
+        let fields: Vec<_> = p.errors.iter().filter_map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["sede", "demand", "days"]);
+        assert!(p.errors[0].message.contains("did you mean `seed`?"));
+    }
 }

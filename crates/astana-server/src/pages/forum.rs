@@ -143,7 +143,7 @@ pub(crate) async fn schedule(
     body: String,
 ) -> Response {
     let mut p = Params::parse(&body, &["seconds", "seed"]);
-    let seconds = p.num("seconds", 0.1..=3600.0);
+    let seconds = p.num("seconds", 0.0..=86_400.0);
     let seed = p.int::<u64>("seed", 0..=u64::MAX);
     let out = match p.problem() {
         Some(problem) => Err(problem),
