@@ -39,15 +39,11 @@ pub(crate) async fn page(
     };
     let mut p = Params::parse(raw.as_deref().unwrap_or(""), FIELDS);
     let flows: Vec<&str> = FlowKind::ALL.iter().map(|f| f.as_str()).collect();
+    // `fdi-inflow` (the CLI's spelling) and `fdi_inflow` (the files') both work.
     let flow = p
         .get("flow")
         .map(|f| f.replace('-', "_"))
-        .and_then(|f| {
-            let mut q = Params::parse(&query(&[("flow", f)]), &["flow"]);
-            let c = q.choice("flow", &flows);
-            p.errors.append(&mut q.errors);
-            c
-        })
+        .and_then(|f| p.pick("flow", &f, &flows))
         .and_then(|f| FlowKind::ALL.into_iter().find(|k| k.as_str() == f))
         .unwrap_or(FlowKind::Turnover);
     let period_text = p.get("period").unwrap_or("FY").to_string();
@@ -180,7 +176,7 @@ fn form_html(s: &Scenario, id: &str, f: &Form) -> String {
         clear = if shock.is_empty() {
             String::new()
         } else {
-            let mut g = Form {
+            let g = Form {
                 shock: None,
                 year: Some(year),
                 flow: f.flow,
@@ -188,7 +184,6 @@ fn form_html(s: &Scenario, id: &str, f: &Form) -> String {
                 period_text: f.period_text.clone(),
                 mirror: f.mirror,
             };
-            g.year = Some(year);
             format!(r#"<a href="{}">Clear the shock</a>"#, esc(&url(id, &g)))
         },
     )

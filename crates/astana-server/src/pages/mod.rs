@@ -201,11 +201,24 @@ impl Page {
     }
 }
 
-/// A readable error box: the problem's title and detail and every located message as
-/// `file:line:column field: message`.
+/// A readable error box: the problem's title and detail and every located message.
 pub(crate) fn error_box(p: &Problem) -> String {
+    format!(
+        r#"<div class="error" role="alert"><h2>{} ({})</h2><p>{}</p>{}</div>"#,
+        esc(&p.title),
+        p.status,
+        esc(&p.detail),
+        located_list(&p.errors)
+    )
+}
+
+/// Located messages as a list, each `file:line:column field: message`.
+pub(crate) fn located_list(errors: &[Located]) -> String {
+    if errors.is_empty() {
+        return String::new();
+    }
     let mut items = String::new();
-    for e in &p.errors {
+    for e in errors {
         let mut at = e.file.clone();
         if let Some(l) = e.line {
             let _ = write!(at, ":{l}");
@@ -225,17 +238,7 @@ pub(crate) fn error_box(p: &Problem) -> String {
             esc(&e.message)
         );
     }
-    format!(
-        r#"<div class="error" role="alert"><h2>{} ({})</h2><p>{}</p>{}</div>"#,
-        esc(&p.title),
-        p.status,
-        esc(&p.detail),
-        if items.is_empty() {
-            String::new()
-        } else {
-            format!("<ul>{items}</ul>")
-        }
-    )
+    format!("<ul>{items}</ul>")
 }
 
 /// A located error about a form field.
@@ -404,16 +407,27 @@ impl Params {
     /// One of `choices`, or an error with a "did you mean".
     pub(crate) fn choice<'c>(&mut self, name: &str, choices: &[&'c str]) -> Option<&'c str> {
         let v = self.get(name)?.to_string();
-        if let Some(c) = choices.iter().find(|c| c.eq_ignore_ascii_case(&v)) {
+        self.pick(name, &v, choices)
+    }
+
+    /// `value` (of field `name`) if it is one of `choices` (ignoring case), else an error
+    /// with a "did you mean".
+    pub(crate) fn pick<'c>(
+        &mut self,
+        name: &str,
+        value: &str,
+        choices: &[&'c str],
+    ) -> Option<&'c str> {
+        if let Some(c) = choices.iter().find(|c| c.eq_ignore_ascii_case(value)) {
             return Some(c);
         }
-        let hint = astana_model::text::closest(&v, choices.iter().copied())
+        let hint = astana_model::text::closest(value, choices.iter().copied())
             .map(|c| format!(" (did you mean `{c}`?)"))
             .unwrap_or_default();
         self.error(
             name,
             format!(
-                "unknown value `{v}`{hint}; use one of {}",
+                "unknown value `{value}`{hint}; use one of {}",
                 choices.join(", ")
             ),
         );

@@ -1,6 +1,6 @@
 //! `/`: the stored scenarios — list, upload with its validation report, download, delete.
 
-use super::{enc, error_box, Page};
+use super::{enc, Page};
 use crate::problem::Problem;
 use crate::AppState;
 use astana_brief::charts::esc;
@@ -76,11 +76,13 @@ pub(crate) async fn upload(State(state): State<AppState>, multipart: Multipart) 
             esc(v["name"].as_str().unwrap_or_default()),
             esc(&sid)
         );
-        if let Some(w) = v["warnings"].as_array().filter(|w| !w.is_empty()) {
-            let mut p = Problem::invalid(format!("{} warning(s) from the check", w.len()));
-            p.title = "Stored, with warnings".into();
-            p.errors = super::located_from_json(&serde_json::Value::Array(w.clone()));
-            ok.push_str(&error_box(&p).replace("class=\"error\" role=\"alert\"", "class=\"caveat\""));
+        let warnings = super::located_from_json(&v["warnings"]);
+        if !warnings.is_empty() {
+            ok.push_str(&format!(
+                r#"<div class="caveat"><p>{} warning(s) from the check:</p>{}</div>"#,
+                warnings.len(),
+                super::located_list(&warnings)
+            ));
         }
         ok.push_str("</div>");
         Ok::<String, Problem>(ok)
