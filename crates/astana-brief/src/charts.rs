@@ -74,9 +74,31 @@ pub fn power_section(s: &Scenario) -> String {
     crate::power::section(s, &mut Vec::new())
 }
 
-/// Routes drawn on the map, coloured by corridor family.
+/// Routes drawn on the map, coloured by corridor family; the map frames the routes (with a
+/// margin of 8° and at least 40° of longitude and 25° of latitude).
 pub fn routes_map(net: &Network, routes: &[Route], title: &str) -> String {
-    crate::corridor::routes_map(net, routes, title)
+    let points = routes
+        .iter()
+        .flat_map(|r| r.nodes.iter())
+        .map(|&v| (net.nodes[v].lon, net.nodes[v].lat));
+    let (lon0, lon1, lat0, lat1) = points.fold(
+        (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+        |(a, b, c, d), (x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
+    );
+    let window = if lon0 > lon1 {
+        // No route: the brief's window, China to Europe by land and by sea.
+        (-12.0, 125.0, -37.0, 60.0)
+    } else {
+        let widen = |lo: f64, hi: f64, min: f64| {
+            let (lo, hi) = (lo - 8.0, hi + 8.0);
+            let extra = (min - (hi - lo)).max(0.0) / 2.0;
+            (lo - extra, hi + extra)
+        };
+        let (a, b) = widen(lon0, lon1, 40.0);
+        let (c, d) = widen(lat0, lat1, 25.0);
+        (a, b, c.max(-80.0), d.min(80.0))
+    };
+    crate::corridor::routes_map(net, routes, window, title)
 }
 
 /// The colour of a corridor family on the map (grey for an unknown one).

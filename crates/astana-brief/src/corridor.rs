@@ -63,7 +63,12 @@ fn family_routes(net: &Network) -> Vec<Route> {
 
 /// Routes drawn over the country outlines, coloured by family: land legs solid, sea and
 /// ferry legs dashed; origins, destinations and ports marked.
-pub(crate) fn routes_map(net: &Network, routes: &[Route], title: &str) -> String {
+pub(crate) fn routes_map(
+    net: &Network,
+    routes: &[Route],
+    window: (f64, f64, f64, f64),
+    title: &str,
+) -> String {
     let overlay = |p: svg::Project<'_>| {
         let mut s = String::new();
         for r in routes {
@@ -106,7 +111,7 @@ pub(crate) fn routes_map(net: &Network, routes: &[Route], title: &str) -> String
     };
     svg::map_with(
         crate::geo::shapes(),
-        (-12.0, 125.0, -37.0, 60.0),
+        window,
         868.0,
         &|_| None,
         title,
@@ -120,7 +125,12 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
     }
     let net = Network::new(&scenario.corridor_nodes, &scenario.corridor_links);
     let routes = family_routes(&net);
-    let map = routes_map(&net, &routes, "Corridor families China–Europe");
+    let map = routes_map(
+        &net,
+        &routes,
+        (-12.0, 125.0, -37.0, 60.0),
+        "Corridor families China–Europe",
+    );
     let legend: String = COLORS
         .iter()
         .filter(|(f, _)| routes.iter().any(|r| r.corridor == *f))

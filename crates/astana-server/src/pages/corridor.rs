@@ -216,10 +216,10 @@ fn render(net: &Network, f: &Form, s: usize, t: usize) -> Result<String, Problem
     };
     let _ = write!(
         h,
-        "<h2>Bottleneck</h2><p>Maximum flow {}{}.</p><ul>{}</ul>",
+        "<h2>Bottleneck</h2><p>Maximum flow {}{}</p><ul>{}</ul>",
         teu(base.max_flow_teu_year),
         if base.max_flow_teu_year.is_none() {
-            ": a path with no stated capacity connects them"
+            ": a path with no stated capacity connects them."
         } else {
             "; binding links:"
         },
