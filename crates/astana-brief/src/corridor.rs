@@ -19,7 +19,7 @@ const COLORS: [(&str, &str); 7] = [
     ("other", "#95a5a6"),
 ];
 
-fn color(f: &str) -> &'static str {
+pub(crate) fn color(f: &str) -> &'static str {
     COLORS
         .iter()
         .find(|(x, _)| *x == f)
@@ -61,16 +61,17 @@ fn family_routes(net: &Network) -> Vec<Route> {
     out
 }
 
-pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<String>) -> String {
-    if scenario.corridor_nodes.is_empty() {
-        return String::new();
-    }
-    let net = Network::new(&scenario.corridor_nodes, &scenario.corridor_links);
-    let routes = family_routes(&net);
-    // Map: routes drawn over the outlines, coloured by family.
+/// Routes drawn over the country outlines, coloured by family: land legs solid, sea and
+/// ferry legs dashed; origins, destinations and ports marked.
+pub(crate) fn routes_map(
+    net: &Network,
+    routes: &[Route],
+    window: (f64, f64, f64, f64),
+    title: &str,
+) -> String {
     let overlay = |p: svg::Project<'_>| {
         let mut s = String::new();
-        for r in &routes {
+        for r in routes {
             // Land legs solid; sea and ferry legs dashed (drawn straight: schematic).
             for (leg, pair) in r.links.iter().zip(r.nodes.windows(2)) {
                 let (x0, y0) = p(net.nodes[pair[0]].lon, net.nodes[pair[0]].lat);
@@ -108,13 +109,27 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         }
         s
     };
-    let map = svg::map_with(
+    svg::map_with(
         crate::geo::shapes(),
-        (-12.0, 125.0, -37.0, 60.0),
+        window,
         868.0,
         &|_| None,
-        "Corridor families China–Europe",
+        title,
         &overlay,
+    )
+}
+
+pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<String>) -> String {
+    if scenario.corridor_nodes.is_empty() {
+        return String::new();
+    }
+    let net = Network::new(&scenario.corridor_nodes, &scenario.corridor_links);
+    let routes = family_routes(&net);
+    let map = routes_map(
+        &net,
+        &routes,
+        (-12.0, 125.0, -37.0, 60.0),
+        "Corridor families China–Europe",
     );
     let legend: String = COLORS
         .iter()

@@ -2,7 +2,7 @@
 //! by priority, room use and a day grid of the rooms.
 
 use crate::svg::{self, esc, Bar};
-use astana_forum_scheduler::{model, solve, Settings};
+use astana_forum_scheduler::{model, solve, Forum, Schedule, Settings};
 use astana_model::Scenario;
 use std::fmt::Write;
 
@@ -41,6 +41,50 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         s.objective,
         s.upper_bound
     ));
+    let chart = priority_chart(&f, &s.schedule);
+    let grid = room_grid(&f, &s.schedule);
+    let unscheduled: Vec<String> = s
+        .unscheduled
+        .iter()
+        .map(|(r, why)| {
+            format!(
+                "{} (priority {}): {}",
+                f.requests[*r].id, f.requests[*r].priority, why
+            )
+        })
+        .collect();
+    format!(
+        r#"<section id="forum"><h2>Convening: scheduling a forum</h2>
+<p><span class="est-tag">illustrative</span> {name}: {people} participants, {req} bilateral meeting requests and {panels} panels in {rooms} rooms over {days} day(s) of {slots} slots. Panels are placed first, then as much meeting value (6 − priority per request) as possible: <b>{scheduled} of {req}</b> requests, value {obj} of at most {ub} (a bound over every placement of the panels, from a relaxation of each person's and each room's time; gap {gap:.1}%).</p>
+{chart}
+<p>Rooms by slot (meetings light, panels dark; hover for who meets):</p>
+{grid}
+<p class="small">Not scheduled: {unscheduled}. Run it: <code>astana forum schedule data/scenarios/kazakhstan/forum --out calendars</code> writes a calendar (.ics) per person and a sheet per room; <code>astana forum generate</code> makes a 4,000-person forum for testing.</p>
+</section>"#,
+        name = esc(&f.name),
+        people = f.participants.len(),
+        req = f.requests.len(),
+        panels = f.panels.len(),
+        rooms = f.rooms.len(),
+        days = f.days.len(),
+        slots = f.slots.len(),
+        obj = s.objective,
+        ub = s.upper_bound,
+        gap = if s.upper_bound > 0 {
+            100.0 * (s.upper_bound - s.objective) as f64 / s.upper_bound as f64
+        } else {
+            0.0
+        },
+        unscheduled = esc(&if unscheduled.is_empty() {
+            "none".to_string()
+        } else {
+            unscheduled.join("; ")
+        }),
+    )
+}
+
+/// Share of the meeting requests scheduled, by priority.
+pub(crate) fn priority_chart(f: &Forum, s: &Schedule) -> String {
     let bars: Vec<Bar> = (1..=5u8)
         .filter_map(|p| {
             let all = f.requests.iter().filter(|r| r.priority == p).count();
@@ -48,7 +92,7 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
                 let done = f
                     .requests
                     .iter()
-                    .zip(&s.schedule.requests)
+                    .zip(&s.requests)
                     .filter(|(r, x)| r.priority == p && x.is_some())
                     .count();
                 Bar {
@@ -60,11 +104,16 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
             })
         })
         .collect();
-    let chart = svg::hbar(&bars, 868.0, "Requests satisfied by priority");
+    svg::hbar(&bars, 868.0, "Requests satisfied by priority")
+}
+
+/// The rooms by slot: one row per room, one column per slot (meetings light, panels dark;
+/// each cell's title says who meets).
+pub(crate) fn room_grid(f: &Forum, s: &Schedule) -> String {
     // Day grid: one row per room, one column per slot.
     let h = f.horizon();
     let mut cell: Vec<Vec<Option<(String, &'static str)>>> = vec![vec![None; h]; f.rooms.len()];
-    for (r, p) in s.schedule.requests.iter().enumerate() {
+    for (r, p) in s.requests.iter().enumerate() {
         if let Some((t, room)) = *p {
             let q = &f.requests[r];
             let who: Vec<&str> = q
@@ -77,7 +126,7 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
             }
         }
     }
-    for (k, p) in s.schedule.panels.iter().enumerate() {
+    for (k, p) in s.panels.iter().enumerate() {
         if let Some((t, room)) = *p {
             let label = format!("{}: {}", f.panels[k].id, f.panels[k].title);
             for c in &mut cell[room][t..t + f.panels[k].slots] {
@@ -141,42 +190,5 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         }
     }
     grid.push_str("</svg>");
-    let unscheduled: Vec<String> = s
-        .unscheduled
-        .iter()
-        .map(|(r, why)| {
-            format!(
-                "{} (priority {}): {}",
-                f.requests[*r].id, f.requests[*r].priority, why
-            )
-        })
-        .collect();
-    format!(
-        r#"<section id="forum"><h2>Convening: scheduling a forum</h2>
-<p><span class="est-tag">illustrative</span> {name}: {people} participants, {req} bilateral meeting requests and {panels} panels in {rooms} rooms over {days} day(s) of {slots} slots. Panels are placed first, then as much meeting value (6 − priority per request) as possible: <b>{scheduled} of {req}</b> requests, value {obj} of at most {ub} (a bound over every placement of the panels, from a relaxation of each person's and each room's time; gap {gap:.1}%).</p>
-{chart}
-<p>Rooms by slot (meetings light, panels dark; hover for who meets):</p>
-{grid}
-<p class="small">Not scheduled: {unscheduled}. Run it: <code>astana forum schedule data/scenarios/kazakhstan/forum --out calendars</code> writes a calendar (.ics) per person and a sheet per room; <code>astana forum generate</code> makes a 4,000-person forum for testing.</p>
-</section>"#,
-        name = esc(&f.name),
-        people = f.participants.len(),
-        req = f.requests.len(),
-        panels = f.panels.len(),
-        rooms = f.rooms.len(),
-        days = f.days.len(),
-        slots = f.slots.len(),
-        obj = s.objective,
-        ub = s.upper_bound,
-        gap = if s.upper_bound > 0 {
-            100.0 * (s.upper_bound - s.objective) as f64 / s.upper_bound as f64
-        } else {
-            0.0
-        },
-        unscheduled = esc(&if unscheduled.is_empty() {
-            "none".to_string()
-        } else {
-            unscheduled.join("; ")
-        }),
-    )
+    grid
 }

@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod charts;
 mod corridor;
 mod forum;
 mod geo;
@@ -55,16 +56,18 @@ pub enum BriefError {
     Balance(#[from] astana_partner_balance::BalanceError),
 }
 
-/// Numbered footnotes, in order of first citation.
+/// Numbered footnotes, in order of first citation: views cite the rows of `sources.csv`
+/// they rest on, and [`Notes::render`] lists them.
 #[derive(Default)]
-pub(crate) struct Notes<'a> {
+pub struct Notes<'a> {
     scenario: Option<&'a Scenario>,
     order: Vec<String>,
     index: HashMap<String, usize>,
 }
 
 impl<'a> Notes<'a> {
-    fn new(scenario: &'a Scenario) -> Self {
+    /// No footnotes yet, for sources of `scenario`.
+    pub fn new(scenario: &'a Scenario) -> Self {
         Notes {
             scenario: Some(scenario),
             ..Notes::default()
@@ -72,7 +75,7 @@ impl<'a> Notes<'a> {
     }
 
     /// Superscript links for these source ids.
-    pub(crate) fn cite<S: AsRef<str>>(&mut self, ids: &[S]) -> String {
+    pub fn cite<S: AsRef<str>>(&mut self, ids: &[S]) -> String {
         let mut nums: Vec<usize> = ids
             .iter()
             .map(|id| {
@@ -98,7 +101,8 @@ impl<'a> Notes<'a> {
         format!(r#"<sup class="fn">{}</sup>"#, links.join(","))
     }
 
-    fn render(&self) -> String {
+    /// The numbered list of the sources cited so far (`<ol class="notes">`).
+    pub fn render(&self) -> String {
         let mut s = String::from(r#"<ol class="notes">"#);
         for (i, id) in self.order.iter().enumerate() {
             let n = i + 1;
@@ -177,7 +181,8 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     })
 }
 
-const CSS: &str = r#"
+/// The brief's stylesheet (chart, map and table classes), shared with the dashboard.
+pub(crate) const CSS: &str = r#"
 :root{--ink:#1b2430;--muted:#5b6675;--rule:#d9dee5;--accent:#00a3c4;--gold:#e0a800;--paper:#fbfaf7;--blue:#1f4e79;--red:#b03a2e}
 *{box-sizing:border-box}
 body{margin:0;background:#eef0f3;color:var(--ink);font:15px/1.55 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}

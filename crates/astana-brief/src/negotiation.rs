@@ -4,7 +4,7 @@
 
 use crate::svg::{self, esc, Dots, Series};
 use astana_model::Scenario;
-use astana_negotiation::{analyze_with, native, single_text, Limits, Negotiation};
+use astana_negotiation::{analyze_with, native, single_text, Analysis, Limits, Negotiation};
 use std::fmt::Write;
 
 fn outcome_text(neg: &Negotiation, outcome: &[u32]) -> String {
@@ -80,63 +80,7 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         a.outcomes,
         a.pareto.len()
     ));
-    // Scatter of the first two parties' utilities.
-    let mut rational = Vec::new();
-    neg.for_each_outcome(|o, sums| {
-        let u: Vec<f64> = sums.iter().map(|x| x.min(1.0)).collect();
-        if u.iter().zip(&a.reservation).all(|(x, r)| x >= r) {
-            rational.push((u[0], u[1], outcome_text(&neg, o)));
-        }
-    });
-    let mark = |s: Option<&astana_negotiation::Settlement>, name: &str, color: &'static str| Dots {
-        name: name.to_string(),
-        color,
-        radius: 6.0,
-        points: s
-            .map(|s| {
-                vec![(
-                    s.point.utilities[0],
-                    s.point.utilities[1],
-                    format!("{name}: {}", outcome_text(&neg, &s.point.outcome)),
-                )]
-            })
-            .unwrap_or_default(),
-    };
-    let chart = svg::scatter(
-        &[
-            Dots {
-                name: "rational outcomes".into(),
-                color: "#c9d3de",
-                radius: 2.5,
-                points: rational,
-            },
-            Dots {
-                name: "Pareto frontier".into(),
-                color: "#1f5f99",
-                radius: 3.5,
-                points: a
-                    .pareto
-                    .iter()
-                    .map(|p| {
-                        (
-                            p.utilities[0],
-                            p.utilities[1],
-                            outcome_text(&neg, &p.outcome),
-                        )
-                    })
-                    .collect(),
-            },
-            mark(Some(nash), "Nash", "#c0392b"),
-            mark(a.kalai_smorodinsky.as_ref(), "Kalai–Smorodinsky", "#27ae60"),
-        ],
-        868.0,
-        330.0,
-        (
-            &format!("{} utility", names[0]),
-            &format!("{} utility", names[1]),
-        ),
-        "Utilities of the rational outcomes",
-    );
+    let chart = frontier_chart(&neg, &a);
     let series: Vec<Series> = runs
         .iter()
         .zip(["#1f5f99", "#8e44ad", "#16a085", "#d35400", "#7f8c8d"])
@@ -165,31 +109,7 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         &|y| format!("{y:.2}"),
         "Distance of the mediator's text to the Nash point, by revision",
     );
-    let mut table = String::new();
-    for (label, s) in [
-        ("Nash", a.nash.as_ref()),
-        ("Kalai–Smorodinsky", a.kalai_smorodinsky.as_ref()),
-        ("Egalitarian", a.egalitarian.as_ref()),
-        ("Max welfare", a.max_welfare.first()),
-    ] {
-        if let Some(s) = s {
-            let _ = write!(
-                table,
-                "<tr><td>{label}</td>{}<td class=\"small\">{}</td></tr>",
-                utilities(&s.point.utilities),
-                esc(&outcome_text(&neg, &s.point.outcome))
-            );
-        }
-    }
-    let _ = write!(
-        table,
-        "<tr><td>Reservation (no deal)</td>{}<td></td></tr>",
-        utilities(&a.reservation)
-    );
-    let head: String = names
-        .iter()
-        .map(|n| format!(r#"<th class="n">{}</th>"#, esc(n)))
-        .collect();
+    let table = settlements_table(&neg, &a);
     let first = &runs[0];
     let path_text: Vec<String> = first
         .iter()
@@ -208,7 +128,7 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
 <p>{issues} issues give {outcomes} possible agreements; {rational} of them leave every party at least as well off as no deal, and {front} of those are Pareto-efficient (no party can gain without another losing). The Nash settlement maximises the product of the parties' gains over no deal; Kalai–Smorodinsky gives each party the same share of its best possible gain.</p>
 {chart}
 <p class="small">Each dot is one agreement, placed by the first two parties' utilities ({p0} across, {p1} up); hover for the terms. With three parties the frontier is a surface: points that look dominated here are better for {p2}.</p>
-<table><tr><th>Settlement</th>{head}<th>Terms</th></tr>{table}</table>
+{table}
 <p>A mediator drafting one negotiating text and revising it one or two issues at a time, each revision accepted only if no party loses more than it is willing to concede at that stage, reaches the Nash settlement from {reached} of 5 first drafts. From the first draft it revised {path}.</p>
 {convergence}
 <p class="small">Model source: {source}. Run it: <code>astana mediate analyze --domain data/scenarios/kazakhstan/{file}</code> and <code>astana mediate run --domain data/scenarios/kazakhstan/{file} --protocol single-text</code>. The same engine reads the GENIUS/ANAC benchmark domains.</p>
@@ -229,4 +149,98 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         p1 = esc(names[1]),
         p2 = esc(names.get(2).copied().unwrap_or("the others")),
     )
+}
+
+/// The rational outcomes, the Pareto frontier and the Nash and Kalai–Smorodinsky points,
+/// placed by the first two parties' utilities.
+pub(crate) fn frontier_chart(neg: &Negotiation, a: &Analysis) -> String {
+    let names: Vec<&str> = neg.parties.iter().map(|p| p.name.as_str()).collect();
+    let mut rational = Vec::new();
+    neg.for_each_outcome(|o, sums| {
+        let u: Vec<f64> = sums.iter().map(|x| x.min(1.0)).collect();
+        if u.iter().zip(&a.reservation).all(|(x, r)| x >= r) {
+            rational.push((u[0], u[1], outcome_text(neg, o)));
+        }
+    });
+    let mark = |s: Option<&astana_negotiation::Settlement>, name: &str, color: &'static str| Dots {
+        name: name.to_string(),
+        color,
+        radius: 6.0,
+        points: s
+            .map(|s| {
+                vec![(
+                    s.point.utilities[0],
+                    s.point.utilities[1],
+                    format!("{name}: {}", outcome_text(neg, &s.point.outcome)),
+                )]
+            })
+            .unwrap_or_default(),
+    };
+    svg::scatter(
+        &[
+            Dots {
+                name: "rational outcomes".into(),
+                color: "#c9d3de",
+                radius: 2.5,
+                points: rational,
+            },
+            Dots {
+                name: "Pareto frontier".into(),
+                color: "#1f5f99",
+                radius: 3.5,
+                points: a
+                    .pareto
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.utilities[0],
+                            p.utilities[1],
+                            outcome_text(neg, &p.outcome),
+                        )
+                    })
+                    .collect(),
+            },
+            mark(a.nash.as_ref(), "Nash", "#c0392b"),
+            mark(a.kalai_smorodinsky.as_ref(), "Kalai–Smorodinsky", "#27ae60"),
+        ],
+        868.0,
+        330.0,
+        (
+            &format!("{} utility", names[0]),
+            &format!("{} utility", names[1]),
+        ),
+        "Utilities of the rational outcomes",
+    )
+}
+
+/// The settlements (Nash, Kalai–Smorodinsky, egalitarian, max welfare) and no deal: each
+/// party's utility and the terms.
+pub(crate) fn settlements_table(neg: &Negotiation, a: &Analysis) -> String {
+    let names: Vec<&str> = neg.parties.iter().map(|p| p.name.as_str()).collect();
+    let mut table = String::new();
+    for (label, s) in [
+        ("Nash", a.nash.as_ref()),
+        ("Kalai–Smorodinsky", a.kalai_smorodinsky.as_ref()),
+        ("Egalitarian", a.egalitarian.as_ref()),
+        ("Max welfare", a.max_welfare.first()),
+    ] {
+        if let Some(s) = s {
+            let _ = write!(
+                table,
+                "<tr><td>{label}</td>{}<td class=\"small\">{}</td></tr>",
+                utilities(&s.point.utilities),
+                esc(&outcome_text(neg, &s.point.outcome))
+            );
+        }
+    }
+    let _ = write!(
+        table,
+        "<tr><td>Reservation (no deal)</td>{}<td></td></tr>",
+        utilities(&a.reservation)
+    );
+    let head: String = names
+        .iter()
+        .map(|n| format!(r#"<th class="n">{}</th>"#, esc(n)))
+        .collect();
+    format!("<table><tr><th>Settlement</th>{head}<th>Terms</th></tr>{table}</table>")
 }

@@ -203,7 +203,7 @@ fn caveats(b: &Balance) -> String {
     )
 }
 
-fn map_section(s: &Scenario, b: &Balance) -> String {
+pub(crate) fn map_section(s: &Scenario, b: &Balance) -> String {
     let shares: HashMap<&str, (f64, f64)> = b
         .partners
         .iter()
@@ -290,7 +290,7 @@ fn short(iso3: &str) -> String {
     }
 }
 
-fn shares_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
+pub(crate) fn shares_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
     let Some(bd) = bounds(b) else {
         return named_only_section(s, b, notes);
     };
@@ -430,7 +430,7 @@ fn named_only_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> Strin
     )
 }
 
-fn blocs_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
+pub(crate) fn blocs_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
     let mut rows = String::new();
     for p in b.blocs.partners.iter().filter(|p| !p.residual) {
         let _ = write!(
@@ -488,7 +488,7 @@ fn blocs_section(s: &Scenario, b: &Balance, notes: &mut Notes<'_>) -> String {
     )
 }
 
-fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
+pub(crate) fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
     let watch = s.vectors.clone();
     let points: Vec<_> = bal::trend(s, &s.focal, FlowKind::Turnover, Side::Reporter, &watch)
         .into_iter()
@@ -646,7 +646,7 @@ fn years(s: &Scenario) -> Vec<i32> {
     y
 }
 
-fn dependence_section(s: &Scenario, year: i32, notes: &mut Notes<'_>) -> String {
+pub(crate) fn dependence_section(s: &Scenario, year: i32, notes: &mut Notes<'_>) -> String {
     let rows = bal::dependence(s, &s.focal, year, FlowKind::Turnover);
     let mut t = String::new();
     for d in rows.iter().filter(|d| d.partner_dependence.is_some()) {
@@ -713,21 +713,7 @@ fn shock_section(
     let Ok(r) = bal::shock(s, b, &changes) else {
         return String::new();
     };
-    let bars: Vec<Bar> = r
-        .partners_after
-        .iter()
-        .filter(|p| !p.residual)
-        .map(|p| {
-            let shocked = r.shocked.iter().any(|x| x.id == p.id);
-            Bar {
-                label: s.display_name(&p.id),
-                value: p.share,
-                text: format!("{} · {}", pct(p.share), usd(p.value)),
-                class: if shocked { "bar cut" } else { "bar" },
-            }
-        })
-        .collect();
-    let chart = svg::hbar(&bars, 868.0, "Shares after the shock");
+    let chart = shock_chart(s, &r);
     let what: Vec<String> = r
         .shocked
         .iter()
@@ -791,6 +777,25 @@ fn shock_section(
     )
 }
 
+/// Partner shares after a shock, the shocked partners in red.
+pub(crate) fn shock_chart(s: &Scenario, r: &bal::ShockResult) -> String {
+    let bars: Vec<Bar> = r
+        .partners_after
+        .iter()
+        .filter(|p| !p.residual)
+        .map(|p| {
+            let shocked = r.shocked.iter().any(|x| x.id == p.id);
+            Bar {
+                label: s.display_name(&p.id),
+                value: p.share,
+                text: format!("{} · {}", pct(p.share), usd(p.value)),
+                class: if shocked { "bar cut" } else { "bar" },
+            }
+        })
+        .collect();
+    svg::hbar(&bars, 868.0, "Shares after the shock")
+}
+
 fn fdi_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
     let best = years(s).into_iter().rev().find_map(|y| {
         bal::analyze(s, &Query::new(&s.focal, y, FlowKind::FdiInflow))
@@ -845,7 +850,7 @@ fn fdi_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
     )
 }
 
-fn alignment(s: &Scenario) -> Option<bal::Alignment> {
+pub(crate) fn alignment(s: &Scenario) -> Option<bal::Alignment> {
     let mut partners: Vec<String> = s
         .alignment
         .iter()
@@ -870,7 +875,7 @@ fn alignment(s: &Scenario) -> Option<bal::Alignment> {
     ))
 }
 
-fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut Notes<'_>) -> String {
+pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut Notes<'_>) -> String {
     let colors = [
         "#c0392b", "#1f4e79", "#2e8b57", "#7d3c98", "#e0a800", "#555",
     ];

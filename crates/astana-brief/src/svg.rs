@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 /// Escapes text for HTML and SVG.
-pub(crate) fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -12,17 +12,19 @@ pub(crate) fn esc(s: &str) -> String {
 }
 
 /// One bar of [`hbar`].
-pub(crate) struct Bar {
-    pub(crate) label: String,
-    pub(crate) value: f64,
+pub struct Bar {
+    /// Text left of the bar.
+    pub label: String,
+    /// Length, relative to the longest bar.
+    pub value: f64,
     /// Text printed after the bar.
-    pub(crate) text: String,
+    pub text: String,
     /// CSS class: `bar`, `bar focal`, `bar rest`, `bar est` …
-    pub(crate) class: &'static str,
+    pub class: &'static str,
 }
 
 /// A horizontal bar chart, `width` px wide.
-pub(crate) fn hbar(bars: &[Bar], width: f64, title: &str) -> String {
+pub fn hbar(bars: &[Bar], width: f64, title: &str) -> String {
     let row = 26.0;
     let label_w = 190.0;
     let text_w = 120.0;
@@ -57,21 +59,27 @@ pub(crate) fn hbar(bars: &[Bar], width: f64, title: &str) -> String {
 }
 
 /// One line of [`lines`].
-pub(crate) struct Series {
-    pub(crate) name: String,
-    pub(crate) color: &'static str,
-    pub(crate) dashed: bool,
-    pub(crate) points: Vec<(f64, f64)>,
+pub struct Series {
+    /// Legend text.
+    pub name: String,
+    /// CSS colour.
+    pub color: &'static str,
+    /// Dashed line (e.g. an upper bound or another source).
+    pub dashed: bool,
+    /// (x, y) points.
+    pub points: Vec<(f64, f64)>,
 }
 
 /// A band between two series (e.g. lower and upper bounds), drawn under the lines.
-pub(crate) struct Band {
-    pub(crate) color: &'static str,
-    pub(crate) points: Vec<(f64, f64, f64)>,
+pub struct Band {
+    /// CSS colour (drawn translucent).
+    pub color: &'static str,
+    /// (x, low, high) points.
+    pub points: Vec<(f64, f64, f64)>,
 }
 
 /// A line chart with x in years and y formatted by `fmt_y`.
-pub(crate) fn lines(
+pub fn lines(
     series: &[Series],
     bands: &[Band],
     width: f64,
@@ -206,21 +214,27 @@ pub(crate) fn lines(
 }
 
 /// One country outline: ISO3 and rings of (lon, lat).
-pub(crate) struct Shape {
-    pub(crate) iso3: String,
-    pub(crate) name: String,
-    pub(crate) rings: Vec<Vec<(f64, f64)>>,
+pub struct Shape {
+    /// ISO 3166 alpha-3 code.
+    pub iso3: String,
+    /// Country name.
+    pub name: String,
+    /// Outline rings of (lon, lat).
+    pub rings: Vec<Vec<(f64, f64)>>,
 }
 
 /// How to colour and label one country on the map.
-pub(crate) struct MapStyle {
-    pub(crate) fill: String,
-    pub(crate) title: String,
-    pub(crate) label: Option<String>,
+pub struct MapStyle {
+    /// CSS fill.
+    pub fill: String,
+    /// Tooltip.
+    pub title: String,
+    /// Text written on the country.
+    pub label: Option<String>,
 }
 
 /// An equirectangular map of the window `lon0..lon1`, `lat0..lat1`, scaled by cos(mid lat).
-pub(crate) fn map(
+pub fn map(
     shapes: &[Shape],
     window: (f64, f64, f64, f64),
     width: f64,
@@ -231,10 +245,10 @@ pub(crate) fn map(
 }
 
 /// Projects (lon, lat) to map coordinates, for drawing on top of a map.
-pub(crate) type Project<'a> = &'a dyn Fn(f64, f64) -> (f64, f64);
+pub type Project<'a> = &'a dyn Fn(f64, f64) -> (f64, f64);
 
 /// [`map`] with extra SVG drawn over the land, given the projection.
-pub(crate) fn map_with(
+pub fn map_with(
     shapes: &[Shape],
     window: (f64, f64, f64, f64),
     width: f64,
@@ -321,16 +335,19 @@ pub(crate) fn map_with(
 }
 
 /// One layer of a scatter plot.
-pub(crate) struct Dots {
-    pub(crate) name: String,
-    pub(crate) color: &'static str,
-    pub(crate) radius: f64,
+pub struct Dots {
+    /// Legend text.
+    pub name: String,
+    /// CSS colour.
+    pub color: &'static str,
+    /// Dot radius.
+    pub radius: f64,
     /// (x, y, tooltip)
-    pub(crate) points: Vec<(f64, f64, String)>,
+    pub points: Vec<(f64, f64, String)>,
 }
 
 /// A scatter plot on [0, 1] × [0, 1] (utilities), layers drawn in order.
-pub(crate) fn scatter(
+pub fn scatter(
     layers: &[Dots],
     width: f64,
     height: f64,

@@ -1,6 +1,8 @@
 //! Integration tests for the brief: it renders the embedded scenario into one
 //! self-contained file whose every footnote resolves to a source.
 
+mod charts;
+
 use astana_brief::{render, Options};
 
 fn brief() -> (astana_model::Scenario, astana_brief::Brief) {

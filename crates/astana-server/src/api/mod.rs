@@ -1,8 +1,8 @@
 //! The JSON API under `/api`.
 
 pub(crate) mod engines;
-mod jobs;
-mod scenarios;
+pub(crate) mod jobs;
+pub(crate) mod scenarios;
 
 use crate::problem::Problem;
 use crate::AppState;

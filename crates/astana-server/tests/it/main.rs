@@ -1,0 +1,3 @@
+//! Integration tests of `astana serve`: one binary, one module per topic.
+
+mod pages;
