@@ -159,12 +159,66 @@ fn summary(r: &Value) -> String {
             esc(&text)
         );
     }
-    if rows.is_empty() {
-        return String::new();
+    let mut html = String::new();
+    if !rows.is_empty() {
+        let _ = write!(
+            html,
+            r#"<h2>Result</h2><div class="wide"><table><tr><th>Field</th><th>Value</th></tr>{rows}</table></div>"#
+        );
     }
-    format!(
-        r#"<h2>Result</h2><div class="wide"><table><tr><th>Field</th><th>Value</th></tr>{rows}</table></div>"#
-    )
+    // Nested records (e.g. a simulation's transit times per corridor and its station
+    // queues): one table each, a row per key.
+    for (k, v) in obj {
+        if let Some(t) = record_table(k, v) {
+            html.push_str(&t);
+        }
+    }
+    html
+}
+
+/// `{name: {field: scalar, …}, …}` as a table with a row per name, or `None`.
+fn record_table(title: &str, v: &Value) -> Option<String> {
+    let records = v.as_object()?;
+    let mut fields: Vec<&String> = Vec::new();
+    for r in records.values() {
+        for (f, x) in r.as_object()? {
+            if x.is_object() || x.is_array() {
+                return None;
+            }
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        }
+    }
+    if records.is_empty() || fields.is_empty() {
+        return None;
+    }
+    let cell = |x: Option<&Value>| match x {
+        Some(Value::Number(n)) if n.is_f64() => {
+            n.as_f64().map_or(String::new(), |f| format!("{f:.2}"))
+        }
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => esc(s),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    };
+    let mut t = format!(
+        r#"<h3>{}</h3><div class="wide"><table><tr><th></th>"#,
+        esc(&title.replace('_', " "))
+    );
+    for f in &fields {
+        let _ = write!(t, r#"<th class="num">{}</th>"#, esc(&f.replace('_', " ")));
+    }
+    t.push_str("</tr>");
+    for (name, r) in records {
+        let _ = write!(t, "<tr><td>{}</td>", esc(name));
+        for f in &fields {
+            let _ = write!(t, r#"<td class="num">{}</td>"#, cell(r.get(f.as_str())));
+        }
+        t.push_str("</tr>");
+    }
+    t.push_str("</table></div>");
+    Some(t)
 }
 
 /// `POST /jobs/{id}/cancel`: asks the job to stop, then back to its page.
@@ -280,6 +334,18 @@ mod tests {
         assert!(body.contains(r#"new EventSource("/api/jobs/0123abcd/events")"#));
         assert!(body.contains(r#"<form method="post" action="/jobs/0123abcd/cancel">"#));
         assert!(body.contains("day 120 of 365 &lt;fast&gt;"));
+    }
+
+    #[test]
+    fn nested_records_become_tables() {
+        let r = serde_json::json!({
+            "days": 30.0,
+            "corridors": {"northern": {"shipments": 101, "mean_days": 14.303}},
+            "list": [1, 2]
+        });
+        let html = super::summary(&r);
+        assert!(html.contains("<h3>corridors</h3>"), "{html}");
+        assert!(html.contains("<td>northern</td><td class=\"num\">101</td><td class=\"num\">14.30</td>"), "{html}");
     }
 
     #[test]

@@ -521,6 +521,7 @@ form.controls label.check{flex-direction:row;align-items:center;gap:6px}
 .wide svg.chart{min-width:560px}
 sup.fn a{color:#1f4e79}
 td.nw{white-space:nowrap}
+th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
 .muted{color:var(--muted)}
 progress{width:100%;height:20px}
 pre{white-space:pre-wrap;word-break:break-word;background:#fff;border:1px solid var(--rule);padding:8px;font-size:12.5px;max-height:30em;overflow:auto}
