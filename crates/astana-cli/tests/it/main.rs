@@ -11,6 +11,7 @@ mod output;
 mod power_trust;
 mod reference;
 mod scenario_forum_check;
+mod serve_crash;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
