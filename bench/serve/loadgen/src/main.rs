@@ -261,7 +261,8 @@ async fn submitter(o: Arc<Opts>, body: String, ready: Arc<tokio::sync::Barrier>)
                     Some("queued" | "running") => {}
                     Some("done") => {
                         j.done += 1;
-                        j.took.push(u32::try_from(t0.elapsed().as_millis()).unwrap_or(u32::MAX));
+                        j.took
+                            .push(u32::try_from(t0.elapsed().as_millis()).unwrap_or(u32::MAX));
                         continue 'jobs;
                     }
                     _ => {
@@ -287,7 +288,12 @@ async fn submitter(o: Arc<Opts>, body: String, ready: Arc<tokio::sync::Barrier>)
 fn status_kb(pid: u32, key: &str) -> Option<u64> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = s.lines().find(|l| l.starts_with(key))?;
-    line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+    line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// The `q` quantile of sorted `v` (nearest rank), in ms.

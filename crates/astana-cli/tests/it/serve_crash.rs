@@ -84,7 +84,10 @@ fn agent() -> ureq::Agent {
 }
 
 fn get_json(a: &ureq::Agent, url: &str) -> (u16, Value) {
-    let mut r = a.get(url).call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let mut r = a
+        .get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = r.status().as_u16();
     let v = r
         .body_mut()
@@ -126,7 +129,10 @@ fn big_upload() -> (Vec<u8>, Vec<(String, usize)>) {
         .map(|(p, t)| ((*p).to_string(), t.as_bytes().to_vec()))
         .collect();
     let line = "padding that makes this upload take a while to store\n";
-    files.push(("padding.txt".into(), line.repeat(6_000_000 / line.len()).into_bytes()));
+    files.push((
+        "padding.txt".into(),
+        line.repeat(6_000_000 / line.len()).into_bytes(),
+    ));
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let o = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
@@ -170,9 +176,11 @@ fn check_raw_store(db: &Path, want: &[(String, usize)]) -> Vec<String> {
         .count();
     assert_eq!(dangling, 0, "foreign_key_check");
     let builtin: i64 = c
-        .query_row("SELECT count(*) FROM scenario WHERE id = 'kazakhstan' AND builtin = 1", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT count(*) FROM scenario WHERE id = 'kazakhstan' AND builtin = 1",
+            [],
+            |r| r.get(0),
+        )
         .expect("count");
     assert_eq!(builtin, 1, "the built-in scenario");
     let mut files: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
@@ -245,15 +253,21 @@ fn submitter(base: String, seen: Arc<Mutex<Seen>>, submitted: Arc<AtomicUsize>) 
     let mut open: Vec<String> = Vec::new();
     for _ in 0..200 {
         for _ in 0..3 {
-            let Some(id) = submit_brief(&a, &base) else { return };
+            let Some(id) = submit_brief(&a, &base) else {
+                return;
+            };
             lock(&seen).submitted.push(id.clone());
             submitted.fetch_add(1, Ordering::SeqCst);
             open.push(id);
         }
         let mut still = Vec::new();
         for id in open.drain(..) {
-            let Ok(mut r) = a.get(format!("{base}/api/jobs/{id}")).call() else { return };
-            let Ok(v) = r.body_mut().read_json::<Value>() else { return };
+            let Ok(mut r) = a.get(format!("{base}/api/jobs/{id}")).call() else {
+                return;
+            };
+            let Ok(v) = r.body_mut().read_json::<Value>() else {
+                return;
+            };
             match v["state"].as_str() {
                 Some("done") => {
                     lock(&seen).done.insert(id, v["result"].clone());
@@ -291,7 +305,10 @@ fn check_after_restart(s: &Server, seen: &Seen, stored: &[String]) -> usize {
         }
     }
     for id in &seen.acked {
-        assert!(stored.contains(id), "upload {id} was acknowledged but is not stored");
+        assert!(
+            stored.contains(id),
+            "upload {id} was acknowledged but is not stored"
+        );
         let (status, v) = get_json(&a, &s.url(&format!("/api/scenarios/{id}")));
         assert_eq!(status, 200, "{id}: {v}");
     }
@@ -341,7 +358,10 @@ fn sigkill_during_jobs_and_uploads_leaves_a_consistent_store() {
             .expect("threads are done")
             .into_inner()
             .expect("lock");
-        assert!(seen.submitted.len() >= 6, "jobs were submitted before the kill");
+        assert!(
+            seen.submitted.len() >= 6,
+            "jobs were submitted before the kill"
+        );
         seen.submitted.push(before.clone());
         seen.done.insert(before, finished["result"].clone());
 
@@ -380,7 +400,10 @@ fn sigterm_shuts_down_cleanly() {
         if let Some(s) = server.child.try_wait().expect("wait") {
             break s;
         }
-        assert!(Instant::now() < until, "astana serve did not exit within 60 s of SIGTERM");
+        assert!(
+            Instant::now() < until,
+            "astana serve did not exit within 60 s of SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0), "exit status after SIGTERM");
