@@ -1,31 +1,40 @@
 #!/usr/bin/env bash
 # Load benchmark of `astana serve` (issue 12): a release server on loopback, driven by a
-# small closed-loop HTTP/1.1 client (bench/serve/loadgen, tokio + hyper, keep-alive) with
-# 1,000 concurrent connections: (a) the cached analysis endpoints, together and each alone;
-# (b) the same while `brief` jobs run alongside; (c) the server's memory (VmRSS sampled
-# every 200 ms, VmHWM at the end). Goal: p99 < 50 ms with 0 errors. Prints a table and
-# writes bench/serve/RESULTS.md.
+# small HTTP/1.1 client (bench/serve/loadgen: tokio + hyper, keep-alive) over 1,000
+# concurrent connections:
+#  (a) the cached analysis endpoints: closed loop (every connection sends again as soon as
+#      its answer is read: the server's saturation throughput), all together and each alone;
+#      then open loop at fixed rates (the latency a given traffic sees);
+#  (b) the same while `brief` jobs run alongside;
+#  (c) the server's memory (VmRSS sampled every 200 ms, VmHWM at the end).
+# Goal: p99 < 50 ms with 0 errors. Prints a table and writes bench/serve/RESULTS.md.
 #
-# Knobs (environment): CONNECTIONS (1000), SECONDS_PER_RUN (20), THREADS (loadgen's tokio
-# workers, 2), ALONE (1: also run each endpoint alone; 0: skip).
+# Knobs (environment): CONNECTIONS (1000), SECONDS_PER_RUN (20), THREADS (the load
+# generator's tokio workers, 2), RATES (open-loop requests/s on the JSON endpoints,
+# "5000 10000"), BRIEF_RATES (open-loop requests/s on the HTML brief, "500"), ALONE (1: also
+# run each endpoint alone in a closed loop).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONNECTIONS="${CONNECTIONS:-1000}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-20}"
 THREADS="${THREADS:-2}"
 ALONE="${ALONE:-1}"
+RATES="${RATES:-5000 10000}"
+BRIEF_RATES="${BRIEF_RATES:-500}"
 
-# The cached analysis endpoints, on the embedded scenario. Add engine endpoints here as the
-# server grows; one that does not answer 200 yet is skipped with a note.
+# The cached endpoints, on the embedded scenario. Add engine endpoints here as the server
+# grows; one that does not answer 200 yet is skipped with a note. The brief (450 KB of
+# HTML) is the one document; the others answer JSON of a few KB.
+BRIEF=/api/scenarios/kazakhstan/brief
 URLS=(
   /api/health
-  /api/scenarios/kazakhstan/brief
+  "$BRIEF"
   "/api/scenarios/kazakhstan/balance?year=2023"
   "/api/scenarios/kazakhstan/alignment"
   "/api/scenarios/kazakhstan/corridor/routes?from=XIAN&to=DUISBURG"
   /api/scenarios/kazakhstan/power/unsc
 )
-# The jobs of the mixed run (kinds the server knows are listed at /api/openapi.json).
+# The jobs of the mixed runs (the kinds are listed at /api/openapi.json).
 JOB='{"kind":"brief"}'
 
 # One descriptor per connection on each side, plus the server's own files.
@@ -58,15 +67,26 @@ for _ in $(seq 600); do
 done
 BASE=$(sed -n 's/^listening on //p' "$WORK/serve.out")
 [ -n "$BASE" ] || { echo "error: no 'listening on' line within 60 s" >&2; exit 1; }
-rss() { awk -v k="$1" '$1 == k":" {printf "%.1f", $2 / 1024}' "/proc/$PID/status"; }
+rss() { awk -v k="$1" '$1 == k":" {printf "%.1f", $2 / 1024}' "/proc/$PID/status" 2>/dev/null || echo "?"; }
+alive() { # the server must survive every run
+  kill -0 "$PID" 2>/dev/null && return
+  wait "$PID" && st=0 || st=$?
+  echo "error: the server is gone (exit status $st) after: $1; its stderr:" >&2
+  cat "$WORK/serve.err" >&2
+  PID=
+  exit 1
+}
 
-# Warm the answer cache (first call computes, the rest are cached) and skip what is missing.
+# Warm the answer cache (the first call computes, the rest are cached); skip what is missing.
 LIVE=()
+JSON_URLS=()
+HAVE_BRIEF=no
 NOTES=()
 for u in "${URLS[@]}"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$u")
   if [ "$code" = 200 ]; then
     LIVE+=("$u")
+    if [ "$u" = "$BRIEF" ]; then HAVE_BRIEF=yes; else JSON_URLS+=("$u"); fi
   else
     NOTES+=("skipped $u: HTTP $code (not served on this build)")
     echo "skipped $u: HTTP $code (not served on this build)"
@@ -74,65 +94,37 @@ for u in "${URLS[@]}"; do
 done
 IDLE=$(rss VmRSS)
 
-run() { # name [loadgen options…] -- paths…
+run() { # name [loadgen options…] BASE PATH…
   local name=$1
   shift
   echo "running: $name (${CONNECTIONS} connections, ${SECONDS_PER_RUN} s)" >&2
   "$LOADGEN" --connections "$CONNECTIONS" --seconds "$SECONDS_PER_RUN" --threads "$THREADS" \
     --pid "$PID" "$@" >"$WORK/$name.json"
+  alive "$name"
 }
-run all "$BASE" "${LIVE[@]}"
+run 01-all "$BASE" "${LIVE[@]}"
 if [ "$ALONE" = 1 ] && [ "${#LIVE[@]}" -gt 1 ]; then
   i=0
   for u in "${LIVE[@]}"; do
-    run "alone$i" "$BASE" "$u"
+    run "02-alone$i" "$BASE" "$u"
     i=$((i + 1))
   done
 fi
-run jobs --job "$JOB" --job-submitters 2 "$BASE" "${LIVE[@]}"
+if [ "${#JSON_URLS[@]}" -gt 0 ]; then
+  for r in $RATES; do run "03-rate$r" --rate "$r" "$BASE" "${JSON_URLS[@]}"; done
+fi
+if [ "$HAVE_BRIEF" = yes ]; then
+  for r in $BRIEF_RATES; do run "04-brief$r" --rate "$r" "$BASE" "$BRIEF"; done
+fi
+run 05-jobs --job "$JOB" --job-submitters 2 "$BASE" "${LIVE[@]}"
+first_rate=${RATES%% *}
+if [ -n "$first_rate" ] && [ "${#JSON_URLS[@]}" -gt 0 ]; then
+  run 06-jobsrate --rate "$first_rate" --job "$JOB" --job-submitters 2 "$BASE" "${JSON_URLS[@]}"
+fi
 HWM=$(rss VmHWM)
 kill -TERM "$PID"
 wait "$PID" || echo "note: the server exited $? after SIGTERM"
 PID=
 
-python3 - "$WORK" "$IDLE" "$HWM" "$CONNECTIONS" "$SECONDS_PER_RUN" "$THREADS" "${NOTES[@]}" <<'EOF' | tee bench/serve/RESULTS.md
-import glob, json, os, platform, subprocess, sys, datetime
-work, idle, hwm, conns, secs, threads, *notes = sys.argv[1:]
-runs = {os.path.basename(p)[:-5]: json.load(open(p)) for p in glob.glob(f"{work}/*.json")}
-order = ["all"] + sorted(k for k in runs if k.startswith("alone")) + ["jobs"]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-ok = lambda r: r["p99_ms"] is not None and r["p99_ms"] < 50 and r["http_errors"] == 0 and r["io_errors"] == 0
-print("# astana serve — load benchmark\n")
-print(f"Generated by `bench/serve/run.sh` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}.")
-print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; the server,")
-print("the load generator and other work share these cores (no pinning, no isolation).")
-print(f"Closed loop: {conns} keep-alive HTTP/1.1 connections, each sending its next request as soon as")
-print(f"the previous answer is read; {secs} s a run after all connections are open; load generator on {threads} threads.")
-print("Latency: send to last body byte. Goal: p99 < 50 ms, 0 errors.\n")
-for n in notes:
-    print(f"- {n}")
-if notes:
-    print()
-print("| run | endpoint | requests | req/s | p50 ms | p99 ms | max ms | errors | goal |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---|")
-for k in order:
-    r = runs.get(k)
-    if r is None:
-        continue
-    label = {"all": "(a) all, round robin", "jobs": "(b) all + jobs"}.get(k, "(a) alone")
-    err = r["http_errors"] + r["io_errors"]
-    paths = r["paths"]
-    name = paths[0]["path"] if len(paths) == 1 else "all below"
-    print(f"| {label} | {name} | {r['requests']} | {r['req_per_s']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | {err} | {'met' if ok(r) else 'missed'} |")
-    if len(paths) > 1:
-        for p in paths:
-            e = p["http_errors"]
-            print(f"| | {p['path']} | {p['requests']} | | {p['p50_ms']:.1f} | {p['p99_ms']:.1f} | {p['max_ms']:.1f} | {e} | |")
-j = runs.get("jobs", {}).get("jobs")
-if j:
-    print(f"\n(b) jobs alongside: {j['done']} `brief` jobs done ({j['submitters']} submitters, each waiting for its job), "
-          f"{j['other']} ended otherwise, {j['errors']} errors, median {j['p50_s']:.2f} s from submit to done.")
-print("\n(c) server memory: idle after warm-up " + idle + " MB; peak VmRSS sampled during each run: " +
-      ", ".join(f"{k} {runs[k]['rss_max_mb']:.0f} MB" for k in order if k in runs) + f"; VmHWM at the end {hwm} MB.")
-EOF
+python3 bench/serve/report.py "$WORK" "$IDLE" "$HWM" "$CONNECTIONS" "$SECONDS_PER_RUN" "$THREADS" \
+  "${NOTES[@]}" | tee bench/serve/RESULTS.md

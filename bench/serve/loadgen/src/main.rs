@@ -1,13 +1,17 @@
 //! A small closed-loop HTTP/1.1 load generator for `bench/serve/run.sh`.
 //!
 //! ```text
-//! astana-loadgen [--connections N] [--seconds S] [--threads T] [--pid PID]
+//! astana-loadgen [--connections N] [--seconds S] [--threads T] [--pid PID] [--rate R]
 //!                [--job BODY [--job-submitters K]] http://HOST:PORT PATH...
 //! ```
 //!
-//! Opens N keep-alive connections first, then, for S seconds, each sends a GET for the next
+//! Opens N keep-alive connections first (one unmeasured request on each), then, for S seconds, each sends a GET for the next
 //! path (round robin from its own offset) as soon as the previous answer has been read to
-//! its last byte; the latency of a request is from the send to that last byte. With `--job`,
+//! its last byte (a closed loop: the server's throughput sets the pace, and by Little's law
+//! the mean latency is N ÷ throughput); the latency of a request is from the send to that
+//! last byte. With `--rate R` the load is open instead: R requests a second in all, each
+//! connection on its own schedule, and a request's latency counts from when it was due, so
+//! a slow answer that delays the next send is not hidden (no coordinated omission). With `--job`,
 //! K more connections keep jobs running alongside: `POST /api/jobs` with BODY, poll the job
 //! every 50 ms until it ends, repeat. With `--pid`, the server's VmRSS is sampled every
 //! 200 ms. Prints one JSON document.
@@ -31,6 +35,8 @@ struct Opts {
     connections: usize,
     seconds: f64,
     threads: usize,
+    /// Requests a second over all connections (open loop); `None`: closed loop.
+    rate: Option<f64>,
     pid: Option<u32>,
     job: Option<String>,
     job_submitters: usize,
@@ -53,6 +59,7 @@ fn parse() -> Opts {
         connections: 1000,
         seconds: 20.0,
         threads: 2,
+        rate: None,
         pid: None,
         job: None,
         job_submitters: 2,
@@ -75,6 +82,7 @@ fn parse() -> Opts {
             "--seconds" => o.seconds = num(&a, &value(&a)),
             "--threads" => o.threads = num(&a, &value(&a)),
             "--pid" => o.pid = Some(num(&a, &value(&a))),
+            "--rate" => o.rate = Some(num(&a, &value(&a))),
             "--job" => o.job = Some(value(&a)),
             "--job-submitters" => o.job_submitters = num(&a, &value(&a)),
             _ if a.starts_with("--") => usage(&format!("unknown option {a}")),
@@ -93,6 +101,11 @@ fn parse() -> Opts {
     }
     if !(o.seconds.is_finite() && o.seconds > 0.0 && o.seconds <= 3600.0) {
         usage("--seconds: 0 to 3600");
+    }
+    if o.rate
+        .is_some_and(|r| !(r.is_finite() && r > 0.0 && r <= 1e7))
+    {
+        usage("--rate: requests a second, above 0");
     }
     if !(1..=20_000).contains(&o.connections) || !(1..=64).contains(&o.threads) {
         usage("--connections 1..=20000, --threads 1..=64");
@@ -158,11 +171,27 @@ async fn worker(i: usize, o: Arc<Opts>, ready: Arc<tokio::sync::Barrier>) -> Tal
         ..Tally::default()
     };
     let mut sender = connect(&o.addr).await.ok();
-    if sender.is_none() {
-        t.io_errors += 1;
+    // One unmeasured request first, so the clock starts on warm connections.
+    match &mut sender {
+        Some(s) => {
+            if call(s, &o.addr, Method::GET, &o.paths[i % n], None)
+                .await
+                .is_err()
+            {
+                t.io_errors += 1;
+                sender = None;
+            }
+        }
+        None => t.io_errors += 1,
     }
     ready.wait().await;
-    let end = Instant::now() + Duration::from_secs_f64(o.seconds);
+    let start = Instant::now();
+    let end = start + Duration::from_secs_f64(o.seconds);
+    // Open loop: this connection's sends are due every `every`, staggered across connections.
+    let every = o
+        .rate
+        .map(|r| Duration::from_secs_f64(o.connections as f64 / r));
+    let mut due = every.map(|e| start + e.mul_f64(i as f64 / o.connections as f64));
     let mut k = i % n;
     while Instant::now() < end {
         let s = match &mut sender {
@@ -176,7 +205,18 @@ async fn worker(i: usize, o: Arc<Opts>, ready: Arc<tokio::sync::Barrier>) -> Tal
                 }
             },
         };
-        let t0 = Instant::now();
+        let t0 = match (&mut due, every) {
+            (Some(d), Some(e)) => {
+                let at = *d;
+                *d += e;
+                if at >= end {
+                    break;
+                }
+                tokio::time::sleep_until(at.into()).await;
+                at
+            }
+            _ => Instant::now(),
+        };
         match call(s, &o.addr, Method::GET, &o.paths[k], None).await {
             Ok((status, body)) => {
                 let us = u32::try_from(t0.elapsed().as_micros()).unwrap_or(u32::MAX);
@@ -411,9 +451,10 @@ async fn run(o: Arc<Opts>) {
         })
         .collect();
     let mut out = format!(
-        "{{\"connections\":{},\"threads\":{},\"seconds\":{},{},\"req_per_s\":{},\
+        "{{\"connections\":{},\"rate\":{},\"threads\":{},\"seconds\":{},{},\"req_per_s\":{},\
          \"http_errors\":{http_errors},\"io_errors\":{},\"mb_per_s\":{},\"paths\":[{}]",
         o.connections,
+        o.rate.map_or("null".into(), num),
         o.threads,
         num(elapsed),
         stats(&mut every),
