@@ -9,7 +9,8 @@ import sys
 
 work, idle, hwm, conns, secs, threads, *notes = sys.argv[1:]
 runs = {os.path.basename(p)[:-5]: json.load(open(p)) for p in glob.glob(f"{work}/*.json")}
-order = sorted(runs)
+# By section, then by rate (5000 before 10000).
+order = sorted(runs, key=lambda k: (k[:2], runs[k]["rate"] or 0, k))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 load = open("/proc/loadavg").read().split()[:3]
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
