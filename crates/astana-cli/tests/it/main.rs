@@ -13,6 +13,7 @@ mod query_equality;
 mod reference;
 mod scenario_forum_check;
 mod serve_equality;
+mod serve_crash;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
