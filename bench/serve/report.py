@@ -6,6 +6,7 @@ import os
 import platform
 import subprocess
 import sys
+JOB_KIND = json.loads(os.environ.get('JOB', '{"kind": "brief"}')).get('kind', 'brief')
 
 work, idle, hwm, conns, secs, threads, *notes = sys.argv[1:]
 runs = {os.path.basename(p)[:-5]: json.load(open(p)) for p in glob.glob(f"{work}/*.json")}
@@ -60,7 +61,7 @@ print()
 for k in order:
     j = runs[k].get("jobs")
     if j:
-        print(f"- (b) {k[3:]}: {j['done']} `brief` jobs done alongside ({j['submitters']} submitters, each waiting "
+        print(f"- (b) {k[3:]}: {j['done']} `{JOB_KIND}` jobs done alongside ({j['submitters']} submitters, each waiting "
               f"for its job to end), {j['other']} ended otherwise, {j['errors']} errors, median {f(j['p50_s'])} s "
               "from submit to done.")
 print(f"- (c) server memory: {idle} MB idle after warm-up; peak VmRSS sampled during each run: "

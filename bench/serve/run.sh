@@ -33,9 +33,11 @@ URLS=(
   "/api/scenarios/kazakhstan/alignment"
   "/api/scenarios/kazakhstan/corridor/routes?from=XIAN&to=DUISBURG"
   /api/scenarios/kazakhstan/power/unsc
+  /api/scenarios/kazakhstan/mediate/trans-caspian
+  "/api/scenarios/kazakhstan/corridor/bottleneck?from=Altynkol&to=Poti"
 )
 # The jobs of the mixed runs (the kinds are listed at /api/openapi.json).
-JOB='{"kind":"brief"}'
+JOB='{"kind":"corridor-simulate","params":{"days":365}}'
 
 # One descriptor per connection on each side, plus the server's own files.
 want=$((CONNECTIONS + 256))
@@ -126,5 +128,5 @@ kill -TERM "$PID"
 wait "$PID" || echo "note: the server exited $? after SIGTERM"
 PID=
 
-python3 bench/serve/report.py "$WORK" "$IDLE" "$HWM" "$CONNECTIONS" "$SECONDS_PER_RUN" "$THREADS" \
+JOB="$JOB" python3 bench/serve/report.py "$WORK" "$IDLE" "$HWM" "$CONNECTIONS" "$SECONDS_PER_RUN" "$THREADS" \
   "${NOTES[@]}" | tee bench/serve/RESULTS.md
