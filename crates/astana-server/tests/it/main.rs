@@ -1,0 +1,5 @@
+//! Integration tests of `astana serve`: one binary, one module per topic.
+
+mod api;
+mod browser;
+mod support;
