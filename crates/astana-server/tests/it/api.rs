@@ -403,6 +403,24 @@ fn openapi_is_3_1_and_describes_every_route() {
         }
     }
     assert!(missing.is_empty(), "served but not in openapi.json: {missing:?}");
+    // Operation ids are unique (OpenAPI requires it; links and generated clients use them).
+    let mut ids: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().expect("path item").values())
+        .map(|op| op["operationId"].as_str().expect("an operationId"))
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate operationIds among {ids:?}");
+    // An upload's answer links to the scenario it stored, a job's to the job.
+    let links = &paths["/api/jobs"]["post"]["responses"]["202"]["links"];
+    assert_eq!(links["GetJob"]["operationId"], "get_job", "{links}");
+    assert!(links["GetJob"].get("operation_id").is_none(), "{links}");
+    assert_eq!(links["GetJob"]["parameters"]["id"], "$response.body#/id");
+    // Archives are binary, not arrays of numbers.
+    let archive = &doc["components"]["schemas"]["Archive"];
+    assert_eq!(archive["format"], "binary", "{archive}");
     // And nothing is described that is not served.
     for (path, item) in paths {
         let served = routes.iter().find(|(p, _)| p == path);

@@ -20,8 +20,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// The widths a page must fit without horizontal scroll: a phone, a desktop.
-const WIDTHS: [u32; 2] = [400, 1400];
+/// The widths a page must fit without horizontal scroll: a desktop, a phone. Widest first:
+/// headless Chromium does not grow a window past the size it started with
+/// (`--window-size=1400,900`), but shrinks it.
+const WIDTHS: [u32; 2] = [1400, 400];
 
 /// A hang guard for waits in the browser (chromedriver's start, a job's end); not an
 /// assertion about speed.
@@ -39,6 +41,12 @@ macro_rules! page_test {
 
 // The pages. `{job}` stands for the id of a finished `brief` job.
 page_test!(index_page, "/", "astana");
+page_test!(
+    #[ignore = "the brief scrolls sideways at 400 px (689 px wide): astana-brief's layout"]
+    brief_page,
+    "/api/scenarios/kazakhstan/brief",
+    "kazakhstan"
+);
 page_test!(
     #[ignore = "needs the dashboard (h-dash)"]
     balance_page,
@@ -116,6 +124,15 @@ fn check_page(path: &'static str, h1: &'static str) {
 
 /// Resizes the window to `width` and checks the page does not scroll sideways.
 async fn assert_fits(c: &Client, path: &str, width: u32) {
+    let (scroll, inner) = measure(c, path, width).await;
+    assert!(
+        scroll <= inner,
+        "{path}: scrolls sideways at {width} px (content {scroll} px wide, viewport {inner} px)"
+    );
+}
+
+/// Resizes the window to `width`; the document's width and the viewport's.
+async fn measure(c: &Client, path: &str, width: u32) -> (u64, u64) {
     c.set_window_size(width, 900).await.expect("resize");
     let m = c
         .execute(
@@ -133,10 +150,24 @@ async fn assert_fits(c: &Client, path: &str, width: u32) {
         inner <= u64::from(width) && inner + 40 >= u64::from(width),
         "{path}: asked for {width} px, the viewport is {inner} px"
     );
-    assert!(
-        scroll <= inner,
-        "{path}: scrolls sideways at {width} px (content {scroll} px wide, viewport {inner} px)"
-    );
+    (scroll, inner)
+}
+
+/// The width check sees a page that scrolls sideways (so its passing means something).
+#[test]
+fn the_width_check_sees_sideways_scroll() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    browser.run(|c| async move {
+        let page = "data:text/html,<!doctype html><title>wide</title><div style='width:600px'>x</div>";
+        c.goto(page).await.expect("open");
+        let (scroll, inner) = measure(&c, "wide", 1400).await;
+        assert!(scroll <= inner, "{scroll} > {inner} at 1400 px");
+        let (scroll, inner) = measure(&c, "wide", 400).await;
+        assert!(scroll > inner, "{scroll} <= {inner} at 400 px");
+        assert!(scroll >= 600, "{scroll}");
+    });
 }
 
 /// The absolute URLs of the page's links to its own server (fragments dropped, each once).
