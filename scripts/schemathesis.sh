@@ -79,7 +79,10 @@ PYTHONPATH="scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_
 
 # The server must still be up after all that.
 if ! kill -0 "$server_pid" 2>/dev/null; then
-  echo "astana serve died during the run:" >&2
+  code=0
+  wait "$server_pid" || code=$?
+  server_pid=
+  echo "astana serve died during the run (exit status $code):" >&2
   cat "$work/err" >&2
   exit 1
 fi

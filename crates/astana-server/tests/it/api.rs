@@ -48,7 +48,8 @@ fn scenarios_list_detail_and_404() {
             )
         })
         .collect();
-    let mut want: Vec<(String, usize)> = embedded.iter().map(|(p, b)| (p.clone(), b.len())).collect();
+    let mut want: Vec<(String, usize)> =
+        embedded.iter().map(|(p, b)| (p.clone(), b.len())).collect();
     want.sort();
     assert_eq!(files, want);
 
@@ -108,7 +109,10 @@ fn a_tar_gz_upload_is_stored() {
     let up = s.post("/api/scenarios?id=from-tar", "application/gzip", &body);
     assert_eq!(up.status, 201, "{}", up.text());
     assert_eq!(up.json()["id"], "from-tar");
-    assert_eq!(s.get("/api/scenarios/from-tar").json()["default_year"], 2023);
+    assert_eq!(
+        s.get("/api/scenarios/from-tar").json()["default_year"],
+        2023
+    );
 }
 
 /// Damage in two files: every error comes back located (file, line, field), from both.
@@ -165,7 +169,9 @@ fn a_damaged_scenario_is_422_with_every_error_located() {
         "{messages:?}"
     );
     assert!(
-        messages.iter().any(|m| m.starts_with("`seventeen` is not a number")),
+        messages
+            .iter()
+            .any(|m| m.starts_with("`seventeen` is not a number")),
         "{messages:?}"
     );
     assert_eq!(p["detail"], "the scenario is invalid: 2 errors, 0 warnings");
@@ -178,38 +184,67 @@ fn upload_refusals_have_their_statuses() {
     let s = Server::start();
     let good = zip(&embedded_files());
 
-    let p = s.post("/api/scenarios?id=Bad_Id", "application/zip", &good).problem(400);
-    assert!(p["detail"].as_str().expect("detail").contains("Bad_Id"), "{p}");
+    let p = s
+        .post("/api/scenarios?id=Bad_Id", "application/zip", &good)
+        .problem(400);
+    assert!(
+        p["detail"].as_str().expect("detail").contains("Bad_Id"),
+        "{p}"
+    );
 
     // No id: derived from the name, `kazakhstan`, which the built-in holds.
-    let p = s.post("/api/scenarios", "application/zip", &good).problem(409);
-    assert!(p["detail"].as_str().expect("detail").contains("kazakhstan"), "{p}");
-    assert_eq!(s.post("/api/scenarios?id=twice", "application/zip", &good).status, 201);
-    s.post("/api/scenarios?id=twice", "application/zip", &good).problem(409);
+    let p = s
+        .post("/api/scenarios", "application/zip", &good)
+        .problem(409);
+    assert!(
+        p["detail"].as_str().expect("detail").contains("kazakhstan"),
+        "{p}"
+    );
+    assert_eq!(
+        s.post("/api/scenarios?id=twice", "application/zip", &good)
+            .status,
+        201
+    );
+    s.post("/api/scenarios?id=twice", "application/zip", &good)
+        .problem(409);
 
     let p = s
-        .post("/api/scenarios?id=x", "application/zip", b"scenario.toml, honest")
+        .post(
+            "/api/scenarios?id=x",
+            "application/zip",
+            b"scenario.toml, honest",
+        )
         .problem(415);
     assert_eq!(p["type"], "/problems/unsupported-media-type");
 
     let mut evil = embedded_files();
     evil.push(("../escape.csv".into(), b"a,b\n".to_vec()));
-    let p = s.post("/api/scenarios?id=evil", "application/zip", &zip(&evil)).problem(422);
+    let p = s
+        .post("/api/scenarios?id=evil", "application/zip", &zip(&evil))
+        .problem(422);
     assert!(
-        p["detail"].as_str().expect("detail").contains("../escape.csv"),
+        p["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("../escape.csv"),
         "{p}"
     );
     s.get("/api/scenarios/evil").problem(404);
 
     // An unknown query key is a malformed request.
-    s.post("/api/scenarios?name=x", "application/zip", &good).problem(400);
+    s.post("/api/scenarios?name=x", "application/zip", &good)
+        .problem(400);
 }
 
 #[test]
 fn a_body_over_the_limit_is_413_problem() {
     let s = Server::start_with(|c| c.body_limit = 64 << 10);
     let p = s
-        .post("/api/scenarios?id=big", "application/zip", &vec![b'P'; 96 << 10])
+        .post(
+            "/api/scenarios?id=big",
+            "application/zip",
+            &vec![b'P'; 96 << 10],
+        )
         .problem(413);
     assert_eq!(p["type"], "/problems/too-large");
     s.get("/api/scenarios/big").problem(404);
@@ -222,7 +257,11 @@ fn delete_refuses_the_builtin_and_is_404_the_second_time() {
     assert_eq!(p["type"], "/problems/conflict");
     assert_eq!(s.get("/api/scenarios/kazakhstan").status, 200);
 
-    let up = s.post("/api/scenarios?id=gone", "application/zip", &zip(&embedded_files()));
+    let up = s.post(
+        "/api/scenarios?id=gone",
+        "application/zip",
+        &zip(&embedded_files()),
+    );
     assert_eq!(up.status, 201);
     // Warm the caches, which a delete must forget.
     assert_eq!(s.get("/api/scenarios/gone/brief").status, 200);
@@ -244,7 +283,10 @@ fn the_brief_is_what_astana_brief_renders() {
     let r = s.get("/api/scenarios/kazakhstan/brief");
     assert_eq!(r.status, 200);
     assert_eq!(r.content_type, "text/html; charset=utf-8");
-    assert!(r.text() == want, "the served brief differs from astana_brief::render");
+    assert!(
+        r.text() == want,
+        "the served brief differs from astana_brief::render"
+    );
     // Cached answers are the same bytes.
     assert!(s.get("/api/scenarios/kazakhstan/brief").text() == want);
 
@@ -252,9 +294,15 @@ fn the_brief_is_what_astana_brief_renders() {
         .expect("brief")
         .html;
     assert!(s.get("/api/scenarios/kazakhstan/brief?year=2022").text() == y2022);
-    let p = s.get("/api/scenarios/kazakhstan/brief?yeer=2022").problem(400);
-    assert!(p["detail"].as_str().expect("detail").contains("yeer"), "{p}");
-    s.get("/api/scenarios/kazakhstan/brief?year=soon").problem(400);
+    let p = s
+        .get("/api/scenarios/kazakhstan/brief?yeer=2022")
+        .problem(400);
+    assert!(
+        p["detail"].as_str().expect("detail").contains("yeer"),
+        "{p}"
+    );
+    s.get("/api/scenarios/kazakhstan/brief?year=soon")
+        .problem(400);
 }
 
 #[test]
@@ -299,20 +347,35 @@ fn a_brief_job_runs_to_its_result() {
 #[test]
 fn job_submissions_are_checked() {
     let s = Server::start();
-    let p = s.post_json("/api/jobs", &json!({"kind": "brif"})).problem(422);
+    let p = s
+        .post_json("/api/jobs", &json!({"kind": "brif"}))
+        .problem(422);
     let detail = p["detail"].as_str().expect("detail");
     assert!(detail.contains("did you mean `brief`?"), "{detail}");
     let p = s
-        .post_json("/api/jobs", &json!({"kind": "brief", "params": {"year": "last"}}))
+        .post_json(
+            "/api/jobs",
+            &json!({"kind": "brief", "params": {"year": "last"}}),
+        )
         .problem(422);
-    assert!(p["detail"].as_str().expect("detail").contains("params.year"), "{p}");
-    s.post_json("/api/jobs", &json!({"kind": "brief", "scenario": "atlantis"}))
-        .problem(404);
+    assert!(
+        p["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("params.year"),
+        "{p}"
+    );
+    s.post_json(
+        "/api/jobs",
+        &json!({"kind": "brief", "scenario": "atlantis"}),
+    )
+    .problem(404);
     // Malformed bodies: unknown field, not JSON, wrong media type.
     s.post_json("/api/jobs", &json!({"kind": "brief", "priority": 1}))
         .problem(422);
     s.post("/api/jobs", "application/json", b"{").problem(400);
-    s.post("/api/jobs", "text/plain", b"{\"kind\":\"brief\"}").problem(415);
+    s.post("/api/jobs", "text/plain", b"{\"kind\":\"brief\"}")
+        .problem(415);
     s.get("/api/jobs/0123").problem(404);
     s.delete("/api/jobs/0123").problem(404);
     s.get("/api/jobs/0123/events").problem(404);
@@ -323,18 +386,27 @@ fn job_submissions_are_checked() {
 #[test]
 fn job_events_end_with_an_end_event() {
     let s = Server::start();
-    let r = s.post_json("/api/jobs", &json!({"kind": "brief", "params": {"year": 2022}}));
+    let r = s.post_json(
+        "/api/jobs",
+        &json!({"kind": "brief", "params": {"year": 2022}}),
+    );
     let id = r.json()["id"].as_str().expect("id").to_string();
     let ev = s.get(&format!("/api/jobs/{id}/events"));
     assert_eq!(ev.status, 200);
-    assert!(ev.content_type.starts_with("text/event-stream"), "{}", ev.content_type);
+    assert!(
+        ev.content_type.starts_with("text/event-stream"),
+        "{}",
+        ev.content_type
+    );
     let events = parse_sse(&ev.text());
     let (last_name, last_data) = events.last().expect("an event");
     assert_eq!(last_name, "end", "{events:?}");
     assert_eq!(last_data["state"], "done");
     assert_eq!(last_data["progress"], 1.0);
     assert!(
-        events[..events.len() - 1].iter().all(|(n, _)| n == "progress"),
+        events[..events.len() - 1]
+            .iter()
+            .all(|(n, _)| n == "progress"),
         "{events:?}"
     );
     // After the end, a new stream is the one final event.
@@ -370,7 +442,11 @@ fn unknown_routes_and_methods_under_api_are_problems() {
     let r = s.post("/api/health", "application/json", b"{}");
     let p = r.problem(405);
     assert_eq!(p["type"], "/problems/method-not-allowed");
-    assert!(r.header("allow").is_some_and(|a| a.contains("GET")), "{:?}", r.headers);
+    assert!(
+        r.header("allow").is_some_and(|a| a.contains("GET")),
+        "{:?}",
+        r.headers
+    );
     // Outside /api, errors stay plain (the dashboard renders its own).
     let r = s.get("/no-such-page");
     assert_eq!(r.status, 404);
@@ -386,13 +462,18 @@ fn openapi_is_3_1_and_describes_every_route() {
     assert_eq!(r.content_type, "application/json");
     let doc = r.json();
     assert!(
-        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")),
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
         "{}",
         doc["openapi"]
     );
     let paths = doc["paths"].as_object().expect("paths");
     let routes = declared_routes();
-    assert!(routes.len() >= 8, "found too few routes in the source: {routes:?}");
+    assert!(
+        routes.len() >= 8,
+        "found too few routes in the source: {routes:?}"
+    );
     let mut missing = Vec::new();
     for (path, methods) in &routes {
         for m in methods {
@@ -402,7 +483,10 @@ fn openapi_is_3_1_and_describes_every_route() {
             }
         }
     }
-    assert!(missing.is_empty(), "served but not in openapi.json: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "served but not in openapi.json: {missing:?}"
+    );
     // Operation ids are unique (OpenAPI requires it; links and generated clients use them).
     let mut ids: Vec<&str> = paths
         .values()
@@ -424,7 +508,9 @@ fn openapi_is_3_1_and_describes_every_route() {
     // And nothing is described that is not served.
     for (path, item) in paths {
         let served = routes.iter().find(|(p, _)| p == path);
-        let methods = &served.unwrap_or_else(|| panic!("{path} is described, not served")).1;
+        let methods = &served
+            .unwrap_or_else(|| panic!("{path} is described, not served"))
+            .1;
         for m in item.as_object().expect("path item").keys() {
             assert!(methods.contains(m), "{m} {path} is described, not served");
         }
@@ -473,7 +559,10 @@ fn declared_routes() -> Vec<(String, Vec<String>)> {
                 })
                 .map(|m| (*m).to_string())
                 .collect();
-            assert!(!methods.is_empty(), "no method for route {path}: {handlers}");
+            assert!(
+                !methods.is_empty(),
+                "no method for route {path}: {handlers}"
+            );
             let full = format!("/api{path}");
             match routes.iter_mut().find(|(p, _)| *p == full) {
                 Some((_, ms)) => ms.extend(methods),

@@ -99,7 +99,11 @@ fn check_page(path: &'static str, h1: &'static str) {
     let url = server.url(&path);
     let r = request(&url, "GET", None);
     assert_eq!(r.status, 200, "GET {path}: {}", r.text());
-    assert!(r.content_type.starts_with("text/html"), "{}", r.content_type);
+    assert!(
+        r.content_type.starts_with("text/html"),
+        "{}",
+        r.content_type
+    );
     let origin = server.url("");
     browser.run(|c| async move {
         c.goto(&url).await.expect("open the page");
@@ -160,7 +164,8 @@ fn the_width_check_sees_sideways_scroll() {
         return;
     };
     browser.run(|c| async move {
-        let page = "data:text/html,<!doctype html><title>wide</title><div style='width:600px'>x</div>";
+        let page =
+            "data:text/html,<!doctype html><title>wide</title><div style='width:600px'>x</div>";
         c.goto(page).await.expect("open");
         let (scroll, inner) = measure(&c, "wide", 1400).await;
         assert!(scroll <= inner, "{scroll} > {inner} at 1400 px");
@@ -359,7 +364,11 @@ fn download_a_calendar() {
         let href = link.prop("href").await.expect("href").expect("an href");
         let r = request(&href, "GET", None);
         assert_eq!(r.status, 200, "{href}");
-        assert!(r.content_type.starts_with("text/calendar"), "{href}: {}", r.content_type);
+        assert!(
+            r.content_type.starts_with("text/calendar"),
+            "{href}: {}",
+            r.content_type
+        );
         assert!(r.text().starts_with("BEGIN:VCALENDAR"), "{href}");
         assert!(r.text().contains("BEGIN:VEVENT"), "{href}");
     });

@@ -56,7 +56,6 @@ impl Server {
     }
 
     fn start_config(config: Config) -> Server {
-
         let (addr_tx, addr_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -194,7 +193,12 @@ impl Reply {
     #[track_caller]
     pub(crate) fn problem(&self, status: u16) -> Value {
         assert_eq!(self.status, status, "{}", self.text());
-        assert_eq!(self.content_type, "application/problem+json", "{}", self.text());
+        assert_eq!(
+            self.content_type,
+            "application/problem+json",
+            "{}",
+            self.text()
+        );
         let p = self.json();
         assert_eq!(p["status"], status, "{p}");
         for key in ["type", "title", "detail"] {
