@@ -615,3 +615,62 @@ fn jobs_survive_a_restart() {
     // And the finished one is still there.
     assert_eq!(s.get(&format!("/api/jobs/{id}")).json()["state"], "done");
 }
+
+/// The statuses the tests above see are described, and the bodies as they are sent: archives
+/// as binary, each Server-Sent Event as an object, job kinds as an enumeration.
+#[test]
+fn openapi_documents_what_the_api_answers() {
+    let s = Server::start();
+    let doc = s.get("/api/openapi.json").json();
+    let op = |path: &str, method: &str| doc["paths"][path][method].clone();
+    for (path, method, statuses) in [
+        ("/api/jobs", "get", &["200", "400"][..]),
+        (
+            "/api/jobs",
+            "post",
+            &["202", "400", "404", "413", "415", "422"],
+        ),
+        ("/api/jobs/{id}", "delete", &["202", "404", "409"]),
+        (
+            "/api/scenarios",
+            "post",
+            &["201", "400", "409", "413", "415", "422"],
+        ),
+        ("/api/scenarios/{id}", "delete", &["204", "404", "409"]),
+        (
+            "/api/scenarios/{id}/brief",
+            "get",
+            &["200", "400", "404", "422"],
+        ),
+    ] {
+        let responses = op(path, method)["responses"].clone();
+        for st in statuses {
+            assert!(
+                responses.get(*st).is_some(),
+                "{method} {path}: status {st} is not described"
+            );
+        }
+    }
+    let upload = op("/api/scenarios", "post")["requestBody"]["content"].clone();
+    for media in ["application/zip", "application/gzip"] {
+        assert_eq!(
+            upload[media]["schema"]["$ref"], "#/components/schemas/Archive",
+            "{upload}"
+        );
+    }
+    let schemas = &doc["components"]["schemas"];
+    let event = &op("/api/jobs/{id}/events", "get")["responses"]["200"]["content"]
+        ["text/event-stream"]["schema"];
+    assert_eq!(event["$ref"], "#/components/schemas/JobEvent", "{event}");
+    assert_eq!(
+        schemas["JobEvent"]["properties"]["event"]["enum"],
+        json!(["progress", "end"])
+    );
+    let kinds = &schemas["NewJob"]["properties"]["kind"]["enum"];
+    assert!(
+        kinds
+            .as_array()
+            .is_some_and(|k| k.contains(&json!("brief"))),
+        "{kinds}"
+    );
+}
