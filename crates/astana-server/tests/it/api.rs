@@ -555,7 +555,13 @@ fn declared_routes() -> Vec<(String, Vec<String>)> {
             let methods: Vec<String> = ["get", "post", "put", "patch", "delete"]
                 .iter()
                 .filter(|m| {
-                    handlers.contains(&format!(" {m}(")) || handlers.contains(&format!(".{m}("))
+                    // `get(`, `.get(`, `routing::get(`, but not `forget(`.
+                    handlers.match_indices(&format!("{m}(")).any(|(i, _)| {
+                        !handlers[..i]
+                            .chars()
+                            .next_back()
+                            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    })
                 })
                 .map(|m| (*m).to_string())
                 .collect();
