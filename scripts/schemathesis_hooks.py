@@ -1,5 +1,5 @@
-"""Teaches schemathesis the archive media types of `astana serve` (scenario upload and
-download): bodies are sent as the bytes generated, downloads must be zip archives."""
+"""Teaches schemathesis the media types of `astana serve` it does not know: archives (scenario
+upload and download) and TOML (posted games and domains), sent as generated."""
 
 import schemathesis
 
@@ -21,3 +21,11 @@ def zip_archive(ctx, response):
         raise ValueError("not a zip archive")
     # Checked against `type: string, format: binary`.
     return body.decode("latin-1")
+
+
+@schemathesis.serializer("application/toml")
+def toml_text(ctx, value):
+    # A game or a domain posted as TOML text (POST /api/power, /api/mediate/analyze).
+    if isinstance(value, bytes):
+        return value
+    return (value if isinstance(value, str) else str(value)).encode()
