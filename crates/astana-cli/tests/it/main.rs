@@ -12,8 +12,8 @@ mod power_trust;
 mod query_equality;
 mod reference;
 mod scenario_forum_check;
-mod serve_equality;
 mod serve_crash;
+mod serve_equality;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

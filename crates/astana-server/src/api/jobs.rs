@@ -27,6 +27,7 @@ pub(crate) fn router() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewJob {
     /// What to compute: one of the kinds listed in the description of `POST /api/jobs`.
+    #[schema(schema_with = kind_schema)]
     kind: String,
     /// The stored scenario it runs on (default `kazakhstan`), for kinds that use one.
     scenario: Option<String>,
@@ -34,6 +35,16 @@ pub(crate) struct NewJob {
     /// go in `files`, path → text).
     #[serde(default)]
     params: Value,
+}
+
+/// `kind` as the enumeration of [`crate::kinds::KINDS`], so clients (and schemathesis) see
+/// the kinds there are; the handler still answers 422 with a "did you mean" for others.
+fn kind_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(crate::kinds::KINDS.iter().copied()))
+        .description(Some("What to compute"))
+        .build()
 }
 
 /// A job as stored.
@@ -89,12 +100,17 @@ impl JobView {
 
 /// Submits a job. Kinds: see [`crate::kinds::KINDS`]. Answers 202 with the job; follow it at
 /// `/api/jobs/{id}` or `/api/jobs/{id}/events`.
-#[utoipa::path(post, path = "/api/jobs", tag = "jobs",
+#[utoipa::path(post, path = "/api/jobs", operation_id = "submit_job", tag = "jobs",
     description = "Submits long work. Kinds: `corridor-simulate`, `forum-schedule`, `power` (e.g. Monte Carlo on a large game), `mediate-run`, `brief`. `params` holds the CLI flags by name; the input is the scenario's, or `params.game` / `params.toml` (power), `params.domain` / `params.files` (mediate-run), `params.files` (forum-schedule). Answers 202 with the job.",
     request_body = NewJob,
-    responses((status = 202, body = JobView),
-              (status = 400, body = Problem, content_type = "application/problem+json"),
+    responses((status = 202, body = JobView, links(
+                  ("GetJob" = (operation_id = "get_job", parameters(("id" = "$response.body#/id")))),
+                  ("JobEvents" = (operation_id = "job_events", parameters(("id" = "$response.body#/id")))),
+                  ("CancelJob" = (operation_id = "cancel_job", parameters(("id" = "$response.body#/id")))))),
+              (status = 400, body = Problem, content_type = "application/problem+json", description = "Not JSON"),
               (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 413, body = Problem, content_type = "application/problem+json"),
+              (status = 415, body = Problem, content_type = "application/problem+json", description = "Not `application/json`"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub(crate) async fn submit(
     State(state): State<AppState>,
@@ -137,7 +153,7 @@ async fn load(state: &AppState, id: &str) -> Result<Job, Problem> {
 }
 
 /// A job: state, progress, and its result once done.
-#[utoipa::path(get, path = "/api/jobs/{id}", tag = "jobs",
+#[utoipa::path(get, path = "/api/jobs/{id}", operation_id = "get_job", tag = "jobs",
     params(("id" = String, Path, description = "Job id")),
     responses((status = 200, body = JobView),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -167,8 +183,9 @@ pub(crate) struct JobList {
 }
 
 /// Recent jobs, newest first, without their results.
-#[utoipa::path(get, path = "/api/jobs", tag = "jobs", params(ListParams),
-    responses((status = 200, body = JobList)))]
+#[utoipa::path(get, path = "/api/jobs", operation_id = "list_jobs", tag = "jobs", params(ListParams),
+    responses((status = 200, body = JobList),
+              (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed or unknown query parameter")))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     Query(p): Query<ListParams>,
@@ -188,7 +205,7 @@ pub(crate) async fn list(
 }
 
 /// Cancels a queued or running job. A finished job is left as it is (409).
-#[utoipa::path(delete, path = "/api/jobs/{id}", tag = "jobs",
+#[utoipa::path(delete, path = "/api/jobs/{id}", operation_id = "cancel_job", tag = "jobs",
     params(("id" = String, Path, description = "Job id")),
     responses((status = 202, body = JobView, description = "Cancellation requested"),
               (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -225,18 +242,40 @@ pub(crate) async fn cancel(
     Ok((StatusCode::ACCEPTED, Json(JobView::new(j, live))).into_response())
 }
 
+/// One Server-Sent Event of a job's stream (OpenAPI 3.1 describes each event of a
+/// `text/event-stream` by its schema).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the wire format; the stream is written by axum's `Event`
+pub(crate) struct JobEvent {
+    /// `progress` while the job runs; `end` once, last, with the final state.
+    #[schema(schema_with = event_name_schema)]
+    event: String,
+    /// JSON text: `{"state": ..., "progress": 0..1, "message": ...}`.
+    data: String,
+}
+
+fn event_name_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["progress", "end"]))
+        .build()
+}
+
 /// Progress as Server-Sent Events: `progress` events (`{state, progress, message}`) while
 /// the job runs, then one `end` event with the final state; the stream then closes.
-#[utoipa::path(get, path = "/api/jobs/{id}/events", tag = "jobs",
+#[utoipa::path(get, path = "/api/jobs/{id}/events", operation_id = "job_events", tag = "jobs",
     params(("id" = String, Path, description = "Job id")),
-    responses((status = 200, content_type = "text/event-stream", body = String),
+    responses((status = 200, content_type = "text/event-stream", body = JobEvent),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub(crate) async fn events(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
-    let j = load(&state, &id).await?;
+    // Watch first, then read: a job that is not live when watched has already stored its
+    // end, so the stream's single event is final (read the other way round, a job ending
+    // in between gave one `progress` event and a closed stream).
     let rx = state.inner.jobs.watch(&id);
+    let j = load(&state, &id).await?;
     let last = Snapshot {
         state: j.state,
         progress: j.progress,

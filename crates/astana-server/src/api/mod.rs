@@ -32,7 +32,7 @@ pub(crate) struct Health {
 }
 
 /// Liveness and version.
-#[utoipa::path(get, path = "/api/health", tag = "server",
+#[utoipa::path(get, path = "/api/health", operation_id = "health", tag = "server",
     responses((status = 200, description = "The server is up", body = Health)))]
 pub(crate) async fn health() -> Json<Health> {
     Json(Health {
@@ -66,7 +66,45 @@ pub(crate) struct ApiDoc;
 
 /// The OpenAPI 3.1 description of this API, generated from the handlers.
 async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+    static DOC: std::sync::OnceLock<std::sync::Arc<[u8]>> = std::sync::OnceLock::new();
+    let doc = DOC.get_or_init(|| serde_json::to_vec(&document()).unwrap_or_default().into());
+    json_bytes(doc.clone())
+}
+
+/// The description as JSON. utoipa 5 writes a response link's fields in snake_case
+/// (`operation_id`); OpenAPI spells them `operationId`, `operationRef`, `requestBody`
+/// (fixed in utoipa 6).
+pub(crate) fn document() -> serde_json::Value {
+    use serde_json::Value;
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    let operations = doc
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut());
+    for op in operations {
+        let responses = op.get_mut("responses").and_then(Value::as_object_mut);
+        for r in responses.into_iter().flat_map(|r| r.values_mut()) {
+            let links = r.get_mut("links").and_then(Value::as_object_mut);
+            for link in links.into_iter().flat_map(|l| l.values_mut()) {
+                let Some(link) = link.as_object_mut() else {
+                    continue;
+                };
+                for (from, to) in [
+                    ("operation_id", "operationId"),
+                    ("operation_ref", "operationRef"),
+                    ("request_body", "requestBody"),
+                ] {
+                    if let Some(v) = link.remove(from) {
+                        link.insert(to.into(), v);
+                    }
+                }
+            }
+        }
+    }
+    doc
 }
 
 /// A cached JSON answer, with the media type.

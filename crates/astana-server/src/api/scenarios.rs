@@ -54,7 +54,7 @@ pub(crate) struct ScenarioList {
 }
 
 /// Every stored scenario; the default one has id `kazakhstan`.
-#[utoipa::path(get, path = "/api/scenarios", tag = "scenarios",
+#[utoipa::path(get, path = "/api/scenarios", operation_id = "list_scenarios", tag = "scenarios",
     responses((status = 200, body = ScenarioList)))]
 pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<ScenarioList>, Problem> {
     let store = state.store().clone();
@@ -100,7 +100,7 @@ pub(crate) struct Counts {
 }
 
 /// One stored scenario: what it holds and its files.
-#[utoipa::path(get, path = "/api/scenarios/{id}", tag = "scenarios",
+#[utoipa::path(get, path = "/api/scenarios/{id}", operation_id = "get_scenario", tag = "scenarios",
     params(("id" = String, Path, description = "Scenario id")),
     responses((status = 200, body = ScenarioDetail),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -150,6 +150,11 @@ pub(crate) struct UploadParams {
     id: Option<String>,
 }
 
+/// An archive's bytes (described as binary, not as an array of numbers).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub(crate) struct Archive(#[allow(dead_code)] Vec<u8>);
+
 /// A stored upload, with the warnings `scenario check` gives.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Uploaded {
@@ -161,11 +166,16 @@ pub(crate) struct Uploaded {
 
 /// Uploads a scenario folder as a zip or tar.gz archive. It is validated with the same
 /// located errors as `astana scenario check` (422 with every error) and stored whole.
-#[utoipa::path(post, path = "/api/scenarios", tag = "scenarios",
+#[utoipa::path(post, path = "/api/scenarios", operation_id = "upload_scenario", tag = "scenarios",
     params(UploadParams),
-    request_body(content = Vec<u8>, content_type = "application/zip",
-        description = "The scenario folder as .zip or .tar.gz (application/gzip)"),
-    responses((status = 201, body = Uploaded),
+    request_body(content((Archive = "application/zip"), (Archive = "application/gzip")),
+        description = "The scenario folder as .zip or .tar.gz"),
+    responses((status = 201, body = Uploaded, links(
+                  ("GetScenario" = (operation_id = "get_scenario", parameters(("id" = "$response.body#/id")))),
+                  ("DownloadScenario" = (operation_id = "download_scenario", parameters(("id" = "$response.body#/id")))),
+                  ("ScenarioBrief" = (operation_id = "scenario_brief", parameters(("id" = "$response.body#/id")))),
+                  ("DeleteScenario" = (operation_id = "delete_scenario", parameters(("id" = "$response.body#/id")))))),
+              (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed id or an unknown query parameter"),
               (status = 409, body = Problem, content_type = "application/problem+json", description = "The id is taken"),
               (status = 413, body = Problem, content_type = "application/problem+json"),
               (status = 415, body = Problem, content_type = "application/problem+json"),
@@ -256,7 +266,7 @@ fn slug(name: &str) -> Result<String, Problem> {
 }
 
 /// Deletes a stored scenario (not the built-in default).
-#[utoipa::path(delete, path = "/api/scenarios/{id}", tag = "scenarios",
+#[utoipa::path(delete, path = "/api/scenarios/{id}", operation_id = "delete_scenario", tag = "scenarios",
     params(("id" = String, Path, description = "Scenario id")),
     responses((status = 204, description = "Deleted"),
               (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -278,9 +288,9 @@ pub(crate) async fn delete(
 }
 
 /// The scenario folder as a zip archive (what was uploaded; the default one as embedded).
-#[utoipa::path(get, path = "/api/scenarios/{id}/download", tag = "scenarios",
+#[utoipa::path(get, path = "/api/scenarios/{id}/download", operation_id = "download_scenario", tag = "scenarios",
     params(("id" = String, Path, description = "Scenario id")),
-    responses((status = 200, content_type = "application/zip", body = Vec<u8>),
+    responses((status = 200, content_type = "application/zip", body = Archive),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub(crate) async fn download(
     State(state): State<AppState>,
@@ -319,9 +329,10 @@ pub(crate) struct BriefParams {
 }
 
 /// The same self-contained HTML brief `astana brief` writes, for a stored scenario.
-#[utoipa::path(get, path = "/api/scenarios/{id}/brief", tag = "scenarios",
+#[utoipa::path(get, path = "/api/scenarios/{id}/brief", operation_id = "scenario_brief", tag = "scenarios",
     params(("id" = String, Path, description = "Scenario id"), BriefParams),
     responses((status = 200, content_type = "text/html", body = String),
+              (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed or unknown query parameter"),
               (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub(crate) async fn brief(

@@ -345,7 +345,12 @@ mod tests {
         });
         let html = super::summary(&r);
         assert!(html.contains("<h3>corridors</h3>"), "{html}");
-        assert!(html.contains("<td>northern</td><td class=\"num\">101</td><td class=\"num\">14.30</td>"), "{html}");
+        assert!(
+            html.contains(
+                "<td>northern</td><td class=\"num\">101</td><td class=\"num\">14.30</td>"
+            ),
+            "{html}"
+        );
     }
 
     #[test]

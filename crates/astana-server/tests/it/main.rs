@@ -1,3 +1,6 @@
 //! Integration tests of `astana serve`: one binary, one module per topic.
 
+mod api;
+mod browser;
 mod pages;
+mod support;
