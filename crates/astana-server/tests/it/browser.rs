@@ -86,6 +86,7 @@ fn check_page(path: &'static str, h1: &'static str) {
             text.to_lowercase().contains(&h1.to_lowercase()),
             "{path}: <h1> is {text:?}, expected it to contain {h1:?}"
         );
+        assert_accessible(&c, &path).await;
         for width in WIDTHS {
             assert_fits(&c, &path, width).await;
         }
@@ -94,6 +95,37 @@ fn check_page(path: &'static str, h1: &'static str) {
             assert!(r.status < 400, "{path}: link {link} answers {}", r.status);
         }
     });
+}
+
+/// The basics a screen reader and a keyboard need: a page language; every form control with
+/// a label (`<label for>`, a wrapping label or `aria-label`); no control taken out of the tab
+/// order; every image with a text alternative.
+async fn assert_accessible(c: &Client, path: &str) {
+    let v = c
+        .execute(
+            r#"const bad = [];
+if (!document.documentElement.lang) bad.push('no <html lang>');
+for (const e of document.querySelectorAll('input, select, textarea, button')) {
+  if (e.type === 'hidden') continue;
+  const named = (e.labels && e.labels.length) || e.getAttribute('aria-label')
+    || e.getAttribute('aria-labelledby') || (e.tagName === 'BUTTON' && e.textContent.trim())
+    || ((e.type === 'submit' || e.type === 'button') && e.value);
+  if (!named) bad.push('unlabelled ' + e.tagName.toLowerCase() + ' ' + (e.name || e.id || ''));
+  if (e.tabIndex < 0) bad.push('out of the tab order: ' + (e.name || e.id || e.tagName));
+}
+for (const i of document.querySelectorAll('img')) if (!i.hasAttribute('alt')) bad.push('img without alt');
+return bad;"#,
+            vec![],
+        )
+        .await
+        .expect("accessibility check");
+    let bad: Vec<&str> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(bad.is_empty(), "{path}: {bad:?}");
 }
 
 /// Resizes the window to `width` and checks the page does not scroll sideways.
@@ -556,4 +588,29 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// The accessibility check sees an unlabelled field and a missing language (so its passing
+/// on the dashboard means something).
+#[test]
+fn the_accessibility_check_sees_an_unlabelled_field() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    browser.run(|c| async move {
+        c.goto("data:text/html,<!doctype html><title>x</title><input name=q><img src=x>")
+            .await
+            .expect("open");
+        let caught = tokio::spawn(async move { assert_accessible(&c, "bad").await })
+            .await
+            .expect_err("the check must fail");
+        let why = caught.into_panic();
+        let msg = why
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        assert!(msg.contains("unlabelled input q"), "{msg}");
+        assert!(msg.contains("no <html lang>"), "{msg}");
+        assert!(msg.contains("img without alt"), "{msg}");
+    });
 }
