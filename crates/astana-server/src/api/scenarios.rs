@@ -339,29 +339,59 @@ pub(crate) async fn brief(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(p): Query<BriefParams>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, Problem> {
-    let question = format!("brief?year={:?}", p.year);
-    let html = match state.cached(&id, &question) {
+    // The brief is 450 KB of HTML that gzips to about a quarter: it is cached compressed
+    // too, and sent compressed to clients that accept it.
+    let gzip = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let question = format!("brief?year={:?}&gzip={gzip}", p.year);
+    let body = match state.cached(&id, &question) {
         Some(h) => h,
         None => {
             let s = state.scenario(&id).await?;
             let year = p.year;
-            let html: std::sync::Arc<[u8]> = state
+            let body: std::sync::Arc<[u8]> = state
                 .blocking(move || {
-                    astana_brief::render(&s, &astana_brief::Options { year })
-                        .map(|b| b.html.into_bytes().into())
-                        .map_err(|e| Problem::invalid(e.to_string()))
+                    let html = astana_brief::render(&s, &astana_brief::Options { year })
+                        .map(|b| b.html.into_bytes())
+                        .map_err(|e| Problem::invalid(e.to_string()))?;
+                    if !gzip {
+                        return Ok(html.into());
+                    }
+                    use std::io::Write;
+                    let mut z = flate2::write::GzEncoder::new(
+                        Vec::with_capacity(html.len() / 3),
+                        flate2::Compression::default(),
+                    );
+                    z.write_all(&html)
+                        .and_then(|()| z.finish())
+                        .map(Into::into)
+                        .map_err(|e| Problem::internal(format!("cannot compress the brief: {e}")))
                 })
                 .await?;
-            state.remember(&id, &question, html.clone());
-            html
+            state.remember(&id, &question, body.clone());
+            body
         }
     };
-    Ok((
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        axum::body::Bytes::from_owner(html),
+    let mut r = (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::VARY, "accept-encoding"),
+        ],
+        axum::body::Bytes::from_owner(body),
     )
-        .into_response())
+        .into_response();
+    if gzip {
+        r.headers_mut().insert(
+            header::CONTENT_ENCODING,
+            axum::http::HeaderValue::from_static("gzip"),
+        );
+    }
+    Ok(r)
 }
 
 #[cfg(test)]

@@ -289,6 +289,23 @@ fn the_brief_is_what_astana_brief_renders() {
     );
     // Cached answers are the same bytes.
     assert!(s.get("/api/scenarios/kazakhstan/brief").text() == want);
+    // A client that accepts gzip gets the same brief, compressed to about a quarter.
+    let mut gz = ureq::get(&s.url("/api/scenarios/kazakhstan/brief"))
+        .header("accept-encoding", "gzip, br")
+        .call()
+        .expect("gzip brief");
+    assert_eq!(
+        gz.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    let packed = gz.body_mut().read_to_vec().expect("body");
+    assert!(packed.len() * 3 < want.len(), "{} bytes", packed.len());
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&packed[..]), &mut html)
+        .expect("gunzip");
+    assert!(html == want, "the compressed brief differs");
 
     let y2022 = astana_brief::render(&scenario, &astana_brief::Options { year: Some(2022) })
         .expect("brief")

@@ -605,10 +605,7 @@ fn the_accessibility_check_sees_an_unlabelled_field() {
             .await
             .expect_err("the check must fail");
         let why = caught.into_panic();
-        let msg = why
-            .downcast_ref::<String>()
-            .cloned()
-            .unwrap_or_default();
+        let msg = why.downcast_ref::<String>().cloned().unwrap_or_default();
         assert!(msg.contains("unlabelled input q"), "{msg}");
         assert!(msg.contains("no <html lang>"), "{msg}");
         assert!(msg.contains("img without alt"), "{msg}");
