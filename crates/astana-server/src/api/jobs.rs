@@ -78,9 +78,13 @@ pub(crate) struct JobView {
 
 impl JobView {
     fn new(j: Job, live: Option<Snapshot>) -> JobView {
-        // The live state is fresher than the store's (progress is stored only every so often).
+        // The live progress is fresher than the store's (stored only every so often), but an
+        // end is only shown once stored, with its result: never `done` without a result.
         let (state, progress, message) = match live {
-            Some(s) if !j.state.is_final() => (s.state, s.progress, s.message),
+            Some(s) if !j.state.is_final() && !s.state.is_final() => {
+                (s.state, s.progress, s.message)
+            }
+            Some(s) if !j.state.is_final() => (j.state, s.progress, j.message),
             _ => (j.state, j.progress, j.message),
         };
         JobView {
@@ -161,8 +165,10 @@ pub(crate) async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, Problem> {
-    let j = load(&state, &id).await?;
+    // The live state first, the stored one second: a job's end is stored before it is sent
+    // to watchers, so the stored row is then at least as new as the live state.
     let live = state.inner.jobs.watch(&id).map(|rx| rx.borrow().clone());
+    let j = load(&state, &id).await?;
     Ok(Json(JobView::new(j, live)))
 }
 
@@ -237,8 +243,8 @@ pub(crate) async fn cancel(
             })
             .await?;
     }
-    let j = load(&state, &id).await?;
     let live = state.inner.jobs.watch(&id).map(|rx| rx.borrow().clone());
+    let j = load(&state, &id).await?;
     Ok((StatusCode::ACCEPTED, Json(JobView::new(j, live))).into_response())
 }
 
@@ -319,4 +325,49 @@ pub(crate) async fn events(
             }
         });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(state: JobState, result: Option<Value>) -> Job {
+        Job {
+            id: "j".into(),
+            kind: "brief".into(),
+            scenario: None,
+            params: Value::Null,
+            state,
+            progress: 0.2,
+            message: "stored".into(),
+            result,
+            problem: None,
+            created: String::new(),
+            updated: String::new(),
+        }
+    }
+
+    fn live(state: JobState) -> Option<Snapshot> {
+        Some(Snapshot {
+            state,
+            progress: 0.9,
+            message: "live".into(),
+        })
+    }
+
+    #[test]
+    fn an_end_is_shown_only_once_stored_with_its_result() {
+        // Running in the store, already done live: still running (no result to show yet),
+        // with the fresher progress.
+        let v = JobView::new(stored(JobState::Running, None), live(JobState::Done));
+        assert_eq!((v.state, v.progress), (JobState::Running, 0.9));
+        let v = JobView::new(stored(JobState::Running, None), live(JobState::Running));
+        assert_eq!((v.state, v.message.as_str()), (JobState::Running, "live"));
+        let v = JobView::new(
+            stored(JobState::Done, Some(Value::Bool(true))),
+            live(JobState::Running),
+        );
+        assert_eq!(v.state, JobState::Done);
+        assert_eq!(v.result, Some(Value::Bool(true)));
+    }
 }
