@@ -296,7 +296,9 @@ pub fn simulate(
     }
     let mut stations: HashMap<usize, Station> = HashMap::new();
     // Per scheduled link: TEU loaded per sailing, and waits for a sailing.
-    let mut loads: HashMap<(usize, i64), f64> = HashMap::new();
+    // Ordered, so a link's utilisation sums its sailings in the same order on every run
+    // (a hash map's order changes per process and moved the last bit of the sum).
+    let mut loads: BTreeMap<(usize, i64), f64> = BTreeMap::new();
     let mut sailing_wait: HashMap<usize, (f64, u64)> = HashMap::new();
     let mut first_open: HashMap<usize, f64> = HashMap::new();
     let mut transit: BTreeMap<String, Vec<f64>> = BTreeMap::new();
