@@ -28,7 +28,9 @@ if [ -z "$bin" ]; then
   bin=target/debug/astana
 fi
 
-work="$(mktemp -d)"
+# Under target/, not /tmp: a cleaner of /tmp once removed it mid-run.
+mkdir -p target
+work="$(mktemp -d "$PWD/target/schemathesis.XXXXXX")"
 server_pid=
 cleanup() {
   if [ -n "$server_pid" ]; then
