@@ -34,8 +34,8 @@ pub struct Filter {
 /// comparison of alternatives.
 pub const MAX_K: usize = 1_000;
 
-/// Most steps (arc visits, estimated as spur searches × network size) one k-best search may
-/// take: about 5 s in a release build on this project's machine (k = 48 on a 100 × 100 grid).
+/// Most steps (arcs looked at by the searches, counted as they go) one k-best search may
+/// take: several seconds in a release build on this project's machine.
 pub const MAX_SEARCH_WORK: f64 = 1e9;
 
 /// Most routes [`all_pairs`] computes in one call (ordered pairs × k).
@@ -258,8 +258,8 @@ impl PartialOrd for State {
     }
 }
 
-/// Dijkstra's working memory, reused across the many searches of one k-best call, with
-/// the weights of entering each link and node computed once.
+/// Dijkstra's (or A*'s) working memory, reused across the many searches of one k-best
+/// call, with the weights of entering each link and node computed once.
 struct Search {
     link_w: Vec<f64>,
     node_w: Vec<f64>,
@@ -268,6 +268,14 @@ struct Search {
     touched: Vec<usize>,
     heap: BinaryHeap<State>,
     on_path: Vec<bool>,
+    /// A lower bound on the weight from each node to the target (A*'s heuristic); all
+    /// zeros makes the search plain Dijkstra.
+    h: Vec<f64>,
+    /// Arcs looked at so far: the work actually done, checked against `max_steps`.
+    steps: f64,
+    /// [`MAX_SEARCH_WORK`] and [`MAX_CANDIDATE_ENTRIES`] (lowered by tests).
+    max_steps: f64,
+    max_entries: f64,
 }
 
 impl Search {
@@ -281,14 +289,53 @@ impl Search {
             touched: Vec::new(),
             heap: BinaryHeap::new(),
             on_path: vec![false; n],
+            h: vec![0.0; n],
+            steps: 0.0,
+            max_steps: MAX_SEARCH_WORK,
+            max_entries: MAX_CANDIDATE_ENTRIES,
         }
+    }
+
+    /// Sets the heuristic to the exact weight from every node to `t` over the nodes and
+    /// links allowed (one reverse Dijkstra). Spur searches only ever remove nodes and links,
+    /// so it stays a lower bound for them, and it is consistent (h(u) ≤ w(u→v) + h(v)),
+    /// so A* settles each state once and finds the same weight as Dijkstra.
+    fn guide_to(&mut self, net: &Network, t: usize, node_ok: &[bool], link_ok: &[bool]) {
+        self.h.fill(f64::INFINITY);
+        self.heap.clear();
+        self.h[t] = 0.0;
+        self.heap.push(State(0.0, t));
+        while let Some(State(d, v)) = self.heap.pop() {
+            if d > self.h[v] {
+                continue;
+            }
+            // Arriving at v over a costs a's link and v's node weight.
+            let enter = d + self.node_w[v];
+            for a in &net.out[v] {
+                if !link_ok[a.link] || !node_ok[a.to] {
+                    continue;
+                }
+                let nd = enter + self.link_w[a.link];
+                if nd < self.h[a.to] {
+                    self.h[a.to] = nd;
+                    self.heap.push(State(nd, a.to));
+                }
+            }
+        }
+        self.steps += (net.nodes.len() + 2 * net.links.len()) as f64;
+    }
+
+    /// Back to plain Dijkstra (the oracle the tests compare A* with).
+    fn unguided(&mut self) {
+        self.h.fill(0.0);
     }
 
     /// Shortest path from `s` to `t` with nodes and links barred; entering v costs v's
     /// node weight too (the destination's is the same for every route). With `must`, the
     /// path has to use at least one of those links: the search runs over (node,
     /// used-one-yet) states, starting in state `used`. A path that would pass a node twice
-    /// (once in each state) is rejected.
+    /// (once in each state) is rejected. States are taken in order of weight so far plus
+    /// the heuristic (A*), ties by state index as in plain Dijkstra.
     #[allow(clippy::too_many_arguments)]
     fn shortest(
         &mut self,
@@ -306,22 +353,33 @@ impl Search {
         }
         self.touched.clear();
         self.heap.clear();
+        if !self.h[s].is_finite() {
+            // The target cannot be reached from s even before anything is barred.
+            return None;
+        }
         let state = |v: usize, f: bool| v * 2 + usize::from(f);
         let start = state(s, must.is_none() || used);
         self.dist[start] = 0.0;
         self.touched.push(start);
-        self.heap.push(State(0.0, start));
+        self.heap.push(State(self.h[s], start));
         let goal = state(t, true);
-        while let Some(State(d, x)) = self.heap.pop() {
-            if d > self.dist[x] {
+        let mut steps = 0usize;
+        while let Some(State(f, x)) = self.heap.pop() {
+            let (u, flag) = (x / 2, x % 2 == 1);
+            let d = self.dist[x];
+            if f > d + self.h[u] {
                 continue;
             }
             if x == goal {
                 break;
             }
-            let (u, flag) = (x / 2, x % 2 == 1);
+            steps += net.out[u].len();
             for a in &net.out[u] {
                 if !link_ok[a.link] || !node_ok[a.to] {
+                    continue;
+                }
+                let hv = self.h[a.to];
+                if !hv.is_finite() {
                     continue;
                 }
                 let y = state(a.to, flag || must.is_some_and(|m| m[a.link]));
@@ -332,10 +390,11 @@ impl Search {
                     }
                     self.dist[y] = nd;
                     self.prev[y] = Some((x, a.link));
-                    self.heap.push(State(nd, y));
+                    self.heap.push(State(nd + hv, y));
                 }
             }
         }
+        self.steps += steps as f64;
         if !self.dist[goal].is_finite() {
             return None;
         }
@@ -434,7 +493,8 @@ pub fn describe(
     }
 }
 
-/// Up to `k` loopless best routes from `s` to `t` (Yen's algorithm), best first.
+/// Up to `k` loopless best routes from `s` to `t` (Yen's algorithm, its spur searches
+/// guided by A* with the exact distances to `t`), best first.
 ///
 /// # Errors
 /// When the origin and destination are one node, k is 0 or above [`MAX_K`], the value of
@@ -448,14 +508,57 @@ pub fn k_best(
     w: &Weights,
     filter: &Filter,
 ) -> Result<Vec<Route>, String> {
-    Ok(k_paths(net, s, t, k, w, filter)?
+    Ok(k_paths(net, s, t, k, w, filter, true)?
         .into_iter()
         .enumerate()
         .map(|(r, (_, n, l))| describe(net, w, n, l, r + 1))
         .collect())
 }
 
-/// The k best paths as (weight, nodes, links), best first.
+/// The parts of the network a search may use, from the filter, computed once per call.
+struct Allowed {
+    node_ok: Vec<bool>,
+    link_ok: Vec<bool>,
+    /// With a family imposed: the family's own links (a route must use one).
+    must: Option<Vec<bool>>,
+    corridor: Option<String>,
+}
+
+impl Allowed {
+    /// # Errors
+    /// As [`Filter::links`].
+    fn new(net: &Network, node_ok: Vec<bool>, filter: &Filter) -> Result<Allowed, String> {
+        Ok(Allowed {
+            node_ok,
+            link_ok: filter.links(net)?,
+            must: filter.corridor.as_ref().map(|f| {
+                net.links
+                    .iter()
+                    .map(|l| l.family.as_deref() == Some(f.as_str()))
+                    .collect()
+            }),
+            corridor: filter.corridor.clone(),
+        })
+    }
+
+    /// The error for an origin or destination in an avoided country.
+    fn end_ok(node_ok: &[bool], net: &Network, v: usize) -> Result<(), String> {
+        if node_ok[v] {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} lies in an avoided country ({})",
+                net.nodes[v].name, net.nodes[v].country
+            ))
+        }
+    }
+}
+
+/// Most entries (nodes, links and their copy in the duplicate check) Yen's candidate
+/// routes may hold, counted as they are found: a bound on memory (about 0.4 GB).
+pub const MAX_CANDIDATE_ENTRIES: f64 = 5e7;
+
+/// The k best paths as (weight, nodes, links), best first, by A*-guided Yen.
 #[allow(clippy::type_complexity)]
 fn k_paths(
     net: &Network,
@@ -464,70 +567,90 @@ fn k_paths(
     k: usize,
     w: &Weights,
     filter: &Filter,
+    guided: bool,
 ) -> Result<Vec<(f64, Vec<usize>, Vec<usize>)>, String> {
     check_k(k)?;
     w.check()?;
     if s == t {
-        return Err(format!(
-            "the origin and the destination are the same node ({})",
-            net.nodes[s].id
-        ));
+        return Err(same_node(net, s));
     }
     let node_ok = filter.nodes(net);
-    for end in [s, t] {
-        if !node_ok[end] {
-            return Err(format!(
-                "{} lies in an avoided country ({})",
-                net.nodes[end].name, net.nodes[end].country
-            ));
-        }
-    }
-    let mut link_ok = filter.links(net)?;
-    let wanted = |links: &[usize]| {
-        filter
-            .corridor
-            .as_deref()
-            .is_none_or(|f| net.family(links) == f)
-    };
-    // With a family imposed, routes using only shared links are skipped: look further.
-    let budget = if filter.corridor.is_some() {
-        k * 8 + 8
-    } else {
-        k
-    };
-    let must: Option<Vec<bool>> = filter.corridor.as_ref().map(|f| {
-        net.links
-            .iter()
-            .map(|l| l.family.as_deref() == Some(f.as_str()))
-            .collect()
-    });
-    let must = must.as_deref();
+    Allowed::end_ok(&node_ok, net, s)?;
+    Allowed::end_ok(&node_ok, net, t)?;
+    let mut allowed = Allowed::new(net, node_ok, filter)?;
     let mut search = Search::new(net, w);
-    let mut node_ok = node_ok;
-    let Some(first) = search.shortest(net, s, t, &node_ok, &link_ok, must, false) else {
+    if guided {
+        search.guide_to(net, t, &allowed.node_ok, &allowed.link_ok);
+    } else {
+        search.unguided();
+    }
+    yen(net, s, t, k, w, &mut allowed, &mut search)
+}
+
+fn same_node(net: &Network, s: usize) -> String {
+    format!(
+        "the origin and the destination are the same node ({})",
+        net.nodes[s].id
+    )
+}
+
+/// Plain Yen over Dijkstra, without the A* guide: the oracle the tests compare
+/// [`k_best`] with (same routes, same order). Not for use: it is the slow path.
+///
+/// # Errors
+/// As [`k_best`].
+#[doc(hidden)]
+pub fn k_best_unguided(
+    net: &Network,
+    s: usize,
+    t: usize,
+    k: usize,
+    w: &Weights,
+    filter: &Filter,
+) -> Result<Vec<Route>, String> {
+    Ok(k_paths(net, s, t, k, w, filter, false)?
+        .into_iter()
+        .enumerate()
+        .map(|(r, (_, n, l))| describe(net, w, n, l, r + 1))
+        .collect())
+}
+
+/// Yen's algorithm from `s` to `t` with the search's heuristic already set for `t`
+/// (`allowed`'s node and link marks are changed during spur searches and restored).
+#[allow(clippy::type_complexity)]
+fn yen(
+    net: &Network,
+    s: usize,
+    t: usize,
+    k: usize,
+    w: &Weights,
+    allowed: &mut Allowed,
+    search: &mut Search,
+) -> Result<Vec<(f64, Vec<usize>, Vec<usize>)>, String> {
+    let corridor = allowed.corridor.clone();
+    let wanted = |links: &[usize]| corridor.as_deref().is_none_or(|f| net.family(links) == f);
+    // With a family imposed, routes using only shared links are skipped: look further.
+    let budget = if corridor.is_some() { k * 8 + 8 } else { k };
+    let Allowed {
+        node_ok,
+        link_ok,
+        must,
+        ..
+    } = allowed;
+    let must = must.as_deref();
+    search.steps = 0.0;
+    let Some(first) = search.shortest(net, s, t, node_ok, link_ok, must, false) else {
         return Ok(Vec::new());
     };
-    // Yen's cost: a shortest-path search (over up to two states per node) from every node
-    // of every route found. Estimated from the first route before the work, and counted
-    // as it goes (a family search may look past k routes).
-    let per_search = 2 * (net.nodes.len() + 2 * net.links.len()) + 1;
-    let estimate = ((k - 1) as f64) * (first.1.len() as f64) * per_search as f64;
-    if estimate > MAX_SEARCH_WORK {
-        let most = 1.0 + (MAX_SEARCH_WORK / ((first.1.len().max(1) * per_search) as f64)).floor();
-        return Err(format!(
-            "--k {k}: about {estimate:.1e} search steps on this network ({} nodes, {} links, a best route of {} links); the limit is {MAX_SEARCH_WORK:.0e} (several seconds): ask for at most {most} routes",
-            net.nodes.len(),
-            net.links.len(),
-            first.1.len()
-        ));
-    }
-    let mut work = 0.0;
     // Found routes with the index where each left its parent (Lawler: spurs before it
     // were already explored from the parent).
     let mut found: Vec<(Vec<usize>, Vec<usize>, usize)> = vec![(first.0, first.1, 0)];
     let mut candidates: Vec<(f64, Vec<usize>, Vec<usize>, usize)> = Vec::new();
     let mut seen: HashSet<Vec<usize>> = HashSet::new();
     seen.insert(found[0].1.clone());
+    // Work and memory are counted as they go, not estimated: with A* a spur search costs
+    // what it finds, not the network's size.
+    let mut entries = 0.0;
     // Stop as soon as k wanted routes are found (the first may already be all that was
     // asked: a family's best route), before another round of spur searches.
     while found.len() < budget && found.iter().filter(|(_, l, _)| wanted(l)).count() < k {
@@ -554,15 +677,20 @@ fn k_paths(
                 node_ok[v] = false;
             }
             let used = must.is_some_and(|m| root_links.iter().any(|&l| m[l]));
-            work += per_search as f64;
-            if work > 2.0 * MAX_SEARCH_WORK {
+            if search.steps > search.max_steps {
+                for &l in &barred {
+                    link_ok[l] = true;
+                }
+                for &v in &root_nodes[..i] {
+                    node_ok[v] = true;
+                }
                 return Err(format!(
                     "--k {k}: the search stopped after {} routes, past its limit of {:.0e} steps on this network: ask for fewer routes",
                     found.len(),
-                    2.0 * MAX_SEARCH_WORK
+                    search.max_steps
                 ));
             }
-            let spur_path = search.shortest(net, spur, t, &node_ok, &link_ok, must, used);
+            let spur_path = search.shortest(net, spur, t, node_ok, link_ok, must, used);
             for &l in &barred {
                 link_ok[l] = true;
             }
@@ -575,6 +703,14 @@ fn k_paths(
                 let mut links = root_links.to_vec();
                 links.extend(sl);
                 if seen.insert(links.clone()) {
+                    entries += (nodes.len() + 2 * links.len()) as f64;
+                    if entries > search.max_entries {
+                        return Err(format!(
+                            "--k {k}: the search stopped after {} routes, its candidate routes past {:.0e} entries on this network: ask for fewer routes",
+                            found.len(),
+                            search.max_entries
+                        ));
+                    }
                     let c = weight_of(net, w, &nodes, &links);
                     candidates.push((c, nodes, links, i));
                 }
@@ -609,7 +745,9 @@ fn k_paths(
 
 /// The weights of the [`k_best`] routes for every ordered pair of distinct nodes, on all
 /// cores: `(from, to, weights)` in order of origin, then destination. For
-/// [`By::Time`] a weight is the route's hours.
+/// [`By::Time`] a weight is the route's hours. With k = 1 and no family imposed, one
+/// shortest-path tree per origin gives every destination at once; otherwise each
+/// destination's A* guide (one reverse Dijkstra) serves every origin.
 ///
 /// # Errors
 /// As [`k_best`].
@@ -630,15 +768,46 @@ pub fn all_pairs(
             "--all-pairs with --k {k} on {n} nodes asks for {routes} routes; the limit is {MAX_ALL_PAIRS_ROUTES}: lower --k or ask for single pairs"
         ));
     }
+    let node_ok = filter.nodes(net);
+    // Every node is an origin and a destination: the first in an avoided country is the
+    // error a search of its pairs would give.
+    if let Some(v) = (0..n).find(|&v| !node_ok[v]) {
+        if n > 1 {
+            Allowed::end_ok(&node_ok, net, v)?;
+        }
+    }
+    let allowed = Allowed::new(net, node_ok, filter)?;
+    let trees = k == 1 && filter.corridor.is_none();
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let allowed = &allowed;
     let parts: Vec<Result<Vec<(usize, usize, Vec<f64>)>, String>> = std::thread::scope(|sc| {
         let handles: Vec<_> = (0..threads)
             .map(|first| {
                 sc.spawn(move || {
                     let mut out = Vec::new();
-                    for s in (first..n).step_by(threads) {
-                        for t in (0..n).filter(|&t| t != s) {
-                            let paths = k_paths(net, s, t, k, w, filter)?;
+                    let mut search = Search::new(net, w);
+                    if trees {
+                        let mut tree = Tree::new(n);
+                        for s in (first..n).step_by(threads) {
+                            tree.grow(net, &search, s, &allowed.node_ok, &allowed.link_ok);
+                            out.extend(
+                                (0..n)
+                                    .filter(|&t| t != s)
+                                    .map(|t| (s, t, tree.weight(t).into_iter().collect())),
+                            );
+                        }
+                        return Ok(out);
+                    }
+                    let mut mine = Allowed {
+                        node_ok: allowed.node_ok.clone(),
+                        link_ok: allowed.link_ok.clone(),
+                        must: allowed.must.clone(),
+                        corridor: allowed.corridor.clone(),
+                    };
+                    for t in (first..n).step_by(threads) {
+                        search.guide_to(net, t, &mine.node_ok, &mine.link_ok);
+                        for s in (0..n).filter(|&s| s != t) {
+                            let paths = yen(net, s, t, k, w, &mut mine, &mut search)?;
                             out.push((s, t, paths.into_iter().map(|p| p.0).collect()));
                         }
                     }
@@ -657,4 +826,61 @@ pub fn all_pairs(
     }
     all.sort_by_key(|x| (x.0, x.1));
     Ok(all)
+}
+
+/// A shortest-path tree from one origin (Dijkstra to every node), with each node's route
+/// weight summed as [`weight_of`] sums it: links, then the nodes passed.
+struct Tree {
+    dist: Vec<f64>,
+    links: Vec<f64>,
+    inner: Vec<f64>,
+    heap: BinaryHeap<State>,
+}
+
+impl Tree {
+    fn new(n: usize) -> Tree {
+        Tree {
+            dist: vec![f64::INFINITY; n],
+            links: vec![0.0; n],
+            inner: vec![0.0; n],
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Grows the tree from `s`, settling nodes in the order the single-pair search does
+    /// (weight, then index; a node keeps its first best parent), so every route found is the
+    /// one that search would find.
+    fn grow(&mut self, net: &Network, w: &Search, s: usize, node_ok: &[bool], link_ok: &[bool]) {
+        self.dist.fill(f64::INFINITY);
+        self.heap.clear();
+        self.dist[s] = 0.0;
+        self.links[s] = 0.0;
+        self.inner[s] = 0.0;
+        self.heap.push(State(0.0, s));
+        while let Some(State(d, u)) = self.heap.pop() {
+            if d > self.dist[u] {
+                continue;
+            }
+            let passed = if u == s { 0.0 } else { w.node_w[u] };
+            for a in &net.out[u] {
+                if !link_ok[a.link] || !node_ok[a.to] {
+                    continue;
+                }
+                let nd = d + w.link_w[a.link] + w.node_w[a.to];
+                if nd < self.dist[a.to] {
+                    self.dist[a.to] = nd;
+                    self.links[a.to] = self.links[u] + w.link_w[a.link];
+                    self.inner[a.to] = self.inner[u] + passed;
+                    self.heap.push(State(nd, a.to));
+                }
+            }
+        }
+    }
+
+    /// The weight of the route to `t`, if there is one.
+    fn weight(&self, t: usize) -> Option<f64> {
+        self.dist[t]
+            .is_finite()
+            .then(|| self.links[t] + self.inner[t])
+    }
 }
