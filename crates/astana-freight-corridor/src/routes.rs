@@ -271,6 +271,10 @@ struct Search {
     /// A lower bound on the weight from each node to the target (A*'s heuristic); all
     /// zeros makes the search plain Dijkstra.
     h: Vec<f64>,
+    /// States settled by the current search.
+    done: Vec<bool>,
+    /// Whether `h` is set (A*) or all zeros (plain Dijkstra).
+    guided: bool,
     /// Arcs looked at so far: the work actually done, checked against `max_steps`.
     steps: f64,
     /// [`MAX_SEARCH_WORK`] and [`MAX_CANDIDATE_ENTRIES`] (lowered by tests).
@@ -289,6 +293,8 @@ impl Search {
             touched: Vec::new(),
             heap: BinaryHeap::new(),
             on_path: vec![false; n],
+            done: vec![false; 2 * n],
+            guided: false,
             h: vec![0.0; n],
             steps: 0.0,
             max_steps: MAX_SEARCH_WORK,
@@ -302,6 +308,7 @@ impl Search {
     /// so A* settles each state once and finds the same weight as Dijkstra.
     fn guide_to(&mut self, net: &Network, t: usize, node_ok: &[bool], link_ok: &[bool]) {
         self.h.fill(f64::INFINITY);
+        self.guided = true;
         self.heap.clear();
         self.h[t] = 0.0;
         self.heap.push(State(0.0, t));
@@ -328,6 +335,7 @@ impl Search {
     /// Back to plain Dijkstra (the oracle the tests compare A* with).
     fn unguided(&mut self) {
         self.h.fill(0.0);
+        self.guided = false;
     }
 
     /// Shortest path from `s` to `t` with nodes and links barred; entering v costs v's
@@ -350,6 +358,7 @@ impl Search {
         for &x in &self.touched {
             self.dist[x] = f64::INFINITY;
             self.prev[x] = None;
+            self.done[x] = false;
         }
         self.touched.clear();
         self.heap.clear();
@@ -364,14 +373,26 @@ impl Search {
         self.heap.push(State(self.h[s], start));
         let goal = state(t, true);
         let mut steps = 0usize;
+        // Guided, the search goes on past the goal through every state as good as it
+        // (f ≤ the goal's weight): among equally good routes it then picks the one plain
+        // Dijkstra would (see `dijkstra_prev`), so ties are broken as before.
+        let mut bound = f64::INFINITY;
         while let Some(State(f, x)) = self.heap.pop() {
+            if f > bound {
+                break;
+            }
             let (u, flag) = (x / 2, x % 2 == 1);
             let d = self.dist[x];
             if f > d + self.h[u] {
                 continue;
             }
+            self.done[x] = true;
             if x == goal {
-                break;
+                if !self.guided {
+                    break;
+                }
+                bound = f;
+                continue;
             }
             steps += net.out[u].len();
             for a in &net.out[u] {
@@ -400,10 +421,18 @@ impl Search {
         }
         let (mut nodes, mut links) = (vec![t], Vec::new());
         let mut x = goal;
-        while let Some((y, l)) = self.prev[x] {
+        let mut hops = 0;
+        while x != start {
+            let p = if self.guided && hops <= self.touched.len() {
+                self.dijkstra_prev(net, x, node_ok, link_ok, must)
+            } else {
+                self.prev[x]
+            };
+            let Some((y, l)) = p else { break };
             nodes.push(y / 2);
             links.push(l);
             x = y;
+            hops += 1;
         }
         nodes.reverse();
         links.reverse();
@@ -417,6 +446,50 @@ impl Search {
             self.on_path[v] = false;
         }
         (!twice).then_some((nodes, links))
+    }
+
+    /// The predecessor plain Dijkstra would have recorded for state `y`: of the settled
+    /// states x with an arc x → y giving y its weight exactly, the first Dijkstra settles
+    /// (least weight, then least index), through its first such link (least index, the
+    /// order of `net.out`). Every such x has f ≤ f(y) (the heuristic is consistent), so the
+    /// guided search has settled it too, with the same weight.
+    fn dijkstra_prev(
+        &self,
+        net: &Network,
+        y: usize,
+        node_ok: &[bool],
+        link_ok: &[bool],
+        must: Option<&[bool]>,
+    ) -> Option<(usize, usize)> {
+        let (v, fy) = (y / 2, y % 2 == 1);
+        let mut best: Option<(f64, usize, usize)> = None;
+        for a in &net.out[v] {
+            if !link_ok[a.link] || !node_ok[v] {
+                continue;
+            }
+            for fx in [false, true] {
+                if (fx || must.is_some_and(|m| m[a.link])) != fy {
+                    continue;
+                }
+                let x = a.to * 2 + usize::from(fx);
+                if !self.done[x]
+                    || self.dist[x] + self.link_w[a.link] + self.node_w[v] != self.dist[y]
+                {
+                    continue;
+                }
+                let key = (self.dist[x], x, a.link);
+                if best.is_none_or(|b| {
+                    key.0
+                        .total_cmp(&b.0)
+                        .then(key.1.cmp(&b.1))
+                        .then(key.2.cmp(&b.2))
+                        .is_lt()
+                }) {
+                    best = Some(key);
+                }
+            }
+        }
+        best.map(|(_, x, l)| (x, l)).or(self.prev[y])
     }
 }
 
