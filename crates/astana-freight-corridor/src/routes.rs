@@ -957,3 +957,83 @@ impl Tree {
             .then(|| self.links[t] + self.inner[t])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use astana_model::corridor::{Link, Node};
+
+    /// A `side × side` grid with unit links.
+    fn grid(side: usize) -> Network {
+        let node = |i: usize| Node {
+            id: format!("N{i}"),
+            name: format!("N{i}"),
+            country: "KAZ".into(),
+            lat: 0.0,
+            lon: 0.0,
+            kind: "hub".into(),
+            dwell_hours: 0.0,
+            handling_usd_feu: 0.0,
+            servers: None,
+            source: "s".into(),
+            note: String::new(),
+        };
+        let link = |a: usize, b: usize| Link {
+            id: format!("L{a}-{b}"),
+            from: format!("N{a}"),
+            to: format!("N{b}"),
+            mode: "rail".into(),
+            km: 1.0,
+            hours: 1.0,
+            gauge: None,
+            cost_usd_feu: 1.0,
+            capacity_teu_year: None,
+            departures_week: None,
+            family: None,
+            crosses: Vec::new(),
+            source: "s".into(),
+            note: String::new(),
+        };
+        let nodes: Vec<Node> = (0..side * side).map(node).collect();
+        let mut links = Vec::new();
+        for v in 0..side * side {
+            if v % side + 1 < side {
+                links.push(link(v, v + 1));
+            }
+            if v + side < side * side {
+                links.push(link(v, v + side));
+            }
+        }
+        Network::new(&nodes, &links)
+    }
+
+    fn run(net: &Network, k: usize, steps: f64, entries: f64) -> Result<usize, String> {
+        let w = Weights {
+            by: By::Time,
+            value_of_time: 0.0,
+        };
+        let f = Filter::default();
+        let mut allowed = Allowed::new(net, f.nodes(net), &f)?;
+        let mut search = Search::new(net, &w);
+        search.max_steps = steps;
+        search.max_entries = entries;
+        let t = net.nodes.len() - 1;
+        search.guide_to(net, t, &allowed.node_ok, &allowed.link_ok);
+        Ok(yen(net, 0, t, k, &w, &mut allowed, &mut search)?.len())
+    }
+
+    /// The work and the candidates' memory are counted as the search goes, and past either
+    /// limit the search stops with an error naming it.
+    #[test]
+    fn work_and_memory_limits_stop_the_search() {
+        let net = grid(12);
+        assert_eq!(
+            run(&net, 40, MAX_SEARCH_WORK, MAX_CANDIDATE_ENTRIES),
+            Ok(40)
+        );
+        let e = run(&net, 40, 2_000.0, MAX_CANDIDATE_ENTRIES).expect_err("steps");
+        assert!(e.contains("past its limit of 2e3 steps"), "{e}");
+        let e = run(&net, 40, MAX_SEARCH_WORK, 500.0).expect_err("entries");
+        assert!(e.contains("past 5e2 entries"), "{e}");
+    }
+}

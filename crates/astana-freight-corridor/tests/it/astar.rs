@@ -36,7 +36,7 @@ fn link(id: usize, a: usize, b: usize, hours: f64, cost: f64, family: Option<&st
         id: format!("L{id}"),
         from: format!("N{a}"),
         to: format!("N{b}"),
-        mode: if id % 4 == 0 { "sea" } else { "rail" }.into(),
+        mode: if id.is_multiple_of(4) { "sea" } else { "rail" }.into(),
         km: hours * 40.0,
         hours,
         gauge: None,
@@ -54,7 +54,7 @@ fn link(id: usize, a: usize, b: usize, hours: f64, cost: f64, family: Option<&st
 /// some labelled with a corridor family. With `ties`, small integer weights, so many
 /// routes weigh exactly the same; without, fractional ones.
 fn random_network(g: &mut Gen, n: usize, chords: usize, ties: bool) -> Network {
-    let mut weight = |g: &mut Gen| {
+    let weight = |g: &mut Gen| {
         if ties {
             1.0 + g.next(4) as f64
         } else {
@@ -173,7 +173,7 @@ fn a_star_yen_finds_the_default_networks_routes_of_plain_yen() {
             // Every pair unfiltered; a sample of pairs per family (plain Yen is the slow path).
             let step = if f.corridor.is_some() { 7 } else { 1 };
             for s in 0..n {
-                for t in (0..n).filter(|&t| t != s && (s * n + t) % step == 0) {
+                for t in (0..n).filter(|&t| t != s && (s * n + t).is_multiple_of(step)) {
                     let a = k_best_unguided(&net, s, t, 5, w, f).expect("runs");
                     let b = k_best(&net, s, t, 5, w, f).expect("runs");
                     assert_eq!(paths(&a), paths(&b), "{s}→{t} {:?}", f.corridor);
