@@ -860,8 +860,10 @@ pub fn all_pairs(
                     let mut out = Vec::new();
                     let mut search = Search::new(net, w);
                     if trees {
+                        // A block of origins per thread: the parts join already in order.
                         let mut tree = Tree::new(n);
-                        for s in (first..n).step_by(threads) {
+                        out.reserve((n / threads + 1) * n);
+                        for s in first * n / threads..(first + 1) * n / threads {
                             tree.grow(net, &search, s, &allowed.node_ok, &allowed.link_ok);
                             out.extend(
                                 (0..n)
@@ -893,11 +895,13 @@ pub fn all_pairs(
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    let mut all = Vec::new();
+    let mut all = Vec::with_capacity(n * n.saturating_sub(1));
     for p in parts {
         all.extend(p?);
     }
-    all.sort_by_key(|x| (x.0, x.1));
+    if !trees {
+        all.sort_by_key(|x| (x.0, x.1));
+    }
     Ok(all)
 }
 
