@@ -5,7 +5,7 @@ usage: synth.py NODES SEED OUT_DIR [PAIRS]
 Nodes lie on a jittered grid 30 km apart (a road/rail-like sparse network: every node links to
 its east neighbour, to its south neighbour with probability 0.75 (always in the first column,
 so the network is connected) and to its south-east one with probability 0.1; mean degree about
-3.9). A link is rail (70%) or road, its km the straight line times 1.1-1.4, its hours km over a
+3.7). A link is rail (70%) or road, its km the straight line times 1.1-1.4, its hours km over a
 speed of 35-60 km/h (rail) or 50-80 km/h (road), to the second; one node in ten is a hub with a
 dwell of 1-12 h. Writes OUT_DIR/scenario.toml, sources.csv, flows.csv, corridor/nodes.csv,
 corridor/links.csv (astana's formats, `astana --scenario OUT_DIR ...`) and OUT_DIR/pairs.csv:

@@ -34,8 +34,8 @@ pub struct Filter {
 /// comparison of alternatives.
 pub const MAX_K: usize = 1_000;
 
-/// Most steps (arcs looked at by the searches, counted as they go) one k-best search may
-/// take: several seconds in a release build on this project's machine.
+/// Most steps (arcs looked at by the searches, route nodes compared, candidates scanned;
+/// counted as they go) one k-best search may take: several seconds in a release build.
 pub const MAX_SEARCH_WORK: f64 = 1e9;
 
 /// Most routes [`all_pairs`] computes in one call (ordered pairs × k).
@@ -628,8 +628,8 @@ impl Allowed {
 }
 
 /// Most entries (nodes, links and their copy in the duplicate check) Yen's candidate
-/// routes may hold, counted as they are found: a bound on memory (about 0.4 GB).
-pub const MAX_CANDIDATE_ENTRIES: f64 = 5e7;
+/// routes may hold, counted as they are found: a bound on memory (about 0.2 GB).
+pub const MAX_CANDIDATE_ENTRIES: f64 = 2e7;
 
 /// The k best paths as (weight, nodes, links), best first, by A*-guided Yen.
 #[allow(clippy::type_complexity)]
@@ -728,6 +728,25 @@ fn yen(
     // asked: a family's best route), before another round of spur searches.
     while found.len() < budget && found.iter().filter(|(_, l, _)| wanted(l)).count() < k {
         let (last_nodes, last_links, dev) = found.last().cloned().unwrap_or_default();
+        // How far each found route shares its start with the last one: it has the root of
+        // spur i (nodes ..=i and links ..i) when i ≤ that, so roots need no comparing.
+        let shared: Vec<usize> = found
+            .iter()
+            .map(|(pn, pl, _)| {
+                let nodes = pn
+                    .iter()
+                    .zip(&last_nodes)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let links = pl
+                    .iter()
+                    .zip(&last_links)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                nodes.saturating_sub(1).min(links)
+            })
+            .collect();
+        search.steps += (found.len() * last_nodes.len()) as f64;
         for i in dev..last_links.len() {
             let spur = last_nodes[i];
             let root_nodes = &last_nodes[..=i];
@@ -735,13 +754,10 @@ fn yen(
             // Bar the next link of every found route with this root, and the root's nodes;
             // restored after the search.
             let mut barred = Vec::new();
-            for (pn, pl, _) in &found {
+            search.steps += found.len() as f64;
+            for ((_, pl, _), &same) in found.iter().zip(&shared) {
                 // Same root (nodes and the links between them: links may be parallel).
-                if pl.len() > i
-                    && pn[..=i] == *root_nodes
-                    && pl[..i] == *root_links
-                    && link_ok[pl[i]]
-                {
+                if pl.len() > i && same >= i && link_ok[pl[i]] {
                     link_ok[pl[i]] = false;
                     barred.push(pl[i]);
                 }
@@ -792,6 +808,7 @@ fn yen(
         if candidates.is_empty() {
             break;
         }
+        search.steps += candidates.len() as f64;
         // The cheapest candidate (ties: fewer links, then link order) becomes the next route.
         let best = (0..candidates.len())
             .min_by(|&a, &b| {
