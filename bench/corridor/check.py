@@ -32,26 +32,27 @@ def queue(astana_file, peer_file):
 def routes(astana_file, peer_file, tol):
     a = json.load(open(astana_file))
     p = json.load(open(peer_file))
+    peer = p.get("peer", "networkx").split()[0]
     av = {(r["from"], r["to"]): r["values"] for r in a["results"]}
     pv = {(r["from"], r["to"]): r["values"] for r in p["results"]}
     bad = []
     for key in sorted(set(av) | set(pv)):
         if key not in av or key not in pv:
-            bad.append(f"{key[0]} -> {key[1]}: only in {'astana' if key in av else 'networkx'}")
+            bad.append(f"{key[0]} -> {key[1]}: only in {'astana' if key in av else peer}")
             continue
         x, y = sorted(av[key]), sorted(pv[key])
         if len(x) != len(y) or any(abs(u - v) > tol for u, v in zip(x, y)):
             bad.append(
                 f"{key[0]} -> {key[1]}: astana {[round(u, 6) for u in av[key]]} "
-                f"networkx {[round(v, 6) for v in pv[key]]}"
+                f"{peer} {[round(v, 6) for v in pv[key]]}"
             )
     worst = max(
         (abs(u - v) for k in av.keys() & pv.keys() if len(av[k]) == len(pv[k])
          for u, v in zip(sorted(av[k]), sorted(pv[k]))),
         default=0.0,
     )
-    head = f"{a['pairs']} pairs, {a['routes']} routes (networkx {p['routes']})"
-    if p["parallel_links"]:
+    head = f"{a['pairs']} pairs, {a['routes']} routes ({peer} {p['routes']})"
+    if p.get("parallel_links"):
         head += f", {len(p['parallel_links'])} parallel links subdivided for networkx"
     if bad:
         print(f"DISAGREE on {len(bad)} of {len(set(av) | set(pv))} pairs; {head}")

@@ -34,8 +34,8 @@ pub struct Filter {
 /// comparison of alternatives.
 pub const MAX_K: usize = 1_000;
 
-/// Most steps (arc visits, estimated as spur searches × network size) one k-best search may
-/// take: about 5 s in a release build on this project's machine (k = 48 on a 100 × 100 grid).
+/// Most steps (arcs looked at by the searches, route nodes compared, candidates scanned;
+/// counted as they go) one k-best search may take: several seconds in a release build.
 pub const MAX_SEARCH_WORK: f64 = 1e9;
 
 /// Most routes [`all_pairs`] computes in one call (ordered pairs × k).
@@ -258,8 +258,8 @@ impl PartialOrd for State {
     }
 }
 
-/// Dijkstra's working memory, reused across the many searches of one k-best call, with
-/// the weights of entering each link and node computed once.
+/// Dijkstra's (or A*'s) working memory, reused across the many searches of one k-best
+/// call, with the weights of entering each link and node computed once.
 struct Search {
     link_w: Vec<f64>,
     node_w: Vec<f64>,
@@ -268,6 +268,18 @@ struct Search {
     touched: Vec<usize>,
     heap: BinaryHeap<State>,
     on_path: Vec<bool>,
+    /// A lower bound on the weight from each node to the target (A*'s heuristic); all
+    /// zeros makes the search plain Dijkstra.
+    h: Vec<f64>,
+    /// States settled by the current search.
+    done: Vec<bool>,
+    /// Whether `h` is set (A*) or all zeros (plain Dijkstra).
+    guided: bool,
+    /// Arcs looked at so far: the work actually done, checked against `max_steps`.
+    steps: f64,
+    /// [`MAX_SEARCH_WORK`] and [`MAX_CANDIDATE_ENTRIES`] (lowered by tests).
+    max_steps: f64,
+    max_entries: f64,
 }
 
 impl Search {
@@ -281,14 +293,57 @@ impl Search {
             touched: Vec::new(),
             heap: BinaryHeap::new(),
             on_path: vec![false; n],
+            done: vec![false; 2 * n],
+            guided: false,
+            h: vec![0.0; n],
+            steps: 0.0,
+            max_steps: MAX_SEARCH_WORK,
+            max_entries: MAX_CANDIDATE_ENTRIES,
         }
+    }
+
+    /// Sets the heuristic to the exact weight from every node to `t` over the nodes and
+    /// links allowed (one reverse Dijkstra). Spur searches only ever remove nodes and links,
+    /// so it stays a lower bound for them, and it is consistent (h(u) ≤ w(u→v) + h(v)),
+    /// so A* settles each state once and finds the same weight as Dijkstra.
+    fn guide_to(&mut self, net: &Network, t: usize, node_ok: &[bool], link_ok: &[bool]) {
+        self.h.fill(f64::INFINITY);
+        self.guided = true;
+        self.heap.clear();
+        self.h[t] = 0.0;
+        self.heap.push(State(0.0, t));
+        while let Some(State(d, v)) = self.heap.pop() {
+            if d > self.h[v] {
+                continue;
+            }
+            // Arriving at v over a costs a's link and v's node weight.
+            let enter = d + self.node_w[v];
+            for a in &net.out[v] {
+                if !link_ok[a.link] || !node_ok[a.to] {
+                    continue;
+                }
+                let nd = enter + self.link_w[a.link];
+                if nd < self.h[a.to] {
+                    self.h[a.to] = nd;
+                    self.heap.push(State(nd, a.to));
+                }
+            }
+        }
+        self.steps += (net.nodes.len() + 2 * net.links.len()) as f64;
+    }
+
+    /// Back to plain Dijkstra (the oracle the tests compare A* with).
+    fn unguided(&mut self) {
+        self.h.fill(0.0);
+        self.guided = false;
     }
 
     /// Shortest path from `s` to `t` with nodes and links barred; entering v costs v's
     /// node weight too (the destination's is the same for every route). With `must`, the
     /// path has to use at least one of those links: the search runs over (node,
     /// used-one-yet) states, starting in state `used`. A path that would pass a node twice
-    /// (once in each state) is rejected.
+    /// (once in each state) is rejected. States are taken in order of weight so far plus
+    /// the heuristic (A*), ties by state index as in plain Dijkstra.
     #[allow(clippy::too_many_arguments)]
     fn shortest(
         &mut self,
@@ -303,25 +358,49 @@ impl Search {
         for &x in &self.touched {
             self.dist[x] = f64::INFINITY;
             self.prev[x] = None;
+            self.done[x] = false;
         }
         self.touched.clear();
         self.heap.clear();
+        if !self.h[s].is_finite() {
+            // The target cannot be reached from s even before anything is barred.
+            return None;
+        }
         let state = |v: usize, f: bool| v * 2 + usize::from(f);
         let start = state(s, must.is_none() || used);
         self.dist[start] = 0.0;
         self.touched.push(start);
-        self.heap.push(State(0.0, start));
+        self.heap.push(State(self.h[s], start));
         let goal = state(t, true);
-        while let Some(State(d, x)) = self.heap.pop() {
-            if d > self.dist[x] {
-                continue;
-            }
-            if x == goal {
+        let mut steps = 0usize;
+        // Guided, the search goes on past the goal through every state as good as it
+        // (f ≤ the goal's weight): among equally good routes it then picks the one plain
+        // Dijkstra would (see `dijkstra_prev`), so ties are broken as before.
+        let mut bound = f64::INFINITY;
+        while let Some(State(f, x)) = self.heap.pop() {
+            if f > bound {
                 break;
             }
             let (u, flag) = (x / 2, x % 2 == 1);
+            let d = self.dist[x];
+            if f > d + self.h[u] {
+                continue;
+            }
+            self.done[x] = true;
+            if x == goal {
+                if !self.guided {
+                    break;
+                }
+                bound = f;
+                continue;
+            }
+            steps += net.out[u].len();
             for a in &net.out[u] {
                 if !link_ok[a.link] || !node_ok[a.to] {
+                    continue;
+                }
+                let hv = self.h[a.to];
+                if !hv.is_finite() {
                     continue;
                 }
                 let y = state(a.to, flag || must.is_some_and(|m| m[a.link]));
@@ -332,19 +411,28 @@ impl Search {
                     }
                     self.dist[y] = nd;
                     self.prev[y] = Some((x, a.link));
-                    self.heap.push(State(nd, y));
+                    self.heap.push(State(nd + hv, y));
                 }
             }
         }
+        self.steps += steps as f64;
         if !self.dist[goal].is_finite() {
             return None;
         }
         let (mut nodes, mut links) = (vec![t], Vec::new());
         let mut x = goal;
-        while let Some((y, l)) = self.prev[x] {
+        let mut hops = 0;
+        while x != start {
+            let p = if self.guided && hops <= self.touched.len() {
+                self.dijkstra_prev(net, x, node_ok, link_ok, must)
+            } else {
+                self.prev[x]
+            };
+            let Some((y, l)) = p else { break };
             nodes.push(y / 2);
             links.push(l);
             x = y;
+            hops += 1;
         }
         nodes.reverse();
         links.reverse();
@@ -358,6 +446,50 @@ impl Search {
             self.on_path[v] = false;
         }
         (!twice).then_some((nodes, links))
+    }
+
+    /// The predecessor plain Dijkstra would have recorded for state `y`: of the settled
+    /// states x with an arc x → y giving y its weight exactly, the first Dijkstra settles
+    /// (least weight, then least index), through its first such link (least index, the
+    /// order of `net.out`). Every such x has f ≤ f(y) (the heuristic is consistent), so the
+    /// guided search has settled it too, with the same weight.
+    fn dijkstra_prev(
+        &self,
+        net: &Network,
+        y: usize,
+        node_ok: &[bool],
+        link_ok: &[bool],
+        must: Option<&[bool]>,
+    ) -> Option<(usize, usize)> {
+        let (v, fy) = (y / 2, y % 2 == 1);
+        let mut best: Option<(f64, usize, usize)> = None;
+        for a in &net.out[v] {
+            if !link_ok[a.link] || !node_ok[v] {
+                continue;
+            }
+            for fx in [false, true] {
+                if (fx || must.is_some_and(|m| m[a.link])) != fy {
+                    continue;
+                }
+                let x = a.to * 2 + usize::from(fx);
+                if !self.done[x]
+                    || self.dist[x] + self.link_w[a.link] + self.node_w[v] != self.dist[y]
+                {
+                    continue;
+                }
+                let key = (self.dist[x], x, a.link);
+                if best.is_none_or(|b| {
+                    key.0
+                        .total_cmp(&b.0)
+                        .then(key.1.cmp(&b.1))
+                        .then(key.2.cmp(&b.2))
+                        .is_lt()
+                }) {
+                    best = Some(key);
+                }
+            }
+        }
+        best.map(|(_, x, l)| (x, l)).or(self.prev[y])
     }
 }
 
@@ -434,7 +566,8 @@ pub fn describe(
     }
 }
 
-/// Up to `k` loopless best routes from `s` to `t` (Yen's algorithm), best first.
+/// Up to `k` loopless best routes from `s` to `t` (Yen's algorithm, its spur searches
+/// guided by A* with the exact distances to `t`), best first.
 ///
 /// # Errors
 /// When the origin and destination are one node, k is 0 or above [`MAX_K`], the value of
@@ -448,14 +581,57 @@ pub fn k_best(
     w: &Weights,
     filter: &Filter,
 ) -> Result<Vec<Route>, String> {
-    Ok(k_paths(net, s, t, k, w, filter)?
+    Ok(k_paths(net, s, t, k, w, filter, true)?
         .into_iter()
         .enumerate()
         .map(|(r, (_, n, l))| describe(net, w, n, l, r + 1))
         .collect())
 }
 
-/// The k best paths as (weight, nodes, links), best first.
+/// The parts of the network a search may use, from the filter, computed once per call.
+struct Allowed {
+    node_ok: Vec<bool>,
+    link_ok: Vec<bool>,
+    /// With a family imposed: the family's own links (a route must use one).
+    must: Option<Vec<bool>>,
+    corridor: Option<String>,
+}
+
+impl Allowed {
+    /// # Errors
+    /// As [`Filter::links`].
+    fn new(net: &Network, node_ok: Vec<bool>, filter: &Filter) -> Result<Allowed, String> {
+        Ok(Allowed {
+            node_ok,
+            link_ok: filter.links(net)?,
+            must: filter.corridor.as_ref().map(|f| {
+                net.links
+                    .iter()
+                    .map(|l| l.family.as_deref() == Some(f.as_str()))
+                    .collect()
+            }),
+            corridor: filter.corridor.clone(),
+        })
+    }
+
+    /// The error for an origin or destination in an avoided country.
+    fn end_ok(node_ok: &[bool], net: &Network, v: usize) -> Result<(), String> {
+        if node_ok[v] {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} lies in an avoided country ({})",
+                net.nodes[v].name, net.nodes[v].country
+            ))
+        }
+    }
+}
+
+/// Most entries (nodes, links and their copy in the duplicate check) Yen's candidate
+/// routes may hold, counted as they are found: a bound on memory (about 0.2 GB).
+pub const MAX_CANDIDATE_ENTRIES: f64 = 2e7;
+
+/// The k best paths as (weight, nodes, links), best first, by A*-guided Yen.
 #[allow(clippy::type_complexity)]
 fn k_paths(
     net: &Network,
@@ -464,74 +640,113 @@ fn k_paths(
     k: usize,
     w: &Weights,
     filter: &Filter,
+    guided: bool,
 ) -> Result<Vec<(f64, Vec<usize>, Vec<usize>)>, String> {
     check_k(k)?;
     w.check()?;
     if s == t {
-        return Err(format!(
-            "the origin and the destination are the same node ({})",
-            net.nodes[s].id
-        ));
+        return Err(same_node(net, s));
     }
     let node_ok = filter.nodes(net);
-    for end in [s, t] {
-        if !node_ok[end] {
-            return Err(format!(
-                "{} lies in an avoided country ({})",
-                net.nodes[end].name, net.nodes[end].country
-            ));
-        }
-    }
-    let mut link_ok = filter.links(net)?;
-    let wanted = |links: &[usize]| {
-        filter
-            .corridor
-            .as_deref()
-            .is_none_or(|f| net.family(links) == f)
-    };
-    // With a family imposed, routes using only shared links are skipped: look further.
-    let budget = if filter.corridor.is_some() {
-        k * 8 + 8
-    } else {
-        k
-    };
-    let must: Option<Vec<bool>> = filter.corridor.as_ref().map(|f| {
-        net.links
-            .iter()
-            .map(|l| l.family.as_deref() == Some(f.as_str()))
-            .collect()
-    });
-    let must = must.as_deref();
+    Allowed::end_ok(&node_ok, net, s)?;
+    Allowed::end_ok(&node_ok, net, t)?;
+    let mut allowed = Allowed::new(net, node_ok, filter)?;
     let mut search = Search::new(net, w);
-    let mut node_ok = node_ok;
-    let Some(first) = search.shortest(net, s, t, &node_ok, &link_ok, must, false) else {
+    if guided {
+        search.guide_to(net, t, &allowed.node_ok, &allowed.link_ok);
+    } else {
+        search.unguided();
+    }
+    yen(net, s, t, k, w, &mut allowed, &mut search)
+}
+
+fn same_node(net: &Network, s: usize) -> String {
+    format!(
+        "the origin and the destination are the same node ({})",
+        net.nodes[s].id
+    )
+}
+
+/// Plain Yen over Dijkstra, without the A* guide: the oracle the tests compare
+/// [`k_best`] with (same routes, same order). Not for use: it is the slow path.
+///
+/// # Errors
+/// As [`k_best`].
+#[doc(hidden)]
+pub fn k_best_unguided(
+    net: &Network,
+    s: usize,
+    t: usize,
+    k: usize,
+    w: &Weights,
+    filter: &Filter,
+) -> Result<Vec<Route>, String> {
+    Ok(k_paths(net, s, t, k, w, filter, false)?
+        .into_iter()
+        .enumerate()
+        .map(|(r, (_, n, l))| describe(net, w, n, l, r + 1))
+        .collect())
+}
+
+/// Yen's algorithm from `s` to `t` with the search's heuristic already set for `t`
+/// (`allowed`'s node and link marks are changed during spur searches and restored).
+#[allow(clippy::type_complexity)]
+fn yen(
+    net: &Network,
+    s: usize,
+    t: usize,
+    k: usize,
+    w: &Weights,
+    allowed: &mut Allowed,
+    search: &mut Search,
+) -> Result<Vec<(f64, Vec<usize>, Vec<usize>)>, String> {
+    let corridor = allowed.corridor.clone();
+    let wanted = |links: &[usize]| corridor.as_deref().is_none_or(|f| net.family(links) == f);
+    // With a family imposed, routes using only shared links are skipped: look further.
+    let budget = if corridor.is_some() { k * 8 + 8 } else { k };
+    let Allowed {
+        node_ok,
+        link_ok,
+        must,
+        ..
+    } = allowed;
+    let must = must.as_deref();
+    search.steps = 0.0;
+    let Some(first) = search.shortest(net, s, t, node_ok, link_ok, must, false) else {
         return Ok(Vec::new());
     };
-    // Yen's cost: a shortest-path search (over up to two states per node) from every node
-    // of every route found. Estimated from the first route before the work, and counted
-    // as it goes (a family search may look past k routes).
-    let per_search = 2 * (net.nodes.len() + 2 * net.links.len()) + 1;
-    let estimate = ((k - 1) as f64) * (first.1.len() as f64) * per_search as f64;
-    if estimate > MAX_SEARCH_WORK {
-        let most = 1.0 + (MAX_SEARCH_WORK / ((first.1.len().max(1) * per_search) as f64)).floor();
-        return Err(format!(
-            "--k {k}: about {estimate:.1e} search steps on this network ({} nodes, {} links, a best route of {} links); the limit is {MAX_SEARCH_WORK:.0e} (several seconds): ask for at most {most} routes",
-            net.nodes.len(),
-            net.links.len(),
-            first.1.len()
-        ));
-    }
-    let mut work = 0.0;
     // Found routes with the index where each left its parent (Lawler: spurs before it
     // were already explored from the parent).
     let mut found: Vec<(Vec<usize>, Vec<usize>, usize)> = vec![(first.0, first.1, 0)];
     let mut candidates: Vec<(f64, Vec<usize>, Vec<usize>, usize)> = Vec::new();
     let mut seen: HashSet<Vec<usize>> = HashSet::new();
     seen.insert(found[0].1.clone());
+    // Work and memory are counted as they go, not estimated: with A* a spur search costs
+    // what it finds, not the network's size.
+    let mut entries = 0.0;
     // Stop as soon as k wanted routes are found (the first may already be all that was
     // asked: a family's best route), before another round of spur searches.
     while found.len() < budget && found.iter().filter(|(_, l, _)| wanted(l)).count() < k {
         let (last_nodes, last_links, dev) = found.last().cloned().unwrap_or_default();
+        // How far each found route shares its start with the last one: it has the root of
+        // spur i (nodes ..=i and links ..i) when i ≤ that, so roots need no comparing.
+        let shared: Vec<usize> = found
+            .iter()
+            .map(|(pn, pl, _)| {
+                let nodes = pn
+                    .iter()
+                    .zip(&last_nodes)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let links = pl
+                    .iter()
+                    .zip(&last_links)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                nodes.saturating_sub(1).min(links)
+            })
+            .collect();
+        search.steps += (found.len() * last_nodes.len()) as f64;
         for i in dev..last_links.len() {
             let spur = last_nodes[i];
             let root_nodes = &last_nodes[..=i];
@@ -539,13 +754,10 @@ fn k_paths(
             // Bar the next link of every found route with this root, and the root's nodes;
             // restored after the search.
             let mut barred = Vec::new();
-            for (pn, pl, _) in &found {
+            search.steps += found.len() as f64;
+            for ((_, pl, _), &same) in found.iter().zip(&shared) {
                 // Same root (nodes and the links between them: links may be parallel).
-                if pl.len() > i
-                    && pn[..=i] == *root_nodes
-                    && pl[..i] == *root_links
-                    && link_ok[pl[i]]
-                {
+                if pl.len() > i && same >= i && link_ok[pl[i]] {
                     link_ok[pl[i]] = false;
                     barred.push(pl[i]);
                 }
@@ -554,15 +766,20 @@ fn k_paths(
                 node_ok[v] = false;
             }
             let used = must.is_some_and(|m| root_links.iter().any(|&l| m[l]));
-            work += per_search as f64;
-            if work > 2.0 * MAX_SEARCH_WORK {
+            if search.steps > search.max_steps {
+                for &l in &barred {
+                    link_ok[l] = true;
+                }
+                for &v in &root_nodes[..i] {
+                    node_ok[v] = true;
+                }
                 return Err(format!(
                     "--k {k}: the search stopped after {} routes, past its limit of {:.0e} steps on this network: ask for fewer routes",
                     found.len(),
-                    2.0 * MAX_SEARCH_WORK
+                    search.max_steps
                 ));
             }
-            let spur_path = search.shortest(net, spur, t, &node_ok, &link_ok, must, used);
+            let spur_path = search.shortest(net, spur, t, node_ok, link_ok, must, used);
             for &l in &barred {
                 link_ok[l] = true;
             }
@@ -575,6 +792,14 @@ fn k_paths(
                 let mut links = root_links.to_vec();
                 links.extend(sl);
                 if seen.insert(links.clone()) {
+                    entries += (nodes.len() + 2 * links.len()) as f64;
+                    if entries > search.max_entries {
+                        return Err(format!(
+                            "--k {k}: the search stopped after {} routes, its candidate routes past {:.0e} entries on this network: ask for fewer routes",
+                            found.len(),
+                            search.max_entries
+                        ));
+                    }
                     let c = weight_of(net, w, &nodes, &links);
                     candidates.push((c, nodes, links, i));
                 }
@@ -583,6 +808,7 @@ fn k_paths(
         if candidates.is_empty() {
             break;
         }
+        search.steps += candidates.len() as f64;
         // The cheapest candidate (ties: fewer links, then link order) becomes the next route.
         let best = (0..candidates.len())
             .min_by(|&a, &b| {
@@ -609,7 +835,9 @@ fn k_paths(
 
 /// The weights of the [`k_best`] routes for every ordered pair of distinct nodes, on all
 /// cores: `(from, to, weights)` in order of origin, then destination. For
-/// [`By::Time`] a weight is the route's hours.
+/// [`By::Time`] a weight is the route's hours. With k = 1 and no family imposed, one
+/// shortest-path tree per origin gives every destination at once; otherwise each
+/// destination's A* guide (one reverse Dijkstra) serves every origin.
 ///
 /// # Errors
 /// As [`k_best`].
@@ -630,15 +858,48 @@ pub fn all_pairs(
             "--all-pairs with --k {k} on {n} nodes asks for {routes} routes; the limit is {MAX_ALL_PAIRS_ROUTES}: lower --k or ask for single pairs"
         ));
     }
+    let node_ok = filter.nodes(net);
+    // Every node is an origin and a destination: the first in an avoided country is the
+    // error a search of its pairs would give.
+    if let Some(v) = (0..n).find(|&v| !node_ok[v]) {
+        if n > 1 {
+            Allowed::end_ok(&node_ok, net, v)?;
+        }
+    }
+    let allowed = Allowed::new(net, node_ok, filter)?;
+    let trees = k == 1 && filter.corridor.is_none();
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let allowed = &allowed;
     let parts: Vec<Result<Vec<(usize, usize, Vec<f64>)>, String>> = std::thread::scope(|sc| {
         let handles: Vec<_> = (0..threads)
             .map(|first| {
                 sc.spawn(move || {
                     let mut out = Vec::new();
-                    for s in (first..n).step_by(threads) {
-                        for t in (0..n).filter(|&t| t != s) {
-                            let paths = k_paths(net, s, t, k, w, filter)?;
+                    let mut search = Search::new(net, w);
+                    if trees {
+                        // A block of origins per thread: the parts join already in order.
+                        let mut tree = Tree::new(n);
+                        out.reserve((n / threads + 1) * n);
+                        for s in first * n / threads..(first + 1) * n / threads {
+                            tree.grow(net, &search, s, &allowed.node_ok, &allowed.link_ok);
+                            out.extend(
+                                (0..n)
+                                    .filter(|&t| t != s)
+                                    .map(|t| (s, t, tree.weight(t).into_iter().collect())),
+                            );
+                        }
+                        return Ok(out);
+                    }
+                    let mut mine = Allowed {
+                        node_ok: allowed.node_ok.clone(),
+                        link_ok: allowed.link_ok.clone(),
+                        must: allowed.must.clone(),
+                        corridor: allowed.corridor.clone(),
+                    };
+                    for t in (first..n).step_by(threads) {
+                        search.guide_to(net, t, &mine.node_ok, &mine.link_ok);
+                        for s in (0..n).filter(|&s| s != t) {
+                            let paths = yen(net, s, t, k, w, &mut mine, &mut search)?;
                             out.push((s, t, paths.into_iter().map(|p| p.0).collect()));
                         }
                     }
@@ -651,10 +912,149 @@ pub fn all_pairs(
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    let mut all = Vec::new();
+    let mut all = Vec::with_capacity(n * n.saturating_sub(1));
     for p in parts {
         all.extend(p?);
     }
-    all.sort_by_key(|x| (x.0, x.1));
+    if !trees {
+        all.sort_by_key(|x| (x.0, x.1));
+    }
     Ok(all)
+}
+
+/// A shortest-path tree from one origin (Dijkstra to every node), with each node's route
+/// weight summed as [`weight_of`] sums it: links, then the nodes passed.
+struct Tree {
+    dist: Vec<f64>,
+    links: Vec<f64>,
+    inner: Vec<f64>,
+    heap: BinaryHeap<State>,
+}
+
+impl Tree {
+    fn new(n: usize) -> Tree {
+        Tree {
+            dist: vec![f64::INFINITY; n],
+            links: vec![0.0; n],
+            inner: vec![0.0; n],
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Grows the tree from `s`, settling nodes in the order the single-pair search does
+    /// (weight, then index; a node keeps its first best parent), so every route found is the
+    /// one that search would find.
+    fn grow(&mut self, net: &Network, w: &Search, s: usize, node_ok: &[bool], link_ok: &[bool]) {
+        self.dist.fill(f64::INFINITY);
+        self.heap.clear();
+        self.dist[s] = 0.0;
+        self.links[s] = 0.0;
+        self.inner[s] = 0.0;
+        self.heap.push(State(0.0, s));
+        while let Some(State(d, u)) = self.heap.pop() {
+            if d > self.dist[u] {
+                continue;
+            }
+            let passed = if u == s { 0.0 } else { w.node_w[u] };
+            for a in &net.out[u] {
+                if !link_ok[a.link] || !node_ok[a.to] {
+                    continue;
+                }
+                let nd = d + w.link_w[a.link] + w.node_w[a.to];
+                if nd < self.dist[a.to] {
+                    self.dist[a.to] = nd;
+                    self.links[a.to] = self.links[u] + w.link_w[a.link];
+                    self.inner[a.to] = self.inner[u] + passed;
+                    self.heap.push(State(nd, a.to));
+                }
+            }
+        }
+    }
+
+    /// The weight of the route to `t`, if there is one.
+    fn weight(&self, t: usize) -> Option<f64> {
+        self.dist[t]
+            .is_finite()
+            .then(|| self.links[t] + self.inner[t])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use astana_model::corridor::{Link, Node};
+
+    /// A `side × side` grid with unit links.
+    fn grid(side: usize) -> Network {
+        let node = |i: usize| Node {
+            id: format!("N{i}"),
+            name: format!("N{i}"),
+            country: "KAZ".into(),
+            lat: 0.0,
+            lon: 0.0,
+            kind: "hub".into(),
+            dwell_hours: 0.0,
+            handling_usd_feu: 0.0,
+            servers: None,
+            source: "s".into(),
+            note: String::new(),
+        };
+        let link = |a: usize, b: usize| Link {
+            id: format!("L{a}-{b}"),
+            from: format!("N{a}"),
+            to: format!("N{b}"),
+            mode: "rail".into(),
+            km: 1.0,
+            hours: 1.0,
+            gauge: None,
+            cost_usd_feu: 1.0,
+            capacity_teu_year: None,
+            departures_week: None,
+            family: None,
+            crosses: Vec::new(),
+            source: "s".into(),
+            note: String::new(),
+        };
+        let nodes: Vec<Node> = (0..side * side).map(node).collect();
+        let mut links = Vec::new();
+        for v in 0..side * side {
+            if v % side + 1 < side {
+                links.push(link(v, v + 1));
+            }
+            if v + side < side * side {
+                links.push(link(v, v + side));
+            }
+        }
+        Network::new(&nodes, &links)
+    }
+
+    fn run(net: &Network, k: usize, steps: f64, entries: f64) -> Result<usize, String> {
+        let w = Weights {
+            by: By::Time,
+            value_of_time: 0.0,
+        };
+        let f = Filter::default();
+        let mut allowed = Allowed::new(net, f.nodes(net), &f)?;
+        let mut search = Search::new(net, &w);
+        search.max_steps = steps;
+        search.max_entries = entries;
+        let t = net.nodes.len() - 1;
+        search.guide_to(net, t, &allowed.node_ok, &allowed.link_ok);
+        Ok(yen(net, 0, t, k, &w, &mut allowed, &mut search)?.len())
+    }
+
+    /// The work and the candidates' memory are counted as the search goes, and past either
+    /// limit the search stops with an error naming it.
+    #[test]
+    fn work_and_memory_limits_stop_the_search() {
+        let net = grid(12);
+        assert_eq!(
+            run(&net, 40, MAX_SEARCH_WORK, MAX_CANDIDATE_ENTRIES),
+            Ok(40)
+        );
+        let e = run(&net, 40, 2_000.0, MAX_CANDIDATE_ENTRIES).expect_err("steps");
+        assert!(e.contains("past its limit of 2e3 steps"), "{e}");
+        let e = run(&net, 40, MAX_SEARCH_WORK, 500.0).expect_err("entries");
+        assert!(e.contains("past 5e2 entries"), "{e}");
+    }
 }

@@ -2,6 +2,7 @@
 //! bottleneck and assignment, and the published calibration cases of
 //! `../shared/reference/corridor/validation.md`.
 
+mod astar;
 mod calibration;
 mod crosses;
 mod network;

@@ -226,13 +226,10 @@ fn a_chain_of_60000_nodes() {
     assert_eq!(r.len(), 1, "a chain has one route");
     assert_eq!(r[0].legs.len(), n - 1);
     assert!((r[0].days - (n - 1) as f64 / 24.0).abs() < 1e-6);
-    // A second route would cost a search from each of the 60,000 nodes over the rest of
-    // the chain: refused up front with the most routes that fit (11.5: bound every loop).
-    let e = k_best(&net, s, t, 2, &time(), &Filter::default()).expect_err("too much work");
-    assert!(
-        e.contains("the limit is 1e9") && e.contains("at most 1 routes"),
-        "{e}"
-    );
+    // A second route is a spur search from each of the 60,000 nodes; guided by A*, each
+    // ends at once (the way on is barred), so the chain's one route is all there is.
+    let r = k_best(&net, s, t, 2, &time(), &Filter::default()).expect("cheap with A*");
+    assert_eq!(r.len(), 1, "a chain has one route");
 }
 
 /// A three-node line A–B–C where B queues: 1 server, 10 h dwell, so B passes 876 trains
