@@ -174,17 +174,36 @@ impl AllPairs {
     pub fn routes(&self) -> usize {
         self.results.iter().map(|r| r.2.len()).sum()
     }
+}
 
-    fn document(&self) -> Value {
-        let rows: Vec<Value> = self
-            .results
-            .iter()
-            .map(|(f, t, v)| json!({"from": f, "to": t, "values": v}))
-            .collect();
-        json!({"pairs": rows.len(), "routes": self.routes(), "k": self.k, "results": rows})
+// Streamed, not built as a `Value` tree first: a 1,000-node network has a million pairs.
+impl Serialize for AllPairs {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Row<'a>(&'a (String, String, Vec<f64>));
+        impl Serialize for Row<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_struct("Row", 3)?;
+                m.serialize_field("from", &self.0 .0)?;
+                m.serialize_field("to", &self.0 .1)?;
+                m.serialize_field("values", &self.0 .2)?;
+                m.end()
+            }
+        }
+        struct Rows<'a>(&'a [(String, String, Vec<f64>)]);
+        impl Serialize for Rows<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(Row))
+            }
+        }
+        let mut m = s.serialize_struct("AllPairs", 4)?;
+        m.serialize_field("pairs", &self.results.len())?;
+        m.serialize_field("routes", &self.routes())?;
+        m.serialize_field("k", &self.k)?;
+        m.serialize_field("results", &Rows(&self.results))?;
+        m.end()
     }
 }
-serialize_document!(AllPairs);
 
 /// Answers `astana corridor routes`.
 ///
