@@ -197,11 +197,13 @@ pub fn float_indices(
             bounds.insert(Index::BanzhafAbsolute, bound_p);
         }
         if indices.contains(&Index::Banzhaf) {
-            // β_i = η_i / Ση: |δβ_i| ≤ (|δη_i| + β_i·|δΣ|) / Σ ≤ bound·(1 + n) / (Σ − n·bound).
+            // β_i = η_i / Ση: |δβ_i| ≤ (|δη_i| + β_i·|δΣ|) / Σ
+            //                ≤ bound·(1 + n·max β) / (Σ − n·bound).
             let sum: f64 = abs.iter().sum();
             let slack = sum - n as f64 * bound_p;
+            let top = abs.iter().copied().fold(0.0, f64::max) / sum;
             let bound = if slack > 0.0 {
-                bound_p * (1 + n) as f64 / slack
+                bound_p * (1.0 + n as f64 * (top + bound_p)) / slack
             } else {
                 f64::INFINITY
             };
