@@ -122,23 +122,27 @@ pub fn float_indices(
         })
         .collect();
     // Cost: per p, the DP over every player plus one removal per distinct weight.
-    let mut seconds = 0.0;
-    let mut bytes = 0u64;
-    let mut per_p = |p: f64| {
+    // Node pairs run on up to two threads (the machine the rates were measured on has two
+    // cores); Banzhaf's single node on one.
+    let threads = rayon::current_num_threads().clamp(1, 2) as f64;
+    let per_p = |p: f64| {
         let (lo, hi) = plan.range(p);
-        let len = hi.saturating_sub(lo) as f64;
-        seconds += (w.len() + distinct.len()) as f64 * (hi as f64).max(1.0) / RATE;
-        bytes = bytes.max(16 * (hi as u64 + 1) + 8 * len as u64);
+        let seconds = (w.len() + distinct.len()) as f64 * (hi as f64).max(1.0) / RATE;
+        (seconds, 8 * (hi as u64 + 1) + 8 * (hi - lo) as u64)
     };
+    let (mut seconds, mut bytes) = (0.0, 0u64);
     if want_ss {
-        pairs.iter().for_each(|&(p, _, _)| per_p(p));
+        for &(p, _, _) in &pairs {
+            let (s, b) = per_p(p);
+            seconds += s / threads;
+            bytes = bytes.max(b.saturating_mul(threads as u64));
+        }
     }
     if want_bz {
-        per_p(0.5);
+        let (s, b) = per_p(0.5);
+        seconds += s;
+        bytes = bytes.max(b);
     }
-    let threads = rayon::current_num_threads().clamp(1, 2) as f64;
-    seconds /= threads;
-    bytes = bytes.saturating_mul(threads as u64);
     if seconds > opts.limits.seconds || bytes > opts.limits.bytes {
         return Err(no(format!(
             "it would take about {} and {} of memory (estimated; limits {} and {})",
