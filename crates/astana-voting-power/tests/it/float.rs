@@ -132,6 +132,6 @@ fn float_shapley_shubik_800_players_sums_to_one() {
         .copied()
         .zip(ss.iter().copied())
         .collect();
-    by.sort_by(|a, b| a.0.cmp(&b.0));
+    by.sort_by_key(|a| a.0);
     assert!(by.windows(2).all(|p| p[1].1 >= p[0].1 - 1e-12));
 }
