@@ -124,6 +124,14 @@ pub fn float_indices(
     // Cost: per p, the DP over every player plus one removal per distinct weight.
     // Node pairs run on up to two threads (the machine the rates were measured on has two
     // cores); Banzhaf's single node on one.
+    // Whatever the limits, the arrays are capped (8 GiB each): past that the allocation
+    // itself would fail.
+    if plan.range(0.5).1 > 1 << 30 {
+        return Err(no(
+            "the weight sums to track exceed 2^30 (a quota or total above a billion weight units)"
+                .into(),
+        ));
+    }
     let threads = rayon::current_num_threads().clamp(1, 2) as f64;
     let per_p = |p: f64| {
         let (lo, hi) = plan.range(p);

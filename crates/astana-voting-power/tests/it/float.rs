@@ -108,6 +108,19 @@ fn float_refuses_what_it_cannot_do() {
     let game = Game::from_toml("t.toml", "rule = \"a >= 2 and b >= 1\"\n[[player]]\nid = \"X\"\na = 1\nb = 1\n[[player]]\nid = \"Y\"\na = 1\nb = 0\n").expect("game");
     let e = float_indices(&game, &BASIC, &Options::default()).unwrap_err();
     assert!(e.to_string().contains("one weighted clause"), "{e}");
+    // Huge weights are refused even without cost limits (no unbounded allocation).
+    let huge = Game::weighted(
+        "huge",
+        ["A", "B", "C"].map(String::from).to_vec(),
+        vec![1 << 38, 1 << 38, 1],
+        (1 << 38) + 1,
+    );
+    let no_limits = Options {
+        limits: astana_voting_power::Limits::NONE,
+        ..Options::default()
+    };
+    let e = float_indices(&huge, &BASIC, &no_limits).unwrap_err();
+    assert!(e.to_string().contains("exceed 2^30"), "{e}");
     let g = random_game(30, 100, 0.5, 1);
     let e = float_indices(&g, &[Index::Holler], &Options::default()).unwrap_err();
     assert!(
