@@ -21,3 +21,11 @@ lines = [
 for i in range(27):
     lines += ["[[player]]", f'id = "M{i:02d}"', f"population = {r.randint(500_000, 84_000_000)}"]
 open(f"{out}/eu27.toml", "w").write("\n".join(lines) + "\n")
+
+# (d) 800 players, weights 1..1000 (seeded), quota 50% + 1: past the exact method's limits.
+r = random.Random(800)
+w = [r.randint(1, 1000) for _ in range(800)]
+lines = ['name = "Random weighted game, 800 players, weights 1..1000 (seed 800)"', f"quota = {sum(w) // 2 + 1}"]
+for i, x in enumerate(w):
+    lines += ["[[player]]", f'id = "p{i}"', f"weight = {x}"]
+open(f"{out}/random800.toml", "w").write("\n".join(lines) + "\n")

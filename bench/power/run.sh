@@ -64,3 +64,18 @@ b = json.load(open('$WORK/eu.enum.json'))['indices']
 print('identical exact fractions' if all(a[i][p]['exact'] == b[i][p]['exact'] for i in a for p in a[i]) else 'MISMATCH')")
 printf '%-44s astana %8.3f s   brute force %8.3f s   ratio %7.1fx   %s\n' "EU-27-shaped double majority, all six" \
   "$(python3 -c "print($t1 - $t0)")" "$(python3 -c "print($t2 - $t1)")" "$(python3 -c "print(($t2 - $t1) / ($t1 - $t0))")" "$same"
+
+# (d) Double precision past the exact limits (issue 14): Shapley–Shubik by Gauss–Legendre
+# quadrature of the multilinear extension, against the exact reference values (random 200;
+# its exact time is the "random 200 players, Shapley-Shubik" line above), and at 800 players
+# (no exact method fits the limits: float is the default there).
+ftime() { # label game extra-args check-args
+  local t0 t1
+  t0=$(now)
+  target/release/astana power "$WORK/$2.toml" --index shapley_shubik $3 --json > "$WORK/$2.float.json" 2>/dev/null
+  t1=$(now)
+  printf '%-44s astana %8.3f s   %s\n' "$1" "$(python3 -c "print($t1 - $t0)")" \
+    "$(python3 bench/power/float_check.py "$WORK/$2.float.json" shapley_shubik $4)"
+}
+ftime "random 200 players, Shapley-Shubik, float" random200 "--method float" "$REF/power/random200.json"
+ftime "random 800 players, Shapley-Shubik, float" random800 "" ""

@@ -526,8 +526,9 @@ pub(crate) struct PowerArgs {
     /// Monte Carlo seed (the same seed gives the same estimates).
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
-    /// Force an exact method (for cross-checks): enumeration, winning-coalitions,
-    /// generating-function, meet-in-the-middle or kinds.
+    /// Force a method: enumeration, winning-coalitions, generating-function,
+    /// meet-in-the-middle, kinds (exact, for cross-checks) or float (double precision with
+    /// an error bound; one weighted clause, Shapley–Shubik and Banzhaf).
     #[arg(long, value_name = "METHOD", conflicts_with = "monte_carlo")]
     pub(crate) method: Option<String>,
     /// Run the computation even when its estimated time or memory is above the limits

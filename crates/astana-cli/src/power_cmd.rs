@@ -4,7 +4,7 @@ use crate::args::{CompareArgs, PowerArgs, PowerCommand};
 use crate::fmt::print_json;
 use crate::{Failure, Outcome};
 use astana_query::power as query;
-use astana_voting_power::{Estimates, Game, Index, Ratio};
+use astana_voting_power::{Estimates, FloatValues, Game, Index, Ratio};
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -102,6 +102,10 @@ pub(crate) fn run(a: &PowerArgs) -> Outcome {
         query::Answer::Exact(x) => x,
         query::Answer::MonteCarlo(est) => {
             print_estimates(game, est);
+            return Ok(());
+        }
+        query::Answer::Float(f) => {
+            print_float(game, f);
             return Ok(());
         }
     };
@@ -223,6 +227,32 @@ fn compare(c: &CompareArgs) -> Outcome {
         out!("{line}");
     }
     Ok(())
+}
+
+fn print_float(game: &Game, f: &FloatValues) {
+    let bound = f.bounds.values().copied().fold(0.0, f64::max);
+    out!(
+        "{} · {} players · float ({}); every value within {bound:.1e} of the exact one",
+        game.name,
+        game.n(),
+        query::float_algorithm(f)
+    );
+    if !game.source.is_empty() {
+        out!("source: {}", game.source);
+    }
+    let mut head = format!("  {:<14}", "player");
+    for ix in f.values.keys() {
+        head.push_str(&format!(" {:>16}", ix.name()));
+    }
+    out!("{head}");
+    for (i, p) in game.players.iter().enumerate() {
+        let mut line = format!("  {p:<14}");
+        for values in f.values.values() {
+            line.push_str(&format!(" {:>16.6}", values[i]));
+        }
+        out!("{line}");
+    }
+    out!("  --exact computes exact fractions where the cost limits allow");
 }
 
 fn print_estimates(game: &Game, est: &Estimates) {

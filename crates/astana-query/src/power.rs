@@ -2,20 +2,21 @@
 
 use crate::{Located, Progress, QueryError};
 use astana_voting_power::{
-    compute, compute_opts, Estimates, Game, Index, Limits, Method, Options, PowerError,
-    PowerResult, Ratio, Tenure,
+    compute, compute_opts, float_indices, Estimates, FloatValues, Game, Index, Limits, Method,
+    Options, PowerError, PowerResult, Ratio, Tenure,
 };
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
 /// What `method` accepts.
-pub const METHODS: [&str; 5] = [
+pub const METHODS: [&str; 6] = [
     "enumeration",
     "winning-coalitions",
     "generating-function",
     "meet-in-the-middle",
     "kinds",
+    "float",
 ];
 
 /// The parameters of `astana power GAME.toml`, named as its long flags.
@@ -35,8 +36,9 @@ pub struct Params {
     pub samples: u64,
     /// Monte Carlo seed (default 1).
     pub seed: u64,
-    /// Force an exact method: enumeration, winning-coalitions, generating-function,
-    /// meet-in-the-middle or kinds.
+    /// Force a method: enumeration, winning-coalitions, generating-function,
+    /// meet-in-the-middle, kinds (exact) or float (double precision with an error bound;
+    /// one weighted clause, Shapley–Shubik and Banzhaf).
     pub method: Option<String>,
     /// Run even when the estimated time or memory is above the limits (60 s, 3 GiB).
     pub no_cost_limit: bool,
@@ -75,8 +77,18 @@ pub struct Report {
 pub enum Answer {
     /// Exact fractions.
     Exact(PowerResult),
+    /// Double-precision values with an error bound (past the exact limits).
+    Float(FloatValues),
     /// Monte Carlo estimates.
     MonteCarlo(Estimates),
+}
+
+/// How the float answer names its method, e.g. "Gauss–Legendre, 100 nodes".
+pub fn float_algorithm(f: &FloatValues) -> String {
+    match f.nodes {
+        Some(m) => format!("Gauss–Legendre, {m} nodes"),
+        None => "one distribution at t = 1/2".to_string(),
+    }
 }
 
 impl Report {
@@ -106,6 +118,38 @@ impl Report {
                     "algorithm": result.method,
                     "winning_coalitions": result.winning_coalitions.as_ref().map(ToString::to_string),
                     "minimal_winning_coalitions": result.minimal_winning_coalitions.as_ref().map(ToString::to_string),
+                    "indices": idx,
+                })
+            }
+            Answer::Float(f) => {
+                let mut idx = Map::new();
+                for (ix, values) in &f.values {
+                    let bound = f.bounds.get(ix).copied();
+                    let per: Map<String, Value> = game
+                        .players
+                        .iter()
+                        .zip(values)
+                        .map(|(p, v)| {
+                            (
+                                p.clone(),
+                                json!({"value": v, "exact": null, "max_abs_error": bound}),
+                            )
+                        })
+                        .collect();
+                    idx.insert(ix.name().to_string(), per.into());
+                }
+                let bounds: Map<String, Value> = f
+                    .bounds
+                    .iter()
+                    .map(|(ix, b)| (ix.name().to_string(), json!(b)))
+                    .collect();
+                json!({
+                    "game": game.name,
+                    "players": game.players,
+                    "method": "float",
+                    "algorithm": float_algorithm(f),
+                    "nodes": f.nodes,
+                    "max_abs_error": bounds,
                     "indices": idx,
                 })
             }
@@ -285,6 +329,12 @@ pub fn run(game: Game, p: &Params, progress: Option<&Progress<'_>>) -> Result<Re
                 Ok("generating-function") => Some(Method::GeneratingFunction),
                 Ok("meet-in-the-middle") => Some(Method::MeetInTheMiddle),
                 Ok("kinds") => Some(Method::Kinds),
+                Ok("float") if p.exact => {
+                    return Err(QueryError::input(
+                        "error: --method float cannot be used with --exact",
+                    ))
+                }
+                Ok("float") => None,
                 Ok(_) => Some(Method::WinningCoalitions),
                 Err(e) => return Err(e),
             }
@@ -305,7 +355,11 @@ pub fn run(game: Game, p: &Params, progress: Option<&Progress<'_>>) -> Result<Re
         progress: progress.map(|_| &tick as &(dyn Fn(u64, u64) + Sync)),
     };
     let mut notes = Vec::new();
-    let r = exact_or_estimate(game, p, &opts, &mut notes);
+    let r = if p.method.as_deref() == Some("float") {
+        float_only(game, p, &opts, &mut notes)
+    } else {
+        exact_or_estimate(game, p, &opts, &mut notes)
+    };
     Progress::check(progress)?;
     Progress::tell(progress, 1.0, "done");
     let (game, indices, answer) = r?;
@@ -315,6 +369,48 @@ pub fn run(game: Game, p: &Params, progress: Option<&Progress<'_>>) -> Result<Re
         answer,
         notes,
     })
+}
+
+/// `--method float`: the swing-based indices asked for (all three by default).
+fn float_only(
+    game: Game,
+    a: &Params,
+    opts: &Options<'_>,
+    notes: &mut Vec<String>,
+) -> Result<(Game, Vec<Index>, Answer), QueryError> {
+    let mut indices = parse_indices(&a.index)?;
+    if indices.is_empty() {
+        notes.push(
+            "note: johnston, deegan_packel and holler have no floating-point method; left out"
+                .to_string(),
+        );
+        indices = Index::SWING_BASED.to_vec();
+    }
+    let f = float_indices(&game, &indices, opts).map_err(engine_error)?;
+    Ok((game, indices, Answer::Float(f)))
+}
+
+/// Past the exact limits, double precision for one weighted clause; `None` when it does
+/// not apply (the caller goes on as before).
+fn try_float(
+    game: &Game,
+    indices: &[Index],
+    opts: &Options<'_>,
+    why: &PowerError,
+    notes: &mut Vec<String>,
+) -> Option<Answer> {
+    let f = float_indices(game, indices, opts).ok()?;
+    let bound = f.bounds.values().copied().fold(0.0, f64::max);
+    notes.push(format!(
+        "note: {why}; computing in double precision instead ({}; every value within {bound:.1e} of the exact one; --exact refuses{})",
+        float_algorithm(&f),
+        if matches!(why, PowerError::OverBudget { .. }) {
+            ", --no-cost-limit computes exactly"
+        } else {
+            ""
+        }
+    ));
+    Some(Answer::Float(f))
 }
 
 fn exact_or_estimate(
@@ -350,6 +446,11 @@ fn exact_or_estimate(
             exact = compute_opts(&game, &indices, opts);
         }
         if let Err(e @ PowerError::OverBudget { .. }) = &exact {
+            // Shapley–Shubik past the limits: double precision for every index asked,
+            // where it applies; else Banzhaf alone, exactly.
+            if let Some(f) = try_float(&game, &indices, opts, e, notes) {
+                return Ok((game, indices, f));
+            }
             if indices.contains(&Index::ShapleyShubik) {
                 notes.push(format!(
                     "note: {e}; computing banzhaf and banzhaf_absolute only (--index shapley_shubik with --no-cost-limit insists, --monte-carlo estimates)"
@@ -363,35 +464,53 @@ fn exact_or_estimate(
         Ok(r) => Ok((game, indices, Answer::Exact(r))),
         Err(e @ (PowerError::UnknownIndex(_) | PowerError::NoDecision(_))) => Err(engine_error(e)),
         Err(e) if a.exact || method.is_some() => Err(engine_error(e)),
-        Err(e) => {
-            if !a.monte_carlo {
-                notes.push(format!(
-                    "note: {e}; estimating by Monte Carlo instead ({} samples, seed {}; --exact refuses{})",
-                    a.samples,
-                    a.seed,
-                    if matches!(e, PowerError::OverBudget { .. }) {
-                        ", --no-cost-limit computes exactly"
-                    } else {
-                        ""
-                    }
-                ));
+        Err(e @ (PowerError::OverBudget { .. } | PowerError::TooLarge { .. }))
+            if !a.monte_carlo && !indices.iter().any(|i| i.needs_coalition_structure()) =>
+        {
+            match try_float(&game, &indices, opts, &e, notes) {
+                Some(f) => Ok((game, indices, f)),
+                None => monte_carlo(game, indices, a, opts, notes, &e),
             }
-            let kept: Vec<Index> = indices
-                .iter()
-                .copied()
-                .filter(|i| !i.needs_coalition_structure())
-                .collect();
-            if kept.len() < indices.len() {
-                notes.push(
-                    "note: johnston, deegan_packel and holler have no Monte Carlo estimator; left out"
-                        .to_string(),
-                );
-            }
-            let est = astana_voting_power::monte_carlo_opts(&game, &kept, a.samples, a.seed, opts)
-                .map_err(|e| with_notes(engine_error(e), notes))?;
-            Ok((game, indices, Answer::MonteCarlo(est)))
         }
+        Err(e) => monte_carlo(game, indices, a, opts, notes, &e),
     }
+}
+
+/// Monte Carlo past every other method's limits, saying why.
+fn monte_carlo(
+    game: Game,
+    indices: Vec<Index>,
+    a: &Params,
+    opts: &Options<'_>,
+    notes: &mut Vec<String>,
+    e: &PowerError,
+) -> Result<(Game, Vec<Index>, Answer), QueryError> {
+    if !a.monte_carlo {
+        notes.push(format!(
+            "note: {e}; estimating by Monte Carlo instead ({} samples, seed {}; --exact refuses{})",
+            a.samples,
+            a.seed,
+            if matches!(e, PowerError::OverBudget { .. }) {
+                ", --no-cost-limit computes exactly"
+            } else {
+                ""
+            }
+        ));
+    }
+    let kept: Vec<Index> = indices
+        .iter()
+        .copied()
+        .filter(|i| !i.needs_coalition_structure())
+        .collect();
+    if kept.len() < indices.len() {
+        notes.push(
+            "note: johnston, deegan_packel and holler have no Monte Carlo estimator; left out"
+                .to_string(),
+        );
+    }
+    let est = astana_voting_power::monte_carlo_opts(&game, &kept, a.samples, a.seed, opts)
+        .map_err(|e| with_notes(engine_error(e), notes))?;
+    Ok((game, indices, Answer::MonteCarlo(est)))
 }
 
 /// The notes printed before a failure stay in its message (the CLI printed them first).

@@ -119,6 +119,14 @@ pub enum PowerError {
         /// The limits it exceeds.
         limits: crate::indices::Limits,
     },
+    /// The floating-point method does not take this game or these indices, or would
+    /// exceed the limits (estimated before starting).
+    NoFloat {
+        /// Players.
+        n: usize,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// "2.5 s", "4 min", "3.1 h": an estimate, rounded.
@@ -151,6 +159,10 @@ impl fmt::Display for PowerError {
                 write!(f, "no exact method for this game ({n} players): {reason}")
             }
             PowerError::NoDecision(why) => write!(f, "{why}"),
+            PowerError::NoFloat { n, reason } => write!(
+                f,
+                "no floating-point method for this game ({n} players): {reason}"
+            ),
             PowerError::OverBudget {
                 what,
                 seconds,

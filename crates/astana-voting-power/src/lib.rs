@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod float;
 mod game;
 mod indices;
 mod mitm;
@@ -35,6 +36,7 @@ mod weighted;
 mod winning;
 
 pub use error::{GameError, GameErrors, PowerError};
+pub use float::{float_indices, FloatValues};
 pub use game::{Game, Rule, MAX_NESTING};
 pub use indices::{
     compute, compute_opts, compute_with, Index, Limits, Method, Options, PowerResult, Progress,

@@ -8,6 +8,7 @@ mod forum_solve;
 mod hostile;
 mod mediate_trust;
 mod output;
+mod power_float;
 mod power_trust;
 mod query_equality;
 mod reference;

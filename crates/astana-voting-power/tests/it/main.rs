@@ -602,4 +602,5 @@ fn damaged_games_never_panic() {
         }
     }
 }
+mod float;
 mod trust;
