@@ -108,6 +108,16 @@ fn summary(f: &Forum, s: &Solution, j: &ScheduleJson, elapsed: f64) {
         j.bound_scope,
         j.bound_method
     );
+    out!(
+        "  search              ended by the {} after {} insertion attempts ({})",
+        j.stopped_by,
+        j.work,
+        if j.reproducible {
+            "reproducible: the same seed and --work give this schedule anywhere"
+        } else {
+            "not reproducible: raise --seconds or lower --work"
+        }
+    );
     // Satisfied by priority.
     for p in 1..=5u8 {
         let all = f.requests.iter().filter(|r| r.priority == p).count();
@@ -183,6 +193,7 @@ fn schedule(a: &ForumScheduleArgs) -> Outcome {
     let mut progress = progress_printer();
     let p = query::Params {
         seconds: a.seconds,
+        work: a.work,
         seed: a.seed,
     };
     let r = query::schedule(&f, &p, None, &mut progress)?;
@@ -254,6 +265,7 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
         .map_err(|e| Failure::input(format!("error: cannot read {name}: {e}")))?;
     let p = query::Params {
         seconds: a.seconds,
+        work: a.work,
         seed: a.seed,
     };
     let x = query::replan(
