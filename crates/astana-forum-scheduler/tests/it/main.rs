@@ -254,7 +254,15 @@ fn generated_forums_give_feasible_schedules() {
         });
         let files: Vec<(&str, String)> = files.into_iter().collect();
         let f = forum_from(&files);
-        let s = solve(&f, &Settings { seconds: 0.5, work: astana_forum_scheduler::solve::DEFAULT_WORK, seed }, &mut |_| {});
+        let s = solve(
+            &f,
+            &Settings {
+                seconds: 0.5,
+                work: astana_forum_scheduler::solve::DEFAULT_WORK,
+                seed,
+            },
+            &mut |_| {},
+        );
         let v = check(&f, &placed(&f, &s));
         assert!(v.is_empty(), "seed {seed}: {v:?}");
         assert!(s.objective <= s.upper_bound);

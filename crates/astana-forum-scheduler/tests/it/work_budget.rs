@@ -44,7 +44,11 @@ fn the_same_seed_and_work_budget_give_the_identical_schedule_under_any_time_cap(
     let (free, _) = run(&f, 3600.0, u64::MAX);
     assert_eq!(free.stopped_by, Stop::LocalOptimum);
     let budget = free.work / 2;
-    assert!(budget > 100, "the forum is too easy: {} attempts", free.work);
+    assert!(
+        budget > 100,
+        "the forum is too easy: {} attempts",
+        free.work
+    );
     // Two caps, neither reached; a busy thread beside the second run changes its timing only.
     let (a, ja) = run(&f, 3600.0, budget);
     let busy = std::sync::atomic::AtomicBool::new(true);
