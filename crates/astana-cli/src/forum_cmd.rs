@@ -108,9 +108,13 @@ fn summary(f: &Forum, s: &Solution, j: &ScheduleJson, elapsed: f64) {
         j.bound_scope,
         j.bound_method
     );
+    let ended = match j.stopped_by {
+        "local optimum" => "ended at a local optimum",
+        "work budget" => "stopped by the work budget",
+        _ => "stopped by the time cap",
+    };
     out!(
-        "  search              ended by the {} after {} insertion attempts ({})",
-        j.stopped_by,
+        "  search              {ended} after {} insertion attempts ({})",
         j.work,
         if j.reproducible {
             "reproducible: the same seed and --work give this schedule anywhere"

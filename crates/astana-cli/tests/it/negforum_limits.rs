@@ -15,7 +15,10 @@ fn billion_toml() -> String {
         t += &format!("\n[[issue]]\nname = \"{i}\"\nvalues = [\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]\n");
     }
     for (id, r, up) in [("a", 0.5, true), ("b", 0.3, false)] {
-        let w: Vec<String> = issues.iter().map(|i| format!("{i} = 0.1111111111111111")).collect();
+        let w: Vec<String> = issues
+            .iter()
+            .map(|i| format!("{i} = 0.1111111111111111"))
+            .collect();
         t += &format!(
             "\n[[party]]\nid = \"{id}\"\nreservation = {r}\nweights = {{ {} }}\n[party.evaluations]\n",
             w.join(", ")
@@ -105,7 +108,7 @@ fn forum_work_budget_gives_the_same_schedule_under_any_time_cap() {
     // The default: the example forum ends at a local optimum, and the text says so.
     let text = stdout(&exit_code(&["forum", "schedule", &dir], 0));
     assert!(
-        text.contains("search              ended by the local optimum after")
+        text.contains("search              ended at a local optimum after")
             && text
                 .contains("(reproducible: the same seed and --work give this schedule anywhere)"),
         "{text}"
