@@ -65,6 +65,8 @@ def main():
           f"(recomputed {av['gap_recomputed'] * 100 if av['gap_recomputed'] is not None else float('nan'):.2f}%)  "
           f"panels {av['panels_placed']}  scheduled {av['scheduled']}/{len(forum.requests)}  "
           f"{secs:.2f} s  {mb:.0f} MB; check: {check.summary(av)}")
+    print(f"  astana  search stopped_by {a.get('stopped_by')!r} after {a.get('work')} insertion attempts "
+          f"(reproducible: {a.get('reproducible')})")
 
     gobj = None
     if greedy_json:

@@ -4,7 +4,10 @@
 # the same GENIUS domains, in one run:
 #   (a) Pareto frontier + Nash point on Energy (390,625 outcomes, 2 parties);
 #   (b) 1,000 stacked alternating-offers sessions, Boulware (party 0, opens) vs Conceder, on
-#       Camera, 100 rounds each.
+#       Camera, 100 rounds each;
+#   (c) exact counts of the rational outcomes of two 10^9-outcome domains (billion.py; no
+#       peer: the count is checked against an independent digit-sum count where there is one,
+#       and must be an exact integer, never null). Target: <= 30 s each.
 # astana is timed end to end (process start, XML parsing, computation, JSON), median of 3 runs.
 # The peer is timed inside Python after its imports: (a) median of 3 of reading the XML,
 # building fresh ufuns, enumerating the outcomes, `pareto_frontier` and `nash_points`;
@@ -91,3 +94,24 @@ else
   verdict="astana mediate run unavailable or failed; $(python3 bench/negotiation/check.py sessions "$REF/negotiation/refs/Camera.json" "$WORK/peer_camera.json" - || true)"
 fi
 line "Camera: $SESSIONS x Boulware-Conceder, $ROUNDS rounds" "$a" "$p" 100 "$verdict"
+
+# (c) Exact counts on 10^9 outcomes (one run each, end to end)
+for kind in digits random; do
+  want=$(python3 bench/negotiation/billion.py "$kind" "$WORK/billion_$kind.toml")
+  t0=$(now)
+  if "$ASTANA" mediate analyze --domain "$WORK/billion_$kind.toml" --json > "$WORK/billion_$kind.json"; then
+    t1=$(now)
+    python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1])); want = sys.argv[2]; secs = float(sys.argv[3])
+got = d['rational_outcomes']
+ok = isinstance(got, int) and (want == '-' or got == int(want))
+print(f'10^9 outcomes ({sys.argv[4]}): {d[\"outcomes\"]} outcomes, {got} rational, method {d[\"method\"]}, '
+      f'Nash ties {d[\"nash\"][\"ties\"] if d[\"nash\"] else None}; astana {secs:.2f} s (target <= 30 s: '
+      f'{\"MET\" if secs <= 30 else \"NOT MET\"}); count {\"exact\" if ok else \"WRONG\"}'
+      + (f' (independent count {want})' if want != '-' else ''))" \
+      "$WORK/billion_$kind.json" "$want" "$(python3 -c "print($t1 - $t0)")" "$kind"
+  else
+    echo "10^9 outcomes ($kind): astana mediate analyze failed"
+  fi
+done

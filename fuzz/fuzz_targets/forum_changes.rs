@@ -19,6 +19,7 @@ fn example() -> &'static (Forum, Solution) {
 fn settings() -> Settings {
     Settings {
         seconds: 0.0,
+        work: 0,
         seed: 1,
     }
 }

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let settings = astana_forum_scheduler::Settings {
         seconds: 0.0,
+        work: 0,
         seed: 1,
     };
     let solution = astana_forum_scheduler::solve(&forum, &settings, &mut |_| {});

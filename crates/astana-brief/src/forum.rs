@@ -28,6 +28,7 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         &f,
         &Settings {
             seconds: 1.0,
+            work: astana_forum_scheduler::solve::DEFAULT_WORK,
             seed: 1,
         },
         &mut |_| {},

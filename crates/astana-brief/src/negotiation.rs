@@ -136,7 +136,7 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         desc = esc(&neg.description),
         issues = neg.issues.len(),
         outcomes = a.outcomes,
-        rational = a.rational_outcomes.unwrap_or(0),
+        rational = a.rational_outcomes,
         front = a.pareto.len(),
         path = esc(&if path_text.is_empty() {
             "nothing".to_string()

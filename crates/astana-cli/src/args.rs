@@ -145,9 +145,14 @@ pub(crate) struct ForumScheduleArgs {
     /// Replace the --out folder even when it holds files astana did not write.
     #[arg(long)]
     pub(crate) force: bool,
-    /// Time budget for improving the schedule, seconds (0 to 86400).
-    #[arg(long, default_value_t = 5.0, value_parser = forum_seconds)]
+    /// Time cap on improving the schedule, seconds (0 to 86400); a run it ends depends on
+    /// the machine's speed and load.
+    #[arg(long, default_value_t = astana_forum_scheduler::solve::DEFAULT_SECONDS, value_parser = forum_seconds)]
     pub(crate) seconds: f64,
+    /// Work budget for improving the schedule: insertion attempts, counted, so the same
+    /// seed and budget give the same schedule anywhere (unless --seconds ends it first).
+    #[arg(long, default_value_t = astana_forum_scheduler::solve::DEFAULT_WORK)]
+    pub(crate) work: u64,
     /// Seed for tie-breaking.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
@@ -172,9 +177,12 @@ pub(crate) struct ForumReplanArgs {
     /// Replace the --out folder even when it holds files astana did not write.
     #[arg(long)]
     pub(crate) force: bool,
-    /// Time budget, seconds (0 to 86400).
-    #[arg(long, default_value_t = 5.0, value_parser = forum_seconds)]
+    /// Time cap, seconds (0 to 86400).
+    #[arg(long, default_value_t = astana_forum_scheduler::solve::DEFAULT_SECONDS, value_parser = forum_seconds)]
     pub(crate) seconds: f64,
+    /// Work budget: insertion attempts (reproducible, unlike --seconds).
+    #[arg(long, default_value_t = astana_forum_scheduler::solve::DEFAULT_WORK)]
+    pub(crate) work: u64,
     /// Seed.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,

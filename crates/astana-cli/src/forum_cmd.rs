@@ -108,6 +108,20 @@ fn summary(f: &Forum, s: &Solution, j: &ScheduleJson, elapsed: f64) {
         j.bound_scope,
         j.bound_method
     );
+    let ended = match j.stopped_by {
+        "local optimum" => "ended at a local optimum",
+        "work budget" => "stopped by the work budget",
+        _ => "stopped by the time cap",
+    };
+    out!(
+        "  search              {ended} after {} insertion attempts ({})",
+        j.work,
+        if j.reproducible {
+            "reproducible: the same seed and --work give this schedule anywhere"
+        } else {
+            "not reproducible: raise --seconds or lower --work"
+        }
+    );
     // Satisfied by priority.
     for p in 1..=5u8 {
         let all = f.requests.iter().filter(|r| r.priority == p).count();
@@ -183,6 +197,7 @@ fn schedule(a: &ForumScheduleArgs) -> Outcome {
     let mut progress = progress_printer();
     let p = query::Params {
         seconds: a.seconds,
+        work: a.work,
         seed: a.seed,
     };
     let r = query::schedule(&f, &p, None, &mut progress)?;
@@ -254,6 +269,7 @@ fn replan_cmd(a: &ForumReplanArgs) -> Outcome {
         .map_err(|e| Failure::input(format!("error: cannot read {name}: {e}")))?;
     let p = query::Params {
         seconds: a.seconds,
+        work: a.work,
         seed: a.seed,
     };
     let x = query::replan(

@@ -89,9 +89,7 @@ fn utilities_text(u: &[f64]) -> String {
 
 fn header(neg: &Negotiation, a: &Analysis) {
     let names: Vec<&str> = neg.parties.iter().map(|p| p.name.as_str()).collect();
-    let rational = a
-        .rational_outcomes
-        .map_or(String::new(), |r| format!(", {r} rational"));
+    let rational = format!(", {} rational", a.rational_outcomes);
     out!(
         "{} · {} parties ({}) · {} outcomes{rational}",
         neg.name,

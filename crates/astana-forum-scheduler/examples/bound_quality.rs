@@ -18,7 +18,15 @@ fn main() {
     };
     let seconds = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2.0);
     let t = Instant::now();
-    let s = solve(&f, &Settings { seconds, seed: 1 }, &mut |_| {});
+    let s = solve(
+        &f,
+        &Settings {
+            seconds,
+            work: astana_forum_scheduler::solve::DEFAULT_WORK,
+            seed: 1,
+        },
+        &mut |_| {},
+    );
     let solve_s = t.elapsed().as_secs_f64();
     let placed: Vec<bool> = s.schedule.panels.iter().map(Option::is_some).collect();
     let t = Instant::now();

@@ -13,4 +13,4 @@ pub mod solve;
 mod subgradient;
 
 pub use model::{load, Forum};
-pub use solve::{solve, Schedule, Settings, Solution};
+pub use solve::{solve, Schedule, Settings, Solution, Stop};

@@ -74,6 +74,13 @@ pub struct ScheduleJson {
     pub unscheduled: Vec<Unscheduled>,
     /// Panels that could not be placed, with reasons.
     pub panels_impossible: Vec<Unscheduled>,
+    /// What ended the local search: "local optimum", "work budget" or "time cap".
+    pub stopped_by: &'static str,
+    /// Whether the same seed and settings give this schedule on any machine (false only
+    /// when the time cap ended the search).
+    pub reproducible: bool,
+    /// Insertion attempts the local search made (the unit of `--work`).
+    pub work: u64,
 }
 
 /// What `upper_bound` covers: not only this schedule's panel places.
@@ -145,6 +152,9 @@ pub fn to_json(f: &Forum, s: &Solution) -> ScheduleJson {
                 reason: why.clone(),
             })
             .collect(),
+        stopped_by: s.stopped_by.name(),
+        reproducible: s.stopped_by.reproducible(),
+        work: s.work,
     }
 }
 

@@ -23,10 +23,59 @@ pub struct Schedule {
 /// Solver settings.
 #[derive(Clone, Copy, Debug)]
 pub struct Settings {
-    /// Wall-clock budget for the local search, seconds.
+    /// Wall-clock cap on the local search, seconds. A run it ends is not reproducible.
     pub seconds: f64,
+    /// Work budget of the local search: insertion attempts (one unscheduled request tried
+    /// by insertion, then by moving or ejecting meetings in its way). Counted, not timed,
+    /// so the same seed and budget give the same schedule on any machine and under load.
+    pub work: u64,
     /// Seed for tie-breaking orders.
     pub seed: u64,
+}
+
+/// Default work budget: about twice the attempts the bench's forums take to reach a local
+/// optimum (17,600 for 5,000 requests, 51,360 for 20,000), so they end on their own.
+pub const DEFAULT_WORK: u64 = 100_000;
+
+/// Default time cap, seconds: a safety net well above what the default work takes on the
+/// bench's forums (about 3 s for 20,000 requests), so a default run is reproducible.
+pub const DEFAULT_SECONDS: f64 = 30.0;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            seconds: DEFAULT_SECONDS,
+            work: DEFAULT_WORK,
+            seed: 1,
+        }
+    }
+}
+
+/// What ended the local search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// A pass found nothing to insert: the search ended on its own (reproducible).
+    LocalOptimum,
+    /// The work budget ran out (reproducible: the same seed and budget give this schedule).
+    Work,
+    /// The time cap ran out first: the schedule depends on the machine and its load.
+    Time,
+}
+
+impl Stop {
+    /// The name shown in text and JSON (`stopped_by`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Stop::LocalOptimum => "local optimum",
+            Stop::Work => "work budget",
+            Stop::Time => "time cap",
+        }
+    }
+
+    /// Whether the same seed and settings give the same schedule anywhere.
+    pub fn reproducible(self) -> bool {
+        self != Stop::Time
+    }
 }
 
 /// A solved schedule with its value, bound and reasons.
@@ -47,6 +96,11 @@ pub struct Solution {
     pub panels_impossible: Vec<(usize, String)>,
     /// Local-search passes run.
     pub passes: usize,
+    /// Insertion attempts the local search made (the unit of [`Settings::work`]).
+    pub work: u64,
+    /// What ended the local search (of the two runs, the time cap if either hit it, else
+    /// the work budget if either hit it).
+    pub stopped_by: Stop,
 }
 
 const FREE: u32 = u32::MAX;
@@ -721,7 +775,16 @@ pub fn solve_from(
         .iter()
         .map(|q| q.weight() as f64 / q.slots as f64)
         .collect();
-    let mut run = |st: &mut State<'_>, value: &[f64], deadline: f64, passes: &mut usize| {
+    let mut work = 0u64;
+    let mut stops: Vec<Stop> = Vec::new();
+    // The limits are checked before each insertion attempt: the work budget first, so a run
+    // that reaches it is reproducible even if the time cap was reached too.
+    let mut run = |st: &mut State<'_>,
+                   value: &[f64],
+                   deadline: f64,
+                   max_work: u64,
+                   passes: &mut usize,
+                   work: &mut u64| {
         let mut order: Vec<usize> = (0..f.requests.len())
             .filter(|&r| st.schedule.requests[r].is_none())
             .collect();
@@ -754,25 +817,39 @@ pub fn solve_from(
                         .cmp(&mix(s.seed ^ *passes as u64, b as u64)),
                 )
             });
+            let mut stop = None;
             for r in left {
-                if started.elapsed().as_secs_f64() > deadline {
-                    break;
-                }
                 if st.schedule.requests[r].is_some() {
                     continue;
                 }
+                if *work >= max_work {
+                    stop = Some(Stop::Work);
+                } else if started.elapsed().as_secs_f64() > deadline {
+                    stop = Some(Stop::Time);
+                }
+                if stop.is_some() {
+                    break;
+                }
+                *work += 1;
                 if st.insert(r) || st.eject_insert(r, 3) > 0 {
                     improved = true;
                 }
             }
             progress(st.objective());
-            if !improved || started.elapsed().as_secs_f64() > deadline {
-                break;
+            if stop.is_some() || !improved {
+                return stop.unwrap_or(Stop::LocalOptimum);
             }
         }
     };
     let budget = s.seconds.max(0.0);
-    run(&mut st, &density, budget / 2.0, &mut passes);
+    stops.push(run(
+        &mut st,
+        &density,
+        budget / 2.0,
+        s.work / 2,
+        &mut passes,
+        &mut work,
+    ));
     // Re-price from the first schedule and build again (a second round of prices gained
     // nothing on the generated forums).
     let (_, reduced) = upper_bound(&st, st.objective());
@@ -782,7 +859,21 @@ pub fn solve_from(
         .map(|(v, q)| v / q.slots as f64)
         .collect();
     let mut second = base;
-    run(&mut second, &priced, budget, &mut passes);
+    stops.push(run(
+        &mut second,
+        &priced,
+        budget,
+        s.work,
+        &mut passes,
+        &mut work,
+    ));
+    let stopped_by = if stops.contains(&Stop::Time) {
+        Stop::Time
+    } else if stops.contains(&Stop::Work) {
+        Stop::Work
+    } else {
+        Stop::LocalOptimum
+    };
     if second.objective() > st.objective() {
         st = second;
     }
@@ -809,6 +900,8 @@ pub fn solve_from(
             unscheduled,
             panels_impossible,
             passes,
+            work,
+            stopped_by,
         },
         moved,
     )

@@ -5,6 +5,7 @@
 //! text for any number of parties.
 
 pub mod analysis;
+pub mod count;
 pub mod domain;
 pub mod error;
 pub mod genius;
@@ -14,6 +15,7 @@ pub mod protocol;
 pub use analysis::{
     analyze, analyze_with, pareto, Analysis, Limits, Method, Point, Progress, Settlement,
 };
+pub use count::Count;
 pub use domain::{Issue, Negotiation, Profile};
 pub use error::{DomainError, DomainErrors};
 pub use protocol::{

@@ -85,8 +85,12 @@ pub fn check(f: &Forum, name: &str, schedule: &ScheduleFile) -> Result<Check, Qu
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct Params {
-    /// Time limit of the search, seconds, 0 to 86400 (default 5).
+    /// Time cap on the search, seconds, 0 to 86400 (default 30); a run it ends is not
+    /// reproducible.
     pub seconds: f64,
+    /// Work budget of the search: insertion attempts (default
+    /// [`astana_forum_scheduler::solve::DEFAULT_WORK`]); reproducible.
+    pub work: u64,
     /// Seed (default 1).
     pub seed: u64,
 }
@@ -94,7 +98,8 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Params {
-            seconds: 5.0,
+            seconds: astana_forum_scheduler::solve::DEFAULT_SECONDS,
+            work: astana_forum_scheduler::solve::DEFAULT_WORK,
             seed: 1,
         }
     }
@@ -114,6 +119,7 @@ fn settings(p: &Params) -> Result<Settings, QueryError> {
     }
     Ok(Settings {
         seconds: s,
+        work: p.work,
         seed: p.seed,
     })
 }

@@ -3,7 +3,7 @@
 
 use crate::{Located, Progress, QueryError};
 use astana_negotiation::{
-    alternating_offers, analyze_with, single_text, single_text_cost, Analysis, DomainErrors,
+    alternating_offers, analyze_with, single_text, single_text_cost, Analysis, Count, DomainErrors,
     Limits, Method, Negotiation, Point, Session, Settlement, Strategy, TextStep,
 };
 use serde::{Deserialize, Serialize, Serializer};
@@ -72,6 +72,7 @@ fn limits(p: &Params) -> Result<Limits, QueryError> {
         return Ok(Limits {
             max_frontier_work: f64::INFINITY,
             max_scan: u128::MAX,
+            max_count_work: f64::INFINITY,
         });
     }
     if !(p.max_work.is_finite() && p.max_work > 0.0) {
@@ -119,11 +120,23 @@ fn point_json(neg: &Negotiation, p: &Point) -> Value {
     json!({"outcome": outcome_json(neg, &p.outcome), "utilities": p.utilities})
 }
 
+/// An exact count is a number; a count stopped by its work limit is its bounds and why.
+fn count_json(c: &Count) -> Value {
+    match c {
+        Count::Exact(n) => json!(n),
+        Count::Bounds {
+            at_least,
+            at_most,
+            reason,
+        } => json!({"at_least": at_least, "at_most": at_most, "bound": reason}),
+    }
+}
+
 fn settlement_json(neg: &Negotiation, s: Option<&Settlement>, criterion: &str) -> Value {
     s.map_or(Value::Null, |s| {
         let mut v = point_json(neg, &s.point);
         v[criterion] = json!(s.value);
-        v["ties"] = json!(s.ties);
+        v["ties"] = count_json(&s.ties);
         v
     })
 }
@@ -172,7 +185,7 @@ impl Serialize for Analyze {
             "issues": neg.issues.iter().map(|i| json!({"name": i.name, "values": i.values})).collect::<Vec<_>>(),
             "parties": parties,
             "outcomes": u64::try_from(an.outcomes).map_or(json!(an.outcomes as f64), |n| json!(n)),
-            "rational_outcomes": an.rational_outcomes,
+            "rational_outcomes": count_json(&an.rational_outcomes),
             "method": method,
             "method_reason": method_reason,
             "pareto": an.pareto.iter().map(|p| p.utilities.clone()).collect::<Vec<_>>(),

@@ -367,6 +367,7 @@ fn forum_documents_are_the_librarys() {
     let p = q::forum::Params {
         seconds: 0.0,
         seed: 2,
+        ..Default::default()
     };
     let lib = q::forum::schedule(&f, &p, None, &mut |_| {}).expect("schedule");
     let args = [

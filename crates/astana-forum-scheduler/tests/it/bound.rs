@@ -84,6 +84,7 @@ fn bound_covers_a_better_schedule_that_moves_a_panel() {
         &f,
         &Settings {
             seconds: 1.0,
+            work: astana_forum_scheduler::solve::DEFAULT_WORK,
             seed: 7,
         },
         &mut |_| {},
@@ -114,6 +115,7 @@ fn bound_is_never_below_the_optimum_over_panel_placements() {
     let mut g = Gen(0x00f0_2a11_5eed_0001);
     let settings = Settings {
         seconds: 1.0,
+        work: astana_forum_scheduler::solve::DEFAULT_WORK,
         seed: 7,
     };
     let mut tight = 0;

@@ -47,6 +47,7 @@ fn quick(f: &Forum) -> Schedule {
         f,
         &Settings {
             seconds: 0.2,
+            work: astana_forum_scheduler::solve::DEFAULT_WORK,
             seed: 1,
         },
         &mut |_| {},
@@ -631,6 +632,7 @@ fn a_schedule_of_another_forum_is_said_so_once() {
         &other,
         &Settings {
             seconds: 0.2,
+            work: astana_forum_scheduler::solve::DEFAULT_WORK,
             seed: 1,
         },
         &mut |_| {},
@@ -762,6 +764,7 @@ fn output_folders_are_replaced_whole_and_foreign_folders_kept() {
         &f,
         &Settings {
             seconds: 0.1,
+            work: astana_forum_scheduler::solve::DEFAULT_WORK,
             seed: 1,
         },
         &mut |_| {},

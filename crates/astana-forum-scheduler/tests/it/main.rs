@@ -6,6 +6,7 @@ mod bound;
 mod fuzz_findings;
 mod io_safety;
 mod replan_report;
+mod work_budget;
 
 use astana_forum_scheduler::check::{check, Placed, ScheduleFile};
 use astana_forum_scheduler::generate::{generate, Spec};
@@ -209,6 +210,7 @@ fn small_forums_are_solved_to_optimality() {
     let mut g = Gen(0x00f0_2a11_5eed_0001);
     let settings = Settings {
         seconds: 1.0,
+        work: astana_forum_scheduler::solve::DEFAULT_WORK,
         seed: 7,
     };
     let mut optimal = 0;
@@ -252,7 +254,15 @@ fn generated_forums_give_feasible_schedules() {
         });
         let files: Vec<(&str, String)> = files.into_iter().collect();
         let f = forum_from(&files);
-        let s = solve(&f, &Settings { seconds: 0.5, seed }, &mut |_| {});
+        let s = solve(
+            &f,
+            &Settings {
+                seconds: 0.5,
+                work: astana_forum_scheduler::solve::DEFAULT_WORK,
+                seed,
+            },
+            &mut |_| {},
+        );
         let v = check(&f, &placed(&f, &s));
         assert!(v.is_empty(), "seed {seed}: {v:?}");
         assert!(s.objective <= s.upper_bound);
@@ -332,6 +342,7 @@ fn calendars_follow_rfc_5545() {
         &f,
         &Settings {
             seconds: 0.2,
+            work: astana_forum_scheduler::solve::DEFAULT_WORK,
             seed: 1,
         },
         &mut |_| {},
@@ -450,6 +461,7 @@ fn replanning_keeps_what_still_fits() {
     let f = forum_from(&files);
     let settings = Settings {
         seconds: 0.3,
+        work: astana_forum_scheduler::solve::DEFAULT_WORK,
         seed: 1,
     };
     let s = solve(&f, &settings, &mut |_| {});

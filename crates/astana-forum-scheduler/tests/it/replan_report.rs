@@ -10,6 +10,7 @@ use std::path::Path;
 
 const SETTINGS: Settings = Settings {
     seconds: 0.3,
+    work: astana_forum_scheduler::solve::DEFAULT_WORK,
     seed: 1,
 };
 

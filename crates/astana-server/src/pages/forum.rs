@@ -18,6 +18,7 @@ use std::sync::Arc;
 /// The budget of the schedule shown on the page: the brief's (1 s of local search, seed 1).
 const PAGE_SETTINGS: Settings = Settings {
     seconds: 1.0,
+    work: astana_forum_scheduler::solve::DEFAULT_WORK,
     seed: 1,
 };
 

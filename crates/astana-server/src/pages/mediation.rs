@@ -55,10 +55,7 @@ fn render(neg: &Negotiation) -> Result<String, Problem> {
         desc = esc(&neg.description),
         issues = neg.issues.len(),
         parties = neg.parties.len(),
-        rational = a
-            .rational_outcomes
-            .map_or("an unknown number (not scanned)".to_string(), |r| r
-                .to_string()),
+        rational = a.rational_outcomes,
         front = a.pareto.len(),
         table = wide(&charts::settlements_table(neg, &a)),
         source = esc(&neg.source),
