@@ -10,6 +10,13 @@ pub(crate) const MAX_ENTRIES: usize = 1000;
 /// The most bytes its files may hold once unpacked.
 pub(crate) const MAX_UNPACKED: u64 = 256 << 20;
 
+/// A zip or a gzip stream, by its first bytes.
+pub(crate) fn is_archive(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"PK\x05\x06")
+        || bytes.starts_with(&[0x1f, 0x8b])
+}
+
 /// Unpacks an uploaded archive into (relative path, content), sorted by path, with a single
 /// top-level folder removed if every file sits in it.
 pub(crate) fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Problem> {

@@ -4,6 +4,7 @@
 //! the store at most every [`STORE_EVERY`].
 
 use crate::problem::Problem;
+use crate::state::lock;
 use astana_store::{Job, JobState, Store};
 use serde::Serialize;
 use serde_json::Value;
@@ -82,10 +83,6 @@ pub struct Runner {
     slots: Arc<Semaphore>,
     live: Arc<Mutex<HashMap<String, Live>>>,
     stopping: Arc<AtomicBool>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Runner {

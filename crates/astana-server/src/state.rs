@@ -33,7 +33,9 @@ pub(crate) struct Shared {
     pub(crate) token: Option<crate::auth::Digest32>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// A lock whose holder panicked is taken over: the data behind it stays consistent (each
+/// holder only inserts or removes whole entries).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 

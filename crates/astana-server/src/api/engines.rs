@@ -319,7 +319,7 @@ pub(crate) fn scenario_domain(
 /// The files of a posted body: an archive (zip, tar.gz) unpacked, else one text file named
 /// `default_name` (or `name=` in the query).
 fn posted_files(body: &[u8], default_name: &str) -> Result<Vec<(String, String)>, Problem> {
-    let is_archive = body.starts_with(b"PK\x03\x04") || body.starts_with(&[0x1f, 0x8b]);
+    let is_archive = crate::archive::is_archive(body);
     let raw = if is_archive {
         crate::archive::unpack(body)?
     } else {
@@ -388,7 +388,7 @@ pub(crate) async fn forum_check(
 ) -> Result<Response, Problem> {
     let a = state
         .blocking(move || {
-            let is_archive = body.starts_with(b"PK\x03\x04") || body.starts_with(&[0x1f, 0x8b]);
+            let is_archive = crate::archive::is_archive(&body);
             if !is_archive {
                 return Err(Problem::new(
                     axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,

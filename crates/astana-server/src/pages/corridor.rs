@@ -261,12 +261,8 @@ pub(crate) async fn page(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let mut page = Page::new("corridor", "Freight corridors", Some(&id));
-    let s = match state.scenario(&id).await {
-        Ok(s) => s,
-        Err(p) => {
-            page.fail(&p);
-            return page.finish(&state).await;
-        }
+    let Some(s) = page.scenario(&state, &id).await else {
+        return page.finish(&state).await;
     };
     let mut p = Params::parse(raw.as_deref().unwrap_or(""), FIELDS);
     let f = parse(&mut p);

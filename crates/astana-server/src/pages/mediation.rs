@@ -86,12 +86,8 @@ pub(crate) async fn page(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let mut page = Page::new("mediation", "Mediation analysis", Some(&id));
-    let s = match state.scenario(&id).await {
-        Ok(s) => s,
-        Err(p) => {
-            page.fail(&p);
-            return page.finish(&state).await;
-        }
+    let Some(s) = page.scenario(&state, &id).await else {
+        return page.finish(&state).await;
     };
     let mut p = Params::parse(raw.as_deref().unwrap_or(""), &["domain"]);
     let paths: Vec<&str> = s.negotiations.iter().map(|(p, _)| p.as_str()).collect();

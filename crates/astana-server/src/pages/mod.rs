@@ -115,6 +115,21 @@ impl Page {
     }
 
     /// Shows `p` as an error box; the first error sets the page's status.
+    /// The scenario `id`, or `None` with its problem shown on the page.
+    pub(crate) async fn scenario(
+        &mut self,
+        state: &AppState,
+        id: &str,
+    ) -> Option<std::sync::Arc<astana_model::Scenario>> {
+        match state.scenario(id).await {
+            Ok(s) => Some(s),
+            Err(p) => {
+                self.fail(&p);
+                None
+            }
+        }
+    }
+
     pub(crate) fn fail(&mut self, p: &Problem) {
         if self.status.is_success() {
             self.status = p.status_code();

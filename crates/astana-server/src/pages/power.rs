@@ -15,12 +15,7 @@ use std::fmt::Write;
 /// a few kB).
 const MAX_PASTED: usize = 1 << 20;
 
-/// `power/unsc-g4-2005-q14.toml` → `unsc-g4-2005-q14`.
-fn stem(path: &str) -> String {
-    std::path::Path::new(path)
-        .file_stem()
-        .map_or(path.to_string(), |s| s.to_string_lossy().into_owned())
-}
+use astana_query::power::stem;
 
 fn game_problem(e: &GameErrors) -> Problem {
     let mut p = Problem::invalid(format!(
@@ -216,12 +211,8 @@ pub(crate) async fn page(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let mut page = Page::new("power", "Voting power", Some(&id));
-    let s = match state.scenario(&id).await {
-        Ok(s) => s,
-        Err(p) => {
-            page.fail(&p);
-            return page.finish(&state).await;
-        }
+    let Some(s) = page.scenario(&state, &id).await else {
+        return page.finish(&state).await;
     };
     let mut p = Params::parse(raw.as_deref().unwrap_or(""), &["game", "player"]);
     let stems: Vec<String> = s.games.iter().map(|(f, _)| stem(f)).collect();
@@ -274,12 +265,8 @@ pub(crate) async fn posted(
     body: String,
 ) -> Response {
     let mut page = Page::new("power", "Voting power: a pasted game", Some(&id));
-    let s = match state.scenario(&id).await {
-        Ok(s) => s,
-        Err(p) => {
-            page.fail(&p);
-            return page.finish(&state).await;
-        }
+    let Some(s) = page.scenario(&state, &id).await else {
+        return page.finish(&state).await;
     };
     let mut p = Params::parse(&body, &["toml"]);
     let text = p.get("toml").unwrap_or("").to_string();
