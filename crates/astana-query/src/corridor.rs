@@ -590,16 +590,25 @@ impl Simulate {
 }
 serialize_document!(Simulate);
 
-/// Answers `astana corridor simulate`; `progress` is told the share of the simulated days.
-/// The engine cannot stop mid-run: a cancelled run is discarded when it ends.
+/// A simulation whose parameters are checked, ready to run: what a server checks when a
+/// job is submitted, so bad parameters fail at once rather than in the background.
+#[derive(Debug, Clone)]
+pub struct SimulateSetup {
+    params: SimulateParams,
+    net: Network,
+    streams: Vec<sim::Stream>,
+    settings: sim::Settings,
+    pairs: usize,
+}
+
+/// Checks `astana corridor simulate`'s parameters against the scenario.
 ///
 /// # Errors
-/// Bad parameters (input); an unstable network (compute); cancelled (compute).
-pub fn simulate(
+/// Bad parameters or unknown nodes (input).
+pub fn simulate_setup(
     scenario: &Scenario,
     p: &SimulateParams,
-    progress: Option<&Progress<'_>>,
-) -> Result<Simulate, QueryError> {
+) -> Result<SimulateSetup, QueryError> {
     let net = network(scenario)?;
     let f = filter(&p.avoid, &p.close, p.corridor.as_ref())?;
     let settings = sim::Settings {
@@ -616,11 +625,28 @@ pub fn simulate(
         (None, Some(_)) => return Err(QueryError::input("error: --to needs --from")),
     };
     let streams = sim::streams(&net, &pairs, p.demand, &f).map_err(input)?;
+    Ok(SimulateSetup {
+        params: p.clone(),
+        net,
+        streams,
+        settings,
+        pairs: pairs.len(),
+    })
+}
+
+/// Runs a checked simulation.
+///
+/// # Errors
+/// The demand overloads the network (compute); cancelled.
+pub fn simulate_run(
+    setup: SimulateSetup,
+    progress: Option<&Progress<'_>>,
+) -> Result<Simulate, QueryError> {
     Progress::check(progress)?;
     Progress::tell(progress, 0.0, "simulating");
-    let days = p.days;
+    let days = setup.params.days;
     let mut tick = |day: f64| Progress::tell(progress, day / days, "simulating");
-    let r = match sim::simulate(&net, &streams, &settings, &mut tick) {
+    let r = match sim::simulate(&setup.net, &setup.streams, &setup.settings, &mut tick) {
         Ok(r) => r,
         Err(e @ sim::SimError::Input(_)) => return Err(QueryError::input(format!("error: {e}"))),
         Err(e @ sim::SimError::Unstable(_)) => {
@@ -630,10 +656,22 @@ pub fn simulate(
     Progress::check(progress)?;
     Progress::tell(progress, 1.0, "done");
     Ok(Simulate {
-        params: p.clone(),
-        pairs: pairs.len(),
+        params: setup.params,
+        pairs: setup.pairs,
         result: r,
     })
+}
+
+/// Answers `astana corridor simulate`: [`simulate_setup`] then [`simulate_run`].
+///
+/// # Errors
+/// As both.
+pub fn simulate(
+    scenario: &Scenario,
+    p: &SimulateParams,
+    progress: Option<&Progress<'_>>,
+) -> Result<Simulate, QueryError> {
+    simulate_run(simulate_setup(scenario, p)?, progress)
 }
 
 /// `astana corridor queue` (no scenario).

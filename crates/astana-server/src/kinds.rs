@@ -1,5 +1,6 @@
 //! The kinds of job: each turns a request into a [`Work`] after checking its parameters, so
-//! a bad request fails at submission (422), not later in the background.
+//! its input fails at submission (400/422), not later in the background. (Power and
+//! mediate-run check their numeric flags when they run: such a job ends `failed`.)
 //!
 //! `params` holds the CLI's flags by name, plus the input when it is not the scenario's:
 //! `game` (a scenario game by file stem) or `toml` (a posted game); `domain` (a scenario
@@ -93,8 +94,11 @@ pub(crate) async fn prepare(
         "corridor-simulate" => {
             let p: q::corridor::SimulateParams = flags(params, &[])?;
             let s = state.scenario(&id).await?;
-            let work: Work =
-                Box::new(move |pr| with_progress(pr, |g| json(q::corridor::simulate(&s, &p, g))));
+            // Checked now: bad parameters are a 400 at submission, not a failed job.
+            let setup = q::corridor::simulate_setup(&s, &p).map_err(problem)?;
+            let work: Work = Box::new(move |pr| {
+                with_progress(pr, |g| json(q::corridor::simulate_run(setup, g)))
+            });
             Ok((Some(id), work))
         }
         "forum-schedule" => {

@@ -534,3 +534,19 @@ fn a_token_guards_everything_but_health_and_sign_in() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("at least 22 characters"));
 }
+
+#[test]
+fn a_simulation_job_with_bad_parameters_is_refused_at_submission() {
+    let s = Server::start();
+    let (status, ctype, body) = s.post(
+        "/api/jobs",
+        "application/json",
+        br#"{"kind":"corridor-simulate","params":{"days":1e300}}"#,
+    );
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(ctype, "application/problem+json");
+    let (status, _, body) = s.get("/api/jobs");
+    assert_eq!(status, 200);
+    let list: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(list["jobs"].as_array().map(Vec::len), Some(0), "{list}");
+}
