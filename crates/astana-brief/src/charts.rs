@@ -70,8 +70,14 @@ pub fn shock_chart(s: &Scenario, r: &ShockResult) -> String {
 
 /// The voting-power section of the brief: an elected member's voice in the Security
 /// Council today and under each reform model of the scenario (empty without `unsc*` games).
+/// Its sources follow as a numbered list.
 pub fn power_section(s: &Scenario) -> String {
-    crate::power::section(s, &mut Vec::new())
+    let mut notes = Notes::new(s);
+    let mut h = crate::power::section(s, &mut notes, &mut Vec::new(), &mut Vec::new());
+    if !h.is_empty() {
+        h.push_str(&notes.render());
+    }
+    h
 }
 
 /// Routes drawn on the map, coloured by corridor family; the map frames the routes (with a

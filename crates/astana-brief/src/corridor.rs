@@ -119,7 +119,12 @@ pub(crate) fn routes_map(
     )
 }
 
-pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<String>) -> String {
+pub(crate) fn section(
+    scenario: &Scenario,
+    notes: &mut Notes,
+    summary: &mut Vec<String>,
+    lead: &mut Vec<String>,
+) -> String {
     if scenario.corridor_nodes.is_empty() {
         return String::new();
     }
@@ -137,13 +142,23 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         .map(|(f, c)| format!(r#"<span><i style="background:{c}"></i>{f}</span>"#))
         .collect();
     let mut table = String::new();
+    // Each route cites the rows of its links and places (derived figures: sums over them).
+    let route_sources = |r: &Route| -> Vec<String> {
+        r.legs
+            .iter()
+            .filter_map(|l| net.link_index(&l.link))
+            .map(|l| net.links[l].source.clone())
+            .chain(r.nodes.iter().map(|&v| net.nodes[v].source.clone()))
+            .collect()
+    };
     for r in &routes {
         let (from, to) = (r.nodes[0], r.nodes[r.nodes.len() - 1]);
         let _ = write!(
             table,
-            r#"<tr><td><i class="sw" style="background:{}"></i>{}</td><td>{} → {}</td><td class="n">{:.1}</td><td class="n">{:.0}</td><td class="n">{:.0}</td><td class="n">{}</td><td class="small">{}</td></tr>"#,
+            r#"<tr><td><i class="sw" style="background:{}"></i>{}{}</td><td>{} → {}</td><td class="n">{:.1}</td><td class="n">{:.0}</td><td class="n">{:.0}</td><td class="n">{}</td><td class="small">{}</td></tr>"#,
             color(&r.corridor),
             esc(&r.corridor),
+            notes.cite(&route_sources(r)),
             esc(&net.nodes[from].name),
             esc(&net.nodes[to].name),
             r.days,
@@ -157,6 +172,18 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         routes.iter().min_by(|a, b| a.days.total_cmp(&b.days)),
         routes.iter().max_by(|a, b| a.days.total_cmp(&b.days)),
     ) {
+        // One note for the summary: the route table cites each link's row.
+        let cite = notes.cite_note(
+            "computed:corridor-routes",
+            "Fastest route of each corridor family computed by astana over the scenario's corridor network (corridor/nodes.csv, corridor/links.csv; the route table cites each route's rows). Days are modelled, not observed.",
+        );
+        lead.push(format!(
+            "<b>Corridors.</b> The fastest modelled China–Europe route runs by the {} corridor in <b>{:.1} days</b>, the slowest by the {} corridor in {:.1} days{cite}; days include dwell at borders, gauge changes and ports.",
+            esc(&fast.corridor),
+            fast.days,
+            esc(&slow.corridor),
+            slow.days
+        ));
         summary.push(format!(
             "Corridors: fastest modelled route {} ({:.1} days), slowest {} ({:.1} days)",
             fast.corridor, fast.days, slow.corridor, slow.days
@@ -301,11 +328,18 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
                     cut.join("; ")
                 ));
                 format!(
-                    "<p>From {} to {} the Middle Corridor carries at most <b>{:.0} TEU a year</b> (maximum flow over the links' stated capacities); the binding links are {}.</p>",
+                    "<p>From {} to {} the Middle Corridor carries at most <b>{:.0} TEU a year</b> (maximum flow over the links' stated capacities); the binding links are {}{}.</p>",
                     esc(&net.nodes[s].name),
                     esc(&net.nodes[t].name),
                     m,
-                    esc(&cut.join("; "))
+                    esc(&cut.join("; ")),
+                    notes.cite(
+                        &b.cut
+                            .iter()
+                            .filter_map(|c| net.link_index(&c.link))
+                            .map(|l| net.links[l].source.clone())
+                            .collect::<Vec<_>>()
+                    )
                 )
             })
         }
@@ -429,7 +463,7 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
 <h3>Bottleneck</h3>
 {bottleneck}
 <h3>Simulated transit times</h3>
-<p>One simulated year: {demand:.0} TEU a year between every origin and destination, split by a logit model on generalised cost; trains of 82 TEU; border stations and ports queue; Caspian sailings follow their timetables and are cancelled on 8% of sailings for weather (an assumption from the reported ~50% closures at Kuryk in November–December). {worst_queue}</p>
+<p>One simulated year: {demand:.0} TEU a year between every origin and destination, split by a logit model on generalised cost; trains of 82 TEU; border stations and ports queue; Caspian sailings follow their timetables and are cancelled on 8% of sailings for weather (an assumption from the reported ~50% closures at Kuryk in November–December){sim_cite}. {worst_queue}</p>
 {sim_note}{transit_chart}
 <table><tr><th>Corridor</th><th class="n">Trains</th><th class="n">Mean days</th><th class="n">Median</th><th class="n">95th percentile</th></tr>{sim_table}</table>
 <p class="small">Network sources: {sources}. Run it: <code>astana corridor routes --from "Xi'an" --to Duisburg</code>, <code>astana corridor bottleneck --from Altynkol --to Poti --corridor middle-caspian</code>, <code>astana corridor simulate</code>.</p>
@@ -448,6 +482,10 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
             .last()
             .map_or("—".to_string(), |p| format!("{:.0} Mt", p.1)),
         vol_notes = vol_notes.join("; "),
+        sim_cite = notes.cite_note(
+            "computed:corridor-simulation",
+            &format!("Simulated by astana over the scenario's corridor network (corridor/nodes.csv, corridor/links.csv, each row sourced): one year, seed 1, a demand of {demand:.0} TEU a year per origin–destination pair (an assumption), trains of 82 TEU, 8% of Caspian sailings cancelled (an assumption); an estimate, not a forecast."),
+        ),
         sources = sources.join(" "),
     )
 }

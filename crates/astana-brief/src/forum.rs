@@ -2,11 +2,17 @@
 //! by priority, room use and a day grid of the rooms.
 
 use crate::svg::{self, esc, Bar};
+use crate::Notes;
 use astana_forum_scheduler::{model, solve, Forum, Schedule, Settings};
 use astana_model::Scenario;
 use std::fmt::Write;
 
-pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String {
+pub(crate) fn section(
+    scenario: &Scenario,
+    notes: &mut Notes<'_>,
+    summary: &mut Vec<String>,
+    lead: &mut Vec<String>,
+) -> String {
     if scenario.forum.is_empty() {
         return String::new();
     }
@@ -19,26 +25,51 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         Ok(f) => f,
         Err(d) => {
             return format!(
-                r#"<section id="forum"><h2>Convening</h2><p class="small">The example forum has errors: {}</p></section>"#,
+                r#"<section id="forum"><h2>Convening</h2><p class="small">The example forum has errors{}: {}</p></section>"#,
+                notes.cite_note("model:forum", "The scenario's forum/ folder."),
                 esc(&d.to_string())
             )
         }
     };
-    let s = solve(
-        &f,
-        &Settings {
-            seconds: 1.0,
-            work: astana_forum_scheduler::solve::DEFAULT_WORK,
-            seed: 1,
-        },
-        &mut |_| {},
-    );
+    // The default settings: a work budget, not the clock, ends the search, so the same
+    // brief comes out on any machine (the time cap is a safety net far above it).
+    let s = solve(&f, &Settings::default(), &mut |_| {});
     let scheduled = s.schedule.requests.iter().filter(|x| x.is_some()).count();
     summary.push(format!(
         "Forum (illustrative): {scheduled} of {} meeting requests and {} of {} panels scheduled; value {} of at most {}",
         f.requests.len(),
         s.schedule.panels.iter().filter(|x| x.is_some()).count(),
         f.panels.len(),
+        s.objective,
+        s.upper_bound
+    ));
+    let data = notes.cite_note(
+        "model:forum",
+        &format!(
+            "{} (forum/ of the scenario): a hand-made example with roles, not people (illustrative, not data).",
+            f.name
+        ),
+    );
+    let computed = notes.cite_note(
+        "computed:forum",
+        &format!(
+            "Scheduled by astana's forum scheduler from forum/: panels first, then bilateral meetings by local search (seed 1, work budget {} insertion attempts; ended by {}{}); the upper bound relaxes each person's and each room's time.",
+            astana_forum_scheduler::solve::DEFAULT_WORK,
+            s.stopped_by.name(),
+            if s.stopped_by == astana_forum_scheduler::solve::Stop::Time {
+                ", so this schedule depends on the machine"
+            } else {
+                ""
+            }
+        ),
+    );
+    lead.push(format!(
+        "<b>Convening.</b> The illustrative forum{data} fits <b>{scheduled} of {}</b> requested bilateral meetings and {} of {} panels into {} rooms over {} day(s), meeting value {} of at most {}{computed}.",
+        f.requests.len(),
+        s.schedule.panels.iter().filter(|x| x.is_some()).count(),
+        f.panels.len(),
+        f.rooms.len(),
+        f.days.len(),
         s.objective,
         s.upper_bound
     ));
@@ -56,13 +87,15 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         .collect();
     format!(
         r#"<section id="forum"><h2>Convening: scheduling a forum</h2>
-<p><span class="est-tag">illustrative</span> {name}: {people} participants, {req} bilateral meeting requests and {panels} panels in {rooms} rooms over {days} day(s) of {slots} slots. Panels are placed first, then as much meeting value (6 − priority per request) as possible: <b>{scheduled} of {req}</b> requests, value {obj} of at most {ub} (a bound over every placement of the panels, from a relaxation of each person's and each room's time; gap {gap:.1}%).</p>
+<p><span class="est-tag">illustrative</span> {name}{data}: {people} participants, {req} bilateral meeting requests and {panels} panels in {rooms} rooms over {days} day(s) of {slots} slots. Panels are placed first, then as much meeting value (6 − priority per request) as possible: <b>{scheduled} of {req}</b> requests, value {obj} of at most {ub} (a bound over every placement of the panels, from a relaxation of each person's and each room's time; gap {gap:.1}%){computed}.</p>
 {chart}
-<p>Rooms by slot (meetings light, panels dark; hover for who meets):</p>
+<p>Rooms by slot (meetings light, panels dark; hover for who meets, or open the list below):</p>
 {grid}
+<details class="hover"><summary class="small">Who meets when, room by room</summary>{who}</details>
 <p class="small">Not scheduled: {unscheduled}. Run it: <code>astana forum schedule data/scenarios/kazakhstan/forum --out calendars</code> writes a calendar (.ics) per person and a sheet per room; <code>astana forum generate</code> makes a 4,000-person forum for testing.</p>
 </section>"#,
         name = esc(&f.name),
+        who = who_meets(&f, &s.schedule),
         people = f.participants.len(),
         req = f.requests.len(),
         panels = f.panels.len(),
@@ -192,4 +225,54 @@ pub(crate) fn room_grid(f: &Forum, s: &Schedule) -> String {
     }
     grid.push_str("</svg>");
     grid
+}
+
+/// The room grid's hover texts as a list: each room's meetings and panels by start time, so
+/// a printed page (which has no hover) keeps them.
+fn who_meets(f: &Forum, s: &Schedule) -> String {
+    let mut by_room: Vec<Vec<(usize, String)>> = vec![Vec::new(); f.rooms.len()];
+    for (r, p) in s.requests.iter().enumerate() {
+        if let Some((t, room)) = *p {
+            let q = &f.requests[r];
+            let who: Vec<&str> = q
+                .participants
+                .iter()
+                .map(|&x| f.participants[x].id.as_str())
+                .collect();
+            by_room[room].push((t, format!("{}: {}", q.id, who.join(", "))));
+        }
+    }
+    for (k, p) in s.panels.iter().enumerate() {
+        if let Some((t, room)) = *p {
+            by_room[room].push((t, format!("{}: {}", f.panels[k].id, f.panels[k].title)));
+        }
+    }
+    let mut h = String::from(r#"<ul class="small">"#);
+    for (room, items) in f.rooms.iter().zip(&mut by_room) {
+        if items.is_empty() {
+            continue;
+        }
+        items.sort();
+        let list: Vec<String> = items
+            .iter()
+            .map(|(t, what)| {
+                let (day, slot) = f.day_slot(*t);
+                let (hh, mm) = f.slots[slot];
+                let when = if f.days.len() > 1 {
+                    format!("d{} {hh:02}:{mm:02}", day + 1)
+                } else {
+                    format!("{hh:02}:{mm:02}")
+                };
+                format!("{when} {}", esc(what))
+            })
+            .collect();
+        let _ = write!(
+            h,
+            "<li><b>{}</b>: {}</li>",
+            esc(&room.name),
+            list.join("; ")
+        );
+    }
+    h.push_str("</ul>");
+    h
 }

@@ -29,11 +29,96 @@ mod svg;
 use astana_model::Scenario;
 use std::collections::HashMap;
 
+/// A calendar date (jiff's), as the brief's generation date.
+pub use jiff::civil::Date;
+
 /// What to render.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Year of the balance section; the scenario's default year when `None`.
     pub year: Option<i32>,
+    /// Generation date printed in the header and footer; [`default_date`] when `None`.
+    pub date: Option<jiff::civil::Date>,
+    /// The `--scenario` folder as a reader would type it, for the command that reproduces
+    /// the brief; `None` for the embedded scenario.
+    pub scenario_dir: Option<String>,
+}
+
+/// A `--date` value: an ISO 8601 calendar date (`2026-11-30`).
+///
+/// # Errors
+/// The text is not a valid `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    let t = text.trim();
+    // jiff also reads datetimes; a brief's date is a day, so ask for exactly that.
+    if t.len() != 10 {
+        return Err(format!("`{text}` is not a date of the form YYYY-MM-DD"));
+    }
+    t.parse::<jiff::civil::Date>()
+        .map_err(|e| format!("`{text}` is not a date of the form YYYY-MM-DD: {e}"))
+}
+
+/// The UTC day of a `SOURCE_DATE_EPOCH` value (seconds since 1970-01-01 UTC).
+///
+/// # Errors
+/// The text is not a whole number of seconds in jiff's range (years −9999 to 9999).
+pub fn date_from_epoch(text: &str) -> Result<jiff::civil::Date, String> {
+    let secs: i64 = text.trim().parse().map_err(|_| {
+        format!("SOURCE_DATE_EPOCH=`{text}` is not a whole number of seconds since 1970-01-01")
+    })?;
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+        .map_err(|e| format!("SOURCE_DATE_EPOCH=`{text}` is out of range: {e}"))
+}
+
+/// The generation date when none is given: `SOURCE_DATE_EPOCH` (reproducible builds'
+/// convention) when set, otherwise today in UTC.
+///
+/// # Errors
+/// `SOURCE_DATE_EPOCH` is set but not a valid number of seconds.
+pub fn default_date() -> Result<jiff::civil::Date, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => date_from_epoch(&v),
+        _ => Ok(jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date()),
+    }
+}
+
+/// The scenario's data cut-off: the latest publication date in its `sources.csv`
+/// (ISO 8601 prefixes `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, compared as text), if any.
+pub fn data_cutoff(scenario: &Scenario) -> Option<&str> {
+    scenario
+        .sources
+        .iter()
+        .map(|s| s.published.trim())
+        .filter(|p| p.len() >= 4 && p.bytes().take(4).all(|b| b.is_ascii_digit()))
+        .max()
+}
+
+/// The command that reproduces a brief: same date, year and scenario (the output path is
+/// the reader's choice).
+pub fn reproduce_command(options: &Options, date: jiff::civil::Date) -> String {
+    let mut c = format!("astana brief --date {date}");
+    if let Some(y) = options.year {
+        c.push_str(&format!(" --year {y}"));
+    }
+    if let Some(d) = &options.scenario_dir {
+        c.push_str(&format!(" --scenario {}", shell_word(d)));
+    }
+    c
+}
+
+/// `s` quoted for a POSIX shell when it needs quoting.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=+@%".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// The rendered brief.
@@ -45,6 +130,8 @@ pub struct Brief {
     pub summary: Vec<String>,
     /// Number of footnotes (distinct sources cited).
     pub footnotes: usize,
+    /// The generation date printed in the header and footer.
+    pub date: jiff::civil::Date,
 }
 
 /// Why the brief could not be rendered.
@@ -63,6 +150,8 @@ pub struct Notes<'a> {
     scenario: Option<&'a Scenario>,
     order: Vec<String>,
     index: HashMap<String, usize>,
+    /// The team's own notes (a model's data and assumptions), by key.
+    texts: HashMap<String, String>,
 }
 
 impl<'a> Notes<'a> {
@@ -72,6 +161,16 @@ impl<'a> Notes<'a> {
             scenario: Some(scenario),
             ..Notes::default()
         }
+    }
+
+    /// A superscript link to a note of the team's own, for a figure that no row of
+    /// `sources.csv` states: a model's output (its data and assumptions) or a derivation.
+    /// The same `key` is one note however often it is cited.
+    pub fn cite_note(&mut self, key: &str, text: &str) -> String {
+        self.texts
+            .entry(key.to_string())
+            .or_insert_with(|| text.to_string());
+        self.cite(&[key])
     }
 
     /// Superscript links for these source ids.
@@ -98,7 +197,8 @@ impl<'a> Notes<'a> {
             .iter()
             .map(|n| format!(r##"<a href="#fn{n}">{n}</a>"##))
             .collect();
-        format!(r#"<sup class="fn">{}</sup>"#, links.join(","))
+        // `<wbr>`: a long run of notes may wrap instead of widening the page.
+        format!(r#"<sup class="fn">{}</sup>"#, links.join(",<wbr>"))
     }
 
     /// The numbered list of the sources cited so far (`<ol class="notes">`).
@@ -106,6 +206,10 @@ impl<'a> Notes<'a> {
         let mut s = String::from(r#"<ol class="notes">"#);
         for (i, id) in self.order.iter().enumerate() {
             let n = i + 1;
+            if let Some(text) = self.texts.get(id) {
+                s.push_str(&format!(r#"<li id="fn{n}">{}</li>"#, svg::esc(text)));
+                continue;
+            }
             match self.scenario.and_then(|sc| sc.source(id)) {
                 Some(src) => {
                     let date = if src.published.is_empty() {
@@ -141,36 +245,91 @@ impl<'a> Notes<'a> {
 /// [`BriefError::Balance`] when the focal country has no flow data in the year asked for.
 pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefError> {
     let year = options.year.unwrap_or(scenario.default_year);
+    // A bad SOURCE_DATE_EPOCH is the caller's to report (the CLI does, exit 2); here the
+    // page still gets a date.
+    let date = options.date.unwrap_or_else(|| {
+        default_date().unwrap_or_else(|_| {
+            jiff::Timestamp::now()
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date()
+        })
+    });
     let mut notes = Notes::new(scenario);
     let mut summary = Vec::new();
-    let mut body = sections::balance(scenario, year, &mut notes, &mut summary)?;
-    body.push_str(&negotiation::section(scenario, &mut summary));
-    body.push_str(&power::section(scenario, &mut summary));
-    body.push_str(&forum::section(scenario, &mut summary));
-    body.push_str(&corridor::section(scenario, &mut notes, &mut summary));
+    // One sentence per instrument for the executive summary, each with its key figure and
+    // note, written by the section from its own results.
+    let mut lead = Vec::new();
+    let mut body = sections::balance(scenario, year, &mut notes, &mut summary, &mut lead)?;
+    body.push_str(&negotiation::section(
+        scenario,
+        &mut notes,
+        &mut summary,
+        &mut lead,
+    ));
+    body.push_str(&power::section(
+        scenario,
+        &mut notes,
+        &mut summary,
+        &mut lead,
+    ));
+    body.push_str(&forum::section(
+        scenario,
+        &mut notes,
+        &mut summary,
+        &mut lead,
+    ));
+    body.push_str(&corridor::section(
+        scenario,
+        &mut notes,
+        &mut summary,
+        &mut lead,
+    ));
     let footnotes = notes.order.len();
     let title = format!("{}: a middle power's position", scenario.name);
+    let version = env!("CARGO_PKG_VERSION");
+    let cutoff = data_cutoff(scenario).map_or_else(
+        || "data cut-off unknown (no dated source)".to_string(),
+        |c| format!("data to {c} (latest source)"),
+    );
+    let command = reproduce_command(options, date);
+    let meta = format!(
+        r#"Generated <time datetime="{date}">{date}</time> · {} · astana {version} · reproduce: <code>{}</code>"#,
+        svg::esc(&cutoff),
+        svg::esc(&command)
+    );
+    let exec = if lead.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#"<section id="summary"><h2>Summary</h2><ul class="exec">{}</ul></section>"#,
+            lead.iter()
+                .map(|l| format!("<li>{l}</li>"))
+                .collect::<String>()
+        )
+    };
     let html = format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="astana {version}">
 <title>{title}</title>
 <style>{css}</style></head>
-<body><main>
-<header><p class="kicker">astana brief · {version}</p><h1>{title}</h1>
-<p class="lede">{lede}</p></header>
+<body><main class="brief">
+<header><p class="kicker">astana brief</p><h1>{title}</h1>
+<p class="lede">{lede}</p>
+<p class="meta">{meta}</p></header>
+{exec}
 {body}
 <section id="sources"><h2>Sources</h2>
-<p class="small">Every figure above carries a numbered note. Values marked <span class="est-tag">estimate</span> were derived by the astana team from published figures; the note says how.</p>
+<p class="small">Every figure above carries a numbered note. Values marked <span class="est-tag">estimate</span> were derived by the astana team from published figures; the note says how. Notes without a publisher are the team's own: a model's data and assumptions.</p>
 {notes}</section>
-<footer>Generated by astana {version} from the scenario “{name}”. Map: Natural Earth 1:110m (public domain). Open offline: this file loads nothing from the network.</footer>
+<footer><p>{meta}</p><p>Generated by astana {version} from the scenario “{name}”. Map: Natural Earth 1:110m (public domain). Open offline: this file loads nothing from the network.</p></footer>
 </main></body></html>
 "#,
         title = svg::esc(&title),
         css = CSS,
-        version = env!("CARGO_PKG_VERSION"),
         lede = svg::esc(&scenario.description),
-        body = body,
+        body = boxed(&body),
         notes = notes.render(),
         name = svg::esc(&scenario.name),
     );
@@ -178,7 +337,34 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
         html,
         summary,
         footnotes,
+        date,
     })
+}
+
+/// Puts each chart and table in its own box, which scrolls sideways on a narrow screen
+/// instead of the page (charts keep a minimum width there so their text stays legible).
+fn boxed(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 4096);
+    let mut rest = body;
+    loop {
+        let next = [("<svg", "</svg>", "fig"), ("<table", "</table>", "tbl")]
+            .into_iter()
+            .filter_map(|(open, close, class)| rest.find(open).map(|i| (i, open, close, class)))
+            .min_by_key(|x| x.0);
+        let Some((i, _, close, class)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let Some(j) = rest[i..].find(close).map(|j| i + j + close.len()) else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..i]);
+        out.push_str(&format!(r#"<div class="{class}">"#));
+        out.push_str(&rest[i..j]);
+        out.push_str("</div>");
+        rest = &rest[j..];
+    }
 }
 
 /// The brief's stylesheet (chart, map and table classes), shared with the dashboard.

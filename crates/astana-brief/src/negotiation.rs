@@ -3,6 +3,7 @@
 //! text converging on the Nash point.
 
 use crate::svg::{self, esc, Dots, Series};
+use crate::Notes;
 use astana_model::Scenario;
 use astana_negotiation::{analyze_with, native, single_text, Analysis, Limits, Negotiation};
 use std::fmt::Write;
@@ -28,17 +29,26 @@ fn utilities(u: &[f64]) -> String {
 const BRIEF_OUTCOME_LIMIT: u128 = 20_000;
 
 /// The section when the domain cannot be drawn: says why instead of vanishing.
-fn not_drawn(path: &str, why: &str) -> String {
+fn not_drawn(path: &str, why: &str, notes: &mut Notes<'_>) -> String {
     format!(
         r#"<section id="mediation"><h2>Mediating a transit agreement</h2>
-<p>Not drawn: {}. Run it: <code>astana mediate analyze --domain {}</code>.</p>
+<p>Not drawn: {}{}. Run it: <code>astana mediate analyze --domain {}</code>.</p>
 </section>"#,
         esc(why),
+        notes.cite_note(
+            &format!("model:{path}"),
+            &format!("Negotiation domain {path} of the scenario (not drawn).")
+        ),
         esc(path)
     )
 }
 
-pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String {
+pub(crate) fn section(
+    scenario: &Scenario,
+    notes: &mut Notes<'_>,
+    summary: &mut Vec<String>,
+    lead: &mut Vec<String>,
+) -> String {
     let Some((path, text)) = scenario.negotiations.first() else {
         return String::new();
     };
@@ -46,6 +56,7 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         return not_drawn(
             path,
             "the domain file has errors (astana scenario check names them)",
+            notes,
         );
     };
     let outcomes = neg.outcome_count();
@@ -53,16 +64,18 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         return not_drawn(
             path,
             &format!("{outcomes} outcomes, more than the brief draws ({BRIEF_OUTCOME_LIMIT})"),
+            notes,
         );
     }
     let a = match analyze_with(&neg, &Limits::default(), &mut |_| {}) {
         Ok(a) => a,
-        Err(e) => return not_drawn(path, &e),
+        Err(e) => return not_drawn(path, &e, notes),
     };
     let Some(nash) = a.nash.as_ref() else {
         return not_drawn(
             path,
             "no outcome leaves every party at its reservation value or better",
+            notes,
         );
     };
     let names: Vec<&str> = neg.parties.iter().map(|p| p.name.as_str()).collect();
@@ -75,6 +88,25 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         .iter()
         .filter(|r| r.last().is_some_and(|s| s.distance_to_nash < 1e-9))
         .count();
+    let model = notes.cite_note(
+        &format!("model:{path}"),
+        &format!(
+            "Negotiation model {path} (an estimate of the parties' interests, not data): {}",
+            neg.source
+        ),
+    );
+    let computed = notes.cite_note(
+        &format!("computed:{path}"),
+        &format!(
+            "Computed by astana from {path}: every one of the {} outcomes evaluated; Nash and Kalai–Smorodinsky settlements over the outcomes at least as good as no deal for every party; single-text mediation of at most {steps} revisions, a party accepting a revision unless it costs more than a tolerance of {tolerance} utility shrinking linearly to 0 at the deadline or takes it below no deal; from five first drafts (seeds 1–5).",
+            a.outcomes
+        ),
+    );
+    lead.push(format!(
+        "<b>Mediation.</b> In the illustrative Trans-Caspian transit negotiation{model}, {} of {} possible agreements are Pareto-efficient, and a mediator's single negotiating text reaches the Nash settlement from <b>{reached} of 5</b> first drafts{computed}.",
+        a.pareto.len(),
+        a.outcomes
+    ));
     summary.push(format!(
         "Mediation (illustrative Trans-Caspian domain): {} outcomes, {} on the Pareto frontier; the mediator's single text reaches the Nash point from {reached} of 5 first drafts",
         a.outcomes,
@@ -124,12 +156,12 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         .collect();
     format!(
         r#"<section id="mediation"><h2>Mediating a transit agreement</h2>
-<p><span class="est-tag">illustrative</span> {desc}</p>
-<p>{issues} issues give {outcomes} possible agreements; {rational} of them leave every party at least as well off as no deal, and {front} of those are Pareto-efficient (no party can gain without another losing). The Nash settlement maximises the product of the parties' gains over no deal; Kalai–Smorodinsky gives each party the same share of its best possible gain.</p>
+<p><span class="est-tag">illustrative</span> {desc}{model}</p>
+<p>{issues} issues give {outcomes} possible agreements; {rational} of them leave every party at least as well off as no deal, and {front} of those are Pareto-efficient (no party can gain without another losing){computed}. The Nash settlement maximises the product of the parties' gains over no deal; Kalai–Smorodinsky gives each party the same share of its best possible gain.</p>
 {chart}
 <p class="small">Each dot is one agreement, placed by the first two parties' utilities ({p0} across, {p1} up); hover for the terms. With three parties the frontier is a surface: points that look dominated here are better for {p2}.</p>
 {table}
-<p>A mediator drafting one negotiating text and revising it one or two issues at a time, each revision accepted only if no party loses more than it is willing to concede at that stage, reaches the Nash settlement from {reached} of 5 first drafts. From the first draft it revised {path}.</p>
+<p>A mediator drafting one negotiating text and revising it one or two issues at a time, each revision accepted only if no party loses more than it is willing to concede at that stage, reaches the Nash settlement from {reached} of 5 first drafts{computed}. From the first draft it revised {path}.</p>
 {convergence}
 <p class="small">Model source: {source}. Run it: <code>astana mediate analyze --domain data/scenarios/kazakhstan/{file}</code> and <code>astana mediate run --domain data/scenarios/kazakhstan/{file} --protocol single-text</code>. The same engine reads the GENIUS/ANAC benchmark domains.</p>
 </section>"#,

@@ -2,6 +2,7 @@
 //! under the reform models, and in the consensus bodies where it sits.
 
 use crate::svg::{self, esc, Bar};
+use crate::Notes;
 use astana_model::units::pct;
 use astana_model::Scenario;
 use astana_voting_power::{compute, Game, Index, Tenure};
@@ -54,7 +55,12 @@ fn council_rows(scenario: &Scenario) -> Vec<Row> {
         .collect()
 }
 
-pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String {
+pub(crate) fn section(
+    scenario: &Scenario,
+    notes: &mut Notes<'_>,
+    summary: &mut Vec<String>,
+    lead: &mut Vec<String>,
+) -> String {
     let focal_name = &scenario.display_name(&scenario.focal);
     let rows = council_rows(scenario);
     let Some(today) = rows.iter().find(|r| r.file == "unsc") else {
@@ -72,6 +78,34 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         hi * 100.0,
         rows.len() - 1
     ));
+    let tenure = scenario
+        .tenure
+        .as_deref()
+        .and_then(|t| Tenure::from_toml(t).ok());
+    let rule_note = |r: &Row| {
+        let seats = tenure
+            .as_ref()
+            .and_then(|t| t.model(&r.file))
+            .map(|m| format!(" Seats by regional group: {} ({}).", m.status, m.source))
+            .unwrap_or_default();
+        format!(
+            "{} (power/{}.toml): {}{seats} Power indices computed exactly by astana from this rule.",
+            r.game.name, r.file, r.game.source
+        )
+    };
+    let today_note = notes.cite_note(&format!("game:{}", today.file), &rule_note(today));
+    lead.push(format!(
+        "<b>Security Council.</b> An elected member such as {} decides <b>{:.3}%</b> of all possible votes today{today_note}; under the {} reform models in the scenario the figure runs from {:.3}% to {:.3}%{}, and none of the drafts' voting thresholds could be confirmed.",
+        esc(focal_name),
+        today.abs * 100.0,
+        rows.len() - 1,
+        lo * 100.0,
+        hi * 100.0,
+        notes.cite_note(
+            "computed:power/unsc-reform",
+            "Reform models power/unsc-*.toml (seats and vetoes as sourced in each rule's note; each voting threshold the sources discuss in its own file, since none could be confirmed); the probability that an elected member is decisive (absolute Banzhaf index) computed exactly by astana.",
+        )
+    ));
     let bars: Vec<Bar> = rows
         .iter()
         .map(|r| Bar {
@@ -86,22 +120,22 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         868.0,
         "Elected member's probability of being decisive",
     );
-    let tenure = scenario
-        .tenure
-        .as_deref()
-        .and_then(|t| Tenure::from_toml(t).ok());
     let group = tenure
         .as_ref()
         .map(|t| t.focal_group.clone())
         .unwrap_or_default();
     let years = |file: &str| tenure.as_ref().and_then(|t| t.share_of_years(file, &group));
     let mut table = String::new();
-    let mut sources = String::new();
+    let mut cites = Vec::new();
     for r in &rows {
         let share = years(&r.file);
+        // The rule's own source and its assumptions, as a numbered note (the collapsed
+        // list this replaces vanished in print).
+        let cite = notes.cite_note(&format!("game:{}", r.file), &rule_note(r));
+        cites.push(cite.clone());
         let _ = write!(
             table,
-            r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{:.4}%</td><td class="n">{}</td><td class="n">{:.3}%</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+            r#"<tr><td>{}{cite}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{:.4}%</td><td class="n">{}</td><td class="n">{:.3}%</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
             esc(&r.game.name),
             r.seats,
             r.vetoes,
@@ -110,19 +144,6 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
             r.abs * 100.0,
             share.map_or("—".to_string(), pct),
             share.map_or("—".to_string(), |y| format!("{:.4}%", y * r.abs * 100.0)),
-        );
-        let seats = tenure
-            .as_ref()
-            .and_then(|t| t.model(&r.file))
-            .map(|m| format!(" Seats by regional group: {} ({}).", m.status, m.source))
-            .unwrap_or_default();
-        let _ = write!(
-            sources,
-            "<li><b>{}</b> (<code>{}.toml</code>): {}{}</li>",
-            esc(&r.game.name),
-            r.file,
-            esc(&r.game.source),
-            esc(&seats)
         );
     }
     let consensus: Vec<String> = scenario
@@ -134,19 +155,27 @@ pub(crate) fn section(scenario: &Scenario, summary: &mut Vec<String>) -> String 
         .collect();
     format!(
         r#"<section id="power"><h2>A middle power's voice in the Security Council, today and under reform</h2>
-<p>Voting power measures how often a member's vote decides the outcome. Today an elected member such as {focal} holds a Shapley–Shubik index of {ss:.2}% and a {bz} share of the Banzhaf index against {p5ss:.1}% for each permanent member; it is decisive in {abs:.2}% of all possible votes. The chart shows that probability for an elected member under each reform model in the scenario. The seats and vetoes of each model are sourced; <b>none of the reform drafts' voting thresholds could be confirmed</b>, so each threshold the sources discuss has its own file and row.</p>
+<p>Voting power measures how often a member's vote decides the outcome. Today an elected member such as {focal} holds a Shapley–Shubik index of {ss:.2}%{today_cite} and a {bz} share of the Banzhaf index against {p5ss:.1}% for each permanent member; it is decisive in {abs:.2}% of all possible votes. The chart shows that probability for an elected member under each reform model in the scenario. The seats and vetoes of each model are sourced; <b>none of the reform drafts' voting thresholds could be confirmed</b>, so each threshold the sources discuss has its own file and row.</p>
 {chart}
 <table><tr><th>Rule</th><th class="n">Seats</th><th class="n">Vetoes</th><th class="n">Shapley–Shubik</th><th class="n">Banzhaf share</th><th class="n">Decisive</th><th class="n">Years seated</th><th class="n">Decisive, over time</th></tr>{table}</table>
-<p class="small">{tenure_note}</p>
-<details><summary class="small">Sources and assumptions of each rule</summary><ul class="small">{sources}</ul></details>
+<p class="small">{tenure_note}{tenure_cite}</p>
 <p class="small">Values for one elected (non-veto) member; a new permanent member without a veto has the same in-council power and differs only in tenure. Binary model: an abstention counts as "not yes". In the consensus bodies every member, {focal} included, holds a veto: {cons}. Compute any of these with <code>astana power FILE</code>; compare them with <code>astana power compare data/scenarios/kazakhstan/power/unsc*.toml --player 'E*'</code>.</p>
 </section>"#,
         focal = esc(focal_name),
+        today_cite = cites.first().cloned().unwrap_or_default(),
         ss = today.ss * 100.0,
         bz = pct(today.bz),
         abs = today.abs * 100.0,
         p5ss = (1.0 - 10.0 * today.ss) / 5.0 * 100.0,
         cons = esc(&consensus.join("; ")),
+        tenure_cite = if years("unsc").is_some() {
+            notes.cite_note(
+                "model:power/tenure.toml",
+                "power/tenure.toml: elected seats by regional group and eligible members per group; equal rotation and two-year terms assumed (an estimate of the chance of being seated, not data).",
+            )
+        } else {
+            String::new()
+        },
         tenure_note = esc(&match (years("unsc"), tenure.as_ref()) {
             (Some(y), Some(t)) => format!(
                 "Voice over time. A member of the {} group ({}'s) is on the Council about {} of years today ({} elected seats for {} eligible members, two-year terms, equal rotation assumed), so its chance of deciding a vote, averaged over years, is {:.4}%. \"Years seated\" applies each model's regional seat split where the sources give one (tenure.toml; terms assumed where the drafts are silent); \"—\" where the split was not retrieved.",

@@ -38,6 +38,7 @@ pub(crate) fn balance(
     year: i32,
     notes: &mut Notes<'_>,
     summary: &mut Vec<String>,
+    lead: &mut Vec<String>,
 ) -> Result<String, BriefError> {
     let focal = s.focal.as_str();
     let b = bal::analyze(s, &Query::new(focal, year, FlowKind::Turnover))?;
@@ -125,6 +126,29 @@ pub(crate) fn balance(
         }
     }
     h.push_str("</div>");
+    lead.push(match (bounds(&b), top) {
+        (Some(bd), Some(t)) => format!(
+            "<b>Balance.</b> {}'s largest trade partner in {year} is {}, with <b>{}</b> of its turnover{}; concentration is {} HHI points ({}){}.",
+            esc(&name(focal)),
+            esc(&name(&t.id)),
+            pct(t.share),
+            notes.cite(&[t.sources.clone(), b.total_provenance.sources.clone()].concat()),
+            span(bd.hhi_points, |x| format!("{x:.0}")),
+            bd.band.label(),
+            if bd.hhi_points.is_exact() {
+                ""
+            } else {
+                ", a range because part of the total is not broken down by partner"
+            }
+        ),
+        _ => format!(
+            "<b>Balance.</b> {}'s turnover with its {} named partners is <b>{}</b> in {year}{}; with no world total for the year, partner shares are unknown.",
+            esc(&name(focal)),
+            b.partners.iter().filter(|p| !p.residual).count(),
+            usd(b.total),
+            notes.cite(&b.total_provenance.sources)
+        ),
+    });
     summary.push(match bounds(&b) {
         Some(bd) => format!(
             "{} {year}: total turnover {}{}, largest partner {} at {}; HHI {} points ({}); named partners cover {}",
@@ -564,6 +588,7 @@ pub(crate) fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
         .collect();
     // Bilateral turnover by series: own statistics against the partner's (mirror).
     let mut series = Vec::new();
+    let mut mirror_sources: Vec<String> = Vec::new();
     let colors = ["#c0392b", "#1f4e79", "#2e8b57", "#7d3c98"];
     for (i, p) in watch.iter().filter(|p| iso::is_alpha3(p)).enumerate() {
         let color = colors[i % colors.len()];
@@ -573,10 +598,10 @@ pub(crate) fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
                 bal::analyze(s, &Query::new(&s.focal, y, FlowKind::Turnover))
                     .ok()
                     .and_then(|b| {
-                        b.partners
-                            .iter()
-                            .find(|x| &x.id == p)
-                            .map(|x| (f64::from(y), x.value / 1e9))
+                        b.partners.iter().find(|x| &x.id == p).map(|x| {
+                            mirror_sources.extend(x.sources.iter().cloned());
+                            (f64::from(y), x.value / 1e9)
+                        })
                     })
             })
             .collect();
@@ -586,10 +611,10 @@ pub(crate) fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
                 let mut q = Query::new(&s.focal, y, FlowKind::Turnover);
                 q.side = Side::Mirror;
                 bal::analyze(s, &q).ok().and_then(|b| {
-                    b.partners
-                        .iter()
-                        .find(|x| &x.id == p)
-                        .map(|x| (f64::from(y), x.value / 1e9))
+                    b.partners.iter().find(|x| &x.id == p).map(|x| {
+                        mirror_sources.extend(x.sources.iter().cloned());
+                        (f64::from(y), x.value / 1e9)
+                    })
                 })
             })
             .collect();
@@ -633,9 +658,10 @@ pub(crate) fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
 {chart}
 <table><tr><th>Year</th><th class="n">Total turnover</th><th class="n">Coverage</th><th class="n">HHI range</th>{heads}</tr>{rows}</table>
 <h3>Two statistics, two pictures: bilateral turnover as each side reports it</h3>
-<p>Solid lines: {focal}'s statistics; dashed: the partner's own (mirror) statistics. They are kept apart, never averaged.</p>
+<p>Solid lines: {focal}'s statistics; dashed: the partner's own (mirror) statistics. They are kept apart, never averaged{mcite}.</p>
 {mirror_chart}"#,
         focal = esc(&s.display_name(&s.focal)),
+        mcite = notes.cite(&mirror_sources),
     )
 }
 

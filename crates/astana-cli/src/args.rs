@@ -556,6 +556,10 @@ pub(crate) struct BriefArgs {
     /// Year of the balance section (default: the scenario's default year).
     #[arg(long)]
     pub(crate) year: Option<i32>,
+    /// Date printed on the brief, YYYY-MM-DD (default: the day of SOURCE_DATE_EPOCH when
+    /// set, else today in UTC); the same date gives the same bytes.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = astana_brief::parse_date)]
+    pub(crate) date: Option<astana_brief::Date>,
     /// Print the summary as JSON.
     #[arg(long)]
     pub(crate) json: bool,

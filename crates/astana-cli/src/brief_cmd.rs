@@ -7,7 +7,17 @@ use std::path::Path;
 pub(crate) fn run(scenario_dir: Option<&Path>, a: &BriefArgs) -> Outcome {
     let started = std::time::Instant::now();
     let scenario = crate::scenario_cmd::load(scenario_dir)?;
-    let brief = astana_query::brief::run(&scenario, &astana_query::brief::Params { year: a.year })?;
+    // The date printed on the brief: --date, else SOURCE_DATE_EPOCH's day, else today (UTC).
+    let date = match a.date {
+        Some(d) => d,
+        None => astana_brief::default_date().map_err(|e| Failure::input(format!("error: {e}")))?,
+    };
+    let params = astana_query::brief::Params {
+        year: a.year,
+        date: Some(date.to_string()),
+    };
+    let dir = scenario_dir.map(|d| d.display().to_string());
+    let brief = astana_query::brief::run_from(&scenario, &params, dir.as_deref())?;
     // Replaced whole or not at all: an interrupted run keeps the previous brief.
     crate::write::atomically(&a.out, |w| w.write_all(brief.html.as_bytes()))
         .map_err(|e| Failure::compute(format!("error: cannot write {}: {e}", a.out.display())))?;

@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 pub struct Params {
     /// Year of the balance section (default: the scenario's default year).
     pub year: Option<i32>,
+    /// Generation date printed on the brief, `YYYY-MM-DD` (default: `SOURCE_DATE_EPOCH`'s
+    /// day when set, else today in UTC).
+    pub date: Option<String>,
 }
 
 /// The rendered brief.
@@ -36,9 +39,33 @@ pub struct Brief {
 /// Renders the brief of `scenario`.
 ///
 /// # Errors
-/// The brief cannot be rendered (compute).
+/// A `date` that is not `YYYY-MM-DD` (input); the brief cannot be rendered (compute).
 pub fn run(scenario: &Scenario, p: &Params) -> Result<Brief, QueryError> {
-    let b = astana_brief::render(scenario, &astana_brief::Options { year: p.year })
+    run_from(scenario, p, None)
+}
+
+/// [`run`] for a scenario read from `scenario_dir` (as the reader typed it), which the
+/// brief's reproducing command then names.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_from(
+    scenario: &Scenario,
+    p: &Params,
+    scenario_dir: Option<&str>,
+) -> Result<Brief, QueryError> {
+    let date = p
+        .date
+        .as_deref()
+        .map(astana_brief::parse_date)
+        .transpose()
+        .map_err(|e| QueryError::input(format!("error: --date: {e}")))?;
+    let options = astana_brief::Options {
+        year: p.year,
+        date,
+        scenario_dir: scenario_dir.map(str::to_string),
+    };
+    let b = astana_brief::render(scenario, &options)
         .map_err(|e| QueryError::compute(format!("error: {e}")))?;
     Ok(Brief {
         bytes: b.html.len(),

@@ -8,8 +8,14 @@ use astana_partner_balance as bal;
 #[test]
 fn chart_views_are_the_briefs_own_parts() {
     let (s, _) = astana_scenario::load_embedded().expect("embedded");
-    let brief =
-        astana_brief::render(&s, &astana_brief::Options { year: Some(2023) }).expect("brief");
+    let brief = astana_brief::render(
+        &s,
+        &astana_brief::Options {
+            year: Some(2023),
+            ..Default::default()
+        },
+    )
+    .expect("brief");
     let b = bal::analyze(&s, &bal::Query::new(&s.focal, 2023, FlowKind::Turnover)).expect("2023");
     let map = charts::balance_map(&s, &b);
     assert!(map.contains(r#"aria-label="Map of trade partners""#));

@@ -71,7 +71,14 @@ fn every_citation_resolves_to_a_listed_source() {
 #[test]
 fn no_data_year_is_an_error_not_a_placeholder() {
     let (s, _) = brief();
-    assert!(render(&s, &Options { year: Some(1990) }).is_err());
+    assert!(render(
+        &s,
+        &Options {
+            year: Some(1990),
+            ..Default::default()
+        }
+    )
+    .is_err());
 }
 
 #[test]

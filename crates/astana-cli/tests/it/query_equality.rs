@@ -434,7 +434,14 @@ fn brief_summary_is_the_librarys_without_timing_and_path() {
         let mut args = vec!["brief", "--out", out.as_str(), "--json"];
         args.extend(flags);
         let mut cli = json(&args);
-        let lib = q::brief::run(&embedded(), &q::brief::Params { year }).expect("brief");
+        let lib = q::brief::run(
+            &embedded(),
+            &q::brief::Params {
+                year,
+                ..Default::default()
+            },
+        )
+        .expect("brief");
         let o = cli.as_object_mut().expect("object");
         for k in TIMING_AND_PATH {
             assert!(o.remove(k).is_some(), "brief --json has no {k}");

@@ -326,6 +326,9 @@ pub(crate) async fn download(
 pub(crate) struct BriefParams {
     /// The year of the balance sections (default: the scenario's default year).
     year: Option<i32>,
+    /// The date printed on the brief, YYYY-MM-DD (default: the day of SOURCE_DATE_EPOCH
+    /// when set, else today in UTC).
+    date: Option<String>,
 }
 
 /// The same self-contained HTML brief `astana brief` writes, for a stored scenario.
@@ -348,7 +351,15 @@ pub(crate) async fn brief(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    let question = format!("brief?year={:?}&gzip={gzip}", p.year);
+    // The date is resolved here so that the cache key holds it: a brief cached yesterday
+    // is not today's.
+    let date = match p.date.as_deref() {
+        Some(d) => {
+            astana_brief::parse_date(d).map_err(|e| Problem::bad_request(format!("date: {e}")))?
+        }
+        None => astana_brief::default_date().map_err(Problem::internal)?,
+    };
+    let question = format!("brief?year={:?}&date={date}&gzip={gzip}", p.year);
     let body = match state.cached(&id, &question) {
         Some(h) => h,
         None => {
@@ -356,7 +367,12 @@ pub(crate) async fn brief(
             let year = p.year;
             let body: std::sync::Arc<[u8]> = state
                 .blocking(move || {
-                    let html = astana_brief::render(&s, &astana_brief::Options { year })
+                    let options = astana_brief::Options {
+                        year,
+                        date: Some(date),
+                        ..astana_brief::Options::default()
+                    };
+                    let html = astana_brief::render(&s, &options)
                         .map(|b| b.html.into_bytes())
                         .map_err(|e| Problem::invalid(e.to_string()))?;
                     if !gzip {

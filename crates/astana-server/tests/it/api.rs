@@ -277,9 +277,15 @@ fn delete_refuses_the_builtin_and_is_404_the_second_time() {
 fn the_brief_is_what_astana_brief_renders() {
     let s = Server::start();
     let (scenario, _) = astana_scenario::load_embedded().expect("embedded");
-    let want = astana_brief::render(&scenario, &astana_brief::Options { year: None })
-        .expect("brief")
-        .html;
+    let want = astana_brief::render(
+        &scenario,
+        &astana_brief::Options {
+            year: None,
+            ..Default::default()
+        },
+    )
+    .expect("brief")
+    .html;
     let r = s.get("/api/scenarios/kazakhstan/brief");
     assert_eq!(r.status, 200);
     assert_eq!(r.content_type, "text/html; charset=utf-8");
@@ -307,9 +313,15 @@ fn the_brief_is_what_astana_brief_renders() {
         .expect("gunzip");
     assert!(html == want, "the compressed brief differs");
 
-    let y2022 = astana_brief::render(&scenario, &astana_brief::Options { year: Some(2022) })
-        .expect("brief")
-        .html;
+    let y2022 = astana_brief::render(
+        &scenario,
+        &astana_brief::Options {
+            year: Some(2022),
+            ..Default::default()
+        },
+    )
+    .expect("brief")
+    .html;
     assert!(s.get("/api/scenarios/kazakhstan/brief?year=2022").text() == y2022);
     let p = s
         .get("/api/scenarios/kazakhstan/brief?yeer=2022")
@@ -344,7 +356,14 @@ fn a_brief_job_runs_to_its_result() {
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(done["progress"], 1.0);
     let (scenario, _) = astana_scenario::load_embedded().expect("embedded");
-    let b = astana_brief::render(&scenario, &astana_brief::Options { year: None }).expect("brief");
+    let b = astana_brief::render(
+        &scenario,
+        &astana_brief::Options {
+            year: None,
+            ..Default::default()
+        },
+    )
+    .expect("brief");
     assert_eq!(done["result"]["bytes"], b.html.len());
     assert_eq!(done["result"]["footnotes"], b.footnotes);
     assert_eq!(done["result"]["summary"], json!(b.summary));

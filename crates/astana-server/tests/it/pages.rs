@@ -221,8 +221,14 @@ async fn balance_2023_shows_chinas_share_as_the_brief_prints_it() {
     let b = bal::analyze(&sc, &bal::Query::new("KAZ", 2023, FlowKind::Turnover)).expect("2023");
     let china = b.partners.iter().find(|p| p.id == "CHN").expect("China");
     let printed = format!("{} · {}", pct(china.share), usd(china.value));
-    let brief =
-        astana_brief::render(&sc, &astana_brief::Options { year: Some(2023) }).expect("brief");
+    let brief = astana_brief::render(
+        &sc,
+        &astana_brief::Options {
+            year: Some(2023),
+            ..Default::default()
+        },
+    )
+    .expect("brief");
     assert!(brief.html.contains(&printed), "the brief prints {printed}");
     let a = s.get("/s/kazakhstan/balance?year=2023&flow=turnover").await;
     assert_page(&a, "Multi-vector balance");
