@@ -341,6 +341,48 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     })
 }
 
+/// Most values a chart's hover list shows: more is a cloud of points (every outcome of a
+/// negotiation), which the chart's table summarises instead.
+const HOVER_LIST_MAX: usize = 80;
+
+/// Most characters of a chart's hover list: a longer one (every leg of every route on the
+/// corridor map) repeats what the chart's table says, at a page's length.
+const HOVER_TEXT_MAX: usize = 2_000;
+
+/// The values a chart shows only on hover (its `<title>` texts that hold a figure), as a
+/// collapsed list: on screen for whoever wants them, expanded on paper, which has no hover.
+fn hover_values(svg_html: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut values = Vec::new();
+    // The chart's own title (right after the opening tag) names it: not a value.
+    let mut rest = svg_html
+        .find('>')
+        .map_or(svg_html, |k| &svg_html[k + 1..]);
+    if let Some(own) = rest.trim_start().strip_prefix("<title>") {
+        rest = own.find("</title>").map_or(rest, |k| &own[k..]);
+    }
+    while let Some(i) = rest.find("<title>") {
+        let after = &rest[i + 7..];
+        let Some(j) = after.find("</title>") else {
+            break;
+        };
+        let t = &after[..j];
+        if t.bytes().any(|b| b.is_ascii_digit()) && seen.insert(t) {
+            values.push(t);
+        }
+        rest = &after[j..];
+    }
+    let chars: usize = values.iter().map(|v| v.len() + 2).sum();
+    if values.is_empty() || values.len() > HOVER_LIST_MAX || chars > HOVER_TEXT_MAX {
+        return String::new();
+    }
+    // The titles are already escaped HTML text.
+    format!(
+        r#"<details class="hover"><summary class="small">Values shown on hover</summary><p class="small">{}</p></details>"#,
+        values.join("; ")
+    )
+}
+
 /// Puts each chart and table in its own box, which scrolls sideways on a narrow screen
 /// instead of the page (charts keep a minimum width there so their text stays legible).
 fn boxed(body: &str) -> String {
@@ -359,11 +401,15 @@ fn boxed(body: &str) -> String {
             out.push_str(rest);
             return out;
         };
+        let item = &rest[i..j];
         out.push_str(&rest[..i]);
         out.push_str(&format!(r#"<div class="{class}">"#));
-        out.push_str(&rest[i..j]);
+        out.push_str(item);
         out.push_str("</div>");
         rest = &rest[j..];
+        if class == "fig" && !rest.trim_start().starts_with(r#"<details class="hover""#) {
+            out.push_str(&hover_values(item));
+        }
     }
 }
 
@@ -407,6 +453,18 @@ footer{margin-top:28px;padding-top:10px;border-top:1px solid var(--rule);font-si
 .legendbar{display:flex;gap:14px;font-size:12px;color:var(--muted);flex-wrap:wrap;margin:0 0 4px}
 .legendbar i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-2px}
 .sw{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
-@media print{body{background:#fff}main{box-shadow:none;padding:0}h2{break-after:avoid}.chart,.map,table{break-inside:avoid}}
-@media (max-width:700px){main{padding:20px}.cards{grid-template-columns:1fr 1fr}.two{grid-template-columns:1fr}}
+.meta{font-size:12.5px;color:var(--muted);margin:10px 0 0}
+code{overflow-wrap:anywhere}
+.fig,.tbl{overflow-x:auto;max-width:100%}
+ul.exec{margin:8px 0 0;padding-left:20px}ul.exec li{margin:6px 0}
+details.hover{margin:2px 0 8px}details.hover p,details.hover ul{margin:4px 0}
+@media (max-width:700px){main{padding:20px 14px}.cards{grid-template-columns:1fr 1fr}.two{grid-template-columns:1fr}h1{font-size:27px}
+.brief .fig>svg{min-width:800px}}
+@page{size:A4;margin:14mm 13mm 16mm;@bottom-right{content:"page " counter(page) " of " counter(pages);font:8.5pt Arial,sans-serif;color:#5b6675}}
+@media print{body{background:#fff;font-size:9.5pt;line-height:1.38}main{box-shadow:none;padding:0;max-width:none}
+h2{margin:18px 0 4px;font-size:17pt}h3{margin:12px 0 4px}h1,h2,h3,summary{break-after:avoid}
+.fig,.tbl,.cards,.card,tr,.caveat,ul.exec li,ol.notes li{break-inside:avoid}
+.fig,.tbl{overflow:visible}.fig>svg{max-height:95mm;width:auto;max-width:100%;margin:0 auto}p{orphans:3;widows:3}
+details::details-content{content-visibility:visible;display:block}details>summary{list-style:none;font-weight:600}
+ol.notes{columns:3;column-gap:14px;font-size:7pt;line-height:1.3}ol.notes li{margin:1px 0}a{color:inherit;text-decoration:none}}
 "#;
