@@ -207,7 +207,10 @@ impl<'a> Notes<'a> {
         for (i, id) in self.order.iter().enumerate() {
             let n = i + 1;
             if let Some(text) = self.texts.get(id) {
-                s.push_str(&format!(r#"<li id="fn{n}">{}</li>"#, svg::esc(text)));
+                s.push_str(&format!(
+                    r#"<li id="fn{n}" class="own">{}</li>"#,
+                    svg::esc(text)
+                ));
                 continue;
             }
             match self.scenario.and_then(|sc| sc.source(id)) {
@@ -355,9 +358,7 @@ fn hover_values(svg_html: &str) -> String {
     let mut seen = std::collections::HashSet::new();
     let mut values = Vec::new();
     // The chart's own title (right after the opening tag) names it: not a value.
-    let mut rest = svg_html
-        .find('>')
-        .map_or(svg_html, |k| &svg_html[k + 1..]);
+    let mut rest = svg_html.find('>').map_or(svg_html, |k| &svg_html[k + 1..]);
     if let Some(own) = rest.trim_start().strip_prefix("<title>") {
         rest = own.find("</title>").map_or(rest, |k| &own[k..]);
     }

@@ -2,6 +2,7 @@
 //! self-contained file whose every footnote resolves to a source.
 
 mod charts;
+mod page;
 
 use astana_brief::{render, Options};
 
@@ -51,18 +52,21 @@ fn every_citation_resolves_to_a_listed_source() {
     assert!(!cited.is_empty());
     for n in &cited {
         assert!(
-            b.html.contains(&format!("<li id=\"fn{n}\">")),
+            b.html.contains(&format!("<li id=\"fn{n}\">"))
+                || b.html.contains(&format!("<li id=\"fn{n}\" class=\"own\">")),
             "footnote {n} has no entry"
         );
     }
     assert_eq!(cited.iter().max().copied(), Some(b.footnotes));
-    // Each entry carries the URL of a source in the scenario.
+    // Each entry carries the URL of a source in the scenario, or is the team's own note
+    // (a model's data and assumptions).
     let notes = &b.html[b.html.find("<ol class=\"notes\">").expect("notes")..];
     for entry in notes.split("<li id=\"fn").skip(1) {
         assert!(
-            s.sources
-                .iter()
-                .any(|src| entry.contains(&src.url.replace('&', "&amp;"))),
+            entry.contains(r#"class="own""#)
+                || s.sources
+                    .iter()
+                    .any(|src| entry.contains(&src.url.replace('&', "&amp;"))),
             "footnote without a source URL: {entry}"
         );
     }
