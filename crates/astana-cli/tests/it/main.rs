@@ -2,6 +2,7 @@
 //! and the documented exit codes (0 success, 1 computation failed, 2 bad usage or input).
 
 mod balance_trust;
+mod brief_date;
 mod corridor_trust;
 mod forum_io;
 mod forum_solve;
