@@ -27,7 +27,8 @@ fn the_same_date_gives_the_same_bytes_and_the_page_says_how_to_reproduce_it() {
     assert!(!a.is_empty() && a == b, "two runs with --date differ");
     let html = String::from_utf8(a).expect("utf-8");
     assert_eq!(
-        html.matches(r#"Generated <time datetime="2026-11-30">"#).count(),
+        html.matches(r#"Generated <time datetime="2026-11-30">"#)
+            .count(),
         2,
         "the date in the header and the footer"
     );
@@ -39,7 +40,9 @@ fn the_same_date_gives_the_same_bytes_and_the_page_says_how_to_reproduce_it() {
     let c = String::from_utf8(c).expect("utf-8");
     assert!(c.contains("<code>astana brief --date 2025-11-30 --year 2022</code>"));
     let (_, d) = brief(&["--date", "2026-11-30"], Some("1764460800"));
-    assert!(String::from_utf8(d).expect("utf-8").contains(r#"datetime="2026-11-30""#));
+    assert!(String::from_utf8(d)
+        .expect("utf-8")
+        .contains(r#"datetime="2026-11-30""#));
 }
 
 #[test]
