@@ -455,7 +455,7 @@ footer{margin-top:28px;padding-top:10px;border-top:1px solid var(--rule);font-si
 .legendbar i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-2px}
 .sw{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
 .meta{font-size:12.5px;color:var(--muted);margin:10px 0 0}
-code{overflow-wrap:anywhere}
+code{overflow-wrap:break-word}
 .fig,.tbl{overflow-x:auto;max-width:100%}
 ul.exec{margin:8px 0 0;padding-left:20px}ul.exec li{margin:6px 0}
 details.hover{margin:2px 0 8px}details.hover p,details.hover ul{margin:4px 0}
@@ -463,7 +463,7 @@ details.hover{margin:2px 0 8px}details.hover p,details.hover ul{margin:4px 0}
 .brief .fig>svg{min-width:800px}}
 @page{size:A4;margin:14mm 13mm 16mm;@bottom-right{content:"page " counter(page) " of " counter(pages);font:8.5pt Arial,sans-serif;color:#5b6675}}
 @media print{body{background:#fff;font-size:9.5pt;line-height:1.38}main{box-shadow:none;padding:0;max-width:none}
-h2{margin:18px 0 4px;font-size:17pt}h3{margin:12px 0 4px}h1,h2,h3,summary{break-after:avoid}
+h2{margin:18px 0 4px;font-size:17pt}h3{margin:12px 0 4px}h1,h2,h3,summary,.legendbar{break-after:avoid}
 .fig,.tbl,.cards,.card,tr,.caveat,ul.exec li,ol.notes li{break-inside:avoid}
 .fig,.tbl{overflow:visible}.fig>svg{max-height:95mm;width:auto;max-width:100%;margin:0 auto}p{orphans:3;widows:3}
 details::details-content{content-visibility:visible;display:block}details>summary{list-style:none;font-weight:600}
