@@ -1,6 +1,7 @@
 //! Integration tests of `astana serve`: one binary, one module per topic.
 
 mod api;
+mod brief_date;
 mod browser;
 mod pages;
 mod support;
