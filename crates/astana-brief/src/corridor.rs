@@ -634,3 +634,176 @@ pub(crate) fn section(scenario: &Scenario, notes: &mut Notes, summary: &mut Vec<
         sources = sources.join(" "),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brief_map() -> (Network, Vec<Route>, String) {
+        let (s, _) = astana_scenario::load_embedded().expect("embedded scenario");
+        let net = Network::new(&s.corridor_nodes, &s.corridor_links);
+        let routes = family_routes(&net);
+        let map = routes_map(&net, &routes, (-12.0, 125.0, -37.0, 60.0), "Corridor");
+        (net, routes, map)
+    }
+
+    fn attr(tag: &str, name: &str) -> String {
+        let k = format!(r#" {name}=""#);
+        let i = tag
+            .find(&k)
+            .map(|i| i + k.len())
+            .unwrap_or_else(|| panic!("{name} in {tag}"));
+        tag[i..i + tag[i..].find('"').expect("quote")].to_string()
+    }
+
+    /// The (text, box) of each place label in the drawn map.
+    fn labels(map: &str) -> Vec<(String, svg::LabelBox)> {
+        map.split("<text ")
+            .skip(1)
+            .filter(|t| t.starts_with(r#"class="place""#))
+            .map(|t| {
+                let t = format!(" {t}");
+                let text =
+                    t[t.find('>').expect(">") + 1..t.find("</text>").expect("end")].to_string();
+                let n = |k: &str| attr(&t, k).parse::<f64>().expect("number");
+                let b = svg::text_box(
+                    &text,
+                    n("font-size"),
+                    n("x"),
+                    n("y"),
+                    &attr(&t, "text-anchor"),
+                );
+                (text, b)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_main_places_are_labelled_without_overlaps() {
+        let (_, _, map) = brief_map();
+        let l = labels(&map);
+        for want in [
+            "Rotterdam",
+            "Duisburg",
+            "Xi'an",
+            "Shanghai",
+            "Singapore",
+            "Suez Canal",
+            "Cape of Good Hope",
+            "Aktau",
+            "Poti",
+            "Port of Baku",
+        ] {
+            assert!(
+                l.iter().any(|(t, _)| t == want),
+                "{want} not labelled: {l:?}"
+            );
+        }
+        for (i, a) in l.iter().enumerate() {
+            for b in &l[i + 1..] {
+                assert!(!svg::overlaps(a.1, b.1), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    /// The points of the drawn path whose tooltip contains `needle`.
+    fn path_points(map: &str, needle: &str) -> Vec<Vec<(f64, f64)>> {
+        map.split("<path d=\"")
+            .skip(1)
+            .filter(|p| p[..p.find("</path>").unwrap_or(p.len())].contains(needle))
+            .map(|p| {
+                p[..p.find('"').expect("d")]
+                    .split(['M', 'L'])
+                    .filter(|s| !s.is_empty())
+                    .map(|xy| {
+                        let (x, y) = xy.split_once(' ').expect("x y");
+                        (x.parse().expect("x"), y.parse().expect("y"))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Today's map draws each sea leg as one straight segment.
+    #[test]
+    fn sea_legs_follow_the_lanes() {
+        let (_, _, map) = brief_map();
+        for leg in [
+            "Singapore (sea waypoint) → Suez Canal",
+            "Singapore (sea waypoint) → Cape of Good Hope",
+            "Cape of Good Hope (sea waypoint) → Rotterdam",
+        ] {
+            let paths = path_points(&map, leg);
+            assert_eq!(paths.len(), 1, "{leg}");
+            assert!(paths[0].len() > 20, "{leg}: {} points", paths[0].len());
+        }
+    }
+
+    /// The sea-suez and sea-cape routes share Shanghai → Singapore: drawn side by side, not
+    /// one over the other.
+    #[test]
+    fn routes_sharing_track_run_side_by_side() {
+        let (_, routes, map) = brief_map();
+        assert!(routes.iter().any(|r| r.corridor == "sea-suez"));
+        assert!(routes.iter().any(|r| r.corridor == "sea-cape"));
+        let suez = path_points(&map, "sea-suez: ");
+        let cape = path_points(&map, "sea-cape: ");
+        let leg = |ps: &[Vec<(f64, f64)>]| {
+            ps.iter()
+                .find(|p| p.len() > 5 && p[0].1 < p[p.len() - 1].1 - 100.0)
+                .cloned()
+                .expect("the Shanghai–Singapore leg, southward")
+        };
+        let (a, b) = (leg(&suez), leg(&cape));
+        // Each point of one lies ~GAP px from the other's, never on it.
+        for (p, q) in a.iter().zip(&b) {
+            let d = ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt();
+            assert!(d > GAP * 0.5 && d < GAP * 3.0, "{p:?} vs {q:?}: {d:.1} px");
+        }
+    }
+
+    /// The maritime network's distances against the corridor data's sea-leg km (printed
+    /// with `--nocapture` for data/geo/README.md): legs over 1000 km agree within 6%.
+    #[test]
+    fn sea_distances_agree_with_the_links() {
+        let (s, _) = astana_scenario::load_embedded().expect("embedded scenario");
+        let net = Network::new(&s.corridor_nodes, &s.corridor_links);
+        println!("| link | from → to | links.csv km | network km | difference |\n|---|---|---:|---:|---:|");
+        let mut worst = Vec::new();
+        for l in s
+            .corridor_links
+            .iter()
+            .filter(|l| matches!(l.mode.as_str(), "sea" | "ferry"))
+        {
+            let at = |id: &str| {
+                let v = net.find(id).expect("node");
+                (net.nodes[v].lon, net.nodes[v].lat)
+            };
+            let Some(p) = crate::geo::sea_path(at(&l.from), at(&l.to)) else {
+                println!(
+                    "| {} | {} → {} | {:.0} | off the network | |",
+                    l.id, l.from, l.to, l.km
+                );
+                continue;
+            };
+            let diff = p.km / l.km - 1.0;
+            println!(
+                "| {} | {} → {} | {:.0} | {:.0} | {:+.1}% |",
+                l.id,
+                l.from,
+                l.to,
+                l.km,
+                p.km,
+                diff * 100.0
+            );
+            // Short Caspian legs differ most: the network has one sparse Caspian lane, which
+            // Kuryk joins 62 km north at Aktau.
+            if l.km > 1000.0 {
+                worst.push((diff.abs(), l.id.clone()));
+            }
+        }
+        assert!(worst.len() >= 9, "{} long legs on the network", worst.len());
+        worst.sort_by(|a, b| b.0.total_cmp(&a.0));
+        assert!(worst[0].0 < 0.06, "{worst:?}");
+    }
+}

@@ -692,7 +692,7 @@ pub fn labels_svg(placed: &[Placed], size: f64, class: &str) -> String {
 }
 
 /// The opening `<svg>` of a chart with its accessible name and text alternative.
-fn open(class: &str, width: f64, height: f64, title: &str, desc: &str) -> String {
+pub(crate) fn open(class: &str, width: f64, height: f64, title: &str, desc: &str) -> String {
     format!(
         r#"<svg class="{class}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="{t}"><title>{t}</title><desc>{}</desc>"#,
         esc(desc),

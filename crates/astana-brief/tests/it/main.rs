@@ -2,6 +2,7 @@
 //! self-contained file whose every footnote resolves to a source.
 
 mod charts;
+mod maps;
 
 use astana_brief::{render, Options};
 
