@@ -191,10 +191,11 @@ pub fn lines_axes(
         );
     }
     let years = axes.0 == "year";
-    // Years step by whole years at least.
+    // Whole-number data (years, revisions) step by whole numbers at least.
+    let whole = years || xs.iter().all(|x| x.fract() == 0.0);
     let xt: Vec<f64> = inner_ticks(x0, x1, 8)
         .into_iter()
-        .filter(|x| !years || x.fract() == 0.0)
+        .filter(|x| !whole || x.fract() == 0.0)
         .collect();
     for &x in &xt {
         let _ = write!(
