@@ -797,7 +797,7 @@ mod tests {
                 diff * 100.0
             );
             // Short Caspian legs differ most: the network has one sparse Caspian lane, which
-            // Kuryk joins 62 km north at Aktau.
+            // Kuryk joins about 60 km north, at Aktau.
             if l.km > 1000.0 {
                 worst.push((diff.abs(), l.id.clone()));
             }
