@@ -15,7 +15,7 @@ pub use crate::geo::SeaPath;
 pub use crate::svg::{
     around, esc, hbar, labels_svg, lines, lines_axes, map, map_described, map_with, nice_ticks,
     overlaps, place_labels, scatter, text_box, Band, Bar, Dots, LabelBox, MapStyle, Placed,
-    Project, Series, Shape,
+    Project, Series, Shape, Spot,
 };
 pub use crate::Notes;
 
@@ -85,8 +85,10 @@ pub fn power_section(s: &Scenario) -> String {
     crate::power::section(s, &mut Vec::new())
 }
 
-/// Routes drawn on the map, coloured by corridor family; the map frames the routes (with a
-/// margin of 8° and at least 40° of longitude and 25° of latitude).
+/// Routes drawn on the map, coloured by corridor family, sea and ferry legs along the sea
+/// lanes, routes sharing track side by side, the main places labelled without overlaps; the
+/// map frames the routes (with a margin of 8° and at least 40° of longitude and 25° of
+/// latitude, widened to the sea lanes drawn).
 pub fn routes_map(net: &Network, routes: &[Route], title: &str) -> String {
     let points = routes
         .iter()

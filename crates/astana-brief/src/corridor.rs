@@ -280,15 +280,15 @@ pub(crate) fn routes_map(
     };
     let desc: Vec<String> = routes
         .iter()
-        .map(|r| {
-            format!(
+        .filter_map(|r| {
+            Some(format!(
                 "{}: {} → {}, {:.1} days, {:.0} km",
                 r.corridor,
-                short_name(&net.nodes[r.nodes[0]].name),
-                short_name(&net.nodes[r.nodes[r.nodes.len() - 1]].name),
+                short_name(&net.nodes[*r.nodes.first()?].name),
+                short_name(&net.nodes[*r.nodes.last()?].name),
                 r.days,
                 r.km
-            )
+            ))
         })
         .collect();
     svg::map_described(

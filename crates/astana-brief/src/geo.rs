@@ -322,6 +322,10 @@ mod tests {
             (PORT_SAID, ROTTERDAM),
             (SINGAPORE, CAPE),
             (CAPE, ROTTERDAM),
+            // Poti–Constanta, Aktau–Alat (Caspian), Singapore–Bandar Abbas.
+            ((41.66, 42.16), (28.65, 44.17)),
+            ((51.20, 43.62), (49.40, 39.95)),
+            (SINGAPORE, (56.27, 27.19)),
         ] {
             let p = sea_path(a, b).expect("a path");
             // The 1:110m outlines are coarse (capes overlap coastal lanes) and close the

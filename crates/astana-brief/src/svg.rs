@@ -611,6 +611,9 @@ pub fn overlaps(a: LabelBox, b: LabelBox) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
 }
 
+/// A candidate label position: baseline anchor (x, y) and `text-anchor`.
+pub type Spot = (f64, f64, &'static str);
+
 /// A label placed by [`place_labels`]: its text, anchor point and `text-anchor`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Placed {
@@ -631,7 +634,7 @@ pub struct Placed {
 /// placed before and every box in `avoid` (markers); a label with no free position is
 /// left out (its marker keeps its tooltip). Candidates: (x, y, anchor).
 pub fn place_labels(
-    labels: &[(String, Vec<(f64, f64, &'static str)>)],
+    labels: &[(String, Vec<Spot>)],
     size: f64,
     frame: LabelBox,
     avoid: &[LabelBox],
@@ -659,7 +662,7 @@ pub fn place_labels(
 
 /// The eight positions around a marker at (x, y) of radius `r`, right first (the
 /// cartographic preference), for a label of font size `size`.
-pub fn around(x: f64, y: f64, r: f64, size: f64) -> Vec<(f64, f64, &'static str)> {
+pub fn around(x: f64, y: f64, r: f64, size: f64) -> Vec<Spot> {
     let g = r + 2.0;
     // Baselines of the middle row and of the rows just above and below it.
     let mid = y + size * 0.35;

@@ -160,3 +160,39 @@ fn line_charts_title_both_axes() {
         }
     }
 }
+
+/// The balance map's country labels (centred, 11 px) never overlap.
+#[test]
+fn balance_map_labels_do_not_overlap() {
+    let page = html();
+    let (_, map) = svgs(&page, "map")
+        .into_iter()
+        .find(|(l, _)| l == "Map of trade partners")
+        .expect("balance map");
+    let boxes: Vec<(String, astana_brief::charts::LabelBox)> = map
+        .split("<text ")
+        .skip(1)
+        .filter(|t| t.starts_with(r#"class="maplbl""#))
+        .map(|t| {
+            let t = format!(" {t}");
+            let text = t[t.find('>').expect(">") + 1..t.find("</text>").expect("end")].to_string();
+            let n = |k: &str| attr(&t, k).and_then(|v| v.parse::<f64>().ok()).expect(k);
+            let b = astana_brief::charts::text_box(&text, 11.0, n("x"), n("y"), "middle");
+            (text, b)
+        })
+        .collect();
+    for want in ["China", "Russia", "Kazakhstan"] {
+        assert!(
+            boxes.iter().any(|(t, _)| t.starts_with(want)),
+            "{want}: {boxes:?}"
+        );
+    }
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            assert!(
+                !astana_brief::charts::overlaps(a.1, b.1),
+                "{a:?} overlaps {b:?}"
+            );
+        }
+    }
+}
