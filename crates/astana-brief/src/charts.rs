@@ -11,8 +11,11 @@ use astana_model::Scenario;
 use astana_negotiation::{Analysis, Negotiation};
 use astana_partner_balance::{Balance, ShockResult};
 
+pub use crate::geo::SeaPath;
 pub use crate::svg::{
-    esc, hbar, lines, map, map_with, scatter, Band, Bar, Dots, MapStyle, Project, Series, Shape,
+    around, esc, hbar, labels_svg, lines, lines_axes, map, map_described, map_with, nice_ticks,
+    overlaps, place_labels, scatter, text_box, Band, Bar, Dots, LabelBox, MapStyle, Placed,
+    Project, Series, Shape, Spot,
 };
 pub use crate::Notes;
 
@@ -22,6 +25,14 @@ pub const CSS: &str = crate::CSS;
 /// Natural Earth 1:110m country outlines (public domain), embedded.
 pub fn shapes() -> &'static [Shape] {
     crate::geo::shapes()
+}
+
+/// The sea path between two ports given as (lon, lat), over the embedded maritime network
+/// (Eurostat SeaRoute's, `data/geo/marnet.json`): the shortest path between the network
+/// nodes nearest each port, joined to the ports by straight lines, and its length in km.
+/// `None` when a port is more than 150 km from the network or the two are not connected.
+pub fn sea_path(from: (f64, f64), to: (f64, f64)) -> Option<SeaPath> {
+    crate::geo::sea_path(from, to)
 }
 
 /// The partners on a map, darker for larger shares, with the balance's year and flow.
@@ -80,8 +91,10 @@ pub fn power_section(s: &Scenario) -> String {
     h
 }
 
-/// Routes drawn on the map, coloured by corridor family; the map frames the routes (with a
-/// margin of 8° and at least 40° of longitude and 25° of latitude).
+/// Routes drawn on the map, coloured by corridor family, sea and ferry legs along the sea
+/// lanes, routes sharing track side by side, the main places labelled without overlaps; the
+/// map frames the routes (with a margin of 8° and at least 40° of longitude and 25° of
+/// latitude, widened to the sea lanes drawn).
 pub fn routes_map(net: &Network, routes: &[Route], title: &str) -> String {
     let points = routes
         .iter()

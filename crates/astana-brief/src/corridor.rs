@@ -7,6 +7,7 @@ use crate::Notes;
 use astana_freight_corridor::{flow, k_best, sim, By, Filter, Network, Route, Weights};
 use astana_model::corridor::FAMILIES;
 use astana_model::Scenario;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 const COLORS: [(&str, &str); 7] = [
@@ -61,27 +62,190 @@ fn family_routes(net: &Network) -> Vec<Route> {
     out
 }
 
+/// Gap between routes drawn side by side where they share track, px.
+const GAP: f64 = 2.6;
+
+/// The track of each leg in (lon, lat): sea and ferry legs along the maritime network
+/// (straight when a port is off it, e.g. the Caspian if the network lacked it), land legs
+/// straight. Each distinct leg is routed once.
+pub(crate) fn leg_tracks(net: &Network, routes: &[Route]) -> HashMap<usize, Vec<(f64, f64)>> {
+    let mut out = HashMap::new();
+    for r in routes {
+        for (leg, pair) in r.links.iter().zip(r.nodes.windows(2)) {
+            out.entry(*leg).or_insert_with(|| {
+                let at = |v: usize| (net.nodes[v].lon, net.nodes[v].lat);
+                let (a, b) = (at(pair[0]), at(pair[1]));
+                let water = matches!(net.links[*leg].mode.as_str(), "sea" | "ferry");
+                water
+                    .then(|| crate::geo::sea_path(a, b))
+                    .flatten()
+                    .map_or_else(|| vec![a, b], |p| p.points)
+            });
+        }
+    }
+    out
+}
+
+/// Short place name for a map label: the name before any parenthesis, without "port".
+fn short_name(name: &str) -> &str {
+    let n = name.split(" (").next().unwrap_or(name).trim();
+    n.strip_suffix(" ferry port")
+        .or_else(|| n.strip_suffix(" port"))
+        .unwrap_or(n)
+}
+
+/// The places labelled on the map, most important first: origins and destinations, then
+/// ports, then the ends of sea legs (Singapore, Suez, the Cape), of the drawn routes; then
+/// the other marked places.
+pub(crate) fn labelled_places(net: &Network, routes: &[Route]) -> Vec<usize> {
+    let mut v: Vec<(u8, usize)> = Vec::new();
+    for r in routes {
+        for (leg, pair) in r.links.iter().zip(r.nodes.windows(2)) {
+            let water = matches!(net.links[*leg].mode.as_str(), "sea" | "ferry");
+            for &n in pair {
+                let rank = match net.nodes[n].kind.as_str() {
+                    "origin" | "destination" => 0,
+                    "port" => 1,
+                    _ if water => 2,
+                    _ => continue,
+                };
+                v.push((rank, n));
+            }
+        }
+    }
+    // Then the other marked places (origins and ports no drawn route uses), if room is left.
+    for (n, node) in net.nodes.iter().enumerate() {
+        if matches!(node.kind.as_str(), "origin" | "destination" | "port") {
+            v.push((3, n));
+        }
+    }
+    v.sort_unstable();
+    let mut seen = std::collections::HashSet::new();
+    v.into_iter()
+        .filter(|(_, n)| seen.insert(*n))
+        .map(|(_, n)| n)
+        .collect()
+}
+
+/// Font size of place labels on the corridor map.
+const LABEL_PX: f64 = 11.0;
+/// Marker radius.
+const MARK_R: f64 = 2.6;
+
+/// The place labels of the map, placed without overlaps (see [`svg::place_labels`]).
+pub(crate) fn place_labels(
+    net: &Network,
+    routes: &[Route],
+    p: svg::Project<'_>,
+    size: (f64, f64),
+) -> Vec<svg::Placed> {
+    let places = labelled_places(net, routes);
+    let marks: Vec<(f64, f64)> = places
+        .iter()
+        .map(|&n| p(net.nodes[n].lon, net.nodes[n].lat))
+        .collect();
+    let avoid: Vec<svg::LabelBox> = marks
+        .iter()
+        .map(|&(x, y)| (x - MARK_R, y - MARK_R, x + MARK_R, y + MARK_R))
+        .collect();
+    let requests: Vec<_> = places
+        .iter()
+        .zip(&marks)
+        .map(|(&n, &(x, y))| {
+            (
+                short_name(&net.nodes[n].name).to_string(),
+                svg::around(x, y, MARK_R, LABEL_PX),
+            )
+        })
+        .collect();
+    svg::place_labels(&requests, LABEL_PX, (0.0, 0.0, size.0, size.1), &avoid)
+}
+
 /// Routes drawn over the country outlines, coloured by family: land legs solid, sea and
-/// ferry legs dashed; origins, destinations and ports marked.
+/// ferry legs dashed along the sea lanes; where routes share track they run side by side,
+/// [`GAP`] px apart; origins, destinations and ports marked, the main places labelled.
 pub(crate) fn routes_map(
     net: &Network,
     routes: &[Route],
     window: (f64, f64, f64, f64),
     title: &str,
 ) -> String {
+    let width = 868.0;
+    let tracks = leg_tracks(net, routes);
+    // Widen the window to the sea lanes (the Cape route's swings west into the Atlantic).
+    let window = tracks
+        .values()
+        .flatten()
+        .fold(window, |(a, b, c, d), &(x, y)| {
+            (
+                a.min(x - 2.0),
+                b.max(x + 2.0),
+                c.min(y - 2.0),
+                d.max(y + 2.0),
+            )
+        });
+    let (lon0, lon1, lat0, lat1) = window;
+    let height = (lat1 - lat0) * width / ((lon1 - lon0) * ((lat0 + lat1) / 2.0).to_radians().cos());
     let overlay = |p: svg::Project<'_>| {
+        // Which routes use each segment (its ends rounded to 0.1 px, either direction).
+        let tenth = |q: (f64, f64)| ((q.0 * 10.0).round() as i64, (q.1 * 10.0).round() as i64);
+        let key = |a: (f64, f64), b: (f64, f64)| {
+            let (a, b) = (tenth(a), tenth(b));
+            if a <= b {
+                (a, b)
+            } else {
+                (b, a)
+            }
+        };
+        let projected: HashMap<usize, Vec<(f64, f64)>> = tracks
+            .iter()
+            .map(|(l, t)| (*l, t.iter().map(|q| p(q.0, q.1)).collect()))
+            .collect();
+        let mut users: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, r) in routes.iter().enumerate() {
+            for leg in &r.links {
+                for w in projected[leg].windows(2) {
+                    let u = users.entry(key(w[0], w[1])).or_default();
+                    if !u.contains(&i) {
+                        u.push(i);
+                    }
+                }
+            }
+        }
         let mut s = String::new();
-        for r in routes {
-            // Land legs solid; sea and ferry legs dashed (drawn straight: schematic).
+        for (i, r) in routes.iter().enumerate() {
             for (leg, pair) in r.links.iter().zip(r.nodes.windows(2)) {
-                let (x0, y0) = p(net.nodes[pair[0]].lon, net.nodes[pair[0]].lat);
-                let (x1, y1) = p(net.nodes[pair[1]].lon, net.nodes[pair[1]].lat);
                 let water = matches!(net.links[*leg].mode.as_str(), "sea" | "ferry");
+                let mut d = String::new();
+                for w in projected[leg].windows(2) {
+                    let k = key(w[0], w[1]);
+                    let u = &users[&k];
+                    let slot = u.iter().position(|&j| j == i).unwrap_or(0) as f64;
+                    let off = (slot - (u.len() as f64 - 1.0) / 2.0) * GAP;
+                    // The normal of the segment's canonical direction, the same for every
+                    // route on it, so slots do not cross.
+                    let (a, b) = if tenth(w[0]) <= tenth(w[1]) {
+                        (w[0], w[1])
+                    } else {
+                        (w[1], w[0])
+                    };
+                    let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt().max(1e-9);
+                    let (nx, ny) = (-(b.1 - a.1) / len * off, (b.0 - a.0) / len * off);
+                    let _ = write!(
+                        d,
+                        "{}{:.1} {:.1}L{:.1} {:.1}",
+                        if d.is_empty() { "M" } else { "L" },
+                        w[0].0 + nx,
+                        w[0].1 + ny,
+                        w[1].0 + nx,
+                        w[1].1 + ny
+                    );
+                }
                 // The leg's countries, those crossed without a node of their own included.
                 let through = net.link_countries(*leg, pair[0]).join("–");
                 let _ = write!(
                     s,
-                    r#"<path d="M{x0:.1} {y0:.1}L{x1:.1} {y1:.1}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round"{} opacity="0.9"><title>{}: {:.1} days; {} → {} through {}</title></path>"#,
+                    r#"<path d="{d}" fill="none" stroke="{}" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round"{} opacity="0.9"><title>{}: {:.1} days; {} → {} through {}</title></path>"#,
                     color(&r.corridor),
                     if water { "1.8" } else { "2.6" },
                     if water {
@@ -102,19 +266,38 @@ pub(crate) fn routes_map(
                 let (x, y) = p(n.lon, n.lat);
                 let _ = write!(
                     s,
-                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="2.6" fill="#222"><title>{}</title></circle>"##,
+                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="{MARK_R}" fill="#222"><title>{}</title></circle>"##,
                     esc(&n.name)
                 );
             }
         }
+        s.push_str(&svg::labels_svg(
+            &place_labels(net, routes, p, (width, height)),
+            LABEL_PX,
+            "place",
+        ));
         s
     };
-    svg::map_with(
+    let desc: Vec<String> = routes
+        .iter()
+        .filter_map(|r| {
+            Some(format!(
+                "{}: {} → {}, {:.1} days, {:.0} km",
+                r.corridor,
+                short_name(&net.nodes[*r.nodes.first()?].name),
+                short_name(&net.nodes[*r.nodes.last()?].name),
+                r.days,
+                r.km
+            ))
+        })
+        .collect();
+    svg::map_described(
         crate::geo::shapes(),
         window,
-        868.0,
+        width,
         &|_| None,
         title,
+        &desc.join("; "),
         &overlay,
     )
 }
@@ -261,14 +444,14 @@ pub(crate) fn section(
             points: vec![(first.0, c), (2030.0, c)],
         });
     }
-    let volume_chart = svg::lines(
+    let volume_chart = svg::lines_axes(
         &series,
         &[],
-        868.0,
-        260.0,
-        (0.0, (top * 1.1).ceil()),
+        (868.0, 260.0),
+        (0.0, top),
         &|y| format!("{y:.0} Mt"),
         "Middle Corridor volumes",
+        ("year", "million tonnes (Mt)"),
     );
     let vol_notes: Vec<String> = vol_rows
         .iter()
@@ -387,14 +570,14 @@ pub(crate) fn section(
             }
         })
         .collect();
-    let transit_chart = svg::lines(
+    let transit_chart = svg::lines_axes(
         &cdf,
         &[],
-        868.0,
-        240.0,
+        (868.0, 240.0),
         (0.0, 1.0),
         &|y| format!("{:.0}%", y * 100.0),
         "Share of trains delivered within x days",
+        ("transit time, days", "share of trains, %"),
     );
     let mut sim_table = String::new();
     for (f, s) in &result.corridors {
@@ -452,7 +635,7 @@ pub(crate) fn section(
         .count();
     format!(
         r#"<section id="corridor"><h2>Connectivity: the Middle Corridor and its rivals</h2>
-<p>The network holds {nodes} places and {links} links from China to Europe, each with its source ({estimated} link rows carry at least one figure the team estimated, and say how; sea legs are drawn straight, dashed). For each corridor family the map draws the fastest modelled route; days include dwell at borders, gauge changes and ports.</p>
+<p>The network holds {nodes} places and {links} links from China to Europe, each with its source ({estimated} link rows carry at least one figure the team estimated, and say how; sea and ferry legs are dashed, drawn along the shipping lanes of Eurostat’s SeaRoute network; routes that share track run side by side). For each corridor family the map draws the fastest modelled route; days include dwell at borders, gauge changes and ports.</p>
 <div class="legendbar">{legend}</div>
 {map}
 <table><tr><th>Corridor</th><th>Route</th><th class="n">Days</th><th class="n">km</th><th class="n">USD/FEU</th><th class="n">Transfers</th><th>Countries</th></tr>{table}</table>
@@ -488,4 +671,177 @@ pub(crate) fn section(
         ),
         sources = sources.join(" "),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brief_map() -> (Network, Vec<Route>, String) {
+        let (s, _) = astana_scenario::load_embedded().expect("embedded scenario");
+        let net = Network::new(&s.corridor_nodes, &s.corridor_links);
+        let routes = family_routes(&net);
+        let map = routes_map(&net, &routes, (-12.0, 125.0, -37.0, 60.0), "Corridor");
+        (net, routes, map)
+    }
+
+    fn attr(tag: &str, name: &str) -> String {
+        let k = format!(r#" {name}=""#);
+        let i = tag
+            .find(&k)
+            .map(|i| i + k.len())
+            .unwrap_or_else(|| panic!("{name} in {tag}"));
+        tag[i..i + tag[i..].find('"').expect("quote")].to_string()
+    }
+
+    /// The (text, box) of each place label in the drawn map.
+    fn labels(map: &str) -> Vec<(String, svg::LabelBox)> {
+        map.split("<text ")
+            .skip(1)
+            .filter(|t| t.starts_with(r#"class="place""#))
+            .map(|t| {
+                let t = format!(" {t}");
+                let text =
+                    t[t.find('>').expect(">") + 1..t.find("</text>").expect("end")].to_string();
+                let n = |k: &str| attr(&t, k).parse::<f64>().expect("number");
+                let b = svg::text_box(
+                    &text,
+                    n("font-size"),
+                    n("x"),
+                    n("y"),
+                    &attr(&t, "text-anchor"),
+                );
+                (text, b)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_main_places_are_labelled_without_overlaps() {
+        let (_, _, map) = brief_map();
+        let l = labels(&map);
+        for want in [
+            "Rotterdam",
+            "Duisburg",
+            "Xi'an",
+            "Shanghai",
+            "Singapore",
+            "Suez Canal",
+            "Cape of Good Hope",
+            "Aktau",
+            "Poti",
+            "Port of Baku",
+        ] {
+            assert!(
+                l.iter().any(|(t, _)| t == want),
+                "{want} not labelled: {l:?}"
+            );
+        }
+        for (i, a) in l.iter().enumerate() {
+            for b in &l[i + 1..] {
+                assert!(!svg::overlaps(a.1, b.1), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    /// The points of the drawn path whose tooltip contains `needle`.
+    fn path_points(map: &str, needle: &str) -> Vec<Vec<(f64, f64)>> {
+        map.split("<path d=\"")
+            .skip(1)
+            .filter(|p| p[..p.find("</path>").unwrap_or(p.len())].contains(needle))
+            .map(|p| {
+                p[..p.find('"').expect("d")]
+                    .split(['M', 'L'])
+                    .filter(|s| !s.is_empty())
+                    .map(|xy| {
+                        let (x, y) = xy.split_once(' ').expect("x y");
+                        (x.parse().expect("x"), y.parse().expect("y"))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Today's map draws each sea leg as one straight segment.
+    #[test]
+    fn sea_legs_follow_the_lanes() {
+        let (_, _, map) = brief_map();
+        for leg in [
+            "Singapore (sea waypoint) → Suez Canal",
+            "Singapore (sea waypoint) → Cape of Good Hope",
+            "Cape of Good Hope (sea waypoint) → Rotterdam",
+        ] {
+            let paths = path_points(&map, leg);
+            assert_eq!(paths.len(), 1, "{leg}");
+            assert!(paths[0].len() > 20, "{leg}: {} points", paths[0].len());
+        }
+    }
+
+    /// The sea-suez and sea-cape routes share Shanghai → Singapore: drawn side by side, not
+    /// one over the other.
+    #[test]
+    fn routes_sharing_track_run_side_by_side() {
+        let (_, routes, map) = brief_map();
+        assert!(routes.iter().any(|r| r.corridor == "sea-suez"));
+        assert!(routes.iter().any(|r| r.corridor == "sea-cape"));
+        let suez = path_points(&map, "sea-suez: ");
+        let cape = path_points(&map, "sea-cape: ");
+        let leg = |ps: &[Vec<(f64, f64)>]| {
+            ps.iter()
+                .find(|p| p.len() > 5 && p[0].1 < p[p.len() - 1].1 - 100.0)
+                .cloned()
+                .expect("the Shanghai–Singapore leg, southward")
+        };
+        let (a, b) = (leg(&suez), leg(&cape));
+        // Each point of one lies ~GAP px from the other's, never on it.
+        for (p, q) in a.iter().zip(&b) {
+            let d = ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt();
+            assert!(d > GAP * 0.5 && d < GAP * 3.0, "{p:?} vs {q:?}: {d:.1} px");
+        }
+    }
+
+    /// The maritime network's distances against the corridor data's sea-leg km (printed
+    /// with `--nocapture` for data/geo/README.md): legs over 1000 km agree within 6%.
+    #[test]
+    fn sea_distances_agree_with_the_links() {
+        let (s, _) = astana_scenario::load_embedded().expect("embedded scenario");
+        let net = Network::new(&s.corridor_nodes, &s.corridor_links);
+        println!("| link | from → to | links.csv km | network km | difference |\n|---|---|---:|---:|---:|");
+        let mut worst = Vec::new();
+        for l in s
+            .corridor_links
+            .iter()
+            .filter(|l| matches!(l.mode.as_str(), "sea" | "ferry"))
+        {
+            let at = |id: &str| {
+                let v = net.find(id).expect("node");
+                (net.nodes[v].lon, net.nodes[v].lat)
+            };
+            let Some(p) = crate::geo::sea_path(at(&l.from), at(&l.to)) else {
+                println!(
+                    "| {} | {} → {} | {:.0} | off the network | |",
+                    l.id, l.from, l.to, l.km
+                );
+                continue;
+            };
+            let diff = p.km / l.km - 1.0;
+            println!(
+                "| {} | {} → {} | {:.0} | {:.0} | {:+.1}% |",
+                l.id,
+                l.from,
+                l.to,
+                l.km,
+                p.km,
+                diff * 100.0
+            );
+            // Short Caspian legs differ most: the network has one sparse Caspian lane, which
+            // Kuryk joins about 60 km north, at Aktau.
+            if l.km > 1000.0 {
+                worst.push((diff.abs(), l.id.clone()));
+            }
+        }
+        assert!(worst.len() >= 9, "{} long legs on the network", worst.len());
+        worst.sort_by(|a, b| b.0.total_cmp(&a.0));
+        assert!(worst[0].0 < 0.06, "{worst:?}");
+    }
 }

@@ -171,10 +171,21 @@ pub(crate) fn room_grid(f: &Forum, s: &Schedule) -> String {
     let (cw, ch, left, top) = (58.0, 22.0, 190.0, 20.0);
     let width = left + cw * h as f64 + 10.0;
     let height = top + ch * f.rooms.len() as f64 + 6.0;
-    let mut grid = String::new();
-    let _ = write!(
-        grid,
-        r#"<svg class="chart" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="Rooms by slot">"#
+    let busy: Vec<String> = f
+        .rooms
+        .iter()
+        .zip(&cell)
+        .map(|(room, row)| {
+            let used = row.iter().filter(|c| c.is_some()).count();
+            format!("{}: {used} of {h} slots in use", room.name)
+        })
+        .collect();
+    let mut grid = svg::open(
+        "chart",
+        width,
+        height,
+        "Rooms by slot",
+        &format!("Rooms by slot. {}", busy.join("; ")),
     );
     for t in 0..h {
         let (day, slot) = f.day_slot(t);

@@ -132,14 +132,14 @@ pub(crate) fn section(
         .flatten()
         .map(|s| s.distance_to_nash)
         .fold(0.0f64, f64::max);
-    let convergence = svg::lines(
+    let convergence = svg::lines_axes(
         &series,
         &[],
-        868.0,
-        220.0,
-        (0.0, (top * 10.0).ceil() / 10.0),
+        (868.0, 220.0),
+        (0.0, top),
         &|y| format!("{y:.2}"),
         "Distance of the mediator's text to the Nash point, by revision",
+        ("revision", "distance (utility, 0–1)"),
     );
     let table = settlements_table(&neg, &a);
     let first = &runs[0];

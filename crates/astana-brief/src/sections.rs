@@ -549,14 +549,14 @@ pub(crate) fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
             .map(|p| (f64::from(p.year), p.hhi, p.hhi_upper))
             .collect(),
     };
-    let chart = svg::lines(
+    let chart = svg::lines_axes(
         &[hhi_lo, hhi_hi, cr3],
         &[band],
-        868.0,
-        230.0,
+        (868.0, 230.0),
         (0.0, 0.6),
-        &|y| format!("{y:.2}"),
+        &|y| format!("{y:.1}"),
         "Concentration by year",
+        ("year", "index (0–1)"),
     );
     let mut rows = String::new();
     for p in &points {

@@ -31,11 +31,16 @@ pub fn hbar(bars: &[Bar], width: f64, title: &str) -> String {
     let h = row * bars.len() as f64 + 10.0;
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(1e-12);
     let plot = width - label_w - text_w;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="chart" viewBox="0 0 {width} {h}" role="img" aria-label="{}">"#,
-        esc(title)
+    let desc: Vec<String> = bars
+        .iter()
+        .map(|b| format!("{}: {}", b.label, b.text))
+        .collect();
+    let mut s = open(
+        "chart",
+        width,
+        h,
+        title,
+        &format!("{title}. {}", desc.join("; ")),
     );
     for (i, b) in bars.iter().enumerate() {
         let y = 5.0 + row * i as f64;
@@ -78,7 +83,7 @@ pub struct Band {
     pub points: Vec<(f64, f64, f64)>,
 }
 
-/// A line chart with x in years and y formatted by `fmt_y`.
+/// A line chart with x in years and y formatted by `fmt_y` (which carries the unit).
 pub fn lines(
     series: &[Series],
     bands: &[Band],
@@ -88,7 +93,35 @@ pub fn lines(
     fmt_y: &dyn Fn(f64) -> String,
     title: &str,
 ) -> String {
-    let (ml, mr, mt, mb) = (52.0, 190.0, 12.0, 28.0);
+    lines_axes(
+        series,
+        bands,
+        (width, height),
+        y_range,
+        fmt_y,
+        title,
+        ("year", ""),
+    )
+}
+
+/// [`lines`] with axis titles (x, y), each with its unit: the y axis is widened to 1-2-5
+/// ticks covering `y_range` ([`nice_ticks`]), gridlines exactly at the labelled values; x
+/// ticks at 1-2-5 steps inside the data's range (years print as years).
+pub fn lines_axes(
+    series: &[Series],
+    bands: &[Band],
+    (width, height): (f64, f64),
+    y_range: (f64, f64),
+    fmt_y: &dyn Fn(f64) -> String,
+    title: &str,
+    axes: (&str, &str),
+) -> String {
+    let (ml, mr, mt, mb) = (
+        if axes.1.is_empty() { 52.0 } else { 68.0 },
+        190.0,
+        12.0,
+        if axes.0.is_empty() { 28.0 } else { 42.0 },
+    );
     let xs: Vec<f64> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.0))
@@ -99,22 +132,53 @@ pub fn lines(
         .fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
     let (x0, x1) = if x1 > x0 {
         (x0, x1)
-    } else {
+    } else if x0 <= x1 {
         (x0 - 1.0, x0 + 1.0)
+    } else {
+        (0.0, 1.0)
     };
-    let (y0, y1) = y_range;
+    let yt = nice_ticks(y_range.0, y_range.1, 6);
+    let (y0, y1) = match (yt.first(), yt.last()) {
+        (Some(a), Some(b)) if b > a => (*a, *b),
+        _ => (y_range.0, y_range.0 + 1.0),
+    };
     let pw = width - ml - mr;
     let ph = height - mt - mb;
     let sx = |x: f64| ml + (x - x0) / (x1 - x0) * pw;
     let sy = |y: f64| mt + ph - (y - y0) / (y1 - y0) * ph;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
-        esc(title)
+    let desc: Vec<String> = series
+        .iter()
+        .filter_map(|ser| {
+            let (first, last) = (ser.points.first()?, ser.points.last()?);
+            let max = ser.points.iter().map(|p| p.1).fold(f64::MIN, f64::max);
+            Some(format!(
+                "{}: {} at {} to {} at {} (highest {})",
+                ser.name,
+                fmt_y(first.1),
+                num(first.0),
+                fmt_y(last.1),
+                num(last.0),
+                fmt_y(max)
+            ))
+        })
+        .collect();
+    let mut s = open(
+        "chart",
+        width,
+        height,
+        title,
+        &format!(
+            "{title}. x: {}; y: {}. {}",
+            if axes.0.is_empty() { "—" } else { axes.0 },
+            if axes.1.is_empty() {
+                "see tick labels"
+            } else {
+                axes.1
+            },
+            desc.join("; ")
+        ),
     );
-    for i in 0..=4 {
-        let y = y0 + (y1 - y0) * f64::from(i) / 4.0;
+    for &y in &yt {
         let _ = write!(
             s,
             r#"<line class="grid" x1="{ml}" x2="{}" y1="{:.1}" y2="{:.1}"/><text class="tick" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
@@ -126,23 +190,39 @@ pub fn lines(
             esc(&fmt_y(y))
         );
     }
-    let span = (x1 - x0).round() as i64;
-    let step = if span > 16 {
-        4
-    } else if span > 8 {
-        2
-    } else {
-        1
-    };
-    let mut x = x0.round() as i64;
-    while x as f64 <= x1 {
+    let years = axes.0 == "year";
+    // Whole-number data (years, revisions) step by whole numbers at least.
+    let whole = years || xs.iter().all(|x| x.fract() == 0.0);
+    let xt: Vec<f64> = inner_ticks(x0, x1, 8)
+        .into_iter()
+        .filter(|x| !whole || x.fract() == 0.0)
+        .collect();
+    for &x in &xt {
         let _ = write!(
             s,
-            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{x}</text>"#,
-            sx(x as f64),
-            height - 8.0
+            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            sx(x),
+            mt + ph + 16.0,
+            if years { format!("{x:.0}") } else { num(x) }
         );
-        x += step;
+    }
+    if !axes.0.is_empty() {
+        let _ = write!(
+            s,
+            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            ml + pw / 2.0,
+            height - 4.0,
+            esc(axes.0)
+        );
+    }
+    if !axes.1.is_empty() {
+        let _ = write!(
+            s,
+            r#"<text class="tick" x="12" y="{:.1}" transform="rotate(-90 12 {:.1})" text-anchor="middle">{}</text>"#,
+            mt + ph / 2.0,
+            mt + ph / 2.0,
+            esc(axes.1)
+        );
     }
     for b in bands {
         let mut d = String::new();
@@ -256,6 +336,21 @@ pub fn map_with(
     title: &str,
     overlay: &dyn Fn(Project<'_>) -> String,
 ) -> String {
+    map_described(shapes, window, width, style, title, "", overlay)
+}
+
+/// [`map_with`] whose text alternative (`<desc>`) adds `desc` to the styled countries'
+/// tooltips. Country labels sit at the centre of the largest ring's box or just above or
+/// below it, larger countries first, never overlapping ([`place_labels`]).
+pub fn map_described(
+    shapes: &[Shape],
+    window: (f64, f64, f64, f64),
+    width: f64,
+    style: &dyn Fn(&str) -> Option<MapStyle>,
+    title: &str,
+    desc: &str,
+    overlay: &dyn Fn(Project<'_>) -> String,
+) -> String {
     let (lon0, lon1, lat0, lat1) = window;
     let k = ((lat0 + lat1) / 2.0).to_radians().cos();
     let scale = width / ((lon1 - lon0) * k);
@@ -263,12 +358,8 @@ pub fn map_with(
     let px = |lon: f64| (lon - lon0) * k * scale;
     let py = |lat: f64| (lat1 - lat) * scale;
     let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="map" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="{}"><rect class="sea" width="{width:.0}" height="{height:.0}"/>"#,
-        esc(title)
-    );
-    let mut labels = String::new();
+    let mut wanted: Vec<(f64, String, f64, f64)> = Vec::new();
+    let mut styled: Vec<String> = Vec::new();
     for shape in shapes {
         let visible = shape.rings.iter().flatten().any(|(lon, lat)| {
             *lon > lon0 - 20.0 && *lon < lon1 + 20.0 && *lat > lat0 - 20.0 && *lat < lat1 + 20.0
@@ -298,6 +389,7 @@ pub fn map_with(
                     st.fill,
                     esc(&st.title)
                 );
+                styled.push(st.title.clone());
                 if let Some(label) = &st.label {
                     // Label at the centre of the largest ring's bounding box.
                     if let Some(ring) = shape.rings.iter().max_by_key(|r| r.len()) {
@@ -310,11 +402,7 @@ pub fn map_with(
                             );
                         let (cx, cy) = (px((a + b) / 2.0), py((c + e) / 2.0));
                         if cx > 0.0 && cx < width && cy > 0.0 && cy < height {
-                            let _ = write!(
-                                labels,
-                                r#"<text class="maplbl" x="{cx:.0}" y="{cy:.0}" text-anchor="middle">{}</text>"#,
-                                esc(label)
-                            );
+                            wanted.push(((b - a) * (e - c), label.clone(), cx, cy));
                         }
                     }
                 }
@@ -328,10 +416,53 @@ pub fn map_with(
             }
         }
     }
-    s.push_str(&labels);
-    s.push_str(&overlay(&|lon, lat| (px(lon), py(lat))));
-    s.push_str("</svg>");
-    s
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let size = 11.0;
+    let requests: Vec<_> = wanted
+        .into_iter()
+        .map(|(_, text, x, y)| {
+            let y = y + 4.0;
+            let c = (0..5)
+                .map(|i| {
+                    let dy = [0.0, -1.2, 1.2, -2.4, 2.4][i] * size;
+                    (x, y + dy, "middle")
+                })
+                .collect();
+            (text, c)
+        })
+        .collect();
+    let placed = place_labels(&requests, size, (0.0, 0.0, width, height), &[]);
+    let mut labels = String::new();
+    for p in &placed {
+        let _ = write!(
+            labels,
+            r#"<text class="maplbl" x="{:.0}" y="{:.0}" text-anchor="middle">{}</text>"#,
+            p.x,
+            p.y,
+            esc(&p.text)
+        );
+    }
+    let full_desc = [desc.to_string(), styled.join("; ")]
+        .into_iter()
+        .filter(|d| !d.is_empty())
+        .collect::<Vec<_>>()
+        .join(". ");
+    let mut out = open(
+        "map",
+        width,
+        height,
+        title,
+        &format!("{title}. {full_desc}"),
+    );
+    let _ = write!(
+        out,
+        r#"<rect class="sea" width="{width:.0}" height="{height:.0}"/>"#
+    );
+    out.push_str(&s);
+    out.push_str(&labels);
+    out.push_str(&overlay(&|lon, lat| (px(lon), py(lat))));
+    out.push_str("</svg>");
+    out
 }
 
 /// One layer of a scatter plot.
@@ -359,17 +490,22 @@ pub fn scatter(
     let ph = height - mt - mb;
     let sx = |x: f64| ml + x * pw;
     let sy = |y: f64| mt + ph - y * ph;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
-        esc(title)
+    let desc: Vec<String> = layers
+        .iter()
+        .map(|l| format!("{}: {} points", l.name, l.points.len()))
+        .collect();
+    let mut s = open(
+        "chart",
+        width,
+        height,
+        title,
+        &format!("{title}. x: {}; y: {}. {}", axes.0, axes.1, desc.join("; ")),
     );
-    for i in 0..=4 {
-        let v = f64::from(i) / 4.0;
+    for i in 0..=5 {
+        let v = f64::from(i) / 5.0;
         let _ = write!(
             s,
-            r#"<line class="grid" x1="{ml}" x2="{}" y1="{:.1}" y2="{:.1}"/><text class="tick" x="{}" y="{:.1}" text-anchor="end">{v:.2}</text><line class="grid" x1="{:.1}" x2="{:.1}" y1="{mt}" y2="{}"/><text class="tick" x="{:.1}" y="{}" text-anchor="middle">{v:.2}</text>"#,
+            r#"<line class="grid" x1="{ml}" x2="{}" y1="{:.1}" y2="{:.1}"/><text class="tick" x="{}" y="{:.1}" text-anchor="end">{v:.1}</text><line class="grid" x1="{:.1}" x2="{:.1}" y1="{mt}" y2="{}"/><text class="tick" x="{:.1}" y="{}" text-anchor="middle">{v:.1}</text>"#,
             ml + pw,
             sy(v),
             sy(v),
@@ -419,4 +555,222 @@ pub fn scatter(
     }
     s.push_str("</svg>");
     s
+}
+
+/// Axis ticks at a 1-2-5 step (…, 0.1, 0.2, 0.5, 1, 2, 5, 10, …) covering `lo..=hi` in at
+/// most `max_steps` steps: the axis runs from the first tick to the last, so every gridline
+/// sits exactly at a labelled value. A degenerate or non-finite range gets `[lo]`.
+pub fn nice_ticks(lo: f64, hi: f64, max_steps: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || max_steps == 0 {
+        return vec![lo];
+    }
+    let raw = (hi - lo) / max_steps as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let mut step = mag;
+    // The smallest 1-2-5 step at which the ticks fit in `max_steps` steps.
+    for m in [1.0, 2.0, 5.0, 10.0, 20.0] {
+        step = m * mag;
+        let n = (hi / step - 1e-9).ceil() - (lo / step + 1e-9).floor();
+        if n <= max_steps as f64 {
+            break;
+        }
+    }
+    let (a, b) = (
+        (lo / step + 1e-9).floor() as i64,
+        (hi / step - 1e-9).ceil() as i64,
+    );
+    // Multiply, not accumulate, so 0.1 steps print as 0.3, not 0.30000000000000004.
+    (a..=b).map(|i| i as f64 * step).collect()
+}
+
+/// Ticks at a 1-2-5 step strictly inside `lo..=hi` (for an x axis framed by its data).
+fn inner_ticks(lo: f64, hi: f64, max_steps: usize) -> Vec<f64> {
+    nice_ticks(lo, hi, max_steps)
+        .into_iter()
+        .filter(|x| *x >= lo - 1e-9 && *x <= hi + 1e-9)
+        .collect()
+}
+
+/// A label's box in SVG coordinates: (x0, y0, x1, y1).
+pub type LabelBox = (f64, f64, f64, f64);
+
+/// Estimated box of `text` at font size `size` with its anchor at (x, y): ~0.6 em per
+/// character (the brief's sans-serif), a little more than the cap height above the baseline.
+pub fn text_box(text: &str, size: f64, x: f64, y: f64, anchor: &str) -> LabelBox {
+    let w = text.chars().count() as f64 * size * 0.6;
+    let x0 = match anchor {
+        "middle" => x - w / 2.0,
+        "end" => x - w,
+        _ => x,
+    };
+    (x0, y - size * 0.85, x0 + w, y + size * 0.25)
+}
+
+/// Whether two boxes intersect.
+pub fn overlaps(a: LabelBox, b: LabelBox) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// A candidate label position: baseline anchor (x, y) and `text-anchor`.
+pub type Spot = (f64, f64, &'static str);
+
+/// A label placed by [`place_labels`]: its text, anchor point and `text-anchor`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placed {
+    /// The text.
+    pub text: String,
+    /// Baseline anchor x.
+    pub x: f64,
+    /// Baseline y.
+    pub y: f64,
+    /// `start`, `middle` or `end`.
+    pub anchor: &'static str,
+    /// Its box.
+    pub bbox: LabelBox,
+}
+
+/// Greedy label placement: in the order given (most important first), each label takes the
+/// first of its candidate positions whose box stays inside `frame`, misses every label
+/// placed before and every box in `avoid` (markers); a label with no free position is
+/// left out (its marker keeps its tooltip). Candidates: (x, y, anchor).
+pub fn place_labels(
+    labels: &[(String, Vec<Spot>)],
+    size: f64,
+    frame: LabelBox,
+    avoid: &[LabelBox],
+) -> Vec<Placed> {
+    let mut out: Vec<Placed> = Vec::new();
+    for (text, candidates) in labels {
+        let free = candidates.iter().find_map(|&(x, y, anchor)| {
+            let b = text_box(text, size, x, y, anchor);
+            let inside = b.0 >= frame.0 && b.1 >= frame.1 && b.2 <= frame.2 && b.3 <= frame.3;
+            (inside
+                && !out.iter().any(|p| overlaps(p.bbox, b))
+                && !avoid.iter().any(|a| overlaps(*a, b)))
+            .then_some(Placed {
+                text: text.clone(),
+                x,
+                y,
+                anchor,
+                bbox: b,
+            })
+        });
+        out.extend(free);
+    }
+    out
+}
+
+/// The eight positions around a marker at (x, y) of radius `r`, right first (the
+/// cartographic preference), for a label of font size `size`.
+pub fn around(x: f64, y: f64, r: f64, size: f64) -> Vec<Spot> {
+    let g = r + 2.0;
+    // Baselines of the middle row and of the rows just above and below it.
+    let mid = y + size * 0.35;
+    let (up, down) = (mid - size * 1.15, mid + size * 1.15);
+    vec![
+        (x + g, mid, "start"),
+        (x - g, mid, "end"),
+        (x + g * 0.5, up, "start"),
+        (x + g * 0.5, down, "start"),
+        (x - g * 0.5, up, "end"),
+        (x - g * 0.5, down, "end"),
+        (x, up - size * 0.2, "middle"),
+        (x, down + size * 0.2, "middle"),
+    ]
+}
+
+/// Placed labels as SVG text with a white halo, so they read over lines and land.
+pub fn labels_svg(placed: &[Placed], size: f64, class: &str) -> String {
+    let mut s = String::new();
+    for p in placed {
+        let _ = write!(
+            s,
+            r##"<text class="{class}" x="{:.1}" y="{:.1}" text-anchor="{}" font-size="{size}" fill="#1d2733" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>"##,
+            p.x,
+            p.y,
+            p.anchor,
+            esc(&p.text)
+        );
+    }
+    s
+}
+
+/// The opening `<svg>` of a chart with its accessible name and text alternative.
+pub(crate) fn open(class: &str, width: f64, height: f64, title: &str, desc: &str) -> String {
+    format!(
+        r#"<svg class="{class}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="{t}"><title>{t}</title><desc>{}</desc>"#,
+        esc(desc),
+        t = esc(title)
+    )
+}
+
+/// A number for a text alternative: up to 3 significant decimals, no trailing zeros.
+fn num(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_1_2_5_steps_covering_the_range() {
+        assert_eq!(nice_ticks(0.0, 13.0, 6), vec![0.0, 5.0, 10.0, 15.0]);
+        assert_eq!(
+            nice_ticks(0.0, 1.0, 6),
+            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+        );
+        assert_eq!(
+            nice_ticks(0.0, 0.6, 6),
+            vec![
+                0.0,
+                0.1,
+                0.2,
+                0.30000000000000004,
+                0.4,
+                0.5,
+                0.6000000000000001
+            ]
+        );
+        assert_eq!(
+            nice_ticks(0.0, 120.0, 6),
+            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0]
+        );
+        assert_eq!(
+            nice_ticks(2.0, 3.0, 6),
+            vec![2.0, 2.2, 2.4000000000000004, 2.6, 2.8000000000000003, 3.0]
+        );
+        assert_eq!(nice_ticks(1.0, 1.0, 6), vec![1.0]);
+        assert_eq!(nice_ticks(f64::NAN, 1.0, 6).len(), 1);
+        assert_eq!(
+            inner_ticks(2014.0, 2030.0, 8),
+            vec![2014.0, 2016.0, 2018.0, 2020.0, 2022.0, 2024.0, 2026.0, 2028.0, 2030.0]
+        );
+    }
+
+    #[test]
+    fn placed_labels_never_overlap() {
+        // Twenty labels on one spot: the greedy placement keeps those that fit, apart.
+        let labels: Vec<_> = (0..20)
+            .map(|i| {
+                (
+                    format!("Place {i}"),
+                    around(100.0 + f64::from(i), 100.0, 3.0, 11.0),
+                )
+            })
+            .collect();
+        let placed = place_labels(&labels, 11.0, (0.0, 0.0, 400.0, 300.0), &[]);
+        assert!(placed.len() >= 4, "{} placed", placed.len());
+        for (i, a) in placed.iter().enumerate() {
+            for b in &placed[i + 1..] {
+                assert!(!overlaps(a.bbox, b.bbox), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
 }

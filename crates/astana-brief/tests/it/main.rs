@@ -2,6 +2,7 @@
 //! self-contained file whose every footnote resolves to a source.
 
 mod charts;
+mod maps;
 mod page;
 
 use astana_brief::{render, Options};
