@@ -2,5 +2,6 @@
 
 mod api;
 mod browser;
+mod mediation;
 mod pages;
 mod support;
