@@ -76,7 +76,13 @@ fn agent() -> ureq::Agent {
 }
 
 /// One request; `None` when the server is gone (the connection failed or was cut).
-fn send(base: &str, method: &str, path: &str, token: &str, body: Option<&Value>) -> Option<(u16, Value)> {
+fn send(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> Option<(u16, Value)> {
     let a = agent();
     let url = format!("{base}{path}");
     let auth = format!("Bearer {token}");
@@ -98,7 +104,10 @@ fn domain() -> String {
         super::workspace_root().join("data/scenarios/kazakhstan/negotiation/trans-caspian.toml"),
     )
     .expect("the domain file");
-    text.split("# --- Parties").next().expect("issues").to_string()
+    text.split("# --- Parties")
+        .next()
+        .expect("issues")
+        .to_string()
 }
 
 fn profiles() -> [Value; 3] {
@@ -153,7 +162,12 @@ fn next_write(base: &str, m: &Mediation) -> Result<Option<Write>, ()> {
         let (status, v) = send(base, "GET", &path, t, None).ok_or(())?;
         assert_eq!(status, 200, "{v}");
         if v["profile"].is_null() {
-            return Ok(Some((Some(i), "PUT", format!("{path}/profile"), Some(profiles[i].clone()))));
+            return Ok(Some((
+                Some(i),
+                "PUT",
+                format!("{path}/profile"),
+                Some(profiles[i].clone()),
+            )));
         }
         views.push(v);
     }
@@ -162,7 +176,12 @@ fn next_write(base: &str, m: &Mediation) -> Result<Option<Write>, ()> {
     }
     for (i, v) in views.iter().enumerate() {
         if let Some(a) = bot::act(v) {
-            return Ok(Some((Some(i), "POST", format!("{path}/{}", a.endpoint()), Some(a.body()))));
+            return Ok(Some((
+                Some(i),
+                "POST",
+                format!("{path}/{}", a.endpoint()),
+                Some(a.body()),
+            )));
         }
     }
     Ok(None)
@@ -194,7 +213,8 @@ fn run(db: &Path, protocol: &str, seed: u64, kills: &[(usize, u64)]) -> (Value, 
             Ok(Some(w)) => w,
             Ok(None) => {
                 let path = format!("/api/mediations/{}", m.id);
-                let (_, v) = send(&server.base, "GET", &path, &m.mediator, None).expect("final view");
+                let (_, v) =
+                    send(&server.base, "GET", &path, &m.mediator, None).expect("final view");
                 return (v, killed);
             }
             Err(()) => panic!("the server went away unasked"),
@@ -237,14 +257,23 @@ fn check_acked(base: &str, m: &Mediation, acked: &[(Option<usize>, Value)]) {
         match who {
             None => {
                 let (_, now) = send(base, "GET", &path, &m.mediator, None).expect("view");
-                assert_ne!(now["status"], "waiting_profiles", "an acknowledged start was lost");
+                assert_ne!(
+                    now["status"], "waiting_profiles",
+                    "an acknowledged start was lost"
+                );
             }
             Some(i) => {
                 let (_, now) = send(base, "GET", &path, &m.parties[*i], None).expect("view");
-                assert_eq!(now["profile"], v["profile"], "an acknowledged profile was lost");
+                assert_eq!(
+                    now["profile"], v["profile"],
+                    "an acknowledged profile was lost"
+                );
                 let have = now["responses"].as_array().cloned().unwrap_or_default();
                 for r in v["responses"].as_array().into_iter().flatten() {
-                    assert!(have.contains(r), "an acknowledged answer was lost: {r}\nnow: {now}");
+                    assert!(
+                        have.contains(r),
+                        "an acknowledged answer was lost: {r}\nnow: {now}"
+                    );
                 }
             }
         }
@@ -260,7 +289,12 @@ fn fresh_db(name: &str) -> std::path::PathBuf {
 }
 
 fn kill_and_compare(protocol: &str, seed: u64) {
-    let (reference, _) = run(&fresh_db(&format!("med-ref-{protocol}")), protocol, seed, &[]);
+    let (reference, _) = run(
+        &fresh_db(&format!("med-ref-{protocol}")),
+        protocol,
+        seed,
+        &[],
+    );
     assert_eq!(reference["status"], "agreed", "{reference}");
     let mut rng = Rng(seed ^ 0x9E37_79B9_7F4A_7C15);
     // Four kills among the first writes (3 profiles, the start, the first rounds).
@@ -271,7 +305,12 @@ fn kill_and_compare(protocol: &str, seed: u64) {
             kills.push((at, rng.below(20)));
         }
     }
-    let (end, killed) = run(&fresh_db(&format!("med-kill-{protocol}")), protocol, seed, &kills);
+    let (end, killed) = run(
+        &fresh_db(&format!("med-kill-{protocol}")),
+        protocol,
+        seed,
+        &kills,
+    );
     assert_eq!(killed, 4);
     assert_eq!(end["status"], "agreed", "{end}");
     assert_eq!(end["agreement"], reference["agreement"]);
