@@ -302,16 +302,19 @@ fn kill_and_compare(protocol: &str, seed: u64) {
     while kills.len() < 4 {
         let at = 1 + rng.below(14) as usize;
         if !kills.iter().any(|(k, _)| *k == at) {
-            kills.push((at, rng.below(20)));
+            // Alternately between requests (even) and during a write (odd).
+            let delay = rng.below(10) * 2 + kills.len() as u64 % 2;
+            kills.push((at, delay));
         }
     }
-    let (end, killed) = run(
-        &fresh_db(&format!("med-kill-{protocol}")),
-        protocol,
-        seed,
-        &kills,
-    );
+    let db = fresh_db(&format!("med-kill-{protocol}"));
+    let (end, killed) = run(&db, protocol, seed, &kills);
     assert_eq!(killed, 4);
+    let c = rusqlite::Connection::open(&db).expect("open the database");
+    let check: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check");
+    assert_eq!(check, "ok");
     assert_eq!(end["status"], "agreed", "{end}");
     assert_eq!(end["agreement"], reference["agreement"]);
     assert_eq!(end["history"], reference["history"]);
