@@ -159,6 +159,16 @@ pub enum Reject {
     Invalid(DomainErrors),
 }
 
+impl Reject {
+    /// The HTTP status the server answers with: 409 for a conflict, 422 for invalid.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Reject::Conflict(_) => 409,
+            Reject::Invalid(_) => 422,
+        }
+    }
+}
+
 impl fmt::Display for Reject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -941,7 +951,8 @@ impl Mediation {
         self.ask(Phase::Responses, false);
     }
 
-    /// What `who` may see, and nothing else.
+    /// What `who` may see, and nothing else. A party index that does not exist sees the
+    /// public (mediator's) view.
     pub fn view(&self, who: Caller) -> View {
         let public = self.public();
         match who {

@@ -366,13 +366,18 @@ mod tests {
 
     #[test]
     fn every_problem_located() {
-        let text = "reservation = nan\nweigths = { a = 1 }\n[evaluations]\na = [1, \"x\", inf]\nb = 2\n";
+        let text =
+            "reservation = nan\nweigths = { a = 1 }\n[evaluations]\na = [1, \"x\", inf]\nb = 2\n";
         let e = ProfileInput::from_toml("p.toml", text).expect_err("bad");
-        let got: Vec<String> = e
-            .0
-            .iter()
-            .map(|e| format!("{}:{}:{} {}: {}", e.file, e.line, e.column, e.element, e.message))
-            .collect();
+        let got: Vec<String> =
+            e.0.iter()
+                .map(|e| {
+                    format!(
+                        "{}:{}:{} {}: {}",
+                        e.file, e.line, e.column, e.element, e.message
+                    )
+                })
+                .collect();
         assert_eq!(
             got,
             [
@@ -386,6 +391,9 @@ mod tests {
         );
         let two = "[[party]]\nreservation = 0\n[[party]]\nreservation = 0\n";
         let e = ProfileInput::from_toml("p.toml", two).expect_err("two parties");
-        assert_eq!(e.0[0].message, "a profile is exactly one [[party]] table (your own)");
+        assert_eq!(
+            e.0[0].message,
+            "a profile is exactly one [[party]] table (your own)"
+        );
     }
 }
