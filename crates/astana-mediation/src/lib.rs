@@ -707,7 +707,7 @@ impl Mediation {
             .map(|p| {
                 p.as_ref()
                     .map(|(_, c)| c.clone())
-                    .unwrap_or_else(|| unreachable_profile())
+                    .unwrap_or_else(unreachable_profile)
             })
             .collect();
         self.status = Status::Running;
