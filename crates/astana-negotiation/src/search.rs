@@ -89,3 +89,81 @@ pub fn strict_improvement(neg: &Negotiation, agreement: &[u32]) -> Option<Vec<u3
     });
     best.map(|(_, o)| o)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn picnic() -> Negotiation {
+        let text = r#"name = "Picnic"
+[[issue]]
+name = "place"
+values = ["park", "beach", "lake"]
+[[issue]]
+name = "food"
+values = ["sandwich", "pizza", "salad"]
+[[issue]]
+name = "day"
+values = ["saturday", "sunday"]
+[[party]]
+id = "a"
+reservation = 0.2
+weights = { place = 0.5, food = 0.3, day = 0.2 }
+evaluations = { place = [1, 5, 3], food = [1, 4, 2], day = [2, 1] }
+[[party]]
+id = "b"
+reservation = 0.1
+weights = { place = 0.4, food = 0.4, day = 0.2 }
+evaluations = { place = [5, 1, 4], food = [4, 1, 3], day = [3, 1] }
+"#;
+        crate::native::read("picnic.toml", text).expect("reads")
+    }
+
+    /// With equal weights and the reservation values as the lower bound, the point is the
+    /// analysis's Nash point; leaning towards a party never gives it less; every point is
+    /// on the frontier; an empty region gives `None`.
+    #[test]
+    fn weighted_nash_points() {
+        let neg = picnic();
+        let r = [0.2, 0.1];
+        let pts = weighted_nash(&neg, &r, &[vec![1.0, 1.0], vec![3.0, 1.0], vec![1.0, 3.0]]);
+        let nash = crate::analyze(&neg).nash.expect("nash").point;
+        let p: Vec<Point> = pts.into_iter().map(|p| p.expect("a point")).collect();
+        assert_eq!(p[0], nash);
+        assert!(p[1].utilities[0] >= p[0].utilities[0]);
+        assert!(p[2].utilities[1] >= p[0].utilities[1]);
+        let frontier = crate::pareto(&neg);
+        for q in &p {
+            assert!(frontier.iter().any(|f| f.utilities == q.utilities), "{q:?}");
+        }
+        assert_eq!(
+            weighted_nash(&neg, &[1.0, 1.0], &[vec![1.0, 1.0]]),
+            vec![None]
+        );
+    }
+
+    /// Sunday is worse for both: the best strict improvement of a Sunday package (equal to
+    /// a brute-force search), and none of an efficient one.
+    #[test]
+    fn strict_improvements() {
+        let neg = picnic();
+        let a = [2, 2, 1];
+        let ua = neg.utilities(&a);
+        let r = [0.2, 0.1];
+        let mut best: Option<(f64, Vec<u32>)> = None;
+        for o in (0..3).flat_map(|p| (0..3).flat_map(move |f| (0..2).map(move |d| vec![p, f, d]))) {
+            let u = neg.utilities(&o);
+            if u.iter().zip(&ua).all(|(x, y)| *x > y + 1e-12) {
+                let s = crate::protocol::text_score(&u, &r);
+                if best.as_ref().is_none_or(|b| s > b.0) {
+                    best = Some((s, o));
+                }
+            }
+        }
+        let got = strict_improvement(&neg, &a).expect("an improvement");
+        assert_eq!(Some(got.clone()), best.map(|b| b.1));
+        assert_eq!(got[2], 0, "saturday");
+        let nash = crate::analyze(&neg).nash.expect("nash").point;
+        assert_eq!(strict_improvement(&neg, &nash.outcome), None);
+    }
+}
