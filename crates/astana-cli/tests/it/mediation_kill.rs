@@ -207,8 +207,8 @@ fn run(db: &Path, protocol: &str, seed: u64, kills: &[(usize, u64)]) -> (Value, 
     let m = create(&server.base, protocol, seed);
     let mut acked: Vec<(Option<usize>, Value)> = Vec::new();
     let mut killed = 0;
-    let mut write = 0;
-    for _ in 0..1000 {
+    // Writes are numbered from 1.
+    for write in 1..=1000 {
         let next = match next_write(&server.base, &m) {
             Ok(Some(w)) => w,
             Ok(None) => {
@@ -219,7 +219,6 @@ fn run(db: &Path, protocol: &str, seed: u64, kills: &[(usize, u64)]) -> (Value, 
             }
             Err(()) => panic!("the server went away unasked"),
         };
-        write += 1;
         let (who, method, path, body) = next;
         let token = who.map_or(m.mediator.clone(), |i| m.parties[i].clone());
         let kill = kills.iter().find(|(k, _)| *k == write).map(|(_, d)| *d);
