@@ -180,20 +180,30 @@ impl Registry {
                 let Some(m) = store.mediation(&key)? else {
                     return Ok(None);
                 };
-                let setup: Setup = serde_json::from_value(m.setup).map_err(|e| {
-                    Problem::internal(format!("mediation {key}: stored setup unreadable: {e}"))
+                let setup: Setup = serde_json::from_value(m.setup).map_err(|_| {
+                    Problem::internal(format!("mediation {key}: its stored setup is unreadable"))
                 })?;
                 let events = m
                     .events
                     .into_iter()
                     .map(serde_json::from_value)
                     .collect::<Result<Vec<Event>, _>>()
-                    .map_err(|e| {
-                        Problem::internal(format!("mediation {key}: stored event unreadable: {e}"))
+                    .map_err(|_| {
+                        Problem::internal(format!("mediation {key}: a stored event is unreadable"))
                     })?;
                 let seq = events.len() as u64;
                 let mediation = Mediation::replay(setup, &events).map_err(|e| {
-                    Problem::internal(format!("mediation {key}: its log does not replay: {e:?}"))
+                    // Only where it failed: the engine's message may quote a profile.
+                    let at = match e {
+                        astana_mediation::ReplayError::Setup(_) => "its setup".to_string(),
+                        astana_mediation::ReplayError::Event { index, .. } => {
+                            format!("event {}", index + 1)
+                        }
+                    };
+                    eprintln!("error: mediation {key}: the stored log does not replay at {at}");
+                    Problem::internal(
+                        "this mediation's stored log does not replay; it has been logged",
+                    )
                 })?;
                 Ok(Some((m.tokens, mediation, seq)))
             })
