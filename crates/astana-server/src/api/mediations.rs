@@ -26,28 +26,26 @@ pub(crate) const PROFILE_LIMIT: usize = 64 << 10;
 pub(crate) const ANSWER_LIMIT: usize = 16 << 10;
 
 pub(crate) fn router() -> Router<AppState> {
+    let limit = DefaultBodyLimit::max;
     Router::new()
-        .route(
-            "/mediations",
-            post(create).layer(DefaultBodyLimit::max(CREATE_LIMIT)),
-        )
+        .route("/mediations", post(create).layer(limit(CREATE_LIMIT)))
         .route("/mediations/{id}", get(get_one))
         .route(
             "/mediations/{id}/profile",
-            put(profile).layer(DefaultBodyLimit::max(PROFILE_LIMIT)),
+            put(profile).layer(limit(PROFILE_LIMIT)),
         )
         .route("/mediations/{id}/start", post(start))
         .route(
             "/mediations/{id}/proposals",
-            post(propose).layer(DefaultBodyLimit::max(ANSWER_LIMIT)),
+            post(propose).layer(limit(ANSWER_LIMIT)),
         )
         .route(
             "/mediations/{id}/responses",
-            post(respond).layer(DefaultBodyLimit::max(ANSWER_LIMIT)),
+            post(respond).layer(limit(ANSWER_LIMIT)),
         )
         .route("/mediations/{id}/events", get(events))
         .route("/mediations/{id}/outcome", get(outcome))
-        // Answers carry tokens and private views: never cached, never sniffed.
+        // Answers carry tokens and private views: never cached.
         .layer(axum::middleware::map_response(no_store))
 }
 
