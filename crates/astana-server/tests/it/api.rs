@@ -572,7 +572,11 @@ fn declared_routes() -> Vec<(String, Vec<String>)> {
     }
     let mut routes: Vec<(String, Vec<String>)> = Vec::new();
     for src in &sources {
-        for chunk in src.split(".route(\"").skip(1) {
+        // rustfmt puts a long call's path on its own line: `.route(\n    "/path",`.
+        for chunk in src.split(".route(").skip(1) {
+            let Some(chunk) = chunk.trim_start().strip_prefix('"') else {
+                continue;
+            };
             let (path, rest) = chunk.split_once('"').expect("route path");
             // The handler expression runs to the `)` closing `.route(`.
             let mut depth = 1;

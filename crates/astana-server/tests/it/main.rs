@@ -3,5 +3,6 @@
 mod api;
 mod brief_date;
 mod browser;
+mod mediation;
 mod pages;
 mod support;
