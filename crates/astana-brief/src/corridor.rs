@@ -449,7 +449,7 @@ pub(crate) fn section(
         &[],
         (868.0, 260.0),
         (0.0, top),
-        &|y| format!("{y:.0} Mt"),
+        &|y| format!("{} Mt", svg::num(y)),
         "Middle Corridor volumes",
         ("year", "million tonnes (Mt)"),
     );
@@ -575,7 +575,7 @@ pub(crate) fn section(
         &[],
         (868.0, 240.0),
         (0.0, 1.0),
-        &|y| format!("{:.0}%", y * 100.0),
+        &|y| format!("{}%", svg::num((y * 1000.0).round() / 10.0)),
         "Share of trains delivered within x days",
         ("transit time, days", "share of trains, %"),
     );

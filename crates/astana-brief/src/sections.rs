@@ -554,7 +554,7 @@ pub(crate) fn trend_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
         &[band],
         (868.0, 230.0),
         (0.0, 0.6),
-        &|y| format!("{y:.1}"),
+        &svg::num,
         "Concentration by year",
         ("year", "index (0–1)"),
     );

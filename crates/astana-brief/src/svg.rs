@@ -705,7 +705,9 @@ pub(crate) fn open(class: &str, width: f64, height: f64, title: &str, desc: &str
 }
 
 /// A number for a text alternative: up to 3 significant decimals, no trailing zeros.
-fn num(v: f64) -> String {
+/// A number with at most three decimals and no trailing zeros: tick labels stay short
+/// ("2") while data values keep their precision ("2.764").
+pub(crate) fn num(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
