@@ -44,7 +44,7 @@ const PARTY_KEYS: &[&str] = &[
 ];
 
 /// " (did you mean `x`?)" for the closest of `known`, or the list of what is allowed.
-pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> String {
+pub fn did_you_mean(word: &str, known: &[&str]) -> String {
     let best = known
         .iter()
         .map(|k| (strsim::jaro_winkler(word, k), *k))
@@ -190,6 +190,20 @@ fn tables<'i>(
 /// # Errors
 /// Every problem, each with line, column and field.
 pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
+    read_with(file, text, false)
+}
+
+/// Reads the issues of a native TOML domain for a live mediation: the same file without
+/// profiles (`parties` is empty). A `[[party]]` table is an error: in a live mediation the
+/// profiles are private and each party submits its own.
+///
+/// # Errors
+/// Every problem, each with line, column and field.
+pub fn read_issues(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
+    read_with(file, text, true)
+}
+
+fn read_with(file: &str, text: &str, live: bool) -> Result<Negotiation, DomainErrors> {
     let mut r = Reader {
         file,
         text,
@@ -286,10 +300,21 @@ pub fn read(file: &str, text: &str) -> Result<Negotiation, DomainErrors> {
     }
     let issue_names: Vec<&str> = issues.iter().map(|i| i.name.as_str()).collect();
 
-    let raw_parties = top
-        .get("party")
-        .map_or_else(Vec::new, |p| tables(&mut r, p, "party"));
-    if raw_parties.len() < 2 {
+    if live {
+        if let Some(item) = top.get("party") {
+            let span = top.get_key_value("party").and_then(|(k, _)| k.span());
+            r.err(
+                span.or_else(|| item.span()),
+                "party",
+                "a live mediation's domain has no [[party]] tables: profiles are private, each party submits its own".into(),
+            );
+        }
+    }
+    let raw_parties = match top.get("party") {
+        Some(p) if !live => tables(&mut r, p, "party"),
+        _ => Vec::new(),
+    };
+    if !live && raw_parties.len() < 2 {
         r.err(
             None,
             "party",

@@ -362,6 +362,100 @@ pub fn single_text_cost(neg: &Negotiation, steps: u32) -> f64 {
     f64::from(steps) * revisions * (neg.parties.len() * neg.issues.len()) as f64
 }
 
+/// The first text of a single-text mediation, drawn with `seed` (xorshift64*: the same on
+/// every platform, so a live mediation and [`single_text`] start from the same text).
+pub fn first_text(neg: &Negotiation, seed: u64) -> Vec<u32> {
+    let mut state = seed ^ 0x9e37_79b9_7f4a_7c15;
+    let mut next = |m: usize| {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % m.max(1)
+    };
+    neg.issues
+        .iter()
+        .map(|i| next(i.values.len()) as u32)
+        .collect()
+}
+
+/// A party's tolerance at 1-based `step` of `steps`: `tolerance` at the first step,
+/// shrinking linearly towards zero at the deadline.
+pub fn step_tolerance(tolerance: f64, step: u32, steps: u32) -> f64 {
+    tolerance * (1.0 - f64::from(step.saturating_sub(1)) / f64::from(steps.max(1)))
+}
+
+/// Whether a party with reservation `reservation` accepts moving from utility `old` to
+/// `new` under tolerance `slack` (the single-text mediator's model of a party).
+pub fn tolerates(old: f64, new: f64, reservation: f64, slack: f64) -> bool {
+    !(new < old - slack || (new < reservation && old >= reservation))
+}
+
+/// The single-text mediator's criterion: the product of gains over the reservation values,
+/// clipped at zero, plus a small welfare term so that texts below some party's reservation
+/// value still have a direction to move in.
+pub fn text_score(utilities: &[f64], reservations: &[f64]) -> f64 {
+    let product: f64 = utilities
+        .iter()
+        .zip(reservations)
+        .map(|(x, ri)| (x - ri).max(0.0))
+        .product();
+    product + 1e-9 * utilities.iter().sum::<f64>()
+}
+
+/// The revision of one or two issues of `text` that raises [`text_score`] most among those
+/// every party tolerates (see [`tolerates`]) and `allowed` admits, with its utilities and
+/// the indices of the issues changed; `None` when no such revision raises the score.
+/// Candidates are visited in a fixed order and only a strictly higher score replaces the
+/// best, so ties go to the first.
+pub fn best_revision(
+    neg: &Negotiation,
+    text: &[u32],
+    slack: f64,
+    allowed: &dyn Fn(&[u32]) -> bool,
+) -> Option<(Vec<u32>, Vec<f64>, Vec<usize>)> {
+    let r: Vec<f64> = neg.parties.iter().map(|p| p.reservation).collect();
+    let u = neg.utilities(text);
+    let current = text_score(&u, &r);
+    let mut best: Option<Revision> = None;
+    let mut consider = |cand: Vec<u32>, changed: Vec<usize>| {
+        let cu = neg.utilities(&cand);
+        let all = cu
+            .iter()
+            .zip(&u)
+            .zip(&r)
+            .all(|((new, old), ri)| tolerates(*old, *new, *ri, slack));
+        if !all || !allowed(&cand) {
+            return;
+        }
+        let s = text_score(&cu, &r);
+        if s > current && best.as_ref().is_none_or(|b| s > b.0) {
+            best = Some((s, cand, cu, changed));
+        }
+    };
+    let k = neg.issues.len();
+    for a in 0..k {
+        for va in 0..neg.issues[a].values.len() as u32 {
+            if va == text[a] {
+                continue;
+            }
+            let mut cand = text.to_vec();
+            cand[a] = va;
+            consider(cand.clone(), vec![a]);
+            for b in a + 1..k {
+                for vb in 0..neg.issues[b].values.len() as u32 {
+                    if vb == text[b] {
+                        continue;
+                    }
+                    let mut c2 = cand.clone();
+                    c2[b] = vb;
+                    consider(c2, vec![a, b]);
+                }
+            }
+        }
+    }
+    best.map(|(_, cand, cu, changed)| (cand, cu, changed))
+}
+
 /// A single-text mediation (Raiffa's single negotiating text, with Klein et al.'s
 /// conceding parties): the mediator drafts a text and proposes revisions of one or two
 /// issues; a party accepts a revision unless it costs it more than its current tolerance,
@@ -377,7 +471,6 @@ pub fn single_text(
     tolerance: f64,
     seed: u64,
 ) -> Vec<TextStep> {
-    let r: Vec<f64> = neg.parties.iter().map(|p| p.reservation).collect();
     let distance = |u: &[f64]| {
         u.iter()
             .zip(&nash.utilities)
@@ -385,26 +478,8 @@ pub fn single_text(
             .sum::<f64>()
             .sqrt()
     };
-    // Gains clipped at zero, plus a small welfare term so that texts below some party's
-    // reservation value still have a direction to move in.
-    let score = |u: &[f64]| {
-        let product: f64 = u.iter().zip(&r).map(|(x, ri)| (x - ri).max(0.0)).product();
-        product + 1e-9 * u.iter().sum::<f64>()
-    };
-    let mut state = seed ^ 0x9e37_79b9_7f4a_7c15;
-    let mut next = |m: usize| {
-        // xorshift64*: reproducible across platforms.
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % m.max(1)
-    };
-    let mut text: Vec<u32> = neg
-        .issues
-        .iter()
-        .map(|i| next(i.values.len()) as u32)
-        .collect();
-    let mut u = neg.utilities(&text);
+    let mut text = first_text(neg, seed);
+    let u = neg.utilities(&text);
     let mut path = vec![TextStep {
         step: 0,
         text: Point {
@@ -414,59 +489,19 @@ pub fn single_text(
         distance_to_nash: distance(&u),
         changed: Vec::new(),
     }];
-    let k = neg.issues.len();
     for step in 1..=steps {
-        // (score, text, utilities, issues changed)
-        let mut best: Option<Revision> = None;
-        let current = score(&u);
-        let slack = tolerance * (1.0 - f64::from(step - 1) / f64::from(steps));
-        let mut consider = |cand: Vec<u32>, changed: Vec<usize>| {
-            let cu = neg.utilities(&cand);
-            let rejects = cu
-                .iter()
-                .zip(&u)
-                .zip(&r)
-                .any(|((new, old), ri)| *new < old - slack || (*new < *ri && *old >= *ri));
-            if rejects {
-                return;
-            }
-            let s = score(&cu);
-            if s > current && best.as_ref().is_none_or(|b| s > b.0) {
-                best = Some((s, cand, cu, changed));
-            }
-        };
-        for a in 0..k {
-            for va in 0..neg.issues[a].values.len() as u32 {
-                if va == text[a] {
-                    continue;
-                }
-                let mut cand = text.clone();
-                cand[a] = va;
-                consider(cand.clone(), vec![a]);
-                for b in a + 1..k {
-                    for vb in 0..neg.issues[b].values.len() as u32 {
-                        if vb == text[b] {
-                            continue;
-                        }
-                        let mut c2 = cand.clone();
-                        c2[b] = vb;
-                        consider(c2, vec![a, b]);
-                    }
-                }
-            }
-        }
-        let Some((_, cand, cu, changed)) = best else {
+        let slack = step_tolerance(tolerance, step, steps);
+        let Some((cand, cu, changed)) = best_revision(neg, &text, slack, &|_| true) else {
             break;
         };
         text = cand;
-        u = cu;
         path.push(TextStep {
             step,
             text: Point {
                 outcome: text.clone(),
-                utilities: u.clone(),
+                utilities: cu.clone(),
             },
-            distance_to_nash: distance(&u),
+            distance_to_nash: distance(&cu),
             changed: changed
                 .into_iter()
                 .map(|j| neg.issues[j].name.clone())

@@ -16,6 +16,7 @@ mod archive;
 pub mod auth;
 pub mod jobs;
 mod kinds;
+mod mediations;
 mod pages;
 pub mod problem;
 mod state;
@@ -133,8 +134,14 @@ pub async fn run(
         })?;
         on_listening(addr);
         let app = router(state.clone(), &config);
+        // Ending the mediations' event streams lets the graceful shutdown finish (they would
+        // otherwise stay open as long as their clients).
+        let closing = state.inner.closing.clone();
         let served = axum::serve(listener, app)
-            .with_graceful_shutdown(stop)
+            .with_graceful_shutdown(async move {
+                stop.await;
+                closing.send_replace(true);
+            })
             .await;
         state.shutdown(config.drain).await;
         served.map_err(|source| ServeError::Listen {

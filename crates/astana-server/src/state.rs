@@ -31,6 +31,10 @@ pub(crate) struct Shared {
     pub(crate) jobs: Runner,
     /// The digest of the team's access token, if one is required.
     pub(crate) token: Option<crate::auth::Digest32>,
+    /// Live mediations in memory.
+    pub(crate) mediations: crate::mediations::Registry,
+    /// Becomes true when the server starts shutting down (ends event streams).
+    pub(crate) closing: tokio::sync::watch::Sender<bool>,
 }
 
 /// A lock whose holder panicked is taken over: the data behind it stays consistent (each
@@ -83,6 +87,8 @@ impl AppState {
                 answers: Mutex::new(HashMap::new()),
                 heavy: Arc::new(Semaphore::new(config.heavy.max(1))),
                 token,
+                mediations: crate::mediations::Registry::default(),
+                closing: tokio::sync::watch::channel(false).0,
             }),
         })
     }

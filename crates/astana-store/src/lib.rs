@@ -24,9 +24,11 @@
 #![deny(missing_docs)]
 
 mod jobs;
+mod mediations;
 mod scenarios;
 
 pub use jobs::{Job, JobState};
+pub use mediations::{MediationRole, MediationToken, StoredMediation};
 pub use scenarios::{ScenarioMeta, StoredScenario};
 
 use rusqlite::{Connection, OpenFlags};
@@ -65,6 +67,26 @@ pub const MIGRATIONS: &[&str] = &[
         updated   TEXT NOT NULL
     ) STRICT;
     CREATE INDEX job_by_created ON job(created);",
+    // 2: live mediations (issue 13): the setup, capability-token digests, the event log.
+    "CREATE TABLE mediation (
+        id       TEXT PRIMARY KEY,
+        created  TEXT NOT NULL,
+        setup    TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE mediation_token (
+        mediation TEXT NOT NULL REFERENCES mediation(id) ON DELETE CASCADE,
+        role      TEXT NOT NULL CHECK (role IN ('mediator', 'party')),
+        party     INTEGER CHECK ((role = 'party') = (party IS NOT NULL)),
+        hash      BLOB NOT NULL CHECK (length(hash) = 32)
+    ) STRICT;
+    CREATE INDEX mediation_token_by_mediation ON mediation_token(mediation);
+    CREATE TABLE mediation_event (
+        mediation TEXT NOT NULL REFERENCES mediation(id) ON DELETE CASCADE,
+        seq       INTEGER NOT NULL CHECK (seq >= 1),
+        event     TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (mediation, seq)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// Readers kept open for reuse; more are opened on demand and closed after use.
@@ -120,6 +142,8 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Mediation events waiting for the writer (group commit, see [`mediations`]).
+    pending: Mutex<Vec<mediations::Pending>>,
 }
 
 impl Store {
@@ -143,6 +167,7 @@ impl Store {
                 path: path.to_path_buf(),
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
+                pending: Mutex::new(Vec::new()),
             }),
         };
         store.interrupt_unfinished_jobs()?;
@@ -243,6 +268,11 @@ impl Store {
         }
         out
     }
+}
+
+/// A lock whose holder panicked is taken over (each holder leaves the data whole).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn configure(c: &Connection) -> Result<()> {

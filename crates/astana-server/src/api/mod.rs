@@ -2,6 +2,7 @@
 
 pub(crate) mod engines;
 pub(crate) mod jobs;
+pub(crate) mod mediations;
 pub(crate) mod scenarios;
 
 use crate::problem::Problem;
@@ -19,6 +20,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(scenarios::router())
         .merge(jobs::router())
         .merge(engines::router())
+        .merge(mediations::router())
         .fallback(|| async { Problem::not_found("no such API endpoint; see /api/openapi.json") })
 }
 
@@ -53,16 +55,41 @@ pub(crate) async fn health() -> Json<Health> {
         engines::assign, engines::volumes, engines::queue, engines::power_game,
         engines::power_compare, engines::mediate_domain, engines::power_posted,
         engines::mediate_posted, engines::forum_check,
+        mediations::create, mediations::get_one, mediations::profile, mediations::start,
+        mediations::propose, mediations::respond, mediations::events, mediations::outcome,
     ),
     components(schemas(Health, crate::problem::Problem, crate::problem::Located)),
+    modifiers(&Capability),
     tags(
         (name = "server", description = "Health and this description"),
         (name = "scenarios", description = "Stored scenarios: list, upload, download, delete, brief"),
         (name = "jobs", description = "Long computations in the background, with progress"),
         (name = "engines", description = "The engines on a stored scenario or on posted input: the same documents as the CLI's --json"),
+        (name = "mediations", description = "Live mediations: parties negotiate through the server, each profile seen only by its owner; calls carry a capability token"),
     )
 )]
 pub(crate) struct ApiDoc;
+
+/// The `capability` security scheme: a mediation's token as `Authorization: Bearer`.
+struct Capability;
+
+impl utoipa::Modify for Capability {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let c = doc.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "capability",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A mediation's capability token (the mediator's or a party's), as returned by `POST /api/mediations`",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The OpenAPI 3.1 description of this API, generated from the handlers.
 async fn openapi() -> Response {

@@ -1,5 +1,7 @@
 //! Integration tests of the store: a real file in a temporary folder.
 
+mod mediations;
+
 use astana_store::{JobState, Store, StoreError};
 use serde_json::json;
 

@@ -1,0 +1,356 @@
+//! Live mediations (issue 13): capability tokens, the in-memory state of each mediation and
+//! the one way to change it.
+//!
+//! * A token is 32 random bytes (base64url, 43 characters), given out once at creation and
+//!   stored only as its SHA-256. A request names its mediation by id and carries its token
+//!   as `Authorization: Bearer …`; the token is compared, in constant time, with every token
+//!   of that mediation. An unknown id and a wrong token get the same 404.
+//! * The state of a mediation is `Mediation::replay(setup, log)`: the store keeps the setup
+//!   and the log; memory keeps the replayed state, built on first use after a start.
+//! * A change takes the mediation's lock, applies the event to a clone (all or nothing),
+//!   appends it to the store (committed before the answer), then swaps the clone in and bumps
+//!   the mediation's version, which wakes its event streams. Each stream then computes its
+//!   own caller's view: no stream is ever handed another role's data.
+
+use crate::auth::{digest, same};
+use crate::problem::{Located, Problem};
+use crate::state::lock;
+use crate::AppState;
+use astana_mediation::{Caller, Event, Mediation, Reject, Setup};
+use astana_negotiation::DomainErrors;
+use astana_store::{MediationRole, MediationToken};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+
+/// One mediation in memory.
+pub(crate) struct Entry {
+    tokens: Vec<MediationToken>,
+    state: tokio::sync::Mutex<Live>,
+    version: watch::Sender<u64>,
+}
+
+struct Live {
+    mediation: Mediation,
+    /// Events in the log (the next one is `seq + 1`).
+    seq: u64,
+}
+
+/// The mediations in memory, by id.
+#[derive(Default)]
+pub(crate) struct Registry {
+    map: Mutex<HashMap<String, Arc<Entry>>>,
+}
+
+/// A request that showed a valid token of a mediation.
+pub(crate) struct Access {
+    pub(crate) id: String,
+    pub(crate) entry: Arc<Entry>,
+    pub(crate) caller: Caller,
+}
+
+/// A new capability token: 32 bytes from the operating system, base64url without padding.
+pub(crate) fn new_token() -> Result<String, Problem> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b)
+        .map_err(|_| Problem::internal("the operating system gave no random bytes"))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
+}
+
+/// A seed for a mediation whose creator gave none.
+pub(crate) fn new_seed() -> Result<u64, Problem> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b)
+        .map_err(|_| Problem::internal("the operating system gave no random bytes"))?;
+    Ok(u64::from_le_bytes(b))
+}
+
+/// The answer to every request without a valid token for an existing mediation: the same
+/// bytes whether the mediation does not exist or the token is not one of its tokens.
+pub(crate) fn not_found() -> Problem {
+    Problem::not_found("no mediation with this id accepts this token")
+}
+
+/// The answer to a request with no token at all.
+pub(crate) fn unauthorized() -> Response {
+    let mut r = Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "Unauthorized",
+        "send this mediation's token as `Authorization: Bearer TOKEN`",
+    )
+    .into_response();
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"mediation\""),
+    );
+    r
+}
+
+/// 422 with every located message of a domain, a profile or an event.
+pub(crate) fn domain_problem(what: &str, e: &DomainErrors) -> Problem {
+    let mut p = Problem::invalid(format!(
+        "the {what} has {} error{}",
+        e.0.len(),
+        if e.0.len() == 1 { "" } else { "s" }
+    ));
+    p.errors = e
+        .0
+        .iter()
+        .map(|d| Located {
+            file: d.file.clone(),
+            line: (d.line > 0).then_some(d.line),
+            column: (d.line > 0).then_some(d.column),
+            field: (!d.element.is_empty()).then(|| d.element.clone()),
+            severity: "error".into(),
+            message: d.message.clone(),
+        })
+        .collect();
+    p
+}
+
+fn reject_problem(r: Reject) -> Problem {
+    match r {
+        Reject::Conflict(m) => Problem::conflict(m),
+        Reject::Invalid(e) => domain_problem("request", &e),
+    }
+}
+
+/// Ids are 32 lowercase hex digits; anything else is not looked up.
+fn plausible_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl Registry {
+    /// Creates and stores a mediation; returns its id and tokens (mediator first, then one per
+    /// party in order).
+    pub(crate) async fn create(
+        &self,
+        state: &AppState,
+        setup: Setup,
+    ) -> Result<(String, String, Vec<String>), Problem> {
+        let checked = setup.clone();
+        let mediation = state
+            .blocking(move || Mediation::new(checked).map_err(|e| domain_problem("setup", &e)))
+            .await?;
+        let mediator = new_token()?;
+        let parties = (0..setup.parties.len())
+            .map(|_| new_token())
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut tokens = vec![MediationToken {
+            role: MediationRole::Mediator,
+            party: None,
+            hash: digest(&mediator),
+        }];
+        tokens.extend(parties.iter().enumerate().map(|(i, t)| MediationToken {
+            role: MediationRole::Party,
+            party: Some(i),
+            hash: digest(t),
+        }));
+        let stored = serde_json::to_value(&setup)
+            .map_err(|e| Problem::internal(format!("cannot encode the setup: {e}")))?;
+        let store = state.store().clone();
+        let rows = tokens.clone();
+        let id = spawn_store(move || store.create_mediation(&stored, &rows)).await?;
+        let entry = Arc::new(Entry {
+            tokens,
+            state: tokio::sync::Mutex::new(Live { mediation, seq: 0 }),
+            version: watch::channel(0).0,
+        });
+        lock(&self.map).insert(id.clone(), entry);
+        Ok((id, mediator, parties))
+    }
+
+    /// The mediation `id` in memory, replayed from the store on first use; `None` if there is
+    /// no such mediation.
+    async fn entry(&self, state: &AppState, id: &str) -> Result<Option<Arc<Entry>>, Problem> {
+        if let Some(e) = lock(&self.map).get(id) {
+            return Ok(Some(e.clone()));
+        }
+        let store = state.store().clone();
+        let key = id.to_string();
+        let loaded = state
+            .blocking(move || {
+                let Some(m) = store.mediation(&key)? else {
+                    return Ok(None);
+                };
+                let setup: Setup = serde_json::from_value(m.setup).map_err(|e| {
+                    Problem::internal(format!("mediation {key}: stored setup unreadable: {e}"))
+                })?;
+                let events = m
+                    .events
+                    .into_iter()
+                    .map(serde_json::from_value)
+                    .collect::<Result<Vec<Event>, _>>()
+                    .map_err(|e| {
+                        Problem::internal(format!("mediation {key}: stored event unreadable: {e}"))
+                    })?;
+                let seq = events.len() as u64;
+                let mediation = Mediation::replay(setup, &events).map_err(|e| {
+                    Problem::internal(format!("mediation {key}: its log does not replay: {e:?}"))
+                })?;
+                Ok(Some((m.tokens, mediation, seq)))
+            })
+            .await?;
+        let Some((tokens, mediation, seq)) = loaded else {
+            return Ok(None);
+        };
+        // Two first uses may both replay; the first one in wins (both states are equal: no
+        // change reaches a mediation that is not in memory).
+        let entry = lock(&self.map)
+            .entry(id.to_string())
+            .or_insert_with(|| {
+                Arc::new(Entry {
+                    tokens,
+                    state: tokio::sync::Mutex::new(Live { mediation, seq }),
+                    version: watch::channel(0).0,
+                })
+            })
+            .clone();
+        Ok(Some(entry))
+    }
+
+    /// Who is calling mediation `id`: 401 without a token, 404 (always the same) with a token
+    /// that is not one of this mediation's or for a mediation that does not exist.
+    pub(crate) async fn access(
+        &self,
+        state: &AppState,
+        id: &str,
+        headers: &HeaderMap,
+    ) -> Result<Access, Response> {
+        let Some(token) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+        else {
+            return Err(unauthorized());
+        };
+        if !plausible_id(id) {
+            return Err(not_found().into_response());
+        }
+        let entry = match self.entry(state, id).await {
+            Ok(Some(e)) => e,
+            Ok(None) => return Err(not_found().into_response()),
+            Err(p) => return Err(p.into_response()),
+        };
+        let d = digest(token);
+        // Every token is compared (no early exit), each in constant time.
+        let mut found = None;
+        for t in &entry.tokens {
+            if same(&t.hash, &d) {
+                found = Some(t.clone());
+            }
+        }
+        let caller = match found {
+            Some(MediationToken {
+                role: MediationRole::Mediator,
+                ..
+            }) => Caller::Mediator,
+            Some(MediationToken {
+                party: Some(p),
+                role: MediationRole::Party,
+                ..
+            }) => Caller::Party(p),
+            _ => return Err(not_found().into_response()),
+        };
+        Ok(Access {
+            id: id.to_string(),
+            entry,
+            caller,
+        })
+    }
+}
+
+/// Store work on a blocking thread, outside the engine semaphore (appends are short, and the
+/// group commit wants many of them waiting at once).
+async fn spawn_store<T: Send + 'static>(
+    f: impl FnOnce() -> astana_store::Result<T> + Send + 'static,
+) -> Result<T, Problem> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(Problem::from),
+        Err(_) => Err(Problem::internal("the store call did not finish")),
+    }
+}
+
+impl Access {
+    /// The caller's view, with the mediation's id.
+    pub(crate) async fn view(&self) -> Value {
+        let live = self.entry.state.lock().await;
+        view_of(&self.id, &live.mediation, self.caller)
+    }
+
+    /// The agreement, if there is one.
+    pub(crate) async fn outcome(&self) -> Option<std::collections::BTreeMap<String, String>> {
+        self.entry.state.lock().await.mediation.outcome()
+    }
+
+    /// Applies `event`: on success it is in the store and in memory, watchers are woken, and
+    /// the caller's new view is returned. An event that changes nothing (a repeated answer)
+    /// stores nothing.
+    pub(crate) async fn apply(&self, state: &AppState, event: Event) -> Result<Value, Problem> {
+        let mut live = self.entry.state.lock().await;
+        let mut next = live.mediation.clone();
+        let stored = serde_json::to_value(&event)
+            .map_err(|e| Problem::internal(format!("cannot encode the event: {e}")))?;
+        let (next, changed) = state
+            .blocking(move || {
+                let changed = next.apply(&event).map_err(reject_problem)?;
+                Ok((next, changed))
+            })
+            .await?;
+        if changed {
+            let seq = live.seq + 1;
+            let store = state.store().clone();
+            let id = self.id.clone();
+            spawn_store(move || store.append_mediation_event(&id, seq, &stored)).await?;
+            live.mediation = next;
+            live.seq = seq;
+            self.entry.version.send_modify(|v| *v += 1);
+        }
+        Ok(view_of(&self.id, &live.mediation, self.caller))
+    }
+
+    /// Wakes on every change of this mediation.
+    pub(crate) fn watch(&self) -> watch::Receiver<u64> {
+        self.entry.version.subscribe()
+    }
+}
+
+/// `who`'s view of `m` as JSON, with `id` first.
+pub(crate) fn view_of(id: &str, m: &Mediation, who: Caller) -> Value {
+    let mut out = serde_json::Map::new();
+    out.insert("id".into(), Value::String(id.to_string()));
+    if let Ok(Value::Object(v)) = serde_json::to_value(m.view(who)) {
+        out.extend(v);
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_43_base64url_characters_and_differ() {
+        let a = new_token().expect("token");
+        let b = new_token().expect("token");
+        assert_eq!(a.len(), 43);
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn only_32_hex_digit_ids_are_looked_up() {
+        assert!(plausible_id("0123456789abcdef0123456789abcdef"));
+        assert!(!plausible_id("0123456789ABCDEF0123456789abcdef"));
+        assert!(!plausible_id("../etc"));
+        assert!(!plausible_id(""));
+    }
+}
