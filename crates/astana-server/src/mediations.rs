@@ -98,18 +98,17 @@ pub(crate) fn domain_problem(what: &str, e: &DomainErrors) -> Problem {
         e.0.len(),
         if e.0.len() == 1 { "" } else { "s" }
     ));
-    p.errors = e
-        .0
-        .iter()
-        .map(|d| Located {
-            file: d.file.clone(),
-            line: (d.line > 0).then_some(d.line),
-            column: (d.line > 0).then_some(d.column),
-            field: (!d.element.is_empty()).then(|| d.element.clone()),
-            severity: "error".into(),
-            message: d.message.clone(),
-        })
-        .collect();
+    p.errors =
+        e.0.iter()
+            .map(|d| Located {
+                file: d.file.clone(),
+                line: (d.line > 0).then_some(d.line),
+                column: (d.line > 0).then_some(d.column),
+                field: (!d.element.is_empty()).then(|| d.element.clone()),
+                severity: "error".into(),
+                message: d.message.clone(),
+            })
+            .collect();
     p
 }
 
@@ -122,7 +121,10 @@ fn reject_problem(r: Reject) -> Problem {
 
 /// Ids are 32 lowercase hex digits; anything else is not looked up.
 fn plausible_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl Registry {

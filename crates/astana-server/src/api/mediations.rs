@@ -379,12 +379,14 @@ pub(crate) struct Answer {
     accept: Accept,
 }
 
-fn accept_schema() -> utoipa::openapi::schema::OneOf {
-    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
-    OneOfBuilder::new()
-        .item(ObjectBuilder::new().schema_type(Type::Boolean))
-        .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
-        .build()
+fn accept_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Boolean))
+            .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
+            .build(),
+    )
 }
 
 /// Answers this round, secretly: nobody but the caller ever learns how. Idempotent: the

@@ -333,7 +333,10 @@ mod tests {
         assert!(body.contains(
             r#"<progress id="job-progress" max="1" value="0.25" data-events="/api/jobs/0123abcd/events">25%</progress>"#
         ));
-        assert!(!body.contains("<script"), "no inline script (the CSP forbids it)");
+        assert!(
+            !body.contains("<script"),
+            "no inline script (the CSP forbids it)"
+        );
         assert!(body.contains(r#"<form method="post" action="/jobs/0123abcd/cancel">"#));
         assert!(body.contains("day 120 of 365 &lt;fast&gt;"));
     }

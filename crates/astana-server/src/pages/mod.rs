@@ -12,9 +12,9 @@
 pub(crate) mod assets;
 mod balance;
 mod corridor;
-mod live;
 mod forum;
 mod jobs;
+mod live;
 mod mediation;
 mod power;
 mod scenarios;
