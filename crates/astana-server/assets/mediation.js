@@ -278,7 +278,7 @@
         party ? "Your preferences and answers are seen by nobody but you." : "You see who has answered, never how, and no party's preferences."),
       ]);
       this.patch("m-parties", JSON.stringify([v.parties, v.phase, v.round]), () => this.partiesTable(v));
-      this.patch("m-act", JSON.stringify([v.status, v.phase, v.round, v.text, v.revision, v.proposals, v.suggestions,
+      this.patch("m-act", JSON.stringify([v.status, v.phase, v.round, v.parties, v.text, v.revision, v.proposals, v.suggestions,
         v.agreement, v.improvement, v.utilities, mine(v)]), () => this.action(v, party));
       this.patch("m-history", JSON.stringify(v.history || null), () => history_(v));
       this.elicitation(v, party);
@@ -424,16 +424,21 @@
       const me = (v.parties || []).find((p) => p.party === v.you);
       const note = $("elicit-note");
       if (this.elicit) {
-        if (note) note.textContent = me && me.profile_in ? "Your profile is in. You may change it and send it again until the mediator starts." : "";
+        noteIn(note, me);
         return;
       }
       this.elicit = new Elicitation(v, (body, type) =>
         this.act(() => this.call("PUT", "/profile", body, type)));
       host.replaceChildren(this.elicit.build());
-      const n = $("elicit-note");
-      if (n) n.textContent = me && me.profile_in ? "Your profile is in. You may change it and send it again until the mediator starts." : "";
+      noteIn($("elicit-note"), me);
       sizeMeters(host);
     }
+  }
+
+  function noteIn(note, me) {
+    if (!note) return;
+    note.textContent = me && me.profile_in ? "Your profile is in. You may change it and send it again until the mediator starts." : "";
+    note.hidden = !note.textContent;
   }
 
   function mine(v) {
@@ -566,6 +571,7 @@
         h("div", { class: "actions" }, h("button", { type: "submit", id: "send-profile" }, "Send my profile")));
       form.addEventListener("submit", (ev) => { ev.preventDefault(); this.submit(this.profile()); });
       form.addEventListener("input", () => this.update());
+      form.addEventListener("change", () => this.update());
       this.drawRanks();
       this.drawRatings();
       this.drawReservation();
@@ -622,7 +628,7 @@
     drawReservation() {
       this.resBox.replaceChildren(...this.issues.map((iss, i) => {
         const id = "res-" + i;
-        const sel = h("select", { id, "data-issue": String(i), onchange: (ev) => { this.reservation[i] = Number(ev.currentTarget.value); } },
+        const sel = h("select", { id, "data-issue": String(i) },
           iss.options.map((o, k) => h("option", { value: String(k) }, o)));
         sel.value = String(this.reservation[i]);
         return h("label", { for: id }, iss.name, sel);
@@ -631,6 +637,8 @@
 
     /** The live preview: the implied utility of a few packages. */
     update() {
+      // The selects are the state (read here, so no event order can leave a stale value).
+      for (const sel of this.resBox.querySelectorAll("select")) this.reservation[Number(sel.dataset.issue)] = Number(sel.value);
       const best = this.issues.map((_, i) => this.ratings[i].indexOf(Math.max(...this.ratings[i])));
       const worst = this.issues.map((_, i) => this.ratings[i].indexOf(Math.min(...this.ratings[i])));
       const middle = this.issues.map((iss) => Math.floor((iss.options.length - 1) / 2));
@@ -646,6 +654,7 @@
     }
 
     profile() {
+      this.update();
       const weights = {};
       const evaluations = {};
       this.issues.forEach((iss, i) => {

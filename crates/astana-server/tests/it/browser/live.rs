@@ -7,10 +7,11 @@
 //!
 //! `ASTANA_SCREENSHOTS=DIR` saves the party page at 1400 and 400 px there (to look at).
 
-use super::{assert_accessible, assert_fits, wait_until, Browser};
+use super::{assert_accessible, assert_fits, Browser};
 use crate::support::Server;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
+use std::future::Future;
 
 /// One request with a capability token (ureq: any status is an answer).
 fn bearer(url: &str, method: &str, token: &str, body: Option<&Value>) -> (u16, Value) {
@@ -36,6 +37,23 @@ fn bearer(url: &str, method: &str, token: &str, body: Option<&Value>) -> (u16, V
     let status = r.status().as_u16();
     let text = r.body_mut().read_to_string().unwrap_or_default();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Polls `ready` every 100 ms until it holds; panics naming `what` after two minutes (a hang
+/// guard, not a speed check).
+async fn wait_for<F, Fut>(what: &str, mut ready: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !ready().await {
+        assert!(
+            std::time::Instant::now() < until,
+            "gave up waiting for {what} (a hang guard, not a speed check)"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// GEO's profile from the scenario's Trans-Caspian domain, as the JSON a party PUTs.
@@ -147,16 +165,39 @@ async fn elicit(c: &Client, rate: impl Fn(usize, usize) -> u32) {
             .await
             .expect("pick");
     }
-    // Worst everywhere: the reservation value is 0, and the preview says so live.
+    // The worst-rated option everywhere: the reservation value is the worst package's
+    // utility, and the preview says so live.
     let now = text_of(c, "#reservation-value").await;
-    assert_eq!(now, "Reservation value: 0.000", "was {preview}");
+    let rows = js(
+        c,
+        "return Array.from(document.querySelectorAll('#preview tbody tr'), r => r.cells[1].textContent.trim());",
+    )
+    .await;
+    let rows: Vec<&str> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(
+        rows[1], rows[3],
+        "reservation package = worst package: {rows:?} {}",
+        js(c, "return [Array.from(document.querySelectorAll('select[id^=res-]'), s => s.value), Array.from(document.querySelectorAll('input[id^=rate-]'), s => s.id + '=' + s.value)];").await
+    );
+    assert_eq!(
+        now,
+        format!("Reservation value: {}", rows[3]),
+        "was {preview}"
+    );
+    assert_ne!(now, preview, "the preview follows the controls");
     c.find(Locator::Css("#send-profile"))
         .await
         .expect("send")
         .click()
         .await
         .expect("click");
-    wait_until(move || async move {
+    wait_for("the profile note", move || async move {
         text_of(c, "#elicit-note")
             .await
             .contains("Your profile is in")
@@ -234,7 +275,7 @@ t.value = t.value.replace('"USD 1,200/FEU"', '"<img src=x id=pwned> USD 1,200"')
         .await
         .expect("click");
     let mm = &m;
-    wait_until(move || async move {
+    wait_for("the invitations", move || async move {
         js(
             mm,
             "return document.querySelectorAll('input.invitation').length;",
@@ -289,8 +330,10 @@ t.value = t.value.replace('"USD 1,200/FEU"', '"<img src=x id=pwned> USD 1,200"')
     // The parties open their invitations; the token leaves the address bar.
     for (c, url) in [(&kaz, &kaz_url), (&aze, &aze_url)] {
         c.goto(url).await.expect("open the invitation");
-        wait_until(move || async move { c.find(Locator::Css("#profile-form")).await.is_ok() })
-            .await;
+        wait_for("the elicitation form", move || async move {
+            c.find(Locator::Css("#profile-form")).await.is_ok()
+        })
+        .await;
         let now = c.current_url().await.expect("url").to_string();
         assert!(
             !now.contains("token"),
@@ -329,7 +372,7 @@ t.value = t.value.replace('"USD 1,200/FEU"', '"<img src=x id=pwned> USD 1,200"')
 
     // The mediator starts once the page says every profile is in.
     let mm = &m;
-    wait_until(move || async move {
+    wait_for("an enabled start button", move || async move {
         js(
             mm,
             "const b = document.getElementById('m-start'); return !!b && !b.disabled;",
@@ -349,7 +392,7 @@ t.value = t.value.replace('"USD 1,200/FEU"', '"<img src=x id=pwned> USD 1,200"')
     // Rounds: the browser parties accept what they are asked; GEO is the bot.
     let (kz, az) = (&kaz, &aze);
     let (api_ref, geo) = (&api, &geo_token);
-    wait_until(move || async move {
+    wait_for("the end of the mediation", move || async move {
         accept_if_asked(kz).await;
         accept_if_asked(az).await;
         let (_, view) = bearer(api_ref, "GET", geo, None);
@@ -382,7 +425,7 @@ t.value = t.value.replace('"USD 1,200/FEU"', '"<img src=x id=pwned> USD 1,200"')
     assert_eq!(st, 200, "{outcome}");
     let agreement = outcome["agreement"].as_object().expect("a package").clone();
     for (who, c) in [("mediator", &m), ("KAZ", &kaz), ("AZE", &aze)] {
-        wait_until(move || async move {
+        wait_for("the agreement on every page", move || async move {
             text_of(c, "#m-status").await.contains("Status: agreed")
                 && c.find(Locator::Css("#m-agreement")).await.is_ok()
         })
