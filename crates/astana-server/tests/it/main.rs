@@ -2,5 +2,6 @@
 
 mod api;
 mod browser;
+mod live_pages;
 mod pages;
 mod support;
