@@ -217,3 +217,56 @@ fn best_unproposed(view: &PartyView) -> Option<Package> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Caller, Mediation, ProfileInput, Setup};
+    use std::collections::BTreeMap;
+
+    fn mediation() -> Mediation {
+        let mut m = Mediation::new(Setup {
+            domain_toml: "[[issue]]\nname = \"x\"\nvalues = [\"a\", \"b\", \"c\"]\n".into(),
+            parties: vec!["p".into(), "q".into()],
+            protocol: Protocol::BlindBidding,
+            rounds: 2,
+            seed: 0,
+            post_settlement: true,
+        })
+        .expect("setup");
+        for (party, e) in [[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]].into_iter().enumerate() {
+            let profile = ProfileInput {
+                reservation: 0.2,
+                weights: BTreeMap::from([("x".into(), 1.0)]),
+                evaluations: BTreeMap::from([("x".into(), e.to_vec())]),
+                discount: None,
+            };
+            m.apply(&Event::Profile { party, profile })
+                .expect("profile");
+        }
+        m.apply(&Event::Start).expect("start");
+        m
+    }
+
+    /// The server adds `id` to a view: the bot still reads it. It proposes its best, then
+    /// its next best; it has nothing to do on the mediator's view.
+    #[test]
+    fn acts_on_the_server_json() {
+        let mut m = mediation();
+        let mut v = serde_json::to_value(m.view(Caller::Party(0))).expect("json");
+        v["id"] = "m1".into();
+        let a = act(&v).expect("an action");
+        assert_eq!(a.endpoint(), "proposals");
+        assert_eq!(
+            a.body(),
+            serde_json::json!({"round": 1, "package": {"x": "c"}})
+        );
+        let mediator = serde_json::to_value(m.view(Caller::Mediator)).expect("json");
+        assert_eq!(act(&mediator), None);
+        m.apply(&a.event(0)).expect("applies");
+        assert_eq!(
+            act(&serde_json::to_value(m.view(Caller::Party(0))).expect("json")),
+            None
+        );
+    }
+}

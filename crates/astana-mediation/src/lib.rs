@@ -16,7 +16,9 @@
 //! which has no field that can hold a utility, a profile value or an acceptance, and gives
 //! a party a [`PartyView`] that adds only its own profile, answers and utilities.
 
-use astana_negotiation::{protocol, DomainError, DomainErrors, Negotiation, Point, Profile};
+use astana_negotiation::{
+    protocol, search, DomainError, DomainErrors, Negotiation, Point, Profile,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -159,6 +161,16 @@ pub enum Reject {
     Invalid(DomainErrors),
 }
 
+impl Reject {
+    /// The HTTP status the server answers with: 409 for a conflict, 422 for invalid.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Reject::Conflict(_) => 409,
+            Reject::Invalid(_) => 422,
+        }
+    }
+}
+
 impl fmt::Display for Reject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -265,8 +277,6 @@ pub struct Mediation {
     agreement: Option<Vec<u32>>,
     improvement: Option<Vec<u32>>,
     improvements: u32,
-    /// Blind bidding: the Pareto frontier of the rational outcomes, computed at the start.
-    frontier: Vec<Point>,
 }
 
 fn error(file: &str, element: &str, message: String) -> DomainError {
@@ -378,7 +388,6 @@ impl Mediation {
             agreement: None,
             improvement: None,
             improvements: 0,
-            frontier: Vec::new(),
             setup,
         })
     }
@@ -697,7 +706,7 @@ impl Mediation {
             .map(|p| {
                 p.as_ref()
                     .map(|(_, c)| c.clone())
-                    .unwrap_or_else(|| unreachable_profile())
+                    .unwrap_or_else(unreachable_profile)
             })
             .collect();
         self.status = Status::Running;
@@ -706,10 +715,7 @@ impl Mediation {
                 self.text = Some(protocol::first_text(&self.neg, self.setup.seed));
                 self.next_revision();
             }
-            Protocol::BlindBidding => {
-                self.frontier = astana_negotiation::pareto(&self.neg);
-                self.ask(Phase::Proposals, true);
-            }
+            Protocol::BlindBidding => self.ask(Phase::Proposals, true),
         }
     }
 
@@ -856,7 +862,9 @@ impl Mediation {
     }
 
     /// Offers the package every party strictly prefers to the agreement with the highest
-    /// Nash product, if any (at most `rounds` improvements).
+    /// Nash product ([`search::strict_improvement`], a scan of every outcome: the
+    /// agreement may lie below someone's reservation value, where the rational frontier
+    /// does not help), if any; at most `rounds` improvements.
     fn post_settle(&mut self) {
         if !self.setup.post_settlement || self.improvements >= self.setup.rounds {
             return self.finish(Status::Agreed);
@@ -864,7 +872,7 @@ impl Mediation {
         let Some(a) = self.agreement.clone() else {
             return self.finish(Status::Agreed);
         };
-        match improvement(&self.neg, &a) {
+        match search::strict_improvement(&self.neg, &a) {
             Some(o) => {
                 self.improvement = Some(o);
                 self.ask(Phase::PostSettlement, true);
@@ -894,43 +902,44 @@ impl Mediation {
             .collect()
     }
 
-    /// Blind bidding: the round's suggestions, once every proposal is in.
+    /// Blind bidding: the round's suggestions, once every proposal is in. The region
+    /// between the proposals (every party gets at least the least any proposal gives it,
+    /// and its reservation value) or, when that is empty, every rational outcome; in it,
+    /// the Nash point and the weighted Nash points leaning towards each party (weight 3 on
+    /// it, 1 on the others): all Pareto-efficient, found in one pass over the outcomes
+    /// (bounded, unlike the frontier). At most [`MAX_SUGGESTIONS`], spread (see `spread`).
     fn suggest(&mut self) {
         let n = self.setup.parties.len();
+        let r = self.reservations();
         let props: Vec<Vec<f64>> = self
             .proposals
             .iter()
             .flatten()
             .map(|o| self.neg.utilities(o))
             .collect();
-        let floor: Vec<f64> = (0..n)
-            .map(|i| props.iter().map(|u| u[i]).fold(f64::INFINITY, f64::min))
+        let between: Vec<f64> = (0..n)
+            .map(|i| {
+                let least = props.iter().map(|u| u[i]).fold(f64::INFINITY, f64::min);
+                least.max(r[i])
+            })
             .collect();
-        let r = self.reservations();
-        let between: Vec<&Point> = self
-            .frontier
-            .iter()
-            .filter(|p| p.utilities.iter().zip(&floor).all(|(u, f)| *u >= *f))
-            .collect();
-        let chosen = if between.is_empty() {
-            // Nearest the Nash point (the frontier's highest product).
-            let nash = self.frontier.iter().fold(None::<&Point>, |b, p| match b {
-                Some(q) if nash_product(&q.utilities, &r) >= nash_product(&p.utilities, &r) => {
-                    Some(q)
-                }
-                _ => Some(p),
-            });
-            let mut near: Vec<&Point> = self.frontier.iter().collect();
-            if let Some(nash) = nash {
-                let d = |p: &Point| distance(&p.utilities, &nash.utilities);
-                near.sort_by(|a, b| d(a).total_cmp(&d(b)));
+        let mut weights = vec![vec![1.0; n]];
+        for i in 0..n {
+            let mut w = vec![1.0; n];
+            w[i] = 3.0;
+            weights.push(w);
+        }
+        let mut points = search::weighted_nash(&self.neg, &between, &weights);
+        if points.iter().all(Option::is_none) {
+            points = search::weighted_nash(&self.neg, &r, &weights);
+        }
+        let mut unique: Vec<Point> = Vec::new();
+        for p in points.into_iter().flatten() {
+            if !unique.iter().any(|q| q.outcome == p.outcome) {
+                unique.push(p);
             }
-            near.truncate(MAX_SUGGESTIONS);
-            spread(&near, &r)
-        } else {
-            spread(&between, &r)
-        };
-        self.suggestions = chosen
+        }
+        self.suggestions = spread(&unique)
             .into_iter()
             .map(|o| {
                 let id = self.next_id;
@@ -941,7 +950,8 @@ impl Mediation {
         self.ask(Phase::Responses, false);
     }
 
-    /// What `who` may see, and nothing else.
+    /// What `who` may see, and nothing else. A party index that does not exist sees the
+    /// public (mediator's) view.
     pub fn view(&self, who: Caller) -> View {
         let public = self.public();
         match who {
@@ -1085,25 +1095,17 @@ fn distance(a: &[f64], b: &[f64]) -> f64 {
         .sqrt()
 }
 
-/// Up to [`MAX_SUGGESTIONS`] points spread along the frontier: the highest Nash product
-/// first, then each time the point farthest (in utility) from those already chosen; ties
+/// Up to [`MAX_SUGGESTIONS`] points spread along the frontier: the first (the Nash
+/// point), then each time the point farthest (in utility) from those already chosen; ties
 /// to the earlier point. Returned in the order chosen.
-fn spread(points: &[&Point], r: &[f64]) -> Vec<Vec<u32>> {
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut first: Option<(f64, usize)> = None;
-    for (k, p) in points.iter().enumerate() {
-        let v = nash_product(&p.utilities, r);
-        if first.is_none_or(|f| v > f.0) {
-            first = Some((v, k));
-        }
-    }
-    let Some((_, first)) = first else {
+fn spread(points: &[Point]) -> Vec<Vec<u32>> {
+    let Some(first) = points.first() else {
         return Vec::new();
     };
-    chosen.push(first);
+    let mut chosen: Vec<usize> = vec![0];
     let mut nearest: Vec<f64> = points
         .iter()
-        .map(|p| distance(&p.utilities, &points[first].utilities))
+        .map(|p| distance(&p.utilities, &first.utilities))
         .collect();
     while chosen.len() < MAX_SUGGESTIONS.min(points.len()) {
         let mut far: Option<(f64, usize)> = None;
@@ -1112,10 +1114,7 @@ fn spread(points: &[&Point], r: &[f64]) -> Vec<Vec<u32>> {
                 far = Some((d, k));
             }
         }
-        let Some((d, k)) = far else { break };
-        if d <= 0.0 {
-            break;
-        }
+        let Some((_, k)) = far else { break };
         chosen.push(k);
         for (j, p) in points.iter().enumerate() {
             nearest[j] = nearest[j].min(distance(&p.utilities, &points[k].utilities));
@@ -1125,27 +1124,4 @@ fn spread(points: &[&Point], r: &[f64]) -> Vec<Vec<u32>> {
         .into_iter()
         .map(|k| points[k].outcome.clone())
         .collect()
-}
-
-/// The package every party strictly prefers to `agreement` (by more than 1e-12, so that
-/// rounding never counts as a gain) with the highest Nash product (plus 1e-9 × welfare,
-/// as the single-text criterion; ties to the first in row-major order), scanning every
-/// outcome (at most [`MAX_OUTCOMES`]).
-fn improvement(neg: &Negotiation, agreement: &[u32]) -> Option<Vec<u32>> {
-    let a = neg.utilities(agreement);
-    let r: Vec<f64> = neg.parties.iter().map(|p| p.reservation).collect();
-    let mut best: Option<(f64, Vec<u32>)> = None;
-    let mut capped = vec![0.0; a.len()];
-    neg.for_each_outcome(|o, sums| {
-        for (c, s) in capped.iter_mut().zip(sums) {
-            *c = s.min(1.0);
-        }
-        if capped.iter().zip(&a).all(|(u, x)| *u > x + 1e-12) {
-            let s = protocol::text_score(&capped, &r);
-            if best.as_ref().is_none_or(|b| s > b.0) {
-                best = Some((s, o.to_vec()));
-            }
-        }
-    });
-    best.map(|(_, o)| o)
 }

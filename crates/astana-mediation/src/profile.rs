@@ -345,3 +345,55 @@ impl ProfileInput {
         from_toml(file, text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_party_table_or_top_level_keys() {
+        let table = "[[party]]\nid = \"KAZ\"\nreservation = 0.448\nweights = { a = 0.5, b = 0.5 }\n[party.evaluations]\na = [1, 2]\nb = [3.5, 0]\n";
+        let p = ProfileInput::from_toml("kaz.toml", table).expect("reads");
+        assert_eq!(p.reservation, 0.448);
+        assert_eq!(p.weights["b"], 0.5);
+        assert_eq!(p.evaluations["b"], [3.5, 0.0]);
+        assert_eq!(p.discount, None);
+        let top = "reservation = 0.448\ndiscount = 0.9\nweights = { a = 0.5, b = 0.5 }\n[evaluations]\na = [1, 2]\nb = [3.5, 0]\n";
+        let q = ProfileInput::from_toml("kaz.toml", top).expect("reads");
+        assert_eq!(q.discount, Some(0.9));
+        assert_eq!((q.weights, q.evaluations), (p.weights, p.evaluations));
+    }
+
+    #[test]
+    fn every_problem_located() {
+        let text =
+            "reservation = nan\nweigths = { a = 1 }\n[evaluations]\na = [1, \"x\", inf]\nb = 2\n";
+        let e = ProfileInput::from_toml("p.toml", text).expect_err("bad");
+        let got: Vec<String> =
+            e.0.iter()
+                .map(|e| {
+                    format!(
+                        "{}:{}:{} {}: {}",
+                        e.file, e.line, e.column, e.element, e.message
+                    )
+                })
+                .collect();
+        assert_eq!(
+            got,
+            [
+                "p.toml:1:1 weights: no `weights` table",
+                "p.toml:1:15 reservation: must be finite, found NaN",
+                "p.toml:2:1 weigths: unknown key `weigths`; did you mean `weights`?",
+                "p.toml:4:9 evaluations.a: must be a number, found string",
+                "p.toml:4:14 evaluations.a: must be finite, found inf",
+                "p.toml:5:5 evaluations.b: must be an array of numbers, one per option, found integer",
+            ]
+        );
+        let two = "[[party]]\nreservation = 0\n[[party]]\nreservation = 0\n";
+        let e = ProfileInput::from_toml("p.toml", two).expect_err("two parties");
+        assert_eq!(
+            e.0[0].message,
+            "a profile is exactly one [[party]] table (your own)"
+        );
+    }
+}

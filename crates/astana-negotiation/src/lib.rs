@@ -11,6 +11,7 @@ pub mod error;
 pub mod genius;
 pub mod native;
 pub mod protocol;
+pub mod search;
 
 pub use analysis::{
     analyze, analyze_with, pareto, Analysis, Limits, Method, Point, Progress, Settlement,

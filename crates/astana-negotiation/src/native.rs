@@ -518,3 +518,27 @@ fn read_with(file: &str, text: &str, live: bool) -> Result<Negotiation, DomainEr
         parties,
     })
 }
+
+#[cfg(test)]
+mod live_tests {
+    use super::*;
+
+    /// A live mediation's domain: issues only; a `[[party]]` table is an error there,
+    /// while `read` still needs two.
+    #[test]
+    fn read_issues_without_and_with_parties() {
+        let issues =
+            "name = \"Picnic\"\n[[issue]]\nname = \"place\"\nvalues = [\"park\", \"beach\"]\n";
+        let neg = read_issues("d.toml", issues).expect("reads");
+        assert_eq!(neg.issues[0].values, ["park", "beach"]);
+        assert!(neg.parties.is_empty());
+        let e = read("d.toml", issues).expect_err("read needs parties");
+        assert!(e.0[0].message.contains("at least two [[party]] tables"));
+        let with = format!("{issues}[[party]]\nid = \"a\"\nweights = {{ place = 1 }}\n");
+        let e = read_issues("d.toml", &with).expect_err("no parties here");
+        assert_eq!(
+            (e.0.len(), e.0[0].line, e.0[0].element.as_str()),
+            (1, 5, "party")
+        );
+    }
+}

@@ -7,6 +7,7 @@ mod forum_io;
 mod forum_solve;
 mod hostile;
 mod mediate_trust;
+mod mediation_kill;
 mod negforum_limits;
 mod output;
 mod power_float;

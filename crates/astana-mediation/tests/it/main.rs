@@ -7,6 +7,7 @@ use astana_negotiation::{Negotiation, Profile};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod large;
 mod protocols;
 mod rejects;
 mod replay;

@@ -18,7 +18,7 @@ fn planted() -> Case {
         }
         for e in p.evaluations.values_mut() {
             for x in e {
-                *x = (*x + 0.001) * (3.14159265 + k);
+                *x = (*x + 0.001) * (2.718_281_9 + k);
             }
         }
     }

@@ -3,5 +3,6 @@
 mod api;
 mod browser;
 mod live_pages;
+mod mediation;
 mod pages;
 mod support;
