@@ -321,7 +321,7 @@ impl Mediation {
                 errors.push(error(
                     "domain",
                     "issue",
-                    format!("{count} outcomes: a live mediation allows at most {MAX_OUTCOMES} (the frontier is recomputed from the private profiles)"),
+                    format!("{count} outcomes: a live mediation allows at most {MAX_OUTCOMES} (suggestions and improvements scan every outcome)"),
                 ));
             }
         }

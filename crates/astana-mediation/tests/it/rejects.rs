@@ -393,7 +393,7 @@ fn setups_are_checked() {
     .expect_err("too big");
     assert_eq!(
         e.0[0].message,
-        "1048576 outcomes: a live mediation allows at most 1000000 (the frontier is recomputed from the private profiles)"
+        "1048576 outcomes: a live mediation allows at most 1000000 (suggestions and improvements scan every outcome)"
     );
 }
 
