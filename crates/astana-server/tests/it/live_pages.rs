@@ -165,3 +165,16 @@ fn a_cross_site_form_cannot_create_or_answer() {
     );
     assert_eq!(r.status, 401, "{}", r.text());
 }
+
+/// With a team token, a party (who has none) still gets its page with its script and styles.
+#[test]
+fn a_party_page_works_on_a_server_with_a_team_token() {
+    let s = Server::start_with(|c| c.token = Some("t".repeat(32)));
+    let page = request(&s.url("/m/abc"), "GET", None);
+    assert_eq!(page.status, 200, "{}", page.text());
+    for asset in ["/assets/mediation.js", "/assets/astana.css"] {
+        assert_eq!(request(&s.url(asset), "GET", None).status, 200, "{asset}");
+    }
+    // The team's own pages still need the token.
+    assert_eq!(request(&s.url("/mediations/new"), "GET", None).status, 303);
+}
