@@ -205,6 +205,7 @@ async fn party(
     // Answers that got a 2xx: (round, endpoint).
     let mut acked: Vec<(u64, &'static str)> = Vec::new();
     let mut last = Value::Null;
+    let mut answered = std::collections::BTreeSet::new();
     'stream: while Instant::now() < deadline {
         let Ok(mut es) = connect(&addr).await else {
             t.io_errors += 1;
@@ -249,11 +250,18 @@ async fn party(
                     last = view;
                     break 'stream;
                 }
+                // A view already answered (computed before our answer committed, still in
+                // the stream) is skipped: answering it again could only be a stale repeat.
+                let step = (view["round"].as_u64().unwrap_or(0), view["phase"].to_string());
+                if answered.contains(&step) {
+                    continue;
+                }
                 if let Some(a) = astana_mediation::bot::act(&view) {
                     let kind = if a.endpoint() == "proposals" { "proposals" } else { "responses" };
                     let b = a.body();
                     if let Some((st, _)) = timed(&mut t, &mut s, &addr, kind, Method::POST, &format!("{base}/{kind}"), Some(&token), Some(&b.to_string())).await {
                         if (200..300).contains(&st) {
+                            answered.insert(step);
                             acked.push((b["round"].as_u64().unwrap_or(0), kind));
                         }
                     }
@@ -351,9 +359,10 @@ pub(crate) async fn run(o: Arc<Opts>, n: usize) {
         tokio::spawn(async move {
             loop {
                 let now = status_kb(pid, "VmRSS:").unwrap_or(0);
-                let mut m = rss.lock().expect("lock");
-                *m = (*m).max(now);
-                drop(m);
+                {
+                    let mut m = rss.lock().expect("lock");
+                    *m = (*m).max(now);
+                }
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         })
