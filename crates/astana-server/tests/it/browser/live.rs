@@ -215,21 +215,57 @@ async fn accept_if_asked(c: &Client) -> bool {
     v.as_bool().unwrap_or(false)
 }
 
+/// Blind bidding: posts the proposal form as it stands, or ticks every suggestion and sends.
+async fn propose_or_tick(c: &Client) {
+    js(
+        c,
+        r#"const p = document.querySelector('#proposal-form button[type=submit]:not([disabled])');
+if (p) { p.click(); return 1; }
+const t = document.querySelector('#tick-form button[type=submit]:not([disabled])');
+if (t) { for (const b of document.querySelectorAll('#tick-form input[type=checkbox]')) if (!b.checked) b.click(); t.click(); return 2; }
+return 0;"#,
+    )
+    .await;
+}
+
 #[test]
 fn three_browsers_run_a_mediation_to_agreement() {
+    three_browsers("single-text");
+}
+
+/// The same with blind bidding: the browser parties post proposals through the form and tick
+/// every suggestion.
+#[test]
+fn three_browsers_bid_blind_to_agreement() {
+    three_browsers("blind-bidding");
+}
+
+fn three_browsers(protocol: &'static str) {
     let Some(browser) = Browser::start() else {
         return;
     };
     let server = Server::start();
     let base = server.url("");
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().expect("dir")).collect();
-    let shots = std::env::var_os("ASTANA_SCREENSHOTS").map(std::path::PathBuf::from);
+    let shots =
+        std::env::var_os("ASTANA_SCREENSHOTS").map(|d| std::path::PathBuf::from(d).join(protocol));
+    if let Some(d) = &shots {
+        std::fs::create_dir_all(d).expect("screenshot folder");
+    }
     let b = &browser;
     browser.rt.block_on(async move {
         let m = session(b, dirs[0].path()).await;
         let kaz = session(b, dirs[1].path()).await;
         let aze = session(b, dirs[2].path()).await;
-        let outcome = tokio::spawn(mediate(m.clone(), kaz.clone(), aze.clone(), base, shots)).await;
+        let outcome = tokio::spawn(mediate(
+            m.clone(),
+            kaz.clone(),
+            aze.clone(),
+            base,
+            shots,
+            protocol,
+        ))
+        .await;
         for c in [m, kaz, aze] {
             let _ = c.close().await;
         }
@@ -249,6 +285,7 @@ async fn mediate(
     aze: Client,
     base: String,
     shots: Option<std::path::PathBuf>,
+    protocol: &'static str,
 ) {
     // The mediator: the form, filled from the scenario's domain (KAZ, AZE, GEO).
     m.goto(&format!("{base}/mediations/new"))
@@ -268,6 +305,12 @@ async fn mediate(
 t.value = t.value.replace('"USD 1,200/FEU"', '"<img src=x id=pwned> USD 1,200"'); return 0;"#,
     )
     .await;
+    m.find(Locator::Css("select[name=protocol]"))
+        .await
+        .expect("the protocol")
+        .select_by_value(protocol)
+        .await
+        .expect("pick the protocol");
     m.find(Locator::Css("#create button[type=submit]"))
         .await
         .expect("create")
@@ -393,8 +436,10 @@ t.value = t.value.replace('"USD 1,200/FEU"', '"<img src=x id=pwned> USD 1,200"')
     let (kz, az) = (&kaz, &aze);
     let (api_ref, geo) = (&api, &geo_token);
     wait_for("the end of the mediation", move || async move {
-        accept_if_asked(kz).await;
-        accept_if_asked(az).await;
+        for c in [kz, az] {
+            accept_if_asked(c).await;
+            propose_or_tick(c).await;
+        }
         let (_, view) = bearer(api_ref, "GET", geo, None);
         if let Some(a) = astana_mediation::bot::act(&view) {
             let (st, body) = bearer(
