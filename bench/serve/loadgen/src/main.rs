@@ -106,7 +106,8 @@ fn parse() -> Opts {
         .unwrap_or_else(|| usage("the base URL must start with http://"))
         .trim_end_matches('/')
         .to_string();
-    if (o.mediations.is_none() && o.paths.is_empty()) || o.paths.iter().any(|p| !p.starts_with('/')) {
+    if (o.mediations.is_none() && o.paths.is_empty()) || o.paths.iter().any(|p| !p.starts_with('/'))
+    {
         usage("give at least one path, each starting with /");
     }
     if !(o.seconds.is_finite() && o.seconds > 0.0 && o.seconds <= 3600.0) {

@@ -111,6 +111,8 @@ fn domain() -> (String, Vec<(String, Value)>) {
 }
 
 /// One authorised request, timed under `kind`; the status and the JSON body.
+// The request's parts are passed as they are: a struct for them would only move the list.
+#[allow(clippy::too_many_arguments)]
 async fn timed(
     t: &mut Tally,
     s: &mut Option<Sender>,
@@ -144,7 +146,10 @@ async fn timed(
                 *t.errors.entry(kind).or_default() += 1;
                 *t.statuses.entry(status).or_default() += 1;
             }
-            Some((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+            Some((
+                status,
+                serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            ))
         }
         Err(_) => {
             t.io_errors += 1;
@@ -195,7 +200,17 @@ async fn party(
     let mut s = None;
     let body = profile.to_string();
     let ok = matches!(
-        timed(&mut t, &mut s, &addr, "profile", Method::PUT, &format!("{base}/profile"), Some(&token), Some(&body)).await,
+        timed(
+            &mut t,
+            &mut s,
+            &addr,
+            "profile",
+            Method::PUT,
+            &format!("{base}/profile"),
+            Some(&token),
+            Some(&body)
+        )
+        .await,
         Some((200..=299, _))
     );
     let _ = profiled.send(ok).await;
@@ -232,7 +247,9 @@ async fn party(
                 Ok(None) | Ok(Some(Err(_))) => continue 'stream,
                 Err(_) => break 'stream,
             };
-            let Ok(data) = frame.into_data() else { continue };
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
             buf.push_str(&String::from_utf8_lossy(&data));
             while let Some(i) = buf.find("\n\n") {
                 let block: String = buf.drain(..i + 2).collect();
@@ -252,14 +269,32 @@ async fn party(
                 }
                 // A view already answered (computed before our answer committed, still in
                 // the stream) is skipped: answering it again could only be a stale repeat.
-                let step = (view["round"].as_u64().unwrap_or(0), view["phase"].to_string());
+                let step = (
+                    view["round"].as_u64().unwrap_or(0),
+                    view["phase"].to_string(),
+                );
                 if answered.contains(&step) {
                     continue;
                 }
                 if let Some(a) = astana_mediation::bot::act(&view) {
-                    let kind = if a.endpoint() == "proposals" { "proposals" } else { "responses" };
+                    let kind = if a.endpoint() == "proposals" {
+                        "proposals"
+                    } else {
+                        "responses"
+                    };
                     let b = a.body();
-                    if let Some((st, _)) = timed(&mut t, &mut s, &addr, kind, Method::POST, &format!("{base}/{kind}"), Some(&token), Some(&b.to_string())).await {
+                    if let Some((st, _)) = timed(
+                        &mut t,
+                        &mut s,
+                        &addr,
+                        kind,
+                        Method::POST,
+                        &format!("{base}/{kind}"),
+                        Some(&token),
+                        Some(&b.to_string()),
+                    )
+                    .await
+                    {
                         if (200..300).contains(&st) {
                             answered.insert(step);
                             acked.push((b["round"].as_u64().unwrap_or(0), kind));
@@ -270,7 +305,18 @@ async fn party(
         }
     }
     // The final view: every acknowledged answer is there.
-    if let Some((200, v)) = timed(&mut t, &mut s, &addr, "view", Method::GET, &base, Some(&token), None).await {
+    if let Some((200, v)) = timed(
+        &mut t,
+        &mut s,
+        &addr,
+        "view",
+        Method::GET,
+        &base,
+        Some(&token),
+        None,
+    )
+    .await
+    {
         last = v;
     }
     let own = last["responses"].as_array().cloned().unwrap_or_default();
@@ -278,7 +324,11 @@ async fn party(
         t.acked += 1;
         let found = own.iter().any(|r| {
             r["round"].as_u64() == Some(*round)
-                && (if *kind == "proposals" { r.get("package").is_some() } else { r.get("accept").is_some() })
+                && (if *kind == "proposals" {
+                    r.get("package").is_some()
+                } else {
+                    r.get("accept").is_some()
+                })
         });
         if !found {
             t.lost += 1;
@@ -300,11 +350,27 @@ async fn mediation(
     let mut s = connect(&addr).await.ok();
     ready.wait().await;
     let (text, profiles) = &*domain;
-    let protocol = if i % 2 == 0 { "single-text" } else { "blind-bidding" };
+    let protocol = if i.is_multiple_of(2) {
+        "single-text"
+    } else {
+        "blind-bidding"
+    };
     let ids: Vec<&str> = profiles.iter().map(|(p, _)| p.as_str()).collect();
     let create = json!({"domain": text, "parties": ids, "protocol": protocol, "rounds": 20,
-        "post_settlement": true, "seed": i as u64}).to_string();
-    let Some((201, made)) = timed(&mut t, &mut s, &addr, "create", Method::POST, "/api/mediations", None, Some(&create)).await else {
+        "post_settlement": true, "seed": i as u64})
+    .to_string();
+    let Some((201, made)) = timed(
+        &mut t,
+        &mut s,
+        &addr,
+        "create",
+        Method::POST,
+        "/api/mediations",
+        None,
+        Some(&create),
+    )
+    .await
+    else {
         t.unfinished += 1;
         return t;
     };
@@ -316,8 +382,18 @@ async fn mediation(
     let (tx, mut rx) = tokio::sync::mpsc::channel(3);
     let mut parties = Vec::new();
     for (k, (_, profile)) in profiles.iter().enumerate() {
-        let token = made["parties"][k]["token"].as_str().unwrap_or_default().to_string();
-        parties.push(tokio::spawn(party(o.clone(), base.clone(), token, profile.clone(), tx.clone(), deadline)));
+        let token = made["parties"][k]["token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        parties.push(tokio::spawn(party(
+            o.clone(),
+            base.clone(),
+            token,
+            profile.clone(),
+            tx.clone(),
+            deadline,
+        )));
     }
     drop(tx);
     let mut all = true;
@@ -325,17 +401,48 @@ async fn mediation(
         all &= rx.recv().await.unwrap_or(false);
     }
     if all {
-        timed(&mut t, &mut s, &addr, "start", Method::POST, &format!("{base}/start"), Some(mtok), None).await;
+        timed(
+            &mut t,
+            &mut s,
+            &addr,
+            "start",
+            Method::POST,
+            &format!("{base}/start"),
+            Some(mtok),
+            None,
+        )
+        .await;
     }
     for p in parties {
         if let Ok(pt) = p.await {
             t.add(pt);
         }
     }
-    match timed(&mut t, &mut s, &addr, "view", Method::GET, &base, Some(mtok), None).await {
+    match timed(
+        &mut t,
+        &mut s,
+        &addr,
+        "view",
+        Method::GET,
+        &base,
+        Some(mtok),
+        None,
+    )
+    .await
+    {
         Some((200, v)) if v["status"] == "agreed" && v["phase"] == "done" => {
             t.agreed += 1;
-            timed(&mut t, &mut s, &addr, "outcome", Method::GET, &format!("{base}/outcome"), Some(mtok), None).await;
+            timed(
+                &mut t,
+                &mut s,
+                &addr,
+                "outcome",
+                Method::GET,
+                &format!("{base}/outcome"),
+                Some(mtok),
+                None,
+            )
+            .await;
         }
         Some((200, v)) if v["status"] == "no_agreement" => t.no_agreement += 1,
         _ => t.unfinished += 1,
@@ -349,7 +456,15 @@ pub(crate) async fn run(o: Arc<Opts>, n: usize) {
     // A hang guard: a mediation not done by then counts as unfinished.
     let deadline = Instant::now() + Duration::from_secs_f64(o.seconds.max(1.0) + 5.0);
     let tasks: Vec<_> = (0..n)
-        .map(|i| tokio::spawn(mediation(i, o.clone(), domain.clone(), ready.clone(), deadline)))
+        .map(|i| {
+            tokio::spawn(mediation(
+                i,
+                o.clone(),
+                domain.clone(),
+                ready.clone(),
+                deadline,
+            ))
+        })
         .collect();
     ready.wait().await;
     let start = Instant::now();
@@ -394,7 +509,11 @@ pub(crate) async fn run(o: Arc<Opts>, n: usize) {
             num(quantile(&v, 1.0))
         ));
     }
-    let statuses: Vec<String> = total.statuses.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+    let statuses: Vec<String> = total
+        .statuses
+        .iter()
+        .map(|(k, v)| format!("\"{k}\":{v}"))
+        .collect();
     println!(
         "{{\"mediations\":{n},\"seconds\":{},\"requests\":{},\"requests_per_s\":{},\"mediations_per_s\":{},\
 \"p50_ms\":{},\"p99_ms\":{},\"max_ms\":{},\"agreed\":{},\"no_agreement\":{},\"unfinished\":{},\
