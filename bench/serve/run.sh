@@ -9,6 +9,10 @@
 #  (c) the server's memory (VmRSS sampled every 200 ms, VmHWM at the end).
 # Goal: p99 < 50 ms with 0 errors. Prints a table and writes bench/serve/RESULTS.md.
 #
+# `run.sh mediation` instead runs the live mediation load (issue 13): MEDIATIONS (1000)
+# mediations at once on a fresh database, three bot parties each (loadgen --mediations),
+# and writes bench/serve/RESULTS-mediation.json (the figures in RESULTS.md are from it).
+#
 # Knobs (environment): CONNECTIONS (1000), SECONDS_PER_RUN (20), THREADS (the load
 # generator's tokio workers, 2), RATES (open-loop requests/s on the JSON endpoints,
 # "5000 10000"), BRIEF_RATES (open-loop requests/s on the HTML brief, "500"), ALONE (1: also
@@ -39,8 +43,12 @@ URLS=(
 # The jobs of the mixed runs (the kinds are listed at /api/openapi.json).
 JOB='{"kind":"corridor-simulate","params":{"days":365}}'
 
-# One descriptor per connection on each side, plus the server's own files.
+MODE="${1:-http}"
+MEDIATIONS="${MEDIATIONS:-1000}"
+# One descriptor per connection on each side, plus the server's own files (a mediation
+# holds 7: the mediator's, and each party's request and event-stream connections).
 want=$((CONNECTIONS + 256))
+[ "$MODE" = mediation ] && want=$((MEDIATIONS * 7 + 256))
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want" ]; then
   ulimit -n "$want" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 fi
@@ -78,6 +86,14 @@ alive() { # the server must survive every run
   PID=
   exit 1
 }
+
+if [ "$MODE" = mediation ]; then
+  echo "running: $MEDIATIONS live mediations, 3 bot parties each" >&2
+  "$LOADGEN" --mediations "$MEDIATIONS" --seconds "${MEDIATION_GUARD:-600}" --threads "$THREADS" \
+    --pid "$PID" "$BASE" | tee bench/serve/RESULTS-mediation.json
+  alive mediation
+  exit 0
+fi
 
 # Warm the answer cache (the first call computes, the rest are cached); skip what is missing.
 LIVE=()

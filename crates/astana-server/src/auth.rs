@@ -63,6 +63,8 @@ pub(crate) async fn require(State(state): State<AppState>, req: Request, next: N
         || path == "/login"
         || path.starts_with("/api/mediations/")
         || path.starts_with("/m/")
+        // The static stylesheet and scripts (no data): the party page needs them.
+        || path.starts_with("/assets/")
     {
         return next.run(req).await;
     }

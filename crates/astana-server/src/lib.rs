@@ -169,6 +169,7 @@ pub fn router(state: AppState, config: &Config) -> axum::Router {
             problem::panic_response,
         ))
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(axum::middleware::from_fn(pages::assets::headers))
         .with_state(state)
 }
 

@@ -3,7 +3,11 @@
 //! ```text
 //! astana-loadgen [--connections N] [--seconds S] [--threads T] [--pid PID] [--rate R]
 //!                [--job BODY [--job-submitters K]] http://HOST:PORT PATH...
+//! astana-loadgen --mediations N [--seconds S] [--threads T] [--pid PID] http://HOST:PORT
 //! ```
+//!
+//! With `--mediations N`: N live mediations at once, three bot parties each (see
+//! `mediation.rs`); `--seconds` is then a hang guard, not the run's length.
 //!
 //! Opens N keep-alive connections first (one unmeasured request on each), then, for S seconds, each sends a GET for the next
 //! path (round robin from its own offset) as soon as the previous answer has been read to
@@ -19,6 +23,8 @@
 //! Why not oha: its default build pulls in rustls with aws-lc (a C build), a TUI and a DNS
 //! resolver — minutes of compiling on the shared 2-core machine for features a loopback
 //! benchmark does not use. This needs tokio and hyper only, which astana already uses.
+
+mod mediation;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -40,6 +46,8 @@ struct Opts {
     pid: Option<u32>,
     job: Option<String>,
     job_submitters: usize,
+    /// Live mediations at once (the mediation mode).
+    mediations: Option<usize>,
     /// `HOST:PORT`.
     addr: String,
     paths: Vec<String>,
@@ -63,6 +71,7 @@ fn parse() -> Opts {
         pid: None,
         job: None,
         job_submitters: 2,
+        mediations: None,
         addr: String::new(),
         paths: Vec::new(),
     };
@@ -85,6 +94,7 @@ fn parse() -> Opts {
             "--rate" => o.rate = Some(num(&a, &value(&a))),
             "--job" => o.job = Some(value(&a)),
             "--job-submitters" => o.job_submitters = num(&a, &value(&a)),
+            "--mediations" => o.mediations = Some(num(&a, &value(&a))),
             _ if a.starts_with("--") => usage(&format!("unknown option {a}")),
             _ if base.is_none() => base = Some(a),
             _ => o.paths.push(a),
@@ -96,7 +106,8 @@ fn parse() -> Opts {
         .unwrap_or_else(|| usage("the base URL must start with http://"))
         .trim_end_matches('/')
         .to_string();
-    if o.paths.is_empty() || o.paths.iter().any(|p| !p.starts_with('/')) {
+    if (o.mediations.is_none() && o.paths.is_empty()) || o.paths.iter().any(|p| !p.starts_with('/'))
+    {
         usage("give at least one path, each starting with /");
     }
     if !(o.seconds.is_finite() && o.seconds > 0.0 && o.seconds <= 3600.0) {
@@ -372,7 +383,10 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    rt.block_on(run(o));
+    match o.mediations {
+        Some(n) => rt.block_on(mediation::run(o.clone(), n)),
+        None => rt.block_on(run(o)),
+    }
 }
 
 async fn run(o: Arc<Opts>) {

@@ -154,7 +154,7 @@ fn form_html(s: &Scenario, id: &str, f: &Form) -> String {
 <form class="controls" method="get" action="/s/{id}/balance" aria-label="Shock editor">
 <input type="hidden" name="year" value="{year}"><input type="hidden" name="flow" value="{flow}"><input type="hidden" name="period" value="{period}">{mirror_hidden}<input type="hidden" name="shock" value="{shock}">
 <label>Partner or bloc to shock<select name="add">{targets}</select></label>
-<label for="change">Change of its trade: <output id="change-out" for="change">-50</output> %<input type="range" id="change" name="change" min="-100" max="100" step="5" value="-50" oninput="document.getElementById('change-out').value=this.value"></label>
+<label for="change">Change of its trade: <output id="change-out" for="change">-50</output> %<input type="range" id="change" name="change" min="-100" max="100" step="5" value="-50"></label>
 <button type="submit">Add to the shock</button>
 {clear}
 </form>"#,

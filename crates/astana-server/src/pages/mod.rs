@@ -9,10 +9,12 @@
 //! error is a readable box with every located message and the right status, never a blank
 //! page.
 
+pub(crate) mod assets;
 mod balance;
 mod corridor;
 mod forum;
 mod jobs;
+mod live;
 mod mediation;
 mod power;
 mod scenarios;
@@ -48,6 +50,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/jobs/{id}/cancel", post(jobs::cancel))
         .route("/jobs/{id}/calendar/{file}", get(jobs::calendar))
         .route("/s/{id}", get(scenario_home))
+        .route("/mediations/new", get(live::new_page))
+        .route("/m/{id}", get(live::page))
+        .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
 }
 
@@ -87,6 +92,10 @@ pub(crate) struct Page {
     status: StatusCode,
     head: String,
     body: String,
+    /// A page for outsiders (a mediation's party): no navigation to the team's scenarios.
+    bare: bool,
+    /// The page's own script (a static file; the CSP forbids inline script).
+    script: Option<&'static str>,
 }
 
 impl Page {
@@ -102,7 +111,19 @@ impl Page {
             status: StatusCode::OK,
             head: String::new(),
             body: String::new(),
+            bare: false,
+            script: None,
         }
+    }
+
+    /// Leaves out the navigation and the scenario picker (a page for outsiders).
+    pub(crate) fn bare(&mut self) {
+        self.bare = true;
+    }
+
+    /// Loads `url` (an [`assets`] URL) as the page's script instead of the dashboard's.
+    pub(crate) fn script(&mut self, url: &'static str) {
+        self.script = Some(url);
     }
 
     pub(crate) fn push(&mut self, html: &str) {
@@ -185,27 +206,42 @@ impl Page {
         } else {
             "balance"
         };
+        let bar = if self.bare {
+            r#"<header class="bar"><span class="home">astana</span></header>"#.to_string()
+        } else {
+            format!(
+                r#"<header class="bar"><nav aria-label="Main"><a class="home" href="/">astana</a><ul>{nav}</ul></nav>
+<form class="pick" method="get" action="/pick"><label for="pick-s">Scenario</label> <select id="pick-s" name="s">{options}</select><input type="hidden" name="view" value="{view}"> <button type="submit">Open</button></form></header>"#
+            )
+        };
+        let foot = if self.bare {
+            format!("astana {}", env!("CARGO_PKG_VERSION"))
+        } else {
+            format!(
+                r#"astana {} · <a href="/api/openapi.json">JSON API</a> · every view's state is in its address: copy it to share the view."#,
+                env!("CARGO_PKG_VERSION")
+            )
+        };
+        // Styles and scripts are static files (versioned URLs): the CSP allows no inline script.
         let html = format!(
             r##"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · astana</title>{head}
-<style>{brief_css}{css}</style></head>
+<link rel="stylesheet" href="{css}"><script src="{script}" defer></script></head>
 <body><a class="skip" href="#main">Skip to content</a>
-<header class="bar"><nav aria-label="Main"><a class="home" href="/">astana</a><ul>{nav}</ul></nav>
-<form class="pick" method="get" action="/pick"><label for="pick-s">Scenario</label> <select id="pick-s" name="s">{options}</select><input type="hidden" name="view" value="{view}"> <button type="submit">Open</button></form></header>
+{bar}
 <main id="main"><h1>{title}</h1>
 {body}
 </main>
-<footer class="foot">astana {version} · <a href="/api/openapi.json">JSON API</a> · every view's state is in its address: copy it to share the view.</footer>
+<footer class="foot">{foot}</footer>
 </body></html>
 "##,
             title = esc(&self.title),
             head = self.head,
-            brief_css = astana_brief::charts::CSS,
-            css = CSS,
+            css = assets::CSS.url(),
+            script = self.script.unwrap_or_else(|| assets::DASHBOARD_JS.url()),
             body = self.body,
-            version = env!("CARGO_PKG_VERSION"),
         );
         (
             self.status,

@@ -13,6 +13,8 @@
 //! answer below 400.
 
 use crate::support::{embedded_files, request, try_request, zip, Server};
+
+mod live;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::future::Future;
@@ -46,6 +48,8 @@ page_test!(balance_page, "/s/kazakhstan/balance", "balance");
 page_test!(power_page, "/s/kazakhstan/power", "power");
 page_test!(corridor_page, "/s/kazakhstan/corridor", "corridor");
 page_test!(mediation_page, "/s/kazakhstan/mediation", "mediation");
+page_test!(new_mediation_page, "/mediations/new", "mediation");
+page_test!(live_mediation_page, "/m/no-such-id", "mediation");
 page_test!(forum_page, "/s/kazakhstan/forum", "forum");
 page_test!(job_page, "/jobs/{job}", "job");
 

@@ -3,6 +3,7 @@
 mod api;
 mod brief_date;
 mod browser;
+mod live_pages;
 mod mediation;
 mod pages;
 mod support;

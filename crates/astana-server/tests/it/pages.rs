@@ -694,7 +694,7 @@ async fn a_job_page_shows_progress_then_the_result() {
             .contains(r#"<noscript><meta http-equiv="refresh" content="2"></noscript>"#));
         assert!(first
             .body
-            .contains(&format!(r#"new EventSource("/api/jobs/{id}/events")"#)));
+            .contains(&format!(r#"data-events="/api/jobs/{id}/events""#)));
         assert!(first
             .body
             .contains(&format!(r#"action="/jobs/{id}/cancel""#)));
