@@ -30,7 +30,7 @@ fn all_pairs_rows_come_from_the_flat_table_by_node_index() {
     let (first, last) = (0, n - 1);
     let one: corridor::RoutesParams = serde_urlencoded::from_str(&format!(
         "from={}&to={}&k=1&by=cost",
-        all.ids[xian], all.ids[poti]
+        all.ids[first], all.ids[last]
     ))
     .expect("params");
     let corridor::RoutesReport::Od(r) = corridor::routes(&s, &one).expect("routes") else {
