@@ -782,11 +782,14 @@ fn generating_function(
     )?;
     let cell = sizes * limbs;
     // The product is built limb by limb in separate planes (plane l holds limb l of every
-    // count): while few players are in, only the low planes are touched, which halves the
-    // memory traffic of the O(n²·q) pass. Then it is interleaved for the window sums.
+    // count), size by size (a size's counts by weight are contiguous): while few players
+    // are in, only the low planes are touched, and each pass streams through the stretch of
+    // weights each size can have. Then it is interleaved (weight by weight) for the window
+    // sums.
     let plane = q * sizes;
     let mut planes = vec![0u64; limbs * plane];
     planes[0] = 1;
+    let mut carry = vec![0u64; BLOCK];
     for (j, &p) in order.iter().enumerate() {
         opts.tick(j as u64, 2 * n as u64);
         // Counts after j + 1 players are below 2^(j+1): higher limbs are still zero.
@@ -799,19 +802,19 @@ fn generating_function(
             j,
             by_size: want_ss,
         };
-        // Small limb counts are compile-time constants, so the carry loop unrolls.
-        match active {
-            1 => rows.add_planes::<1>(&mut planes, plane, 1),
-            2 => rows.add_planes::<2>(&mut planes, plane, 2),
-            3 => rows.add_planes::<3>(&mut planes, plane, 3),
-            4 => rows.add_planes::<4>(&mut planes, plane, 4),
-            a => rows.add_planes::<0>(&mut planes, plane, a),
-        }
+        rows.add_planes(&mut planes, plane, active, &mut carry);
     }
     let mut c = vec![0u64; q * cell];
-    for (l, pl) in planes.chunks_exact(plane).enumerate() {
-        for (idx, &x) in pl.iter().enumerate() {
-            c[idx * limbs + l] = x;
+    // Blocks of weights, so that the rows written stay in cache while every plane and size
+    // is read.
+    for k0 in (0..q).step_by(64) {
+        let k1 = (k0 + 64).min(q);
+        for (l, pl) in planes.chunks_exact(plane).enumerate() {
+            for (s, by_weight) in pl.chunks_exact(q).enumerate() {
+                for (k, &x) in by_weight.iter().enumerate().take(k1).skip(k0) {
+                    c[k * cell + s * limbs + l] = x;
+                }
+            }
         }
     }
     drop(planes);
@@ -901,10 +904,8 @@ fn generating_function(
 
 /// Estimated (seconds, peak bytes) of [`generating_function`], following its loops: the
 /// product adds each player's factor (heaviest first, `heavy` their running totals) over
-/// the rows and sizes that can be non-zero, on the limbs in use (the sizes counted at 64
-/// rows per pass); then each player's windows. Rates measured on the release build: about
-/// 7.5·10⁸ limb additions a second while the limb count is a compile-time constant (≤ 4),
-/// 4·10⁸ beyond. `None` when the table's size overflows.
+/// the weights each size can have, on the limbs in use (at [`GF_RATE`]); then each
+/// player's windows. `None` when the table's size overflows.
 fn gf_cost(
     w: &[usize],
     heavy: &[usize],
@@ -922,26 +923,20 @@ fn gf_cost(
     for j in 0..w.len() {
         let wj = heavy[j + 1].saturating_sub(heavy[j]);
         let active = ((j + 1) / 64 + 1).min(limbs);
-        let rate = if active <= 4 { 7.5e8 } else { 4e8 };
         if wj < q {
             let top = (q - 1 - wj).min(heavy[j]);
+            // As in `Rows::add_planes`.
             let cells = if ss {
-                // As in `Rows::add_planes`: the sizes from the fewest to the most members.
-                let prefix = &heavy[..=j];
-                let samples = (top + 1).min(64);
-                let mut sum = 0.0;
-                for i in 0..samples {
-                    let x = top * i / samples.max(2).saturating_sub(1).max(1);
-                    let lo = prefix.partition_point(|&h| h < x) + 1;
-                    let hi = (j - prefix.partition_point(|&h| h < heavy[j].saturating_sub(x)) + 1)
-                        .min(sizes - 1);
-                    sum += hi.saturating_sub(lo.saturating_sub(1)) as f64;
-                }
-                sum / samples as f64 * (top + 1) as f64
+                (0..=j.min(sizes.saturating_sub(2)))
+                    .map(|m| {
+                        let lo = heavy[j] - heavy[j - m];
+                        (heavy[m].min(top) + 1).saturating_sub(lo) as f64
+                    })
+                    .sum()
             } else {
                 (top + 1) as f64
             };
-            seconds += cells * active as f64 / rate;
+            seconds += cells * active as f64 / GF_RATE;
         }
         let windows = (q / w[j].max(1) + 1).min(if ss { sizes } else { usize::MAX }) as f64;
         seconds += windows * 3.0 * (sizes * limbs) as f64 / 1.5e9;
@@ -949,6 +944,9 @@ fn gf_cost(
     seconds += 3.0 * (q * sizes * limbs) as f64 / 1.5e9;
     Some((seconds, bytes))
 }
+
+/// Limb additions a second in [`Rows::add_planes`] (release build, this project's machine).
+const GF_RATE: f64 = 7.5e8;
 
 fn too_large(n: usize, reason: &str) -> PowerError {
     PowerError::TooLarge {
@@ -982,8 +980,11 @@ fn sub_limbs(dst: &mut [u64], src: &[u64]) {
     }
 }
 
-/// One player's factor (1 + y·x^w) multiplied into the counts: row k gains row k − w,
-/// sizes shifted by one.
+/// Weights per block of [`Rows::add_planes`]: the carries of one block stay in cache.
+const BLOCK: usize = 2048;
+
+/// One player's factor (1 + y·x^w) multiplied into the counts: size s at weight x + w gains
+/// size s − 1 at weight x.
 struct Rows<'a> {
     sizes: usize,
     w: usize,
@@ -995,46 +996,59 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// One player's factor over limb planes (plane stride `plane`), of which the low
-    /// `active` can be non-zero (`A` = `active` when known at compile time, else 0). Only
-    /// source rows x ≤ the total of the players in, and in each the sizes a coalition of
-    /// weight x can have (from `heavy`), can be non-zero. A zero weight (w = 0) doubles
-    /// counts by shifting sizes within the row, so sizes are walked downwards.
-    fn add_planes<const A: usize>(&self, c: &mut [u64], plane: usize, active: usize) {
-        let active = if A > 0 { A } else { active };
-        let (sizes, w, j, heavy) = (self.sizes, self.w, self.j, self.heavy);
-        if w >= self.q {
+    /// One player's factor over limb planes (`plane` counts each, size by size, `q`
+    /// weights per size), of which the low `active` can be non-zero. A coalition of m of
+    /// the j players in weighs from the m lightest's total to the m heaviest's, and only
+    /// those weights are walked; sizes go downwards, so each is read before it is added
+    /// to. Limb l of a block of weights is added plane by plane, its carries kept.
+    fn add_planes(&self, c: &mut [u64], plane: usize, active: usize, carry: &mut [u64]) {
+        let (q, w, j, heavy) = (self.q, self.w, self.j, self.heavy);
+        if w >= q {
             return;
         }
-        let top = (self.q - 1 - w).min(heavy[j]);
-        let shift = usize::from(self.by_size);
-        // Fewest and most members of a coalition of weight x among the j players in: the
-        // fewest heaviest reaching x, the most lightest within x. Both only fall with x.
-        let (mut fewest, mut most) = (j, j);
-        for x in (0..=top).rev() {
-            let (lo, hi) = if self.by_size {
-                while fewest > 0 && heavy[fewest - 1] >= x {
-                    fewest -= 1;
-                }
-                while most > 0 && heavy[j] - heavy[j - most] > x {
-                    most -= 1;
-                }
-                (fewest + 1, (most + 1).min(sizes - 1))
-            } else {
-                (0, 0)
-            };
-            let dst = (x + w) * sizes;
-            let src = x * sizes;
-            for s in (lo..=hi).rev() {
-                let mut carry = 0u64;
+        let top = (q - 1 - w).min(heavy[j]);
+        if !self.by_size {
+            // One row, in place: downwards, so each source is read before it gains.
+            for x in (0..=top).rev() {
+                let mut cy = 0u64;
                 for l in 0..active {
-                    let v = c[l * plane + src + s - shift];
-                    let d = &mut c[l * plane + dst + s];
+                    let v = c[l * plane + x];
+                    let d = &mut c[l * plane + x + w];
                     let (a, c1) = d.overflowing_add(v);
-                    let (b, c2) = a.overflowing_add(carry);
+                    let (b, c2) = a.overflowing_add(cy);
                     *d = b;
-                    carry = u64::from(c1) + u64::from(c2);
+                    cy = u64::from(c1 | c2);
                 }
+            }
+            return;
+        }
+        for m in (0..=j.min(self.sizes.saturating_sub(2))).rev() {
+            let lo = heavy[j] - heavy[j - m];
+            let hi = heavy[m].min(top);
+            let mut x0 = lo;
+            while x0 <= hi {
+                let len = (hi + 1 - x0).min(BLOCK);
+                for (l, pl) in c.chunks_exact_mut(plane).take(active).enumerate() {
+                    let (below, above) = pl.split_at_mut((m + 1) * q);
+                    let src = &below[m * q + x0..][..len];
+                    let dst = &mut above[w + x0..][..len];
+                    // d + s + carry never carries twice (d + s ≤ 2^65 − 2).
+                    if l == 0 {
+                        for ((d, s), cy) in dst.iter_mut().zip(src).zip(carry.iter_mut()) {
+                            let (a, c1) = d.overflowing_add(*s);
+                            *d = a;
+                            *cy = u64::from(c1);
+                        }
+                    } else {
+                        for ((d, s), cy) in dst.iter_mut().zip(src).zip(carry.iter_mut()) {
+                            let (a, c1) = d.overflowing_add(*s);
+                            let (b, c2) = a.overflowing_add(*cy);
+                            *d = b;
+                            *cy = u64::from(c1 | c2);
+                        }
+                    }
+                }
+                x0 += len;
             }
         }
     }
