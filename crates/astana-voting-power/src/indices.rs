@@ -925,14 +925,19 @@ fn gf_cost(
         let active = ((j + 1) / 64 + 1).min(limbs);
         if wj < q {
             let top = (q - 1 - wj).min(heavy[j]);
-            // As in `Rows::add_planes`.
+            // As in `Rows::add_planes`, over at most 256 of the sizes (evenly spread), so
+            // that the estimate stays O(n) however many players there are.
             let cells = if ss {
-                (0..=j.min(sizes.saturating_sub(2)))
+                let count = j.min(sizes.saturating_sub(2)) + 1;
+                let step = count.div_ceil(256);
+                let sampled: f64 = (0..count)
+                    .step_by(step)
                     .map(|m| {
                         let lo = heavy[j] - heavy[j - m];
                         (heavy[m].min(top) + 1).saturating_sub(lo) as f64
                     })
-                    .sum()
+                    .sum();
+                sampled * step as f64
             } else {
                 (top + 1) as f64
             };
@@ -1024,7 +1029,11 @@ impl Rows<'_> {
             }
             return;
         }
-        for m in (0..=j.min(self.sizes.saturating_sub(2))).rev() {
+        if self.sizes < 2 {
+            // No coalition below the quota has a member: nothing to add.
+            return;
+        }
+        for m in (0..=j.min(self.sizes - 2)).rev() {
             let lo = heavy[j] - heavy[j - m];
             let hi = heavy[m].min(top);
             let mut x0 = lo;
