@@ -56,7 +56,7 @@ fn routes(scenario: &Scenario, a: &RoutesArgs) -> Outcome {
         query::RoutesReport::AllPairs(x) => {
             out!(
                 "{} ordered pairs, {} routes (k = {})",
-                x.results.len(),
+                x.pairs(),
                 x.routes(),
                 x.k
             );

@@ -17,4 +17,4 @@ pub mod sim;
 pub mod volumes;
 
 pub use network::Network;
-pub use routes::{k_best, By, Filter, Route, Weights};
+pub use routes::{k_best, By, Filter, PairWeights, Route, Weights};

@@ -833,21 +833,78 @@ fn yen(
         .collect())
 }
 
+/// The weights of the [`k_best`] routes for every ordered pair of distinct nodes, as
+/// [`all_pairs`] returns them: one flat table of `k` cells per ordered pair, indexed by node
+/// index. For [`By::Time`] a weight is the route's hours.
+#[derive(Clone, Debug)]
+pub struct PairWeights {
+    n: usize,
+    k: usize,
+    /// Pair (s, t)'s routes at `(s * n + t) * k ..`, best first; a cell without a route is
+    /// NaN (a weight never is). The diagonal's cells are unused.
+    cells: Vec<f64>,
+}
+
+impl PairWeights {
+    /// The number of nodes.
+    pub fn nodes(&self) -> usize {
+        self.n
+    }
+
+    /// The k asked for: the most routes a pair has.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// The number of ordered pairs of distinct nodes.
+    pub fn pairs(&self) -> usize {
+        self.n * self.n.saturating_sub(1)
+    }
+
+    /// The weights of the routes from `s` to `t`, best first (empty when there is no
+    /// route, or `s == t`).
+    ///
+    /// # Panics
+    /// When `s` or `t` is not a node index.
+    pub fn get(&self, s: usize, t: usize) -> &[f64] {
+        assert!(s < self.n && t < self.n, "node index out of range");
+        if s == t {
+            return &[];
+        }
+        let cells = &self.cells[(s * self.n + t) * self.k..][..self.k];
+        let found = cells.iter().position(|x| x.is_nan()).unwrap_or(self.k);
+        &cells[..found]
+    }
+
+    /// Every ordered pair of distinct nodes with its routes' weights, in order of origin,
+    /// then destination.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, usize, &[f64])> + '_ {
+        (0..self.n).flat_map(move |s| {
+            (0..self.n)
+                .filter(move |&t| t != s)
+                .map(move |t| (s, t, self.get(s, t)))
+        })
+    }
+
+    /// How many routes in all.
+    pub fn routes(&self) -> usize {
+        self.iter().map(|(_, _, v)| v.len()).sum()
+    }
+}
+
 /// The weights of the [`k_best`] routes for every ordered pair of distinct nodes, on all
-/// cores: `(from, to, weights)` in order of origin, then destination. For
-/// [`By::Time`] a weight is the route's hours. With k = 1 and no family imposed, one
-/// shortest-path tree per origin gives every destination at once; otherwise each
-/// destination's A* guide (one reverse Dijkstra) serves every origin.
+/// cores. With k = 1 and no family imposed, one shortest-path tree per origin gives every
+/// destination at once, each thread filling its block of origins' rows of the table in
+/// place; otherwise each destination's A* guide (one reverse Dijkstra) serves every origin.
 ///
 /// # Errors
 /// As [`k_best`].
-#[allow(clippy::type_complexity)]
 pub fn all_pairs(
     net: &Network,
     k: usize,
     w: &Weights,
     filter: &Filter,
-) -> Result<Vec<(usize, usize, Vec<f64>)>, String> {
+) -> Result<PairWeights, String> {
     let n = net.nodes.len();
     check_k(k)?;
     w.check()?;
@@ -867,29 +924,43 @@ pub fn all_pairs(
         }
     }
     let allowed = Allowed::new(net, node_ok, filter)?;
-    let trees = k == 1 && filter.corridor.is_none();
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get().min(8))
+        .min(n.max(1));
+    // n² k cells (the diagonal's included, so a pair's place is a product): at most the
+    // limit above plus n k.
+    let mut cells = vec![f64::NAN; n * n * k];
+    if n == 0 {
+        return Ok(PairWeights { n, k, cells });
+    }
+    if k == 1 && filter.corridor.is_none() {
+        let rows = n.div_ceil(threads).max(1);
+        let allowed = &allowed;
+        std::thread::scope(|sc| {
+            for (block, part) in cells.chunks_mut(rows * n).enumerate() {
+                sc.spawn(move || {
+                    let search = Search::new(net, w);
+                    let mut tree = Tree::new(n);
+                    for (i, row) in part.chunks_mut(n).enumerate() {
+                        let s = block * rows + i;
+                        tree.grow(net, &search, s, &allowed.node_ok, &allowed.link_ok);
+                        tree.weights(row);
+                        row[s] = f64::NAN;
+                    }
+                });
+            }
+        });
+        return Ok(PairWeights { n, k, cells });
+    }
     let allowed = &allowed;
-    let parts: Vec<Result<Vec<(usize, usize, Vec<f64>)>, String>> = std::thread::scope(|sc| {
+    // Per destination, its column: every origin's k cells.
+    type Columns = Vec<(usize, Vec<f64>)>;
+    let parts: Vec<Result<Columns, String>> = std::thread::scope(|sc| {
         let handles: Vec<_> = (0..threads)
             .map(|first| {
                 sc.spawn(move || {
                     let mut out = Vec::new();
                     let mut search = Search::new(net, w);
-                    if trees {
-                        // A block of origins per thread: the parts join already in order.
-                        let mut tree = Tree::new(n);
-                        out.reserve((n / threads + 1) * n);
-                        for s in first * n / threads..(first + 1) * n / threads {
-                            tree.grow(net, &search, s, &allowed.node_ok, &allowed.link_ok);
-                            out.extend(
-                                (0..n)
-                                    .filter(|&t| t != s)
-                                    .map(|t| (s, t, tree.weight(t).into_iter().collect())),
-                            );
-                        }
-                        return Ok(out);
-                    }
                     let mut mine = Allowed {
                         node_ok: allowed.node_ok.clone(),
                         link_ok: allowed.link_ok.clone(),
@@ -898,10 +969,14 @@ pub fn all_pairs(
                     };
                     for t in (first..n).step_by(threads) {
                         search.guide_to(net, t, &mine.node_ok, &mine.link_ok);
+                        let mut column = vec![f64::NAN; n * k];
                         for s in (0..n).filter(|&s| s != t) {
                             let paths = yen(net, s, t, k, w, &mut mine, &mut search)?;
-                            out.push((s, t, paths.into_iter().map(|p| p.0).collect()));
+                            for (cell, p) in column[s * k..].iter_mut().zip(paths) {
+                                *cell = p.0;
+                            }
                         }
+                        out.push((t, column));
                     }
                     Ok(out)
                 })
@@ -912,14 +987,14 @@ pub fn all_pairs(
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    let mut all = Vec::with_capacity(n * n.saturating_sub(1));
     for p in parts {
-        all.extend(p?);
+        for (t, column) in p? {
+            for (s, v) in column.chunks(k).enumerate() {
+                cells[(s * n + t) * k..][..k].copy_from_slice(v);
+            }
+        }
     }
-    if !trees {
-        all.sort_by_key(|x| (x.0, x.1));
-    }
-    Ok(all)
+    Ok(PairWeights { n, k, cells })
 }
 
 /// A shortest-path tree from one origin (Dijkstra to every node), with each node's route
@@ -971,11 +1046,15 @@ impl Tree {
         }
     }
 
-    /// The weight of the route to `t`, if there is one.
-    fn weight(&self, t: usize) -> Option<f64> {
-        self.dist[t]
-            .is_finite()
-            .then(|| self.links[t] + self.inner[t])
+    /// The weight of the route to every node (NaN where there is none).
+    fn weights(&self, row: &mut [f64]) {
+        for (t, cell) in row.iter_mut().enumerate() {
+            *cell = if self.dist[t].is_finite() {
+                self.links[t] + self.inner[t]
+            } else {
+                f64::NAN
+            };
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::{Progress, QueryError};
 use astana_freight_corridor::{
-    assign, flow, k_best, queue, sim, volumes, By, Filter, Network, Route, Weights,
+    assign, flow, k_best, queue, sim, volumes, By, Filter, Network, PairWeights, Route, Weights,
 };
 use astana_model::corridor::FAMILIES;
 use astana_model::Scenario;
@@ -165,42 +165,58 @@ serialize_document!(Routes);
 pub struct AllPairs {
     /// k.
     pub k: usize,
-    /// (from id, to id, the k values).
-    pub results: Vec<(String, String, Vec<f64>)>,
+    /// Node ids by index.
+    pub ids: Vec<String>,
+    /// The routes' weights per ordered pair of node indices.
+    pub weights: PairWeights,
 }
 
 impl AllPairs {
+    /// How many ordered pairs.
+    pub fn pairs(&self) -> usize {
+        self.weights.pairs()
+    }
+
     /// How many routes in all.
     pub fn routes(&self) -> usize {
-        self.results.iter().map(|r| r.2.len()).sum()
+        self.weights.routes()
+    }
+
+    /// (from id, to id, the routes' values) per ordered pair, in order of origin, then
+    /// destination.
+    pub fn results(&self) -> impl Iterator<Item = (&str, &str, &[f64])> + '_ {
+        self.weights
+            .iter()
+            .map(|(s, t, v)| (self.ids[s].as_str(), self.ids[t].as_str(), v))
     }
 }
 
-// Streamed, not built as a `Value` tree first: a 1,000-node network has a million pairs.
+// Streamed from the flat table, not built as a `Value` tree or per-pair strings first: a
+// 1,000-node network has a million pairs.
 impl Serialize for AllPairs {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        struct Row<'a>(&'a (String, String, Vec<f64>));
+        struct Row<'a>(&'a str, &'a str, &'a [f64]);
         impl Serialize for Row<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut m = s.serialize_struct("Row", 3)?;
-                m.serialize_field("from", &self.0 .0)?;
-                m.serialize_field("to", &self.0 .1)?;
-                m.serialize_field("values", &self.0 .2)?;
+                m.serialize_field("from", self.0)?;
+                m.serialize_field("to", self.1)?;
+                m.serialize_field("values", self.2)?;
                 m.end()
             }
         }
-        struct Rows<'a>(&'a [(String, String, Vec<f64>)]);
+        struct Rows<'a>(&'a AllPairs);
         impl Serialize for Rows<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.iter().map(Row))
+                s.collect_seq(self.0.results().map(|(a, b, v)| Row(a, b, v)))
             }
         }
         let mut m = s.serialize_struct("AllPairs", 4)?;
-        m.serialize_field("pairs", &self.results.len())?;
+        m.serialize_field("pairs", &self.pairs())?;
         m.serialize_field("routes", &self.routes())?;
         m.serialize_field("k", &self.k)?;
-        m.serialize_field("results", &Rows(&self.results))?;
+        m.serialize_field("results", &Rows(self))?;
         m.end()
     }
 }
@@ -227,12 +243,13 @@ pub fn routes(scenario: &Scenario, p: &RoutesParams) -> Result<RoutesReport, Que
             ));
         }
         let f = filter(&p.avoid, &p.close, p.corridor.as_ref())?;
-        let all = astana_freight_corridor::routes::all_pairs(&net, p.k, &w, &f).map_err(input)?;
-        let results = all
-            .into_iter()
-            .map(|(s, t, v)| (net.nodes[s].id.to_string(), net.nodes[t].id.to_string(), v))
-            .collect();
-        return Ok(RoutesReport::AllPairs(AllPairs { k: p.k, results }));
+        let weights =
+            astana_freight_corridor::routes::all_pairs(&net, p.k, &w, &f).map_err(input)?;
+        return Ok(RoutesReport::AllPairs(AllPairs {
+            k: p.k,
+            ids: net.nodes.iter().map(|n| n.id.to_string()).collect(),
+            weights,
+        }));
     }
     let (s, t) = od(&net, required(&p.from, "from")?, required(&p.to, "to")?)?;
     let found = k_best(

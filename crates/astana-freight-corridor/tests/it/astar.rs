@@ -198,8 +198,8 @@ fn all_pairs_agree_with_single_pair_searches() {
             for f in filters().iter().filter(|f| f.avoid.is_empty()) {
                 for k in [1, 3] {
                     let all = all_pairs(&net, k, w, f).expect("runs");
-                    assert_eq!(all.len(), n * (n - 1));
-                    for (s, t, got) in all {
+                    assert_eq!(all.pairs(), n * (n - 1));
+                    for (s, t, got) in all.iter() {
                         let want: Vec<f64> = k_best_unguided(&net, s, t, k, w, f)
                             .expect("runs")
                             .iter()
@@ -243,7 +243,7 @@ fn all_pairs_trees_are_exact_and_report_avoided_nodes() {
         let r = &k_best_unguided(&net, s, t, 1, &w, &f).expect("runs")[0];
         r.generalized_usd_feu
     };
-    for (s, t, v) in all_pairs(&net, 1, &w, &f).expect("runs") {
+    for (s, t, v) in all_pairs(&net, 1, &w, &f).expect("runs").iter() {
         let d = direct(s, t);
         // The route's generalised cost is recomputed from its totals: equal to rounding.
         assert!((v[0] - d).abs() <= 1e-9 * d, "{s}→{t}: {} vs {d}", v[0]);

@@ -6,5 +6,6 @@ mod astar;
 mod calibration;
 mod crosses;
 mod network;
+mod pair_table;
 mod queue;
 mod trust;

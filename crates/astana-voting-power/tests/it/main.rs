@@ -602,5 +602,6 @@ fn damaged_games_never_panic() {
         }
     }
 }
+mod exact_ss;
 mod float;
 mod trust;
