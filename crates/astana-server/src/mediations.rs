@@ -81,6 +81,13 @@ impl Live {
         }
         v
     }
+
+    /// Swaps in the state after event `seq`; every cached view is now stale.
+    fn advance(&mut self, next: Mediation, seq: u64) {
+        self.mediation = next;
+        self.seq = seq;
+        self.views.iter_mut().for_each(|v| *v = None);
+    }
 }
 
 impl Entry {
@@ -379,9 +386,7 @@ impl Access {
             let store = state.store().clone();
             let id = self.id.clone();
             spawn_store(move || store.append_mediation_event(&id, seq, &stored)).await?;
-            live.mediation = next;
-            live.seq = seq;
-            live.views.iter_mut().for_each(|v| *v = None);
+            live.advance(next, seq);
             self.entry.version.send_modify(|v| *v += 1);
         }
         Ok(live.view(&self.id, self.caller))
@@ -426,6 +431,64 @@ mod tests {
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
         assert_ne!(a, b);
+    }
+
+    fn live() -> Live {
+        let domain = include_str!("../../../data/scenarios/kazakhstan/negotiation/trans-caspian.toml")
+            .split("# --- Parties")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let setup = Setup {
+            domain_toml: domain,
+            parties: vec!["KAZ".into(), "AZE".into(), "GEO".into()],
+            protocol: astana_mediation::Protocol::SingleText,
+            rounds: 20,
+            seed: 7,
+            post_settlement: true,
+        };
+        Live::new(Mediation::new(setup).expect("a valid setup"), 0)
+    }
+
+    fn json(b: &Bytes) -> serde_json::Value {
+        serde_json::from_slice(b).expect("a view is JSON")
+    }
+
+    #[test]
+    fn a_view_is_id_first_then_the_engines_view() {
+        let l = live();
+        let b = view_of("abc", &l.mediation, Caller::Party(1));
+        assert!(b.starts_with(br#"{"id":"abc","#), "{b:?}");
+        let mut want = serde_json::to_value(l.mediation.view(Caller::Party(1))).expect("view");
+        want.as_object_mut()
+            .expect("object")
+            .insert("id".into(), "abc".into());
+        assert_eq!(json(&b), want);
+    }
+
+    #[test]
+    fn each_caller_has_its_own_cached_view_until_a_change() {
+        let mut l = live();
+        // The trans-Caspian domain is small: its steps run inline.
+        assert_eq!(outcome_count(&l.mediation), 5 * 4 * 3 * 3 * 4);
+        let kaz = l.view("m", Caller::Party(0));
+        let aze = l.view("m", Caller::Party(1));
+        let mediator = l.view("m", Caller::Mediator);
+        assert_eq!(json(&kaz)["you"], "KAZ");
+        assert_eq!(json(&aze)["you"], "AZE");
+        assert!(json(&mediator).get("you").is_none());
+        // Served again from the cache, to the same caller only.
+        let again = l.view("m", Caller::Party(1));
+        assert_eq!(again.as_ptr(), aze.as_ptr());
+        assert_eq!(json(&l.view("m", Caller::Party(0)))["you"], "KAZ");
+        assert_eq!(json(&l.view("m", Caller::Party(2)))["you"], "GEO");
+        // A change empties every slot.
+        let next = l.mediation.clone();
+        l.advance(next, 1);
+        assert!(l.views.iter().all(Option::is_none));
+        let fresh = l.view("m", Caller::Party(1));
+        assert_ne!(fresh.as_ptr(), aze.as_ptr());
+        assert_eq!(json(&fresh)["you"], "AZE");
     }
 
     #[test]
