@@ -25,10 +25,10 @@ use crate::AppState;
 use astana_mediation::{Caller, Event, Mediation, Reject, Setup};
 use astana_negotiation::DomainErrors;
 use astana_store::{MediationRole, MediationToken};
+use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use axum::body::Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
@@ -434,11 +434,12 @@ mod tests {
     }
 
     fn live() -> Live {
-        let domain = include_str!("../../../data/scenarios/kazakhstan/negotiation/trans-caspian.toml")
-            .split("# --- Parties")
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let domain =
+            include_str!("../../../data/scenarios/kazakhstan/negotiation/trans-caspian.toml")
+                .split("# --- Parties")
+                .next()
+                .unwrap_or_default()
+                .to_string();
         let setup = Setup {
             domain_toml: domain,
             parties: vec!["KAZ".into(), "AZE".into(), "GEO".into()],

@@ -21,7 +21,13 @@ fn a_cached_view_is_never_served_to_another_caller() {
         );
         assert_eq!(r.status, 200, "{}", r.text());
     }
-    let r = call(&s, "POST", &format!("{base}/start"), Some(&m.mediator), None);
+    let r = call(
+        &s,
+        "POST",
+        &format!("{base}/start"),
+        Some(&m.mediator),
+        None,
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     // KAZ answers; its POST answer fills its own slot of the new version.
     let kaz = call(&s, "GET", &base, Some(&m.parties[0]), None).json();
