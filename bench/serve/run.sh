@@ -12,6 +12,8 @@
 # `run.sh mediation` instead runs the live mediation load (issue 13): MEDIATIONS (1000)
 # mediations at once on a fresh database, three bot parties each (loadgen --mediations),
 # and writes bench/serve/RESULTS-mediation.json (the figures in RESULTS.md are from it).
+# THINK_MS (0): each bot's mean think time before each request (exponential, seeded); with
+# it the JSON goes to bench/serve/RESULTS-mediation-think.json.
 #
 # Knobs (environment): CONNECTIONS (1000), SECONDS_PER_RUN (20), THREADS (the load
 # generator's tokio workers, 2), RATES (open-loop requests/s on the JSON endpoints,
@@ -89,8 +91,9 @@ alive() { # the server must survive every run
 
 if [ "$MODE" = mediation ]; then
   echo "running: $MEDIATIONS live mediations, 3 bot parties each" >&2
-  "$LOADGEN" --mediations "$MEDIATIONS" --seconds "${MEDIATION_GUARD:-600}" --threads "$THREADS" \
-    --pid "$PID" "$BASE" | tee bench/serve/RESULTS-mediation.json
+  "$LOADGEN" --mediations "$MEDIATIONS" --think-ms "${THINK_MS:-0}" \
+    --seconds "${MEDIATION_GUARD:-600}" --threads "$THREADS" \
+    --pid "$PID" "$BASE" | tee "bench/serve/RESULTS-mediation$([ "${THINK_MS:-0}" = 0 ] || echo -think).json"
   alive mediation
   exit 0
 fi

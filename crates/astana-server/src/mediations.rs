@@ -9,8 +9,14 @@
 //!   and the log; memory keeps the replayed state, built on first use after a start.
 //! * A change takes the mediation's lock, applies the event to a clone (all or nothing),
 //!   appends it to the store (committed before the answer), then swaps the clone in and bumps
-//!   the mediation's version, which wakes its event streams. Each stream then computes its
+//!   the mediation's version, which wakes its event streams. Each stream then asks for its
 //!   own caller's view: no stream is ever handed another role's data.
+//! * Each caller's serialised view is cached per version in the entry, one slot per caller
+//!   (mediator, then each party), so the streams, GETs and POST answers of one version
+//!   serialise it once. A slot is keyed by the caller by construction and emptied on every
+//!   change.
+//! * An engine step on a small domain (≤ [`INLINE_OUTCOMES`] outcomes) runs inline: it is a
+//!   scan of the outcomes, shorter than a trip through the heavy-work semaphore.
 
 use crate::auth::{digest, same};
 use crate::problem::{Located, Problem};
@@ -19,25 +25,91 @@ use crate::AppState;
 use astana_mediation::{Caller, Event, Mediation, Reject, Setup};
 use astana_negotiation::DomainErrors;
 use astana_store::{MediationRole, MediationToken};
+use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
+
+/// Largest domain (in outcomes) whose engine steps run inline on the async runtime; bigger
+/// ones go through [`AppState::blocking`]. A step scans the outcomes at most a few times:
+/// 10⁴ outcomes take well under a millisecond.
+pub(crate) const INLINE_OUTCOMES: u128 = 10_000;
 
 /// One mediation in memory.
 pub(crate) struct Entry {
     tokens: Vec<MediationToken>,
     state: tokio::sync::Mutex<Live>,
     version: watch::Sender<u64>,
+    /// Whether engine steps run inline (see [`INLINE_OUTCOMES`]).
+    inline: bool,
 }
 
 struct Live {
     mediation: Mediation,
     /// Events in the log (the next one is `seq + 1`).
     seq: u64,
+    /// Serialised views of the current version: slot 0 the mediator's, slot `1 + p` party
+    /// `p`'s; emptied on every change.
+    views: Vec<Option<Bytes>>,
+}
+
+impl Live {
+    fn new(mediation: Mediation, seq: u64) -> Live {
+        let slots = mediation.setup().parties.len() + 1;
+        Live {
+            mediation,
+            seq,
+            views: vec![None; slots],
+        }
+    }
+
+    /// `who`'s view of this version, serialised once and then reused.
+    fn view(&mut self, id: &str, who: Caller) -> Bytes {
+        let slot = match who {
+            Caller::Mediator => 0,
+            Caller::Party(p) => p + 1,
+        };
+        if let Some(Some(v)) = self.views.get(slot) {
+            return v.clone();
+        }
+        let v = view_of(id, &self.mediation, who);
+        if let Some(s) = self.views.get_mut(slot) {
+            *s = Some(v.clone());
+        }
+        v
+    }
+
+    /// Swaps in the state after event `seq`; every cached view is now stale.
+    fn advance(&mut self, next: Mediation, seq: u64) {
+        self.mediation = next;
+        self.seq = seq;
+        self.views.iter_mut().for_each(|v| *v = None);
+    }
+}
+
+impl Entry {
+    fn new(tokens: Vec<MediationToken>, mediation: Mediation, seq: u64) -> Entry {
+        Entry {
+            tokens,
+            inline: outcome_count(&mediation) <= INLINE_OUTCOMES,
+            state: tokio::sync::Mutex::new(Live::new(mediation, seq)),
+            version: watch::channel(0).0,
+        }
+    }
+}
+
+/// The domain's outcome count, from the public issue list.
+fn outcome_count(m: &Mediation) -> u128 {
+    let issues = match m.view(Caller::Mediator) {
+        astana_mediation::View::Mediator(v) => v.public.issues,
+        astana_mediation::View::Party(v) => v.public.issues,
+    };
+    issues
+        .iter()
+        .fold(1u128, |n, i| n.saturating_mul(i.options.len() as u128))
 }
 
 /// The mediations in memory, by id.
@@ -158,11 +230,7 @@ impl Registry {
         let store = state.store().clone();
         let rows = tokens.clone();
         let id = spawn_store(move || store.create_mediation(&stored, &rows)).await?;
-        let entry = Arc::new(Entry {
-            tokens,
-            state: tokio::sync::Mutex::new(Live { mediation, seq: 0 }),
-            version: watch::channel(0).0,
-        });
+        let entry = Arc::new(Entry::new(tokens, mediation, 0));
         lock(&self.map).insert(id.clone(), entry);
         Ok((id, mediator, parties))
     }
@@ -215,13 +283,7 @@ impl Registry {
         // change reaches a mediation that is not in memory).
         let entry = lock(&self.map)
             .entry(id.to_string())
-            .or_insert_with(|| {
-                Arc::new(Entry {
-                    tokens,
-                    state: tokio::sync::Mutex::new(Live { mediation, seq }),
-                    version: watch::channel(0).0,
-                })
-            })
+            .or_insert_with(|| Arc::new(Entry::new(tokens, mediation, seq)))
             .clone();
         Ok(Some(entry))
     }
@@ -290,10 +352,9 @@ async fn spawn_store<T: Send + 'static>(
 }
 
 impl Access {
-    /// The caller's view, with the mediation's id.
-    pub(crate) async fn view(&self) -> Value {
-        let live = self.entry.state.lock().await;
-        view_of(&self.id, &live.mediation, self.caller)
+    /// The caller's view as JSON text, with the mediation's id (cached per version).
+    pub(crate) async fn view(&self) -> Bytes {
+        self.entry.state.lock().await.view(&self.id, self.caller)
     }
 
     /// The agreement, if there is one.
@@ -304,27 +365,31 @@ impl Access {
     /// Applies `event`: on success it is in the store and in memory, watchers are woken, and
     /// the caller's new view is returned. An event that changes nothing (a repeated answer)
     /// stores nothing.
-    pub(crate) async fn apply(&self, state: &AppState, event: Event) -> Result<Value, Problem> {
+    pub(crate) async fn apply(&self, state: &AppState, event: Event) -> Result<Bytes, Problem> {
         let mut live = self.entry.state.lock().await;
         let mut next = live.mediation.clone();
         let stored = serde_json::to_value(&event)
             .map_err(|e| Problem::internal(format!("cannot encode the event: {e}")))?;
-        let (next, changed) = state
-            .blocking(move || {
-                let changed = next.apply(&event).map_err(reject_problem)?;
-                Ok((next, changed))
-            })
-            .await?;
+        let (next, changed) = if self.entry.inline {
+            let changed = next.apply(&event).map_err(reject_problem)?;
+            (next, changed)
+        } else {
+            state
+                .blocking(move || {
+                    let changed = next.apply(&event).map_err(reject_problem)?;
+                    Ok((next, changed))
+                })
+                .await?
+        };
         if changed {
             let seq = live.seq + 1;
             let store = state.store().clone();
             let id = self.id.clone();
             spawn_store(move || store.append_mediation_event(&id, seq, &stored)).await?;
-            live.mediation = next;
-            live.seq = seq;
+            live.advance(next, seq);
             self.entry.version.send_modify(|v| *v += 1);
         }
-        Ok(view_of(&self.id, &live.mediation, self.caller))
+        Ok(live.view(&self.id, self.caller))
     }
 
     /// Wakes on every change of this mediation.
@@ -333,14 +398,24 @@ impl Access {
     }
 }
 
-/// `who`'s view of `m` as JSON, with `id` first.
-pub(crate) fn view_of(id: &str, m: &Mediation, who: Caller) -> Value {
-    let mut out = serde_json::Map::new();
-    out.insert("id".into(), Value::String(id.to_string()));
-    if let Ok(Value::Object(v)) = serde_json::to_value(m.view(who)) {
-        out.extend(v);
+/// `who`'s view of `m` as JSON text, with `id` first: serialised straight to bytes (no
+/// `Value` in between), the id spliced in front of the view's own fields.
+pub(crate) fn view_of(id: &str, m: &Mediation, who: Caller) -> Bytes {
+    let mut out = Vec::with_capacity(4096);
+    out.extend_from_slice(b"{\"id\":");
+    // A string and a derived struct always serialise.
+    let _ = serde_json::to_writer(&mut out, id);
+    let mut body = Vec::with_capacity(4096);
+    let _ = serde_json::to_writer(&mut body, &m.view(who));
+    match body.get(1..) {
+        // `{` then `}`: no fields.
+        Some(b"}") | None => out.push(b'}'),
+        Some(rest) => {
+            out.push(b',');
+            out.extend_from_slice(rest);
+        }
     }
-    Value::Object(out)
+    Bytes::from(out)
 }
 
 #[cfg(test)]
@@ -356,6 +431,65 @@ mod tests {
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
         assert_ne!(a, b);
+    }
+
+    fn live() -> Live {
+        let domain =
+            include_str!("../../../data/scenarios/kazakhstan/negotiation/trans-caspian.toml")
+                .split("# --- Parties")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        let setup = Setup {
+            domain_toml: domain,
+            parties: vec!["KAZ".into(), "AZE".into(), "GEO".into()],
+            protocol: astana_mediation::Protocol::SingleText,
+            rounds: 20,
+            seed: 7,
+            post_settlement: true,
+        };
+        Live::new(Mediation::new(setup).expect("a valid setup"), 0)
+    }
+
+    fn json(b: &Bytes) -> serde_json::Value {
+        serde_json::from_slice(b).expect("a view is JSON")
+    }
+
+    #[test]
+    fn a_view_is_id_first_then_the_engines_view() {
+        let l = live();
+        let b = view_of("abc", &l.mediation, Caller::Party(1));
+        assert!(b.starts_with(br#"{"id":"abc","#), "{b:?}");
+        let mut want = serde_json::to_value(l.mediation.view(Caller::Party(1))).expect("view");
+        want.as_object_mut()
+            .expect("object")
+            .insert("id".into(), "abc".into());
+        assert_eq!(json(&b), want);
+    }
+
+    #[test]
+    fn each_caller_has_its_own_cached_view_until_a_change() {
+        let mut l = live();
+        // The trans-Caspian domain is small: its steps run inline.
+        assert_eq!(outcome_count(&l.mediation), 5 * 4 * 3 * 3 * 4);
+        let kaz = l.view("m", Caller::Party(0));
+        let aze = l.view("m", Caller::Party(1));
+        let mediator = l.view("m", Caller::Mediator);
+        assert_eq!(json(&kaz)["you"], "KAZ");
+        assert_eq!(json(&aze)["you"], "AZE");
+        assert!(json(&mediator).get("you").is_none());
+        // Served again from the cache, to the same caller only.
+        let again = l.view("m", Caller::Party(1));
+        assert_eq!(again.as_ptr(), aze.as_ptr());
+        assert_eq!(json(&l.view("m", Caller::Party(0)))["you"], "KAZ");
+        assert_eq!(json(&l.view("m", Caller::Party(2)))["you"], "GEO");
+        // A change empties every slot.
+        let next = l.mediation.clone();
+        l.advance(next, 1);
+        assert!(l.views.iter().all(Option::is_none));
+        let fresh = l.view("m", Caller::Party(1));
+        assert_ne!(fresh.as_ptr(), aze.as_ptr());
+        assert_eq!(json(&fresh)["you"], "AZE");
     }
 
     #[test]

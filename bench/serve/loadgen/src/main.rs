@@ -3,7 +3,7 @@
 //! ```text
 //! astana-loadgen [--connections N] [--seconds S] [--threads T] [--pid PID] [--rate R]
 //!                [--job BODY [--job-submitters K]] http://HOST:PORT PATH...
-//! astana-loadgen --mediations N [--seconds S] [--threads T] [--pid PID] http://HOST:PORT
+//! astana-loadgen --mediations N [--think-ms MEAN] [--seconds S] [--threads T] [--pid PID] http://HOST:PORT
 //! ```
 //!
 //! With `--mediations N`: N live mediations at once, three bot parties each (see
@@ -48,6 +48,9 @@ struct Opts {
     job_submitters: usize,
     /// Live mediations at once (the mediation mode).
     mediations: Option<usize>,
+    /// Mediation mode: each bot's mean think time before each request, in ms (exponential,
+    /// seeded per bot); 0: answer at once (a closed loop).
+    think_ms: f64,
     /// `HOST:PORT`.
     addr: String,
     paths: Vec<String>,
@@ -72,6 +75,7 @@ fn parse() -> Opts {
         job: None,
         job_submitters: 2,
         mediations: None,
+        think_ms: 0.0,
         addr: String::new(),
         paths: Vec::new(),
     };
@@ -95,6 +99,7 @@ fn parse() -> Opts {
             "--job" => o.job = Some(value(&a)),
             "--job-submitters" => o.job_submitters = num(&a, &value(&a)),
             "--mediations" => o.mediations = Some(num(&a, &value(&a))),
+            "--think-ms" => o.think_ms = num(&a, &value(&a)),
             _ if a.starts_with("--") => usage(&format!("unknown option {a}")),
             _ if base.is_none() => base = Some(a),
             _ => o.paths.push(a),
@@ -117,6 +122,9 @@ fn parse() -> Opts {
         .is_some_and(|r| !(r.is_finite() && r > 0.0 && r <= 1e7))
     {
         usage("--rate: requests a second, above 0");
+    }
+    if !(o.think_ms.is_finite() && (0.0..=600_000.0).contains(&o.think_ms)) {
+        usage("--think-ms: 0 to 600000");
     }
     if !(1..=20_000).contains(&o.connections) || !(1..=64).contains(&o.threads) {
         usage("--connections 1..=20000, --threads 1..=64");

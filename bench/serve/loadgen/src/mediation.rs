@@ -10,8 +10,13 @@
 //! party reads its view once more: each answer that got a 2xx must be among its own
 //! `responses` (else it counts as lost), and the mediator reads the outcome.
 //!
-//! Latency is measured per request type, from the send to the last body byte. Prints one
-//! JSON document.
+//! With `--think-ms MEAN` each party waits an exponentially distributed think time of that
+//! mean before each request it sends (its profile and every answer), drawn from its own
+//! seeded generator (people take seconds); without it the parties answer at once, a closed
+//! loop that measures queueing more than response time.
+//!
+//! Latency is measured per request type, from the send to the last body byte (think time
+//! excluded). Prints one JSON document.
 
 use crate::{call, connect, num, quantile, status_kb, Opts, Sender};
 use astana_negotiation::{native, Negotiation};
@@ -185,6 +190,30 @@ async fn authorised(
     Ok((status, body))
 }
 
+/// A party's think times: exponential with mean `mean_ms`, from a splitmix64 stream seeded
+/// per party (reproducible, no dependency for a dozen lines).
+struct Think {
+    mean_ms: f64,
+    state: u64,
+}
+
+impl Think {
+    async fn pause(&mut self) {
+        if self.mean_ms <= 0.0 {
+            return;
+        }
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        // u in (0, 1]; capped at 10 means so one draw cannot stall a run.
+        let u = ((z >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
+        let ms = (-u.ln() * self.mean_ms).min(10.0 * self.mean_ms);
+        tokio::time::sleep(Duration::from_secs_f64(ms / 1000.0)).await;
+    }
+}
+
 /// One party: profile, then follow its events and answer with the bot until the end.
 /// Returns its tally; `profiled` is told once the profile is in.
 async fn party(
@@ -194,10 +223,16 @@ async fn party(
     profile: Value,
     profiled: tokio::sync::mpsc::Sender<bool>,
     deadline: Instant,
+    seed: u64,
 ) -> Tally {
     let mut t = Tally::default();
     let addr = o.addr.clone();
     let mut s = None;
+    let mut think = Think {
+        mean_ms: o.think_ms,
+        state: seed,
+    };
+    think.pause().await;
     let body = profile.to_string();
     let ok = matches!(
         timed(
@@ -277,6 +312,7 @@ async fn party(
                     continue;
                 }
                 if let Some(a) = astana_mediation::bot::act(&view) {
+                    think.pause().await;
                     let kind = if a.endpoint() == "proposals" {
                         "proposals"
                     } else {
@@ -393,6 +429,7 @@ async fn mediation(
             profile.clone(),
             tx.clone(),
             deadline,
+            ((i as u64) << 8) | k as u64,
         )));
     }
     drop(tx);

@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::convert::Infallible;
 
 /// Largest create body (the domain's TOML text with the rest): a domain of 10⁶ outcomes
@@ -198,7 +197,7 @@ pub(crate) async fn get_one(
     headers: HeaderMap,
 ) -> Response {
     match access(&state, &id, &headers).await {
-        Ok(a) => Json(a.view().await).into_response(),
+        Ok(a) => json_text(a.view().await),
         Err(r) => r,
     }
 }
@@ -276,11 +275,23 @@ pub(crate) async fn profile(
     answer(a.apply(&state, Event::Profile { party, profile }).await)
 }
 
-fn answer(r: Result<Value, Problem>) -> Response {
+fn answer(r: Result<Bytes, Problem>) -> Response {
     match r {
-        Ok(v) => Json(v).into_response(),
+        Ok(v) => json_text(v),
         Err(p) => p.into_response(),
     }
+}
+
+/// A view already serialised (cached per caller and version) as a JSON answer.
+fn json_text(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// Starts the mediation (the mediator; only once every party's profile is in).
@@ -473,7 +484,7 @@ pub(crate) async fn events(
     let closing = state.inner.closing.subscribe();
     // (access, change watcher, shutdown watcher, last view sent, first event sent?)
     let stream = futures_util::stream::unfold(
-        (a, rx, closing, None::<String>, false),
+        (a, rx, closing, None::<Bytes>, false),
         |(a, mut rx, mut closing, last, started)| async move {
             let mut started = started;
             let mut last = last;
@@ -490,10 +501,12 @@ pub(crate) async fn events(
                 if *closing.borrow() {
                     return None;
                 }
-                // The caller's own view, computed for this stream alone.
-                let text = a.view().await.to_string();
-                if last.as_deref() != Some(text.as_str()) {
-                    let ev = SseEvent::default().event("view").data(text.clone());
+                // The caller's own view (its slot of the per-version cache).
+                let text = a.view().await;
+                if last.as_ref() != Some(&text) {
+                    let ev = SseEvent::default()
+                        .event("view")
+                        .data(std::str::from_utf8(&text).unwrap_or_default());
                     return Some((
                         Ok::<_, Infallible>(ev),
                         (a, rx, closing, Some(text), started),

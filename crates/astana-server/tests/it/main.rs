@@ -7,3 +7,4 @@ mod live_pages;
 mod mediation;
 mod pages;
 mod support;
+mod view_cache;
