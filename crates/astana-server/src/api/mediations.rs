@@ -350,7 +350,26 @@ pub(crate) async fn propose(
     headers: HeaderMap,
     body: Result<Json<Proposal>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let a = match access(&state, &id, &headers).await {
+    party_post(&state, &id, &headers, body, |party, p: Proposal| {
+        Event::Propose {
+            party,
+            round: p.round,
+            package: p.package,
+        }
+    })
+    .await
+}
+
+/// A party's posted event: its token, a party's role, the JSON body, then the event applied
+/// (checked in that order, so a stranger learns nothing from a body's errors).
+async fn party_post<B>(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    body: Result<Json<B>, axum::extract::rejection::JsonRejection>,
+    event: impl FnOnce(usize, B) -> Event,
+) -> Response {
+    let a = match access(state, id, headers).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -358,21 +377,11 @@ pub(crate) async fn propose(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let Json(p) = match body {
+    let Json(b) = match body {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
-    answer(
-        a.apply(
-            &state,
-            Event::Propose {
-                party,
-                round: p.round,
-                package: p.package,
-            },
-        )
-        .await,
-    )
+    answer(a.apply(state, event(party, b)).await)
 }
 
 /// A secret answer.
@@ -420,29 +429,14 @@ pub(crate) async fn respond(
     headers: HeaderMap,
     body: Result<Json<Answer>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let a = match access(&state, &id, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let party = match party_of(&a) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Json(r) = match body {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    answer(
-        a.apply(
-            &state,
-            Event::Respond {
-                party,
-                round: r.round,
-                accept: r.accept,
-            },
-        )
-        .await,
-    )
+    party_post(&state, &id, &headers, body, |party, r: Answer| {
+        Event::Respond {
+            party,
+            round: r.round,
+            accept: r.accept,
+        }
+    })
+    .await
 }
 
 /// One Server-Sent Event of a mediation's stream.

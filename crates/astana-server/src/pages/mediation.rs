@@ -2,7 +2,7 @@
 //! native TOML or GENIUS XML files), its frontier plot and the settlements.
 
 use super::{enc, options, wide, Page, Params};
-use crate::problem::{Located, Problem};
+use crate::problem::Problem;
 use crate::AppState;
 use astana_brief::charts::{self, esc};
 use astana_model::Scenario;
@@ -15,23 +15,7 @@ use axum::response::Response;
 const DRAWN_OUTCOMES: u128 = 20_000;
 
 fn domain_problem(e: &DomainErrors) -> Problem {
-    let mut p = Problem::invalid(format!(
-        "the domain has {} error{}",
-        e.0.len(),
-        if e.0.len() == 1 { "" } else { "s" }
-    ));
-    p.errors =
-        e.0.iter()
-            .map(|d| Located {
-                file: d.file.clone(),
-                line: (d.line > 0).then_some(d.line),
-                column: (d.line > 0).then_some(d.column),
-                field: (!d.element.is_empty()).then(|| d.element.clone()),
-                severity: "error".into(),
-                message: d.message.clone(),
-            })
-            .collect();
-    p
+    crate::mediations::domain_problem("domain", e)
 }
 
 /// The frontier plot and settlements of `neg`.
