@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 
 /// One parsed data row: its physical line and its fields by column name.
 pub struct Row<'a> {
-    /// Physical line in the file (1-based; the header is line 1).
+    /// Physical line in the file (1-based; the header is line 1 unless `#` comments precede it).
     pub line: usize,
     record: &'a csv::ByteRecord,
     /// Column name → field index (a handful of entries: a linear scan beats hashing).
@@ -39,9 +39,11 @@ pub fn read(
 ) {
     // Byte records, checked for UTF-8 once and trimmed per field on access: several times
     // faster than the reader's own UTF-8 records and trimming on large flow tables.
+    // Lines starting with `#` are comments (a skeleton explains its columns with them).
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::Headers)
+        .comment(Some(b'#'))
         .from_reader(text.as_bytes());
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
@@ -50,6 +52,10 @@ pub fn read(
             return;
         }
     };
+    let bytes = text.as_bytes();
+    let header_line = headers
+        .position()
+        .map_or(1, |p| physical_line(bytes, p.byte(), p.line()));
     let all: Vec<&'static str> = required.iter().chain(optional).copied().collect();
     let mut columns: Vec<Option<&'static str>> = Vec::new();
     let mut header_ok = true;
@@ -58,7 +64,7 @@ pub fn read(
             Some(c) if columns.iter().flatten().any(|x| x == c) => {
                 diags.push(
                     Diagnostic::error(file, format!("column `{h}` appears twice"))
-                        .at_line(1)
+                        .at_line(header_line)
                         .field(h),
                 );
                 header_ok = false;
@@ -67,7 +73,7 @@ pub fn read(
             Some(c) => columns.push(Some(c)),
             None => {
                 let d = Diagnostic::error(file, format!("unknown column `{h}` (column {})", i + 1))
-                    .at_line(1)
+                    .at_line(header_line)
                     .field(h)
                     .hint(format!("allowed columns: {}", all.join(", ")));
                 diags.push(d);
@@ -80,7 +86,7 @@ pub fn read(
         if !columns.iter().flatten().any(|c| c == r) {
             diags.push(
                 Diagnostic::error(file, format!("missing required column `{r}`"))
-                    .at_line(1)
+                    .at_line(header_line)
                     .hint(format!("the header must name: {}", required.join(", "))),
             );
             header_ok = false;
@@ -101,7 +107,9 @@ pub fn read(
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e
+                    .position()
+                    .map_or(0, |p| physical_line(bytes, p.byte(), p.line()));
                 diags.push(Diagnostic::error(file, format!("malformed CSV: {e}")).at_line(line));
                 // After an I/O error there is nothing left to read.
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
@@ -110,7 +118,9 @@ pub fn read(
                 continue;
             }
         }
-        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let line = rec
+            .position()
+            .map_or(0, |p| physical_line(bytes, p.byte(), p.line()));
         if rec.iter().all(|f| f.trim_ascii().is_empty()) {
             continue;
         }
@@ -145,5 +155,58 @@ pub fn read(
             },
             diags,
         );
+    }
+}
+
+/// The physical line of a record that `csv` places at `byte`, `line`: `csv` reports where
+/// it started reading, before the comment and blank lines it skipped, so skip them here.
+fn physical_line(text: &[u8], byte: u64, line: u64) -> usize {
+    let mut i = usize::try_from(byte).unwrap_or(usize::MAX);
+    let mut line = usize::try_from(line).unwrap_or(usize::MAX);
+    while let Some(rest) = text.get(i..) {
+        let skip = match rest.first() {
+            Some(b'#') => true,
+            Some(b'\n') => true,
+            Some(b'\r') => rest.get(1) == Some(&b'\n'),
+            _ => false,
+        };
+        if !skip {
+            break;
+        }
+        match rest.iter().position(|b| *b == b'\n') {
+            Some(n) => {
+                i += n + 1;
+                line += 1;
+            }
+            None => break,
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::*;
+
+    /// `#` lines are comments before and after the header; lines stay physical lines.
+    #[test]
+    fn comments_are_skipped_and_lines_stay_physical() {
+        let text = "# what this file is\na,b\n# a: first\n# b: second\n1,2\n3\n";
+        let mut diags = Diagnostics::default();
+        let mut seen = Vec::new();
+        read("t.csv", text, &["a", "b"], &[], &mut diags, |row, _| {
+            seen.push((row.line, row.get("a").to_string()));
+        });
+        assert_eq!(seen, [(5, "1".to_string())]);
+        assert_eq!(diags.0.len(), 1);
+        assert_eq!(diags.0[0].line, Some(6));
+        // A header error names the header's line, after the leading comment.
+        let mut diags = Diagnostics::default();
+        read("t.csv", "# c\na,x\n", &["a"], &[], &mut diags, |_, _| {});
+        assert_eq!(diags.0[0].line, Some(2), "{diags}");
+        // Blank lines before a row count too (`csv` would say line 2 here).
+        let mut diags = Diagnostics::default();
+        read("t.csv", "a,b\n\n1\n", &["a", "b"], &[], &mut diags, |_, _| {});
+        assert_eq!(diags.0[0].line, Some(3), "{diags}");
     }
 }

@@ -22,6 +22,7 @@
 
 mod code;
 pub mod corridor;
+mod gaps;
 pub mod iso;
 mod period;
 pub mod rng;
@@ -30,6 +31,7 @@ pub mod units;
 
 pub use code::Code;
 pub use period::Period;
+pub use gaps::Gap;
 
 use serde::Serialize;
 use std::fmt;

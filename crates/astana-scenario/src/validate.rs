@@ -396,6 +396,16 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         volumes,
         forum,
     };
+    // Completeness, on a scenario without errors only: each part of the brief without
+    // data is a warning (the brief shows a notice there), so a skeleton passes the check
+    // and says what to fill in.
+    for g in scenario.gaps() {
+        diags.push(
+            Diagnostic::warning(&g.file, format!("{}: {}", g.title, g.why))
+                .field(g.field)
+                .hint(g.fill),
+        );
+    }
     Ok((scenario, diags))
 }
 
