@@ -20,6 +20,7 @@
 pub mod charts;
 mod corridor;
 mod forum;
+mod gaps;
 mod geo;
 mod negotiation;
 mod power;
@@ -262,31 +263,21 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     // One sentence per instrument for the executive summary, each with its key figure and
     // note, written by the section from its own results.
     let mut lead = Vec::new();
-    let mut body = sections::balance(scenario, year, &mut notes, &mut summary, &mut lead)?;
-    body.push_str(&negotiation::section(
-        scenario,
-        &mut notes,
-        &mut summary,
-        &mut lead,
-    ));
-    body.push_str(&power::section(
-        scenario,
-        &mut notes,
-        &mut summary,
-        &mut lead,
-    ));
-    body.push_str(&forum::section(
-        scenario,
-        &mut notes,
-        &mut summary,
-        &mut lead,
-    ));
-    body.push_str(&corridor::section(
-        scenario,
-        &mut notes,
-        &mut summary,
-        &mut lead,
-    ));
+    // A part without data (a skeleton's) gets a notice saying why, in its place.
+    let mut body = if scenario.flows.iter().any(|f| f.reporter == scenario.focal) {
+        sections::balance(scenario, year, &mut notes, &mut summary, &mut lead)?
+    } else {
+        gaps::balance_without_flows(scenario, &mut notes)
+    };
+    let neg = negotiation::section(scenario, &mut notes, &mut summary, &mut lead);
+    body.push_str(&gaps::or_notice(neg, scenario, "negotiation"));
+    let power = power::section(scenario, &mut notes, &mut summary, &mut lead);
+    body.push_str(&gaps::or_notice(power, scenario, "power"));
+    let forum = forum::section(scenario, &mut notes, &mut summary, &mut lead);
+    body.push_str(&gaps::or_notice(forum, scenario, "forum"));
+    let corridor = corridor::section(scenario, &mut notes, &mut summary, &mut lead);
+    body.push_str(&gaps::or_notice(corridor, scenario, "corridor"));
+    gaps::summarise(scenario, &mut summary, &mut lead);
     let footnotes = notes.order.len();
     let title = format!("{}: a middle power's position", scenario.name);
     let version = env!("CARGO_PKG_VERSION");

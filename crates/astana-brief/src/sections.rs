@@ -191,8 +191,10 @@ pub(crate) fn balance(
                 opt_pct(a.partners[last].overall.identical_share)
             ));
         }
+    } else {
+        h.push_str(&crate::gaps::sub_notice(s, "alignment"));
     }
-    h.push_str(&memberships_section(s, notes));
+    h.push_str(&memberships_or_notice(s, notes));
     h.push_str("</section>");
     Ok(h)
 }
@@ -953,6 +955,16 @@ pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut No
         focal = esc(&s.display_name(&s.focal)),
         cite = notes.cite(&["unvotes-voeten"]),
     )
+}
+
+/// The memberships table, or the notice that the scenario lists none for the focal country.
+pub(crate) fn memberships_or_notice(s: &Scenario, notes: &mut Notes<'_>) -> String {
+    let h = memberships_section(s, notes);
+    if h.is_empty() {
+        crate::gaps::sub_notice(s, "memberships")
+    } else {
+        h
+    }
 }
 
 fn memberships_section(s: &Scenario, notes: &mut Notes<'_>) -> String {

@@ -38,9 +38,14 @@ pub(crate) enum Command {
     ///   astana serve --addr 127.0.0.1:0      (port 0: a free port, shown on start)
     #[command(verbatim_doc_comment)]
     Serve(ServeArgs),
-    /// Check a scenario folder and list every problem with file, line and field.
+    /// Check a scenario folder (every problem with file, line and field), export the
+    /// default one as files, or start one for any country.
     ///
-    /// Example: astana scenario check data/scenarios/kazakhstan
+    /// Examples:
+    ///   astana scenario check data/scenarios/kazakhstan
+    ///   astana scenario export my-scenario
+    ///   astana scenario init indonesia --country IDN
+    #[command(verbatim_doc_comment)]
     Scenario {
         #[command(subcommand)]
         command: ScenarioCommand,
@@ -606,6 +611,34 @@ pub(crate) enum ScenarioCommand {
         /// Scenario folder.
         dir: Option<PathBuf>,
         /// Print the problems as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the embedded default scenario as an editable folder (README included), for
+    /// --scenario DIR. Refuses to overwrite files without --force.
+    Export {
+        /// Folder to write (created if missing).
+        dir: PathBuf,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+        /// Print the files written as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a skeleton scenario for any country: name, blocs, memberships and UN voting
+    /// alignment pre-filled from the data astana holds; empty flows; a checklist README.
+    /// Refuses to overwrite files without --force.
+    Init {
+        /// Folder to write (created if missing).
+        dir: PathBuf,
+        /// The focal country, ISO 3166 alpha-3 (e.g. IDN).
+        #[arg(long, value_name = "ISO3")]
+        country: String,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+        /// Print the files written and what is missing as JSON.
         #[arg(long)]
         json: bool,
     },

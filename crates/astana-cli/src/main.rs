@@ -80,6 +80,18 @@ fn main() -> ExitCode {
         Command::Scenario {
             command: ScenarioCommand::Check { dir, json },
         } => scenario_cmd::check(dir.as_deref().or(scenario), json),
+        Command::Scenario {
+            command: ScenarioCommand::Export { dir, force, json },
+        } => scenario_cmd::export(&dir, force, json),
+        Command::Scenario {
+            command:
+                ScenarioCommand::Init {
+                    dir,
+                    country,
+                    force,
+                    json,
+                },
+        } => scenario_cmd::init(&dir, &country, force, json),
         Command::Balance(a) => balance_cmd::run(scenario, &a),
         Command::Power(a) => power_cmd::run(&a),
         Command::Mediate {

@@ -20,6 +20,7 @@
 
 mod corridor;
 mod keys;
+mod skeleton;
 mod tenure;
 mod unvotes;
 mod validate;
@@ -30,6 +31,7 @@ use astana_diag as diag;
 use astana_diag::decode;
 pub use astana_diag::{read_text, table};
 pub use astana_diag::{Diagnostic, Diagnostics, Locator, Severity, SHOWN};
+pub use skeleton::{export_files, init_files, write_files, WriteError, UNVOTES_ALIGNMENT};
 pub use unvotes::{read_unvotes, UnVotesError};
 
 use astana_model::Scenario;
