@@ -97,8 +97,8 @@ pub(crate) fn export(dir: &Path, force: bool, json: bool) -> Outcome {
 
 /// `astana scenario init DIR --country ISO3`.
 pub(crate) fn init(dir: &Path, country: &str, force: bool, json: bool) -> Outcome {
-    let files = astana_scenario::init_files(country)
-        .map_err(|d| Failure::input(Diagnostics(vec![d])))?;
+    let files =
+        astana_scenario::init_files(country).map_err(|d| Failure::input(Diagnostics(vec![d])))?;
     write(dir, &files, force)?;
     // What is missing: the warnings `scenario check` gives on the folder just written.
     let (scenario, _) = astana_scenario::load_dir(dir)
@@ -111,7 +111,10 @@ pub(crate) fn init(dir: &Path, country: &str, force: bool, json: bool) -> Outcom
         for g in &gaps {
             out!("  - {}: {} ({})", g.title, g.why, g.file);
         }
-        out!("Then: astana scenario check {0} && astana brief --scenario {0}", dir.display());
+        out!(
+            "Then: astana scenario check {0} && astana brief --scenario {0}",
+            dir.display()
+        );
     }
     Ok(())
 }

@@ -206,7 +206,14 @@ mod comment_tests {
         assert_eq!(diags.0[0].line, Some(2), "{diags}");
         // Blank lines before a row count too (`csv` would say line 2 here).
         let mut diags = Diagnostics::default();
-        read("t.csv", "a,b\n\n1\n", &["a", "b"], &[], &mut diags, |_, _| {});
+        read(
+            "t.csv",
+            "a,b\n\n1\n",
+            &["a", "b"],
+            &[],
+            &mut diags,
+            |_, _| {},
+        );
         assert_eq!(diags.0[0].line, Some(3), "{diags}");
     }
 }

@@ -30,8 +30,8 @@ pub mod text;
 pub mod units;
 
 pub use code::Code;
-pub use period::Period;
 pub use gaps::Gap;
+pub use period::Period;
 
 use serde::Serialize;
 use std::fmt;

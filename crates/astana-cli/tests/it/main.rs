@@ -16,6 +16,7 @@ mod power_trust;
 mod query_equality;
 mod reference;
 mod scenario_forum_check;
+mod scenario_init;
 mod serve_crash;
 mod serve_equality;
 

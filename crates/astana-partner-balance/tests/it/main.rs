@@ -14,6 +14,7 @@ use astana_partner_balance::{
 use std::path::{Path, PathBuf};
 
 mod trust;
+mod unvotes_table;
 
 const BN: f64 = 1e9;
 const TOL_BN: f64 = 0.05 * BN;

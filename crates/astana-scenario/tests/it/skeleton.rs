@@ -3,8 +3,7 @@
 //! its warnings name what is missing; existing files are not overwritten without `force`.
 
 use astana_scenario::{
-    export_files, init_files, load_dir, load_embedded, write_files, WriteError,
-    UNVOTES_ALIGNMENT,
+    export_files, init_files, load_dir, load_embedded, write_files, WriteError, UNVOTES_ALIGNMENT,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -105,8 +104,14 @@ fn init_idn_bra_kor_load_with_warnings_naming_what_is_missing() {
         // UN voting alignment is pre-filled against the fixed partners, with its source.
         let partners: std::collections::BTreeSet<&str> =
             s.alignment.iter().map(|r| r.partner.as_str()).collect();
-        assert_eq!(partners.into_iter().collect::<Vec<_>>(), ["CHN", "DEU", "RUS", "USA"]);
-        assert!(s.alignment.iter().all(|r| r.country == country && r.source == "unvotes-voeten"));
+        assert_eq!(
+            partners.into_iter().collect::<Vec<_>>(),
+            ["CHN", "DEU", "RUS", "USA"]
+        );
+        assert!(s
+            .alignment
+            .iter()
+            .all(|r| r.country == country && r.source == "unvotes-voeten"));
         assert!(s.source("unvotes-voeten").is_some());
     }
     // Names from the ISO table; memberships from the default scenario's tables: Indonesia
@@ -122,7 +127,9 @@ fn init_idn_bra_kor_load_with_warnings_naming_what_is_missing() {
     let (bra, w) = init_and_check("BRA");
     assert!(bra.memberships.is_empty());
     assert!(
-        w.contains("warning: memberships.csv: field `iso3`: Memberships: no organisation lists BRA"),
+        w.contains(
+            "warning: memberships.csv: field `iso3`: Memberships: no organisation lists BRA"
+        ),
         "{w}"
     );
     // 1946–2019: Brazil voted in every session.
@@ -138,7 +145,11 @@ fn init_prefills_the_blocs_that_list_the_country() {
     assert_eq!(tur.rollup, ["EU27", "OTS"]);
     assert_eq!(tur.vectors, ["CHN", "RUS", "EU27", "USA"]);
     let (rus, _) = init_and_check("RUS");
-    assert_eq!(rus.vectors, ["CHN", "EU27", "USA"], "the focal is not its own vector");
+    assert_eq!(
+        rus.vectors,
+        ["CHN", "EU27", "USA"],
+        "the focal is not its own vector"
+    );
     assert!(rus.alignment.iter().all(|r| r.partner != "RUS"));
 }
 
@@ -159,7 +170,10 @@ fn the_skeleton_readme_is_the_checklist_and_flows_explain_every_column() {
     }
     let flows = &files["flows.csv"];
     let header = flows.lines().next().expect("header");
-    assert_eq!(header, "year,period,reporter,partner,flow,value_usd,estimate,source,note");
+    assert_eq!(
+        header,
+        "year,period,reporter,partner,flow,value_usd,estimate,source,note"
+    );
     for col in header.split(',') {
         assert!(
             flows.lines().any(|l| l.starts_with(&format!("# {col}: "))),
@@ -181,7 +195,11 @@ fn an_unknown_country_is_an_error_with_did_you_mean() {
 #[test]
 fn the_derived_alignment_table_is_small_and_sorted_by_country() {
     // Committed and compiled in: keep it under a megabyte.
-    assert!(UNVOTES_ALIGNMENT.len() < 800_000, "{}", UNVOTES_ALIGNMENT.len());
+    assert!(
+        UNVOTES_ALIGNMENT.len() < 800_000,
+        "{}",
+        UNVOTES_ALIGNMENT.len()
+    );
     let mut lines = UNVOTES_ALIGNMENT.lines();
     assert_eq!(
         lines.next(),
@@ -191,9 +209,16 @@ fn the_derived_alignment_table_is_small_and_sorted_by_country() {
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
             assert_eq!(f.len(), 6, "{l}");
-            (f[1].to_string(), f[0].parse().expect("year"), f[2].to_string())
+            (
+                f[1].to_string(),
+                f[0].parse().expect("year"),
+                f[2].to_string(),
+            )
         })
         .collect();
-    assert!(keys.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "sorted, no duplicates"
+    );
     assert!(keys.len() > 30_000);
 }
