@@ -614,8 +614,12 @@ pub(crate) enum ScenarioCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Write the embedded default scenario as an editable folder (README included), for
-    /// --scenario DIR. Refuses to overwrite files without --force.
+    /// Write the embedded default scenario as an editable folder, README included.
+    ///
+    /// The folder is what --scenario DIR reads. Refuses to overwrite files without --force
+    /// (exit 2, naming each file).
+    ///
+    /// Example: astana scenario export my-scenario && astana brief --scenario my-scenario
     Export {
         /// Folder to write (created if missing).
         dir: PathBuf,
@@ -626,9 +630,14 @@ pub(crate) enum ScenarioCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Write a skeleton scenario for any country: name, blocs, memberships and UN voting
-    /// alignment pre-filled from the data astana holds; empty flows; a checklist README.
-    /// Refuses to overwrite files without --force.
+    /// Write a skeleton scenario for any country, pre-filled from the data astana holds.
+    ///
+    /// Name, blocs, memberships and UN voting alignment (against CHN, DEU, RUS and USA,
+    /// 1946–2019) are filled in; flows.csv is empty with a comment per column; README.md
+    /// is a checklist of what to add. `scenario check` passes on it, with a warning per
+    /// missing part. Refuses to overwrite files without --force.
+    ///
+    /// Example: astana scenario init indonesia --country IDN
     Init {
         /// Folder to write (created if missing).
         dir: PathBuf,
