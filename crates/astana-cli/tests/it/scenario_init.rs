@@ -166,3 +166,32 @@ fn init_with_an_unknown_country_exits_2_with_did_you_mean() {
     assert!(err.contains("hint: did you mean `IDN`?"), "{err}");
     assert!(!dir.exists(), "nothing written");
 }
+
+/// The README's `scenario init` transcript is what the binary prints, exactly.
+#[test]
+fn readme_scenario_init_transcript_is_current() {
+    let readme =
+        std::fs::read_to_string(super::workspace_root().join("README.md")).expect("README");
+    let prompt = "$ astana scenario init indonesia --country IDN";
+    let quoted: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| *l != prompt)
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .collect();
+    assert!(!quoted.is_empty(), "README has no `{prompt}` block");
+    let cwd = scratch("readme-init");
+    let _ = std::fs::remove_dir_all(cwd.join("indonesia"));
+    let o = super::astana_cmd(&["scenario", "init", "indonesia", "--country", "IDN"])
+        .current_dir(&cwd)
+        .output()
+        .expect("run astana");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got = stdout(&o);
+    assert_eq!(
+        got.lines().collect::<Vec<_>>(),
+        quoted,
+        "README's scenario init transcript is stale; the binary prints:\n{got}"
+    );
+    let _ = std::fs::remove_dir_all(&cwd);
+}
