@@ -91,7 +91,7 @@ pub fn init_files(country: &str) -> Result<Vec<(String, String)>, Diagnostic> {
     let blocs: Vec<_> = base
         .blocs
         .iter()
-        .filter(|b| b.id == "EU27" || b.members.iter().any(|m| *m == code))
+        .filter(|b| b.id == "EU27" || b.members.contains(&code))
         .collect();
     used.extend(blocs.iter().map(|b| b.source.as_str()));
 
