@@ -64,7 +64,26 @@ pub fn export_files() -> Vec<(String, String)> {
 pub fn init_files(country: &str) -> Result<Vec<(String, String)>, Diagnostic> {
     let code = country.trim().to_ascii_uppercase();
     let Some(c) = iso::country(&code) else {
-        let hint = match iso::suggestions(country.trim()).as_slice() {
+        let typed = country.trim();
+        // A country's name is a common slip: suggest its code ("Indonesia" → IDN).
+        let by_name: Vec<&str> = iso::countries()
+            .iter()
+            .filter(|c| {
+                typed.len() >= 3
+                    && [c.name, c.short_name()]
+                        .iter()
+                        .any(|n| n.to_lowercase().contains(&typed.to_lowercase()))
+            })
+            .map(|c| c.alpha3)
+            .collect();
+        let close = if typed.is_empty() {
+            Vec::new()
+        } else if by_name.is_empty() {
+            iso::suggestions(typed)
+        } else {
+            by_name
+        };
+        let hint = match close.as_slice() {
             [] => "use an ISO 3166-1 alpha-3 code such as IDN, BRA or KOR".to_string(),
             s => format!(
                 "did you mean {}?",

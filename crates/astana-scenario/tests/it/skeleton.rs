@@ -188,8 +188,14 @@ fn an_unknown_country_is_an_error_with_did_you_mean() {
     let text = d.to_string();
     assert!(text.contains("unknown ISO3 code `IDX`"), "{text}");
     assert_eq!(d.hint.as_deref(), Some("did you mean `IDN`?"));
-    assert!(init_files("").is_err());
-    assert!(init_files("Indonesia").is_err());
+    assert_eq!(
+        init_files("Indonesia").expect_err("a name").hint.as_deref(),
+        Some("did you mean `IDN`?")
+    );
+    assert_eq!(
+        init_files("").expect_err("empty").hint.as_deref(),
+        Some("use an ISO 3166-1 alpha-3 code such as IDN, BRA or KOR")
+    );
 }
 
 #[test]
