@@ -5,8 +5,9 @@
 //! # Brief overview
 //!
 //! [`render`] runs the engines on a [`Scenario`] and returns a [`Brief`]: the HTML and a
-//! short plain-text summary. Sections appear only for engines that exist; each figure
-//! cites the rows of `sources.csv` it rests on.
+//! short plain-text summary. Each figure cites the rows of `sources.csv` it rests on; a part
+//! the scenario has no data for (a skeleton from `astana scenario init`) gets a notice in its
+//! place saying why ([`Scenario::gaps`]).
 //!
 //! ```
 //! let (scenario, _) = astana_scenario::load_embedded().unwrap();
