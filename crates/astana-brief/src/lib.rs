@@ -121,6 +121,33 @@ fn shell_word(s: &str) -> String {
     }
 }
 
+/// Where the embedded default scenario lives in the astana repository: the folder the
+/// brief's "run it" commands name when no `--scenario` folder was given.
+const EMBEDDED_DIR: &str = "data/scenarios/kazakhstan";
+
+/// A scenario file's path as a reader would type it: `rel` inside the `--scenario` folder
+/// (or the embedded scenario's folder), with `dir/../x` steps folded, since a scenario may
+/// point at another one's files (the shared corridor network, the Security Council games).
+pub(crate) fn scenario_path(options: &Options, rel: &str) -> String {
+    let dir = options.scenario_dir.as_deref().unwrap_or(EMBEDDED_DIR);
+    let mut parts: Vec<&str> = Vec::new();
+    for p in dir.trim_end_matches('/').split('/').chain(rel.split('/')) {
+        match p {
+            "." => {}
+            ".." if parts.last().is_some_and(|l| *l != ".." && !l.is_empty()) => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
+}
+
 /// The rendered brief.
 #[derive(Clone, Debug)]
 pub struct Brief {
@@ -265,24 +292,28 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     let mut body = sections::balance(scenario, year, &mut notes, &mut summary, &mut lead)?;
     body.push_str(&negotiation::section(
         scenario,
+        options,
         &mut notes,
         &mut summary,
         &mut lead,
     ));
     body.push_str(&power::section(
         scenario,
+        options,
         &mut notes,
         &mut summary,
         &mut lead,
     ));
     body.push_str(&forum::section(
         scenario,
+        options,
         &mut notes,
         &mut summary,
         &mut lead,
     ));
     body.push_str(&corridor::section(
         scenario,
+        options,
         &mut notes,
         &mut summary,
         &mut lead,
@@ -469,3 +500,37 @@ h2{margin:18px 0 4px;font-size:17pt}h3{margin:12px 0 4px}h1,h2,h3,summary,.legen
 details::details-content{content-visibility:visible;display:block}details>summary{list-style:none;font-weight:600}
 ol.notes{columns:3;column-gap:14px;font-size:7pt;line-height:1.3}ol.notes li{margin:1px 0}a{color:inherit;text-decoration:none}}
 "#;
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    /// A scenario may point into another one's folder: the printed path folds the `..`.
+    #[test]
+    fn scenario_paths_fold_parent_steps() {
+        let tr = Options {
+            scenario_dir: Some("data/scenarios/turkiye/".into()),
+            ..Options::default()
+        };
+        assert_eq!(
+            scenario_path(&tr, "../kazakhstan/power/unsc*.toml"),
+            "data/scenarios/kazakhstan/power/unsc*.toml"
+        );
+        assert_eq!(scenario_path(&tr, "forum"), "data/scenarios/turkiye/forum");
+        let embedded = Options::default();
+        assert_eq!(
+            scenario_path(&embedded, "negotiation/trans-caspian.toml"),
+            "data/scenarios/kazakhstan/negotiation/trans-caspian.toml"
+        );
+        let up = Options {
+            scenario_dir: Some(".".into()),
+            ..Options::default()
+        };
+        assert_eq!(scenario_path(&up, "../kazakhstan/x"), "../kazakhstan/x");
+        let abs = Options {
+            scenario_dir: Some("/tmp/s".into()),
+            ..Options::default()
+        };
+        assert_eq!(scenario_path(&abs, "./forum"), "/tmp/s/forum");
+    }
+}

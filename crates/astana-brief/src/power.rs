@@ -2,13 +2,15 @@
 //! under the reform models, and in the consensus bodies where it sits.
 
 use crate::svg::{self, esc, Bar};
-use crate::Notes;
+use crate::{Notes, Options};
 use astana_model::units::pct;
 use astana_model::Scenario;
 use astana_voting_power::{compute, Game, Index, Tenure};
 use std::fmt::Write;
 
 struct Row {
+    /// Path in the scenario, as `scenario.toml` lists it.
+    path: String,
     file: String,
     game: Game,
     seats: usize,
@@ -43,6 +45,7 @@ fn council_rows(scenario: &Scenario) -> Vec<Row> {
             )
             .ok()?;
             Some(Row {
+                path: path.clone(),
                 file,
                 seats: game.n(),
                 vetoes,
@@ -57,6 +60,7 @@ fn council_rows(scenario: &Scenario) -> Vec<Row> {
 
 pub(crate) fn section(
     scenario: &Scenario,
+    options: &Options,
     notes: &mut Notes<'_>,
     summary: &mut Vec<String>,
     lead: &mut Vec<String>,
@@ -89,8 +93,8 @@ pub(crate) fn section(
             .map(|m| format!(" Seats by regional group: {} ({}).", m.status, m.source))
             .unwrap_or_default();
         format!(
-            "{} (power/{}.toml): {}{seats} Power indices computed exactly by astana from this rule.",
-            r.game.name, r.file, r.game.source
+            "{} ({}): {}{seats} Power indices computed exactly by astana from this rule.",
+            r.game.name, r.path, r.game.source
         )
     };
     let today_note = notes.cite_note(&format!("game:{}", today.file), &rule_note(today));
@@ -159,9 +163,16 @@ pub(crate) fn section(
 {chart}
 <table><tr><th>Rule</th><th class="n">Seats</th><th class="n">Vetoes</th><th class="n">Shapley–Shubik</th><th class="n">Banzhaf share</th><th class="n">Decisive</th><th class="n">Years seated</th><th class="n">Decisive, over time</th></tr>{table}</table>
 <p class="small">{tenure_note}{tenure_cite}</p>
-<p class="small">Values for one elected (non-veto) member; a new permanent member without a veto has the same in-council power and differs only in tenure. Binary model: an abstention counts as "not yes". In the consensus bodies every member, {focal} included, holds a veto: {cons}. Compute any of these with <code>astana power FILE</code>; compare them with <code>astana power compare data/scenarios/kazakhstan/power/unsc*.toml --player 'E*'</code>.</p>
+<p class="small">Values for one elected (non-veto) member; a new permanent member without a veto has the same in-council power and differs only in tenure. Binary model: an abstention counts as "not yes". In the consensus bodies every member, {focal} included, holds a veto: {cons}. Compute any of these with <code>astana power FILE</code>; compare them with <code>astana power compare {compare} --player 'E*'</code>.</p>
 </section>"#,
         focal = esc(focal_name),
+        // The Council games' folder, wherever the scenario keeps them.
+        compare = esc(&crate::scenario_path(
+            options,
+            &std::path::Path::new(&today.path)
+                .with_file_name("unsc*.toml")
+                .to_string_lossy()
+        )),
         today_cite = cites.first().cloned().unwrap_or_default(),
         ss = today.ss * 100.0,
         bz = pct(today.bz),

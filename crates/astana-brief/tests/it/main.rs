@@ -4,6 +4,7 @@
 mod charts;
 mod maps;
 mod page;
+mod scenarios;
 
 use astana_brief::{render, Options};
 

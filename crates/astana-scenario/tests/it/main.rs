@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 mod forum;
 mod hostile;
+mod turkiye;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
