@@ -18,6 +18,7 @@ mod reference;
 mod scenario_forum_check;
 mod serve_crash;
 mod serve_equality;
+mod turkiye;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
