@@ -750,12 +750,16 @@ fn place_word(q: &str) -> String {
     let word = if q.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
         let lower = q.to_ascii_lowercase();
         let mut c = lower.chars();
-        c.next()
-            .map_or(String::new(), |f| f.to_ascii_uppercase().to_string() + c.as_str())
+        c.next().map_or(String::new(), |f| {
+            f.to_ascii_uppercase().to_string() + c.as_str()
+        })
     } else {
         q.to_string()
     };
-    if word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+    {
         word
     } else {
         format!("\"{}\"", word.replace('"', "\\\""))

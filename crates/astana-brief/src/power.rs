@@ -124,10 +124,15 @@ pub(crate) fn section(
         868.0,
         "Elected member's probability of being decisive",
     );
-    let group = tenure
-        .as_ref()
-        .map(|t| t.focal_group.clone())
-        .unwrap_or_default();
+    // The focal country's electoral group: the scenario's, else the tenure file's.
+    let group = if scenario.brief.un_group.is_empty() {
+        tenure
+            .as_ref()
+            .map(|t| t.focal_group.clone())
+            .unwrap_or_default()
+    } else {
+        scenario.brief.un_group.clone()
+    };
     let years = |file: &str| tenure.as_ref().and_then(|t| t.share_of_years(file, &group));
     let mut table = String::new();
     let mut cites = Vec::new();
@@ -190,11 +195,11 @@ pub(crate) fn section(
         tenure_note = esc(&match (years("unsc"), tenure.as_ref()) {
             (Some(y), Some(t)) => format!(
                 "Voice over time. A member of the {} group ({}'s) is on the Council about {} of years today ({} elected seats for {} eligible members, two-year terms, equal rotation assumed), so its chance of deciding a vote, averaged over years, is {:.4}%. \"Years seated\" applies each model's regional seat split where the sources give one (tenure.toml; terms assumed where the drafts are silent); \"—\" where the split was not retrieved.",
-                t.focal_group.replace('_', "-").to_lowercase(),
+                group.replace('_', "-").to_lowercase(),
                 focal_name,
                 pct(y),
-                t.model("unsc").and_then(|m| m.seats.get(&t.focal_group)).copied().unwrap_or(0),
-                t.eligible.get(&t.focal_group).copied().unwrap_or(0),
+                t.model("unsc").and_then(|m| m.seats.get(&group)).copied().unwrap_or(0),
+                t.eligible.get(&group).copied().unwrap_or(0),
                 y * today.abs * 100.0
             ),
             _ => String::new(),

@@ -207,15 +207,13 @@ pub(crate) fn balance(
 
 /// Whether any trade row of the scenario is in the focal country's own statistics.
 fn reports_own_trade(s: &Scenario) -> bool {
-    s.flows
-        .iter()
-        .any(|f| {
-            f.reporter == s.focal
-                && matches!(
-                    f.flow,
-                    FlowKind::Exports | FlowKind::Imports | FlowKind::Turnover
-                )
-        })
+    s.flows.iter().any(|f| {
+        f.reporter == s.focal
+            && matches!(
+                f.flow,
+                FlowKind::Exports | FlowKind::Imports | FlowKind::Turnover
+            )
+    })
 }
 
 /// The balance section of a scenario that holds none of the country's own trade statistics:
@@ -281,8 +279,7 @@ fn no_own_trade(
 <table><tr><th>Year</th><th>Partner (reporting)</th><th class="n">Turnover</th><th>Statistics</th></tr>{rows}</table>"#
         ));
         let latest = found.iter().map(|f| f.0).max().unwrap_or(year);
-        let last: Vec<_> =
-            found.iter().filter(|f| f.0 == latest).collect();
+        let last: Vec<_> = found.iter().filter(|f| f.0 == latest).collect();
         let cite = notes.cite(&last.iter().flat_map(|f| f.3.clone()).collect::<Vec<_>>());
         let named: Vec<String> = last
             .iter()

@@ -272,6 +272,9 @@ pub struct BriefTexts {
     pub mediation: String,
     /// Heading of the mediation section; "Mediation: " and the domain's name when empty.
     pub mediation_heading: String,
+    /// The country's UN regional group for Security Council elections, a `[groups]` key of
+    /// the tenure file (`WEOG`); the tenure file's `[focal] group` when empty.
+    pub un_group: String,
     /// Why the country's own trade figures by partner are missing and which publication would
     /// fill them; a generic sentence when empty.
     pub trade_gap: String,

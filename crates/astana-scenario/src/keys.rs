@@ -30,6 +30,7 @@ pub(crate) const SCENARIO_KEYS: &[(&str, &[&str])] = &[
             "mediation",
             "mediation_heading",
             "trade_gap",
+            "un_group",
         ],
     ),
     (

@@ -46,6 +46,8 @@ struct RawBrief {
     mediation_heading: String,
     #[serde(default)]
     trade_gap: String,
+    #[serde(default)]
+    un_group: Option<Spanned<String>>,
 }
 
 /// `[corridor]`: the corridor the brief follows (all optional).
@@ -439,10 +441,13 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             });
         if !known {
             diags.push(
-                Diagnostic::error(TOML_FILE, format!("`{q}` is not a place of the corridor network"))
-                    .field(field)
-                    .at(&mut loc, place.span().start, place.span().len())
-                    .hint("use a node id or name of the corridor nodes file, e.g. POTI"),
+                Diagnostic::error(
+                    TOML_FILE,
+                    format!("`{q}` is not a place of the corridor network"),
+                )
+                .field(field)
+                .at(&mut loc, place.span().start, place.span().len())
+                .hint("use a node id or name of the corridor nodes file, e.g. POTI"),
             );
         }
     }
@@ -450,7 +455,11 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         name: c.name.clone(),
         family: c.family.clone(),
         from: c.from.iter().map(|f| f.get_ref().clone()).collect(),
-        to: c.to.as_ref().map(|t| t.get_ref().clone()).unwrap_or_default(),
+        to: c
+            .to
+            .as_ref()
+            .map(|t| t.get_ref().clone())
+            .unwrap_or_default(),
         volumes: c.volumes.clone(),
         volumes_name: c.volumes_name.clone(),
         routes_from: c
@@ -465,7 +474,29 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             .unwrap_or_default(),
     };
     let b = raw.brief;
+    // The electoral group must be one the tenure file counts seats for.
+    if let (Some(g), Some(t)) = (
+        &b.un_group,
+        tenure
+            .as_deref()
+            .and_then(|t| astana_voting_power::Tenure::from_toml(t).ok()),
+    ) {
+        if !t.eligible.contains_key(g.get_ref()) {
+            let known: Vec<&str> = t.eligible.keys().map(String::as_str).collect();
+            diags.push(
+                Diagnostic::error(TOML_FILE, format!("unknown UN group `{}`", g.get_ref()))
+                    .field("brief.un_group")
+                    .at(&mut loc, g.span().start, g.span().len())
+                    .hint(format!("the tenure file's groups are {}", known.join(", "))),
+            );
+        }
+    }
     let brief = astana_model::BriefTexts {
+        un_group: b
+            .un_group
+            .as_ref()
+            .map(|g| g.get_ref().trim().to_string())
+            .unwrap_or_default(),
         alignment_note: b.alignment_note.trim().to_string(),
         fdi_reporter: b.fdi_reporter.trim().to_string(),
         mediation: b.mediation.trim().to_string(),

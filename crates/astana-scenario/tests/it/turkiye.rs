@@ -13,12 +13,18 @@ fn the_turkiye_scenario_loads_with_shared_files_and_no_error() {
     let (kz, _) = load_embedded().expect("embedded");
     assert_eq!(s.corridor_nodes, kz.corridor_nodes);
     assert_eq!(s.corridor_links, kz.corridor_links);
-    assert!(s.games.iter().any(|(p, _)| p == "../kazakhstan/power/unsc.toml"));
+    assert!(s
+        .games
+        .iter()
+        .any(|(p, _)| p == "../kazakhstan/power/unsc.toml"));
     assert_eq!(s.corridor_focus.to, "KAPIKULE");
     assert_eq!(s.corridor_focus.family, "middle-turkiye");
     assert_eq!(s.forum_dir, "forum");
     // Its only trade rows are Kazakhstan's statistics: a mirror series for Türkiye.
-    assert!(s.flows.iter().all(|f| f.reporter == "KAZ" && f.partner == "TUR"));
+    assert!(s
+        .flows
+        .iter()
+        .all(|f| f.reporter == "KAZ" && f.partner == "TUR"));
     // Alignment with the same partners and years as the Kazakhstan table.
     assert!(s.alignment.iter().all(|r| r.country == "TUR"));
     assert_eq!(
@@ -34,7 +40,10 @@ fn the_kazakhstan_scenario_names_its_corridor_and_texts() {
     assert_eq!(s.corridor_focus.name, "Middle Corridor");
     assert_eq!(s.corridor_focus.from, ["ALTYNKOL", "DOSTYK"]);
     assert_eq!(s.brief.fdi_reporter, "the National Bank");
-    assert!(s.brief.alignment_note.contains("Kazakhstan votes most often"));
+    assert!(s
+        .brief
+        .alignment_note
+        .contains("Kazakhstan votes most often"));
 }
 
 /// A `[corridor]` place the network lacks is an error at its line; a place given by the
@@ -45,7 +54,11 @@ fn corridor_places_must_be_in_the_network() {
         .iter()
         .map(|(n, t)| (*n, (*t).to_string()))
         .collect();
-    let toml = &mut files.iter_mut().find(|(n, _)| *n == "scenario.toml").expect("toml").1;
+    let toml = &mut files
+        .iter_mut()
+        .find(|(n, _)| *n == "scenario.toml")
+        .expect("toml")
+        .1;
     assert!(toml.contains("to = \"POTI\""));
     *toml = toml
         .replace("to = \"POTI\"", "to = \"Atlantis\"")
@@ -62,4 +75,28 @@ fn corridor_places_must_be_in_the_network() {
     assert_eq!(errors[0].field.as_deref(), Some("corridor.to"));
     assert_eq!(errors[0].line, Some(line));
     assert!(errors[0].message.contains("`Atlantis` is not a place"));
+}
+
+/// `[brief] un_group` must be a group of the tenure file.
+#[test]
+fn the_un_group_must_be_a_tenure_group() {
+    let mut files: Vec<(&str, String)> = embedded_files()
+        .iter()
+        .map(|(n, t)| (*n, (*t).to_string()))
+        .collect();
+    let toml = &mut files
+        .iter_mut()
+        .find(|(n, _)| *n == "scenario.toml")
+        .expect("toml")
+        .1;
+    *toml = toml.replace("[brief]\n", "[brief]\nun_group = \"WEOC\"\n");
+    let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let err = load_from_memory(&refs).expect_err("unknown group");
+    let errors: Vec<_> = err.0.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert_eq!(errors[0].field.as_deref(), Some("brief.un_group"));
+    assert!(
+        errors[0].hint.as_deref().unwrap_or("").contains("WEOG"),
+        "{err}"
+    );
 }
