@@ -247,7 +247,7 @@ fn no_own_trade(
             continue;
         };
         for p in b.partners.iter().filter(|p| !p.residual) {
-            found.push((y, p.id.clone(), p.value, p.sources.clone()));
+            found.push((y, p.id, p.value, p.sources.clone()));
             let _ = write!(
                 rows,
                 r#"<tr><td>{y}</td><td>{}</td><td class="n">{}{}{}</td><td class="small">{}</td></tr>"#,
