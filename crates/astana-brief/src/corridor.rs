@@ -539,7 +539,12 @@ pub(crate) fn section(
                 )
             })
         }
-        _ => "<p>The scenario names no bottleneck to compute (its <code>[corridor]</code> table's <code>from</code> and <code>to</code>).</p>".to_string(),
+        _ if focus.from.is_empty() || focus.to.is_empty() => "<p>The scenario names no bottleneck to compute (its <code>[corridor]</code> table's <code>from</code> and <code>to</code>).</p>".to_string(),
+        _ => format!(
+            "<p>The scenario's bottleneck places ({} → {}) are not in its corridor network, so no bottleneck is computed.</p>",
+            esc(&focus.from.join(" or ")),
+            esc(&focus.to)
+        ),
     };
     // The commands that reproduce the section, from the scenario's places.
     let bottleneck_cmd = match (

@@ -415,7 +415,9 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             }
         }
     }
-    // The corridor the brief follows must name places of the network (by id or name).
+    // The corridor the brief follows should name places of the network (by id or name). A
+    // warning, not an error: a replaced network (a generated grid, an edited export) leaves
+    // the scenario usable, and the brief then says it has no bottleneck to show.
     let c = &raw.corridor;
     let named: Vec<(&str, &Spanned<String>)> = c
         .from
@@ -435,15 +437,18 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
                 .flat_map(char::to_lowercase)
                 .collect()
         };
-        let known = !fold(q).is_empty()
-            && corridor_nodes.iter().any(|n| {
-                n.id.eq_ignore_ascii_case(q.trim()) || fold(&n.name).starts_with(&fold(q))
-            });
+        let known = corridor_nodes.is_empty()
+            || !fold(q).is_empty()
+                && corridor_nodes.iter().any(|n| {
+                    n.id.eq_ignore_ascii_case(q.trim()) || fold(&n.name).starts_with(&fold(q))
+                });
         if !known {
             diags.push(
-                Diagnostic::error(
+                Diagnostic::warning(
                     TOML_FILE,
-                    format!("`{q}` is not a place of the corridor network"),
+                    format!(
+                        "`{q}` is not a place of the corridor network: the brief leaves it out"
+                    ),
                 )
                 .field(field)
                 .at(&mut loc, place.span().start, place.span().len())

@@ -156,3 +156,22 @@ fn the_kazakhstan_brief_keeps_its_texts_from_its_scenario() {
         assert!(b.html.contains(needle), "missing {needle:?}");
     }
 }
+
+/// A `[corridor]` naming places the network lacks (a replaced network) renders, and says
+/// why no bottleneck is shown.
+#[test]
+fn a_bottleneck_outside_the_network_is_explained() {
+    let (mut s, _) = astana_scenario::load_embedded().expect("embedded scenario");
+    s.corridor_focus.to = "Atlantis".into();
+    let b = render(
+        &s,
+        &Options {
+            date: date(),
+            ..Options::default()
+        },
+    )
+    .expect("brief");
+    assert!(b.html.contains(
+        "bottleneck places (ALTYNKOL or DOSTYK → Atlantis) are not in its corridor network"
+    ));
+}
