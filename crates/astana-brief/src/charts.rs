@@ -84,7 +84,13 @@ pub fn shock_chart(s: &Scenario, r: &ShockResult) -> String {
 /// Its sources follow as a numbered list.
 pub fn power_section(s: &Scenario) -> String {
     let mut notes = Notes::new(s);
-    let mut h = crate::power::section(s, &mut notes, &mut Vec::new(), &mut Vec::new());
+    let mut h = crate::power::section(
+        s,
+        &crate::Options::default(),
+        &mut notes,
+        &mut Vec::new(),
+        &mut Vec::new(),
+    );
     if !h.is_empty() {
         h.push_str(&notes.render());
     }

@@ -1,9 +1,9 @@
 //! The connectivity section: corridor families China→Europe on the map, the route
-//! comparison, the Middle Corridor's volumes against capacity and the 2030 potential, the
-//! bottleneck, and the simulated transit-time distribution.
+//! comparison, the scenario's corridor (its `[corridor]` table: volumes against capacity and
+//! potential, the bottleneck), and the simulated transit-time distribution.
 
 use crate::svg::{self, esc, Series};
-use crate::Notes;
+use crate::{Notes, Options};
 use astana_freight_corridor::{flow, k_best, sim, By, Filter, Network, Route, Weights};
 use astana_model::corridor::FAMILIES;
 use astana_model::Scenario;
@@ -304,6 +304,7 @@ pub(crate) fn routes_map(
 
 pub(crate) fn section(
     scenario: &Scenario,
+    options: &Options,
     notes: &mut Notes,
     summary: &mut Vec<String>,
     lead: &mut Vec<String>,
@@ -311,6 +312,12 @@ pub(crate) fn section(
     if scenario.corridor_nodes.is_empty() {
         return String::new();
     }
+    let focus = &scenario.corridor_focus;
+    let name = if focus.name.is_empty() {
+        "corridor network"
+    } else {
+        focus.name.as_str()
+    };
     let net = Network::new(&scenario.corridor_nodes, &scenario.corridor_links);
     let routes = family_routes(&net);
     let map = routes_map(
@@ -373,10 +380,11 @@ pub(crate) fn section(
         ));
     }
     // Volumes.
+    let vol_id = focus.volumes.as_str();
     let mut vol_rows: Vec<_> = scenario
         .volumes
         .iter()
-        .filter(|v| v.corridor == "middle")
+        .filter(|v| !vol_id.is_empty() && v.corridor == vol_id)
         .collect();
     vol_rows.sort_by_key(|v| v.year);
     let capacity = vol_rows
@@ -385,9 +393,9 @@ pub(crate) fn section(
         .max_by_key(|v| v.year)
         .map(|v| v.tonnes / 1e6);
     let report =
-        astana_freight_corridor::volumes::report(&scenario.volumes, "middle", 3, 2030, capacity)
+        astana_freight_corridor::volumes::report(&scenario.volumes, vol_id, 3, 2030, capacity)
             .unwrap_or_else(|_| astana_freight_corridor::volumes::VolumeReport {
-                corridor: "middle".into(),
+                corridor: vol_id.into(),
                 series: Vec::new(),
                 cagr: None,
                 capacity_mt: capacity,
@@ -450,7 +458,7 @@ pub(crate) fn section(
         (868.0, 260.0),
         (0.0, top),
         &|y| format!("{} Mt", svg::num(y)),
-        "Middle Corridor volumes",
+        &format!("{name} volumes"),
         ("year", "million tonnes (Mt)"),
     );
     let vol_notes: Vec<String> = vol_rows
@@ -469,9 +477,13 @@ pub(crate) fn section(
             )
         })
         .collect();
-    // Bottleneck on the Middle Corridor via the Caspian, from the Kazakh border to Georgia.
+    // Bottleneck of the scenario's corridor between the places its `[corridor]` names.
     let find = |q: &str| net.find(q).ok();
-    let bottleneck = match (find("ALTYNKOL").or_else(|| find("DOSTYK")), find("POTI")) {
+    let ends = (
+        focus.from.iter().find_map(|q| find(q)),
+        (!focus.to.is_empty()).then(|| find(&focus.to)).flatten(),
+    );
+    let bottleneck = match ends {
         (Some(s), Some(t)) => {
             let cap: Vec<f64> = net
                 .links
@@ -479,7 +491,7 @@ pub(crate) fn section(
                 .map(|l| l.capacity_teu_year.unwrap_or(f64::INFINITY))
                 .collect();
             // No family network (a search too large, say): no bottleneck line, not a 0.
-            let b = flow::family_links(&net, s, t, "middle-caspian", 30)
+            let b = flow::family_links(&net, s, t, &focus.family, 30)
                 .and_then(|ok| flow::max_flow(&net, s, t, &cap, &ok))
                 .unwrap_or(flow::Bottleneck {
                     max_flow_teu_year: None,
@@ -504,16 +516,17 @@ pub(crate) fn section(
                 .collect();
             b.max_flow_teu_year.map_or(String::new(), |m| {
                 summary.push(format!(
-                    "Middle Corridor bottleneck {} → {}: {:.0} TEU/yr, bound by {}",
+                    "{name} bottleneck {} → {}: {:.0} TEU/yr, bound by {}",
                     net.nodes[s].name,
                     net.nodes[t].name,
                     m,
                     cut.join("; ")
                 ));
                 format!(
-                    "<p>From {} to {} the Middle Corridor carries at most <b>{:.0} TEU a year</b> (maximum flow over the links' stated capacities); the binding links are {}{}.</p>",
+                    "<p>From {} to {} the {} carries at most <b>{:.0} TEU a year</b> (maximum flow over the links' stated capacities); the binding links are {}{}.</p>",
                     esc(&net.nodes[s].name),
                     esc(&net.nodes[t].name),
+                    esc(name),
                     m,
                     esc(&cut.join("; ")),
                     notes.cite(
@@ -526,8 +539,45 @@ pub(crate) fn section(
                 )
             })
         }
+        _ if focus.from.is_empty() || focus.to.is_empty() => "<p>The scenario names no bottleneck to compute (its <code>[corridor]</code> table's <code>from</code> and <code>to</code>).</p>".to_string(),
+        _ => format!(
+            "<p>The scenario's bottleneck places ({} → {}) are not in its corridor network, so no bottleneck is computed.</p>",
+            esc(&focus.from.join(" or ")),
+            esc(&focus.to)
+        ),
+    };
+    // The commands that reproduce the section, from the scenario's places.
+    let bottleneck_cmd = match (
+        focus.from.iter().find(|q| find(q).is_some()),
+        focus.to.as_str(),
+    ) {
+        (Some(f), t) if !t.is_empty() => format!(
+            ", <code>astana corridor bottleneck --from {} --to {}{}</code>",
+            esc_text(&place_word(f)),
+            esc_text(&place_word(t)),
+            if focus.family.is_empty() {
+                String::new()
+            } else {
+                format!(" --corridor {}", esc_text(&focus.family))
+            }
+        ),
         _ => String::new(),
     };
+    let first_of = |kind: &str, preferred: &str| {
+        if preferred.is_empty() {
+            net.nodes
+                .iter()
+                .find(|n| n.kind == kind)
+                .map_or(String::new(), |n| place_word(&n.id))
+        } else {
+            place_word(preferred)
+        }
+    };
+    let routes_cmd = format!(
+        "<code>astana corridor routes --from {} --to {}</code>",
+        esc_text(&first_of("origin", &focus.routes_from)),
+        esc_text(&first_of("destination", &focus.routes_to))
+    );
     // Simulation: the default demand between every origin and destination.
     let demand = 120_000.0;
     let streams =
@@ -634,43 +684,91 @@ pub(crate) fn section(
         .filter(|l| l.note.contains("ESTIMATE"))
         .count();
     format!(
-        r#"<section id="corridor"><h2>Connectivity: the Middle Corridor and its rivals</h2>
+        r#"<section id="corridor"><h2>Connectivity: the {name} and its rivals</h2>
 <p>The network holds {nodes} places and {links} links from China to Europe, each with its source ({estimated} link rows carry at least one figure the team estimated, and say how; sea and ferry legs are dashed, drawn along the shipping lanes of Eurostat’s SeaRoute network; routes that share track run side by side). For each corridor family the map draws the fastest modelled route; days include dwell at borders, gauge changes and ports.</p>
 <div class="legendbar">{legend}</div>
 {map}
 <table><tr><th>Corridor</th><th>Route</th><th class="n">Days</th><th class="n">km</th><th class="n">USD/FEU</th><th class="n">Transfers</th><th>Countries</th></tr>{table}</table>
-<h3>Volumes</h3>
-<p>The Trans-Caspian route carried {last_mt} in {last_year}{cagr}. The dashed line extrapolates the last three years' growth, capped at the route's stated capacity; the World Bank puts the corridor's potential at {potential} by 2030.</p>
-{volume_chart}
-<p class="small">Figures: {vol_notes}.</p>
+{volumes}
 <h3>Bottleneck</h3>
 {bottleneck}
 <h3>Simulated transit times</h3>
 <p>One simulated year: {demand:.0} TEU a year between every origin and destination, split by a logit model on generalised cost; trains of 82 TEU; border stations and ports queue; Caspian sailings follow their timetables and are cancelled on 8% of sailings for weather (an assumption from the reported ~50% closures at Kuryk in November–December){sim_cite}. {worst_queue}</p>
 {sim_note}{transit_chart}
 <table><tr><th>Corridor</th><th class="n">Trains</th><th class="n">Mean days</th><th class="n">Median</th><th class="n">95th percentile</th></tr>{sim_table}</table>
-<p class="small">Network sources: {sources}. Run it: <code>astana corridor routes --from "Xi'an" --to Duisburg</code>, <code>astana corridor bottleneck --from Altynkol --to Poti --corridor middle-caspian</code>, <code>astana corridor simulate</code>.</p>
+<p class="small">Network sources: {sources}. Run it{scenario_flag}: {routes_cmd}{bottleneck_cmd}, <code>astana corridor simulate</code>.</p>
 </section>"#,
         nodes = net.nodes.len(),
         links = net.links.len(),
-        last_mt = actual
-            .last()
-            .map_or("—".to_string(), |p| format!("{:.2} Mt", p.1)),
-        last_year = actual.last().map_or(0.0, |p| p.0),
-        cagr = report.cagr.map_or(String::new(), |g| format!(
-            ", {:+.0}% a year over the last three years",
-            g * 100.0
-        )),
-        potential = potential
-            .last()
-            .map_or("—".to_string(), |p| format!("{:.0} Mt", p.1)),
-        vol_notes = vol_notes.join("; "),
+        name = esc(name),
+        volumes = if vol_rows.is_empty() {
+            String::new()
+        } else {
+            format!(
+                r#"<h3>Volumes</h3>
+<p>The {route} carried {last_mt} in {last_year}{cagr}. The dashed line extrapolates the last three years' growth, capped at the route's stated capacity; the World Bank puts the corridor's potential at {potential} by 2030.</p>
+{volume_chart}
+<p class="small">Figures: {vol_notes}.</p>"#,
+                route = esc(if focus.volumes_name.is_empty() {
+                    name
+                } else {
+                    &focus.volumes_name
+                }),
+                last_mt = actual
+                    .last()
+                    .map_or("—".to_string(), |p| format!("{:.2} Mt", p.1)),
+                last_year = actual.last().map_or(0.0, |p| p.0),
+                cagr = report.cagr.map_or(String::new(), |g| format!(
+                    ", {:+.0}% a year over the last three years",
+                    g * 100.0
+                )),
+                potential = potential
+                    .last()
+                    .map_or("—".to_string(), |p| format!("{:.0} Mt", p.1)),
+                vol_notes = vol_notes.join("; "),
+            )
+        },
+        // The embedded scenario needs no flag; another one is named as the reader gave it.
+        scenario_flag = options
+            .scenario_dir
+            .as_deref()
+            .map(|d| format!(" (with <code>--scenario {}</code>)", esc(&crate::shell_word(d))))
+            .unwrap_or_default(),
         sim_cite = notes.cite_note(
             "computed:corridor-simulation",
             &format!("Simulated by astana over the scenario's corridor network (corridor/nodes.csv, corridor/links.csv, each row sourced): one year, seed 1, a demand of {demand:.0} TEU a year per origin–destination pair (an assumption), trains of 82 TEU, 8% of Caspian sailings cancelled (an assumption); an estimate, not a forecast."),
         ),
         sources = sources.join(" "),
     )
+}
+
+/// Escapes text content (not an attribute): quotes stay as typed in a command.
+fn esc_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A place as typed on a command line: an id in title case (`ALTYNKOL` → `Altynkol`), a
+/// name as given, quoted when it holds anything a shell would split or interpret.
+fn place_word(q: &str) -> String {
+    let word = if q.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
+        let lower = q.to_ascii_lowercase();
+        let mut c = lower.chars();
+        c.next().map_or(String::new(), |f| {
+            f.to_ascii_uppercase().to_string() + c.as_str()
+        })
+    } else {
+        q.to_string()
+    };
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+    {
+        word
+    } else {
+        format!("\"{}\"", word.replace('"', "\\\""))
+    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 //! by priority, room use and a day grid of the rooms.
 
 use crate::svg::{self, esc, Bar};
-use crate::Notes;
+use crate::{Notes, Options};
 use astana_forum_scheduler::{model, solve, Forum, Schedule, Settings};
 use astana_model::Scenario;
 use std::fmt::Write;
 
 pub(crate) fn section(
     scenario: &Scenario,
+    options: &Options,
     notes: &mut Notes<'_>,
     summary: &mut Vec<String>,
     lead: &mut Vec<String>,
@@ -92,9 +93,10 @@ pub(crate) fn section(
 <p>Rooms by slot (meetings light, panels dark; hover for who meets, or open the list below):</p>
 {grid}
 <details class="hover"><summary class="small">Who meets when, room by room</summary>{who}</details>
-<p class="small">Not scheduled: {unscheduled}. Run it: <code>astana forum schedule data/scenarios/kazakhstan/forum --out calendars</code> writes a calendar (.ics) per person and a sheet per room; <code>astana forum generate</code> makes a 4,000-person forum for testing.</p>
+<p class="small">Not scheduled: {unscheduled}. Run it: <code>astana forum schedule {dir} --out calendars</code> writes a calendar (.ics) per person and a sheet per room; <code>astana forum generate</code> makes a 4,000-person forum for testing.</p>
 </section>"#,
         name = esc(&f.name),
+        dir = esc(&crate::scenario_path(options, &scenario.forum_dir)),
         who = who_meets(&f, &s.schedule),
         people = f.participants.len(),
         req = f.requests.len(),

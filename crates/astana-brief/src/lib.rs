@@ -123,6 +123,33 @@ fn shell_word(s: &str) -> String {
     }
 }
 
+/// Where the embedded default scenario lives in the astana repository: the folder the
+/// brief's "run it" commands name when no `--scenario` folder was given.
+const EMBEDDED_DIR: &str = "data/scenarios/kazakhstan";
+
+/// A scenario file's path as a reader would type it: `rel` inside the `--scenario` folder
+/// (or the embedded scenario's folder), with `dir/../x` steps folded, since a scenario may
+/// point at another one's files (the shared corridor network, the Security Council games).
+pub(crate) fn scenario_path(options: &Options, rel: &str) -> String {
+    let dir = options.scenario_dir.as_deref().unwrap_or(EMBEDDED_DIR);
+    let mut parts: Vec<&str> = Vec::new();
+    for p in dir.trim_end_matches('/').split('/').chain(rel.split('/')) {
+        match p {
+            "." => {}
+            ".." if parts.last().is_some_and(|l| *l != ".." && !l.is_empty()) => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
+}
+
 /// The rendered brief.
 #[derive(Clone, Debug)]
 pub struct Brief {
@@ -264,19 +291,20 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     // One sentence per instrument for the executive summary, each with its key figure and
     // note, written by the section from its own results.
     let mut lead = Vec::new();
-    // A part without data (a skeleton's) gets a notice saying why, in its place.
-    let mut body = if scenario.flows.iter().any(|f| f.reporter == scenario.focal) {
-        sections::balance(scenario, year, &mut notes, &mut summary, &mut lead)?
-    } else {
+    // A part without data (a skeleton's) gets a notice saying why, in its place. A scenario
+    // with partners' (mirror) figures but none of its own is the balance section's own case.
+    let mut body = if scenario.flows.is_empty() {
         gaps::balance_without_flows(scenario, &mut notes)
+    } else {
+        sections::balance(scenario, year, &mut notes, &mut summary, &mut lead)?
     };
-    let neg = negotiation::section(scenario, &mut notes, &mut summary, &mut lead);
+    let neg = negotiation::section(scenario, options, &mut notes, &mut summary, &mut lead);
     body.push_str(&gaps::or_notice(neg, scenario, "negotiation"));
-    let power = power::section(scenario, &mut notes, &mut summary, &mut lead);
+    let power = power::section(scenario, options, &mut notes, &mut summary, &mut lead);
     body.push_str(&gaps::or_notice(power, scenario, "power"));
-    let forum = forum::section(scenario, &mut notes, &mut summary, &mut lead);
+    let forum = forum::section(scenario, options, &mut notes, &mut summary, &mut lead);
     body.push_str(&gaps::or_notice(forum, scenario, "forum"));
-    let corridor = corridor::section(scenario, &mut notes, &mut summary, &mut lead);
+    let corridor = corridor::section(scenario, options, &mut notes, &mut summary, &mut lead);
     body.push_str(&gaps::or_notice(corridor, scenario, "corridor"));
     gaps::summarise(scenario, &mut summary, &mut lead);
     let footnotes = notes.order.len();
@@ -461,3 +489,37 @@ h2{margin:18px 0 4px;font-size:17pt}h3{margin:12px 0 4px}h1,h2,h3,summary,.legen
 details::details-content{content-visibility:visible;display:block}details>summary{list-style:none;font-weight:600}
 ol.notes{columns:3;column-gap:14px;font-size:7pt;line-height:1.3}ol.notes li{margin:1px 0}a{color:inherit;text-decoration:none}}
 "#;
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    /// A scenario may point into another one's folder: the printed path folds the `..`.
+    #[test]
+    fn scenario_paths_fold_parent_steps() {
+        let tr = Options {
+            scenario_dir: Some("data/scenarios/turkiye/".into()),
+            ..Options::default()
+        };
+        assert_eq!(
+            scenario_path(&tr, "../kazakhstan/power/unsc*.toml"),
+            "data/scenarios/kazakhstan/power/unsc*.toml"
+        );
+        assert_eq!(scenario_path(&tr, "forum"), "data/scenarios/turkiye/forum");
+        let embedded = Options::default();
+        assert_eq!(
+            scenario_path(&embedded, "negotiation/trans-caspian.toml"),
+            "data/scenarios/kazakhstan/negotiation/trans-caspian.toml"
+        );
+        let up = Options {
+            scenario_dir: Some(".".into()),
+            ..Options::default()
+        };
+        assert_eq!(scenario_path(&up, "../kazakhstan/x"), "../kazakhstan/x");
+        let abs = Options {
+            scenario_dir: Some("/tmp/s".into()),
+            ..Options::default()
+        };
+        assert_eq!(scenario_path(&abs, "./forum"), "/tmp/s/forum");
+    }
+}

@@ -1,9 +1,9 @@
-//! The mediation section: a multi-party negotiation from the scenario (the illustrative
-//! Trans-Caspian transit agreement), its frontier, fair settlements and a mediated single
+//! The mediation section: a multi-party negotiation from the scenario (an illustrative
+//! domain such as a transit agreement), its frontier, fair settlements and a mediated single
 //! text converging on the Nash point.
 
 use crate::svg::{self, esc, Dots, Series};
-use crate::Notes;
+use crate::{Notes, Options};
 use astana_model::Scenario;
 use astana_negotiation::{analyze_with, native, single_text, Analysis, Limits, Negotiation};
 use std::fmt::Write;
@@ -28,23 +28,40 @@ fn utilities(u: &[f64]) -> String {
 /// `astana mediate analyze`, not to a circulated page.
 const BRIEF_OUTCOME_LIMIT: u128 = 20_000;
 
+/// The section's heading: the scenario's, else the domain's name.
+fn heading(scenario: &Scenario, domain: &str) -> String {
+    if scenario.brief.mediation_heading.is_empty() {
+        format!("Mediation: {domain}")
+    } else {
+        scenario.brief.mediation_heading.clone()
+    }
+}
+
 /// The section when the domain cannot be drawn: says why instead of vanishing.
-fn not_drawn(path: &str, why: &str, notes: &mut Notes<'_>) -> String {
+fn not_drawn(
+    scenario: &Scenario,
+    options: &Options,
+    path: &str,
+    why: &str,
+    notes: &mut Notes<'_>,
+) -> String {
     format!(
-        r#"<section id="mediation"><h2>Mediating a transit agreement</h2>
+        r#"<section id="mediation"><h2>{}</h2>
 <p>Not drawn: {}{}. Run it: <code>astana mediate analyze --domain {}</code>.</p>
 </section>"#,
+        esc(&heading(scenario, path)),
         esc(why),
         notes.cite_note(
             &format!("model:{path}"),
             &format!("Negotiation domain {path} of the scenario (not drawn).")
         ),
-        esc(path)
+        esc(&crate::scenario_path(options, path))
     )
 }
 
 pub(crate) fn section(
     scenario: &Scenario,
+    options: &Options,
     notes: &mut Notes<'_>,
     summary: &mut Vec<String>,
     lead: &mut Vec<String>,
@@ -54,6 +71,8 @@ pub(crate) fn section(
     };
     let Ok(neg) = native::read(path, text) else {
         return not_drawn(
+            scenario,
+            options,
             path,
             "the domain file has errors (astana scenario check names them)",
             notes,
@@ -62,6 +81,8 @@ pub(crate) fn section(
     let outcomes = neg.outcome_count();
     if outcomes > BRIEF_OUTCOME_LIMIT {
         return not_drawn(
+            scenario,
+            options,
             path,
             &format!("{outcomes} outcomes, more than the brief draws ({BRIEF_OUTCOME_LIMIT})"),
             notes,
@@ -69,10 +90,12 @@ pub(crate) fn section(
     }
     let a = match analyze_with(&neg, &Limits::default(), &mut |_| {}) {
         Ok(a) => a,
-        Err(e) => return not_drawn(path, &e, notes),
+        Err(e) => return not_drawn(scenario, options, path, &e, notes),
     };
     let Some(nash) = a.nash.as_ref() else {
         return not_drawn(
+            scenario,
+            options,
             path,
             "no outcome leaves every party at its reservation value or better",
             notes,
@@ -102,13 +125,20 @@ pub(crate) fn section(
             a.outcomes
         ),
     );
+    // How the summary names the domain: the scenario's words, else the domain's name.
+    let called = if scenario.brief.mediation.is_empty() {
+        neg.name.clone()
+    } else {
+        scenario.brief.mediation.clone()
+    };
     lead.push(format!(
-        "<b>Mediation.</b> In the illustrative Trans-Caspian transit negotiation{model}, {} of {} possible agreements are Pareto-efficient, and a mediator's single negotiating text reaches the Nash settlement from <b>{reached} of 5</b> first drafts{computed}.",
+        "<b>Mediation.</b> In the illustrative {}{model}, {} of {} possible agreements are Pareto-efficient, and a mediator's single negotiating text reaches the Nash settlement from <b>{reached} of 5</b> first drafts{computed}.",
+        esc(&called),
         a.pareto.len(),
         a.outcomes
     ));
     summary.push(format!(
-        "Mediation (illustrative Trans-Caspian domain): {} outcomes, {} on the Pareto frontier; the mediator's single text reaches the Nash point from {reached} of 5 first drafts",
+        "Mediation (illustrative: {called}): {} outcomes, {} on the Pareto frontier; the mediator's single text reaches the Nash point from {reached} of 5 first drafts",
         a.outcomes,
         a.pareto.len()
     ));
@@ -155,7 +185,7 @@ pub(crate) fn section(
         })
         .collect();
     format!(
-        r#"<section id="mediation"><h2>Mediating a transit agreement</h2>
+        r#"<section id="mediation"><h2>{heading}</h2>
 <p><span class="est-tag">illustrative</span> {desc}{model}</p>
 <p>{issues} issues give {outcomes} possible agreements; {rational} of them leave every party at least as well off as no deal, and {front} of those are Pareto-efficient (no party can gain without another losing){computed}. The Nash settlement maximises the product of the parties' gains over no deal; Kalai–Smorodinsky gives each party the same share of its best possible gain.</p>
 {chart}
@@ -163,8 +193,9 @@ pub(crate) fn section(
 {table}
 <p>A mediator drafting one negotiating text and revising it one or two issues at a time, each revision accepted only if no party loses more than it is willing to concede at that stage, reaches the Nash settlement from {reached} of 5 first drafts{computed}. From the first draft it revised {path}.</p>
 {convergence}
-<p class="small">Model source: {source}. Run it: <code>astana mediate analyze --domain data/scenarios/kazakhstan/{file}</code> and <code>astana mediate run --domain data/scenarios/kazakhstan/{file} --protocol single-text</code>. The same engine reads the GENIUS/ANAC benchmark domains.</p>
+<p class="small">Model source: {source}. Run it: <code>astana mediate analyze --domain {file}</code> and <code>astana mediate run --domain {file} --protocol single-text</code>. The same engine reads the GENIUS/ANAC benchmark domains.</p>
 </section>"#,
+        heading = esc(&heading(scenario, &neg.name)),
         desc = esc(&neg.description),
         issues = neg.issues.len(),
         outcomes = a.outcomes,
@@ -175,7 +206,7 @@ pub(crate) fn section(
         } else {
             path_text.join(", then ")
         }),
-        file = esc(path),
+        file = esc(&crate::scenario_path(options, path)),
         source = esc(&neg.source),
         p0 = esc(names[0]),
         p1 = esc(names[1]),

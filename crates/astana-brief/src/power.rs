@@ -2,13 +2,15 @@
 //! under the reform models, and in the consensus bodies where it sits.
 
 use crate::svg::{self, esc, Bar};
-use crate::Notes;
+use crate::{Notes, Options};
 use astana_model::units::pct;
 use astana_model::Scenario;
 use astana_voting_power::{compute, Game, Index, Tenure};
 use std::fmt::Write;
 
 struct Row {
+    /// Path in the scenario, as `scenario.toml` lists it.
+    path: String,
     file: String,
     game: Game,
     seats: usize,
@@ -43,6 +45,7 @@ fn council_rows(scenario: &Scenario) -> Vec<Row> {
             )
             .ok()?;
             Some(Row {
+                path: path.clone(),
                 file,
                 seats: game.n(),
                 vetoes,
@@ -57,6 +60,7 @@ fn council_rows(scenario: &Scenario) -> Vec<Row> {
 
 pub(crate) fn section(
     scenario: &Scenario,
+    options: &Options,
     notes: &mut Notes<'_>,
     summary: &mut Vec<String>,
     lead: &mut Vec<String>,
@@ -89,8 +93,8 @@ pub(crate) fn section(
             .map(|m| format!(" Seats by regional group: {} ({}).", m.status, m.source))
             .unwrap_or_default();
         format!(
-            "{} (power/{}.toml): {}{seats} Power indices computed exactly by astana from this rule.",
-            r.game.name, r.file, r.game.source
+            "{} ({}): {}{seats} Power indices computed exactly by astana from this rule.",
+            r.game.name, r.path, r.game.source
         )
     };
     let today_note = notes.cite_note(&format!("game:{}", today.file), &rule_note(today));
@@ -120,10 +124,15 @@ pub(crate) fn section(
         868.0,
         "Elected member's probability of being decisive",
     );
-    let group = tenure
-        .as_ref()
-        .map(|t| t.focal_group.clone())
-        .unwrap_or_default();
+    // The focal country's electoral group: the scenario's, else the tenure file's.
+    let group = if scenario.brief.un_group.is_empty() {
+        tenure
+            .as_ref()
+            .map(|t| t.focal_group.clone())
+            .unwrap_or_default()
+    } else {
+        scenario.brief.un_group.clone()
+    };
     let years = |file: &str| tenure.as_ref().and_then(|t| t.share_of_years(file, &group));
     let mut table = String::new();
     let mut cites = Vec::new();
@@ -159,9 +168,16 @@ pub(crate) fn section(
 {chart}
 <table><tr><th>Rule</th><th class="n">Seats</th><th class="n">Vetoes</th><th class="n">Shapley–Shubik</th><th class="n">Banzhaf share</th><th class="n">Decisive</th><th class="n">Years seated</th><th class="n">Decisive, over time</th></tr>{table}</table>
 <p class="small">{tenure_note}{tenure_cite}</p>
-<p class="small">Values for one elected (non-veto) member; a new permanent member without a veto has the same in-council power and differs only in tenure. Binary model: an abstention counts as "not yes". In the consensus bodies every member, {focal} included, holds a veto: {cons}. Compute any of these with <code>astana power FILE</code>; compare them with <code>astana power compare data/scenarios/kazakhstan/power/unsc*.toml --player 'E*'</code>.</p>
+<p class="small">Values for one elected (non-veto) member; a new permanent member without a veto has the same in-council power and differs only in tenure. Binary model: an abstention counts as "not yes". In the consensus bodies every member, {focal} included, holds a veto: {cons}. Compute any of these with <code>astana power FILE</code>; compare them with <code>astana power compare {compare} --player 'E*'</code>.</p>
 </section>"#,
         focal = esc(focal_name),
+        // The Council games' folder, wherever the scenario keeps them.
+        compare = esc(&crate::scenario_path(
+            options,
+            &std::path::Path::new(&today.path)
+                .with_file_name("unsc*.toml")
+                .to_string_lossy()
+        )),
         today_cite = cites.first().cloned().unwrap_or_default(),
         ss = today.ss * 100.0,
         bz = pct(today.bz),
@@ -179,11 +195,11 @@ pub(crate) fn section(
         tenure_note = esc(&match (years("unsc"), tenure.as_ref()) {
             (Some(y), Some(t)) => format!(
                 "Voice over time. A member of the {} group ({}'s) is on the Council about {} of years today ({} elected seats for {} eligible members, two-year terms, equal rotation assumed), so its chance of deciding a vote, averaged over years, is {:.4}%. \"Years seated\" applies each model's regional seat split where the sources give one (tenure.toml; terms assumed where the drafts are silent); \"—\" where the split was not retrieved.",
-                t.focal_group.replace('_', "-").to_lowercase(),
+                group.replace('_', "-").to_lowercase(),
                 focal_name,
                 pct(y),
-                t.model("unsc").and_then(|m| m.seats.get(&t.focal_group)).copied().unwrap_or(0),
-                t.eligible.get(&t.focal_group).copied().unwrap_or(0),
+                t.model("unsc").and_then(|m| m.seats.get(&group)).copied().unwrap_or(0),
+                t.eligible.get(&group).copied().unwrap_or(0),
                 y * today.abs * 100.0
             ),
             _ => String::new(),

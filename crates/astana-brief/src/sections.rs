@@ -41,7 +41,15 @@ pub(crate) fn balance(
     lead: &mut Vec<String>,
 ) -> Result<String, BriefError> {
     let focal = s.focal.as_str();
-    let b = bal::analyze(s, &Query::new(focal, year, FlowKind::Turnover))?;
+    let b = match bal::analyze(s, &Query::new(focal, year, FlowKind::Turnover)) {
+        Ok(b) => b,
+        // The country's own statistics have no partner figure for the year: say so, show
+        // what partners report (mirror) and keep the sections that need no trade figures.
+        Err(bal::BalanceError::NoData { .. }) if !reports_own_trade(s) => {
+            return Ok(no_own_trade(s, year, notes, summary, lead));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let name = |c: &str| s.display_name(c);
     let mut h = String::new();
 
@@ -197,6 +205,115 @@ pub(crate) fn balance(
     h.push_str(&memberships_or_notice(s, notes));
     h.push_str("</section>");
     Ok(h)
+}
+
+/// Whether any trade row of the scenario is in the focal country's own statistics.
+fn reports_own_trade(s: &Scenario) -> bool {
+    s.flows.iter().any(|f| {
+        f.reporter == s.focal
+            && matches!(
+                f.flow,
+                FlowKind::Exports | FlowKind::Imports | FlowKind::Turnover
+            )
+    })
+}
+
+/// The balance section of a scenario that holds none of the country's own trade statistics:
+/// why no share or concentration can be given, what would fill the gap, the partners' own
+/// (mirror) figures for bilateral trade, then voting alignment and memberships.
+fn no_own_trade(
+    s: &Scenario,
+    year: i32,
+    notes: &mut Notes<'_>,
+    summary: &mut Vec<String>,
+    lead: &mut Vec<String>,
+) -> String {
+    let focal = esc(&s.display_name(&s.focal));
+    let gap = if s.brief.trade_gap.is_empty() {
+        "The scenario holds no trade figures from the country's own statistics: add its trade by partner country with a published world total to flows.csv.".to_string()
+    } else {
+        s.brief.trade_gap.clone()
+    };
+    let mut h = format!(
+        r#"<section id="balance"><h2>Multi-vector balance: who {focal} trades with</h2>
+<div class="caveat"><b>Not sourced: {focal}'s own trade by partner.</b> Partner shares, concentration (HHI, UNCTAD index, effective partners), bloc roll-ups, the trend and the shock example need {focal}'s trade with every partner against its published world total; the scenario has none of these figures, so those parts are left out rather than estimated. {}</div>"#,
+        esc(&gap)
+    );
+    // Partners' own statistics on their trade with the focal country, year by year.
+    let mut rows = String::new();
+    let mut found = Vec::new();
+    for y in years(s) {
+        let mut q = Query::new(&s.focal, y, FlowKind::Turnover);
+        q.side = Side::Mirror;
+        let Ok(b) = bal::analyze(s, &q) else {
+            continue;
+        };
+        for p in b.partners.iter().filter(|p| !p.residual) {
+            found.push((y, p.id, p.value, p.sources.clone()));
+            let _ = write!(
+                rows,
+                r#"<tr><td>{y}</td><td>{}</td><td class="n">{}{}{}</td><td class="small">{}</td></tr>"#,
+                esc(&s.display_name(&p.id)),
+                usd(p.value),
+                notes.cite(&p.sources),
+                est(p.estimate),
+                p.missing_side
+                    .map(|m| format!("{m} unknown: a lower bound"))
+                    .unwrap_or_else(|| format!("{}'s statistics", s.display_name(&p.id)))
+            );
+        }
+    }
+    if found.is_empty() {
+        h.push_str(&format!(
+            "<p>No partner reports its trade with {focal} in the scenario either.</p>"
+        ));
+        lead.push(format!(
+            "<b>Balance.</b> Not sourced: the scenario holds no trade figures for {focal}, so its partner shares and concentration are unknown."
+        ));
+        summary.push(format!(
+            "{}: no trade figures in the scenario; partner shares and concentration not sourced",
+            s.display_name(&s.focal)
+        ));
+    } else {
+        h.push_str(&format!(
+            r#"<h3>Bilateral turnover as the partners report it (mirror statistics)</h3>
+<p>These are the partners' figures for their trade with {focal}, kept as published: they are not {focal}'s statistics, and without {focal}'s world total they are no share of its trade.</p>
+<table><tr><th>Year</th><th>Partner (reporting)</th><th class="n">Turnover</th><th>Statistics</th></tr>{rows}</table>"#
+        ));
+        let latest = found.iter().map(|f| f.0).max().unwrap_or(year);
+        let last: Vec<_> = found.iter().filter(|f| f.0 == latest).collect();
+        let cite = notes.cite(&last.iter().flat_map(|f| f.3.clone()).collect::<Vec<_>>());
+        let named: Vec<String> = last
+            .iter()
+            .map(|f| format!("{} {}", s.display_name(&f.1), usd(f.2)))
+            .collect();
+        lead.push(format!(
+            "<b>Balance.</b> {focal}'s own trade by partner is not sourced in the scenario, so its partner shares and concentration are unknown; partners' (mirror) statistics give {latest} turnover of {}{cite}.",
+            esc(&named.join(", "))
+        ));
+        summary.push(format!(
+            "{}: own trade statistics by partner not sourced (no shares, no concentration); mirror turnover {latest}: {}",
+            s.display_name(&s.focal),
+            named.join(", ")
+        ));
+    }
+    if let Some(a) = alignment(s) {
+        h.push_str(&alignment_section(s, &a, notes));
+        if let (Some(first), Some(last)) = (a.ranking.first(), a.ranking.last()) {
+            summary.push(format!(
+                "UN General Assembly {}–{}: votes most often with {} ({} identical), least with {} ({})",
+                a.from,
+                a.to,
+                s.display_name(first),
+                opt_pct(a.partners[first].overall.identical_share),
+                s.display_name(last),
+                opt_pct(a.partners[last].overall.identical_share)
+            ));
+        }
+    }
+    h.push_str(&memberships_section(s, notes));
+    h.push_str("</section>");
+    h
 }
 
 fn opt_pct(v: Option<f64>) -> String {
@@ -871,10 +988,15 @@ fn fdi_section(s: &Scenario, notes: &mut Notes<'_>) -> String {
         .unwrap_or_default();
     format!(
         r#"<h3>Investment: gross FDI inflow by source, {year}</h3>
-<p>Gross inflows as reported by the National Bank, total {total}{cite}. Gross and net FDI are different concepts and are never mixed here. Source countries are immediate investors: conduit jurisdictions such as the Netherlands stand for owners elsewhere.{eu}</p>
+<p>Gross inflows as reported by {reporter}, total {total}{cite}. Gross and net FDI are different concepts and are never mixed here. Source countries are immediate investors: conduit jurisdictions such as the Netherlands stand for owners elsewhere.{eu}</p>
 {chart}"#,
         year = b.year,
         total = usd(b.total),
+        reporter = esc(if s.brief.fdi_reporter.is_empty() {
+            "the scenario's sources"
+        } else {
+            &s.brief.fdi_reporter
+        }),
     )
 }
 
@@ -946,7 +1068,7 @@ pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut No
     }
     format!(
         r#"<h3>Voting with the vectors: UN General Assembly, {from}–{to}</h3>
-<p>Share of roll calls on which {focal} cast the same vote as each partner{cite}. Yuneman (Russia in Global Affairs, 2023) finds Kazakhstan votes most often with China and least with the United States; these counts let a reader check that.</p>
+<p>Share of roll calls on which {focal} cast the same vote as each partner{cite}.{finding}</p>
 {chart}
 <table><tr><th>Partner</th><th class="n">Roll calls</th><th class="n">Identical votes</th><th class="n">Agreement index</th></tr>{rows}</table>
 <p class="small">Agreement index (Lijphart 1963): identical votes count 1, an abstention against a yes or no counts ½, over roll calls on which both voted.</p>"#,
@@ -954,6 +1076,12 @@ pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut No
         to = a.to,
         focal = esc(&s.display_name(&s.focal)),
         cite = notes.cite(&["unvotes-voeten"]),
+        // A published finding the counts let a reader check, when the scenario names one.
+        finding = if s.brief.alignment_note.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", esc(&s.brief.alignment_note))
+        },
     )
 }
 

@@ -252,6 +252,56 @@ pub struct Scenario {
     /// An example forum's files (name, text), read by the forum scheduler (and validated with
     /// its reader when the scenario loads).
     pub forum: Vec<(String, String)>,
+    /// The forum folder as `scenario.toml` names it (`forum`), for the commands the brief
+    /// prints; empty without a forum.
+    pub forum_dir: String,
+    /// Texts of the brief that belong to the country, not to the code (`[brief]`).
+    pub brief: BriefTexts,
+    /// The corridor the brief's connectivity section follows (`[corridor]`).
+    pub corridor_focus: CorridorFocus,
+}
+
+/// Country-specific texts of the brief, from the optional `[brief]` table of
+/// `scenario.toml`. An empty field means "derive it" (see each field).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BriefTexts {
+    /// A published finding on the country's UN votes that the alignment table lets a reader
+    /// check; none when empty.
+    pub alignment_note: String,
+    /// Who publishes the FDI figures ("the National Bank"); "the scenario's sources" when empty.
+    pub fdi_reporter: String,
+    /// How the summary names the first negotiation domain; the domain's `name` when empty.
+    pub mediation: String,
+    /// Heading of the mediation section; "Mediation: " and the domain's name when empty.
+    pub mediation_heading: String,
+    /// The country's UN regional group for Security Council elections, a `[groups]` key of
+    /// the tenure file (`WEOG`); the tenure file's `[focal] group` when empty.
+    pub un_group: String,
+    /// Why the country's own trade figures by partner are missing and which publication would
+    /// fill them; a generic sentence when empty.
+    pub trade_gap: String,
+}
+
+/// The corridor the brief follows, from the optional `[corridor]` table of `scenario.toml`.
+/// Empty fields are derived from the network (see each field).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CorridorFocus {
+    /// Its name in headings ("Middle Corridor"); "corridor network" when empty.
+    pub name: String,
+    /// Corridor family of the bottleneck (a `family` of links.csv).
+    pub family: String,
+    /// Bottleneck origin: node ids or names, the first the network has is used.
+    pub from: Vec<String>,
+    /// Bottleneck destination: a node id or name. No bottleneck when `from` or `to` is empty.
+    pub to: String,
+    /// The `corridor` id of volumes.csv whose series the brief draws.
+    pub volumes: String,
+    /// The route that series measures ("Trans-Caspian route"); `name` when empty.
+    pub volumes_name: String,
+    /// Example origin of `astana corridor routes`; the network's first origin when empty.
+    pub routes_from: String,
+    /// Example destination of `astana corridor routes`; the first destination when empty.
+    pub routes_to: String,
 }
 
 impl Scenario {

@@ -18,6 +18,32 @@ pub(crate) const SCENARIO_KEYS: &[(&str, &[&str])] = &[
             "rollup",
             "files",
             "blocs",
+            "brief",
+            "corridor",
+        ],
+    ),
+    (
+        "brief",
+        &[
+            "alignment_note",
+            "fdi_reporter",
+            "mediation",
+            "mediation_heading",
+            "trade_gap",
+            "un_group",
+        ],
+    ),
+    (
+        "corridor",
+        &[
+            "name",
+            "family",
+            "from",
+            "to",
+            "volumes",
+            "volumes_name",
+            "routes_from",
+            "routes_to",
         ],
     ),
     (

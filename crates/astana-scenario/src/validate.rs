@@ -27,6 +27,48 @@ struct RawScenario {
     files: RawFiles,
     #[serde(default)]
     blocs: BTreeMap<String, RawBloc>,
+    #[serde(default)]
+    brief: RawBrief,
+    #[serde(default)]
+    corridor: RawCorridor,
+}
+
+/// `[brief]`: the brief's country-specific texts (all optional).
+#[derive(Deserialize, Default)]
+struct RawBrief {
+    #[serde(default)]
+    alignment_note: String,
+    #[serde(default)]
+    fdi_reporter: String,
+    #[serde(default)]
+    mediation: String,
+    #[serde(default)]
+    mediation_heading: String,
+    #[serde(default)]
+    trade_gap: String,
+    #[serde(default)]
+    un_group: Option<Spanned<String>>,
+}
+
+/// `[corridor]`: the corridor the brief follows (all optional).
+#[derive(Deserialize, Default)]
+struct RawCorridor {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    family: String,
+    #[serde(default)]
+    from: Vec<Spanned<String>>,
+    #[serde(default)]
+    to: Option<Spanned<String>>,
+    #[serde(default)]
+    volumes: String,
+    #[serde(default)]
+    volumes_name: String,
+    #[serde(default)]
+    routes_from: Option<Spanned<String>>,
+    #[serde(default)]
+    routes_to: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -373,6 +415,99 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             }
         }
     }
+    // The corridor the brief follows should name places of the network (by id or name). A
+    // warning, not an error: a replaced network (a generated grid, an edited export) leaves
+    // the scenario usable, and the brief then says it has no bottleneck to show.
+    let c = &raw.corridor;
+    let named: Vec<(&str, &Spanned<String>)> = c
+        .from
+        .iter()
+        .map(|f| ("corridor.from", f))
+        .chain(c.to.iter().map(|t| ("corridor.to", t)))
+        .chain(c.routes_from.iter().map(|t| ("corridor.routes_from", t)))
+        .chain(c.routes_to.iter().map(|t| ("corridor.routes_to", t)))
+        .collect();
+    for (field, place) in named {
+        let q = place.get_ref();
+        // As the corridor engine finds places: the id, or the name's leading letters with
+        // case, spaces and punctuation ignored ("Xi'an" for "Xi'an (Xinzhu …)").
+        let fold = |t: &str| -> String {
+            t.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let known = corridor_nodes.is_empty()
+            || !fold(q).is_empty()
+                && corridor_nodes.iter().any(|n| {
+                    n.id.eq_ignore_ascii_case(q.trim()) || fold(&n.name).starts_with(&fold(q))
+                });
+        if !known {
+            diags.push(
+                Diagnostic::warning(
+                    TOML_FILE,
+                    format!(
+                        "`{q}` is not a place of the corridor network: the brief leaves it out"
+                    ),
+                )
+                .field(field)
+                .at(&mut loc, place.span().start, place.span().len())
+                .hint("use a node id or name of the corridor nodes file, e.g. POTI"),
+            );
+        }
+    }
+    let corridor_focus = astana_model::CorridorFocus {
+        name: c.name.clone(),
+        family: c.family.clone(),
+        from: c.from.iter().map(|f| f.get_ref().clone()).collect(),
+        to: c
+            .to
+            .as_ref()
+            .map(|t| t.get_ref().clone())
+            .unwrap_or_default(),
+        volumes: c.volumes.clone(),
+        volumes_name: c.volumes_name.clone(),
+        routes_from: c
+            .routes_from
+            .as_ref()
+            .map(|t| t.get_ref().clone())
+            .unwrap_or_default(),
+        routes_to: c
+            .routes_to
+            .as_ref()
+            .map(|t| t.get_ref().clone())
+            .unwrap_or_default(),
+    };
+    let b = raw.brief;
+    // The electoral group must be one the tenure file counts seats for.
+    if let (Some(g), Some(t)) = (
+        &b.un_group,
+        tenure
+            .as_deref()
+            .and_then(|t| astana_voting_power::Tenure::from_toml(t).ok()),
+    ) {
+        if !t.eligible.contains_key(g.get_ref()) {
+            let known: Vec<&str> = t.eligible.keys().map(String::as_str).collect();
+            diags.push(
+                Diagnostic::error(TOML_FILE, format!("unknown UN group `{}`", g.get_ref()))
+                    .field("brief.un_group")
+                    .at(&mut loc, g.span().start, g.span().len())
+                    .hint(format!("the tenure file's groups are {}", known.join(", "))),
+            );
+        }
+    }
+    let brief = astana_model::BriefTexts {
+        un_group: b
+            .un_group
+            .as_ref()
+            .map(|g| g.get_ref().trim().to_string())
+            .unwrap_or_default(),
+        alignment_note: b.alignment_note.trim().to_string(),
+        fdi_reporter: b.fdi_reporter.trim().to_string(),
+        mediation: b.mediation.trim().to_string(),
+        mediation_heading: b.mediation_heading.trim().to_string(),
+        trade_gap: b.trade_gap.trim().to_string(),
+    };
     if diags.errors() > 0 {
         return Err(diags);
     }
@@ -395,6 +530,14 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         corridor_links,
         volumes,
         forum,
+        forum_dir: raw
+            .files
+            .forum
+            .as_deref()
+            .map(|d| d.trim_end_matches('/').to_string())
+            .unwrap_or_default(),
+        brief,
+        corridor_focus,
     };
     // Completeness, on a scenario without errors only: each part of the brief without
     // data is a warning (the brief shows a notice there), so a skeleton passes the check

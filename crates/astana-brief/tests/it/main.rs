@@ -4,6 +4,7 @@
 mod charts;
 mod maps;
 mod page;
+mod scenarios;
 mod skeleton;
 
 use astana_brief::{render, Options};

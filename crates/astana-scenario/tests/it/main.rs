@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 mod forum;
 mod hostile;
 mod skeleton;
+mod turkiye;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
