@@ -75,7 +75,12 @@ pub(crate) fn balance_without_flows(s: &Scenario, notes: &mut Notes<'_>) -> Stri
 /// One line for the terminal summary and one for the executive summary, naming every
 /// missing part; none when the scenario is complete.
 pub(crate) fn summarise(s: &Scenario, summary: &mut Vec<String>, lead: &mut Vec<String>) {
-    let gaps = s.gaps();
+    // Flows from partners' (mirror) statistics only: the balance section says so itself.
+    let gaps: Vec<Gap> = s
+        .gaps()
+        .into_iter()
+        .filter(|g| g.part != "flows" || s.flows.is_empty())
+        .collect();
     if gaps.is_empty() {
         return;
     }
