@@ -4,7 +4,8 @@ Every function returns the CLI's ``--json`` document for the same question as di
 lists (exact fractions as :class:`fractions.Fraction`), and raises :class:`InputError`
 (CLI exit 2) or :class:`ComputationError` (exit 1) with the CLI's located message.
 
-Calls run on a worker thread with the GIL released, so other Python threads go on; Ctrl-C
+Calls run with the GIL released, so other Python threads go on, on a worker thread (games
+of at most 16 players, which take milliseconds at most, on the calling thread); Ctrl-C
 raises ``KeyboardInterrupt`` within about 20 ms. The engines cannot stop mid-run: the
 interrupted work goes on in the background on its own thread until the engine returns,
 and its answer is then dropped (a call made meanwhile runs on another thread).
