@@ -3,11 +3,11 @@
 //! `astana X --json`) and turns its JSON document into Python dicts and lists. The Pythonic
 //! API (argument shapes, `fractions.Fraction`, DataFrames) lives in `python/astana/`.
 //!
-//! Every call (but a small game's, see [`INLINE_PLAYERS`]) runs on a worker thread while the
-//! caller waits with the GIL released, polling for signals: Ctrl-C raises `KeyboardInterrupt` at once and sets the query's cancel flag.
-//! The engines cannot stop mid-run (astana-query polls the flag before and after the work),
-//! so the interrupted work finishes in the background on its thread and its answer is
-//! dropped.
+//! Every call (but a small game's, see `INLINE_PLAYERS`) runs on a worker thread while the
+//! caller waits with the GIL released, polling for signals: Ctrl-C raises
+//! `KeyboardInterrupt` at once and sets the query's cancel flag. The engines cannot stop
+//! mid-run (astana-query polls the flag before and after the work), so the interrupted
+//! work finishes in the background on its thread and its answer is dropped.
 
 use astana_model::Scenario;
 use astana_query::{ErrorKind, Progress, QueryError};
