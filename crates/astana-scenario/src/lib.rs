@@ -245,6 +245,15 @@ pub fn load_flows(path: &Path) -> Result<Loaded, Diagnostics> {
     validate::load_bare_flows(&name, &text)
 }
 
+/// [`load_flows`] on text already in memory (e.g. a DataFrame written as CSV by the Python
+/// package); `name` is how errors name it.
+///
+/// # Errors
+/// As [`load_flows`].
+pub fn load_flows_text(name: &str, text: &str) -> Result<Loaded, Diagnostics> {
+    validate::load_bare_flows(name, text)
+}
+
 /// The files of the embedded default scenario (relative path → text), e.g. to seed a
 /// server's store or to write them out for editing.
 pub fn embedded_files() -> &'static [(&'static str, &'static str)] {

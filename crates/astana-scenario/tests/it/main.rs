@@ -5,6 +5,7 @@
 use astana_scenario::{load_dir, load_embedded, load_from_memory, Diagnostic, Diagnostics};
 use std::path::{Path, PathBuf};
 
+mod flows_text;
 mod forum;
 mod hostile;
 mod skeleton;
