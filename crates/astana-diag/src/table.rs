@@ -8,21 +8,29 @@ pub struct Row<'a> {
     /// Physical line in the file (1-based; the header is line 1).
     pub line: usize,
     record: &'a csv::ByteRecord,
+    /// The record's fields, end to end, checked to be UTF-8 once for the whole row.
+    text: &'a str,
     /// Column name → field index (a handful of entries: a linear scan beats hashing).
     columns: &'a [(&'static str, usize)],
 }
 
 impl Row<'_> {
-    /// The field, trimmed; "" when absent. The record was checked to be UTF-8.
+    /// The field, trimmed; "" when absent.
     pub fn get(&self, col: &str) -> &str {
-        // Length and first byte rule out most columns without a string comparison; this
-        // runs ten times per row of a million-row flows file.
+        // This runs ten times per row of a million-row flows file. A column is usually
+        // asked for by the same literal that declared it (one address), so a pointer test
+        // mostly skips the comparison; length and first byte rule out most of the rest.
         let (len, first) = (col.len(), col.as_bytes().first());
         self.columns
             .iter()
-            .find(|(c, _)| c.len() == len && c.as_bytes().first() == first && *c == col)
-            .and_then(|(_, i)| self.record.get(*i))
-            .and_then(|b| std::str::from_utf8(b).ok())
+            .find(|(c, _)| {
+                c.len() == len
+                    && (c.as_ptr() == col.as_ptr() || (c.as_bytes().first() == first && *c == col))
+            })
+            .and_then(|(_, i)| self.record.range(*i))
+            // Fields end at ASCII separators, so a field of a UTF-8 row is on char
+            // boundaries; `get` keeps even a surprise from panicking.
+            .and_then(|r| self.text.get(r))
             .map_or("", str::trim)
     }
 }
@@ -114,14 +122,14 @@ pub fn read(
         if rec.iter().all(|f| f.trim_ascii().is_empty()) {
             continue;
         }
-        if std::str::from_utf8(rec.as_slice()).is_err() {
+        let Ok(text) = std::str::from_utf8(rec.as_slice()) else {
             diags.push(
                 Diagnostic::error(file, "the row is not valid UTF-8")
                     .at_line(line)
                     .hint("save the file as UTF-8 (in a spreadsheet: CSV UTF-8)"),
             );
             continue;
-        }
+        };
         if rec.len() != headers.len() {
             diags.push(
                 Diagnostic::error(
@@ -141,6 +149,7 @@ pub fn read(
             &Row {
                 line,
                 record: &rec,
+                text,
                 columns: &index,
             },
             diags,

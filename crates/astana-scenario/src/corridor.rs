@@ -6,7 +6,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::table::{self, Row};
 use astana_model::corridor::{Link, Node, Volume, FAMILIES, MAX_SERVERS};
 use astana_model::iso;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
+use std::collections::hash_map::Entry;
 
 /// Most sailings a week a scheduled link may have (one every ~10 minutes).
 const MAX_DEPARTURES_WEEK: f64 = 1_000.0;
@@ -341,19 +342,34 @@ pub(crate) fn check_network(
     links: &[(Link, usize)],
     diags: &mut Diagnostics,
 ) {
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    // Hash maps with a fast seeded hasher, sized once, and a flag per distinct node id
+    // rather than a degree map keyed by strings: this check is a good part of loading a
+    // 10,000-node network.
+    // id → (line of its latest row, its slot in `linked`).
+    let mut by_id: HashMap<&str, (usize, usize)> = HashMap::with_capacity(nodes.len());
+    let mut slot_of = Vec::with_capacity(nodes.len());
     for (n, line) in nodes {
-        if let Some(first) = by_id.insert(n.id.as_str(), *line) {
-            diags.push(
-                Diagnostic::error(nodes_file, format!("duplicate node id `{}`", n.id))
-                    .at_line(*line)
-                    .field("id")
-                    .hint(format!("line {first} has the same id")),
-            );
+        let next = by_id.len();
+        match by_id.entry(n.id.as_str()) {
+            Entry::Occupied(mut e) => {
+                let (first, slot) = *e.get();
+                e.insert((*line, slot));
+                slot_of.push(slot);
+                diags.push(
+                    Diagnostic::error(nodes_file, format!("duplicate node id `{}`", n.id))
+                        .at_line(*line)
+                        .field("id")
+                        .hint(format!("line {first} has the same id")),
+                );
+            }
+            Entry::Vacant(e) => {
+                e.insert((*line, next));
+                slot_of.push(next);
+            }
         }
     }
-    let mut link_ids: HashMap<&str, usize> = HashMap::new();
-    let mut degree: HashMap<&str, usize> = HashMap::new();
+    let mut link_ids: HashMap<&str, usize> = HashMap::with_capacity(links.len());
+    let mut linked = vec![false; by_id.len()];
     for (l, line) in links {
         if let Some(first) = link_ids.insert(l.id.as_str(), *line) {
             diags.push(
@@ -367,8 +383,8 @@ pub(crate) fn check_network(
             if end.is_empty() {
                 continue;
             }
-            if by_id.contains_key(end.as_str()) {
-                *degree.entry(end.as_str()).or_default() += 1;
+            if let Some(&(_, slot)) = by_id.get(end.as_str()) {
+                linked[slot] = true;
             } else {
                 let near: Vec<&str> = by_id
                     .keys()
@@ -396,8 +412,8 @@ pub(crate) fn check_network(
             );
         }
     }
-    for (n, line) in nodes {
-        if !degree.contains_key(n.id.as_str()) {
+    for ((n, line), slot) in nodes.iter().zip(slot_of) {
+        if !linked[slot] {
             diags.push(
                 Diagnostic::error(nodes_file, format!("node `{}` has no links", n.id))
                     .at_line(*line)
