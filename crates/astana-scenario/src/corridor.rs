@@ -511,4 +511,49 @@ mod tests {
             .iter()
             .any(|d| d.field.as_deref() == Some("servers") && d.message.contains("10000")));
     }
+
+    /// The network check (rewritten with flags per distinct id instead of a degree map)
+    /// says what it said: a thrice-repeated id names the previous line each time, a
+    /// linked id counts for all its rows, an unlinked node and an unknown end are located.
+    #[test]
+    fn network_check_reports_duplicates_and_orphans() {
+        let nodes = "id,name,country,lat,lon,kind,source\n\
+                     A,A,KAZ,1,1,hub,s\n\
+                     B,B,KAZ,1,1,hub,s\n\
+                     A,A2,KAZ,1,1,hub,s\n\
+                     C,C,KAZ,1,1,hub,s\n\
+                     A,A3,KAZ,1,1,hub,s\n";
+        let links = "id,from,to,mode,km,hours,cost_usd_feu,source\n\
+                     L1,A,B,rail,10,1,1,s\n\
+                     L1,B,Q,rail,10,1,1,s\n";
+        let mut diags = Diagnostics::default();
+        let none = |_: &str, _: usize, _: &str, _: &mut Diagnostics| {};
+        let n = read_nodes("nodes.csv", nodes, &none, &mut diags);
+        let l = read_links("links.csv", links, &none, &mut diags);
+        check_network("nodes.csv", &n, "links.csv", &l, &mut diags);
+        let got: Vec<String> = diags
+            .0
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}:{} {} ({})",
+                    d.file,
+                    d.line.unwrap_or(0),
+                    d.field.as_deref().unwrap_or(""),
+                    d.message,
+                    d.hint.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "nodes.csv:4:id duplicate node id `A` (line 2 has the same id)",
+                "nodes.csv:6:id duplicate node id `A` (line 4 has the same id)",
+                "links.csv:3:id duplicate link id `L1` (line 2 has the same id)",
+                "links.csv:3:to unknown node `Q` (add it to nodes.csv)",
+                "nodes.csv:5:id node `C` has no links (connect it in links.csv or remove it)",
+            ]
+        );
+    }
 }
