@@ -189,7 +189,7 @@ mod tests {
                     B2 ,Қостанай,\t\n\
                     ,\"\",x\n";
         let (rows, d) = fields(text, &["id", "name", "note"]);
-        assert_eq!(d, "");
+        assert_eq!(d, "0 errors, 0 warnings");
         assert_eq!(
             rows,
             [
