@@ -200,9 +200,16 @@ mod tests {
         );
         let owned = String::from("name");
         let mut got = Vec::new();
-        read("t.csv", text, &["id", "name", "note"], &[], &mut Diagnostics::default(), |row, _| {
-            got.push(row.get(owned.as_str()).to_string());
-        });
+        read(
+            "t.csv",
+            text,
+            &["id", "name", "note"],
+            &[],
+            &mut Diagnostics::default(),
+            |row, _| {
+                got.push(row.get(owned.as_str()).to_string());
+            },
+        );
         assert_eq!(got, ["Xi'an, \"Xinzhu\"", "Қостанай", ""]);
     }
 }

@@ -57,9 +57,8 @@ fn from_rows_moves_the_rows_and_builds_what_new_builds() {
     let ids: Vec<&str> = moved.links.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids, ["L1", "L3", "L4"]);
     assert_eq!(moved.ends, [(0, 1), (2, 1), (0, 2)]);
-    let arcs = |v: usize| -> Vec<(usize, usize)> {
-        moved.out[v].iter().map(|a| (a.link, a.to)).collect()
-    };
+    let arcs =
+        |v: usize| -> Vec<(usize, usize)> { moved.out[v].iter().map(|a| (a.link, a.to)).collect() };
     assert_eq!(arcs(0), [(0, 1), (2, 2)]);
     assert_eq!(arcs(1), [(0, 0), (1, 2)]);
     assert_eq!(arcs(2), [(1, 1), (2, 0)]);
