@@ -25,7 +25,10 @@ fn routes_on_a_moved_network_equal_routes_on_the_scenario() {
         corridor::routes(&s, &p).expect_err("unknown node"),
         corridor::routes_on(&net, &p).expect_err("unknown node"),
     );
-    assert_eq!((a.to_string(), a.exit_code()), (b.to_string(), b.exit_code()));
+    assert_eq!(
+        (a.to_string(), a.exit_code()),
+        (b.to_string(), b.exit_code())
+    );
     assert!(a.to_string().contains("--to"), "{a}");
     let empty = astana_model::Scenario::default();
     let e = corridor::into_network(empty).expect_err("no network");
