@@ -1,7 +1,7 @@
 //! The network built from a scenario's nodes and links, and name lookup.
 
 use astana_model::corridor::{Link, Node, FAMILIES, USES};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// An arc of the network: a link taken in one direction.
 #[derive(Clone, Copy, Debug)]
@@ -64,31 +64,43 @@ fn fold(s: &str) -> Vec<String> {
 
 impl Network {
     /// Builds the network; links naming unknown nodes are skipped (the scenario loader
-    /// reports them).
+    /// reports them). Copies the rows: [`Network::from_rows`] takes them instead.
     pub fn new(nodes: &[Node], links: &[Link]) -> Network {
+        Network::from_rows(nodes.to_vec(), links.to_vec())
+    }
+
+    /// [`Network::new`] on rows the caller gives up, e.g. a scenario loaded for one
+    /// query: copying them (a dozen strings a row) was most of building a large network.
+    pub fn from_rows(nodes: Vec<Node>, mut links: Vec<Link>) -> Network {
         // A hash lookup: a linear scan per link end is O(nodes × links), minutes on a
         // 10,000-node network. The first of duplicate ids wins, as the scan did.
         let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
         for (i, n) in nodes.iter().enumerate() {
             by_id.entry(n.id.as_str()).or_insert(i);
         }
-        let index = |id: &str| by_id.get(id).copied();
-        let mut out = vec![Vec::new(); nodes.len()];
-        let mut ends = Vec::new();
-        let mut kept = Vec::new();
-        for l in links {
-            let (Some(a), Some(b)) = (index(&l.from), index(&l.to)) else {
-                continue;
-            };
-            let k = kept.len();
+        let found: Vec<Option<(usize, usize)>> = links
+            .iter()
+            .map(|l| Some((*by_id.get(l.from.as_str())?, *by_id.get(l.to.as_str())?)))
+            .collect();
+        let ends: Vec<(usize, usize)> = found.iter().flatten().copied().collect();
+        if ends.len() < links.len() {
+            let mut keep = found.iter().map(Option::is_some);
+            links.retain(|_| keep.next().unwrap_or(false));
+        }
+        // Each node's arcs in one allocation of the right size.
+        let mut degree = vec![0usize; nodes.len()];
+        for &(a, b) in &ends {
+            degree[a] += 1;
+            degree[b] += 1;
+        }
+        let mut out: Vec<Vec<Arc>> = degree.into_iter().map(Vec::with_capacity).collect();
+        for (k, &(a, b)) in ends.iter().enumerate() {
             out[a].push(Arc { link: k, to: b });
             out[b].push(Arc { link: k, to: a });
-            ends.push((a, b));
-            kept.push(l.clone());
         }
         Network {
-            nodes: nodes.to_vec(),
-            links: kept,
+            nodes,
+            links,
             out,
             ends,
         }

@@ -30,15 +30,32 @@ macro_rules! serialize_document {
 /// # Errors
 /// The scenario has no corridor network.
 pub fn network(scenario: &Scenario) -> Result<Network, QueryError> {
+    has_network(scenario)?;
+    Ok(Network::new(
+        &scenario.corridor_nodes,
+        &scenario.corridor_links,
+    ))
+}
+
+/// [`network`] from a scenario loaded for one query: its rows are moved, not copied.
+///
+/// # Errors
+/// The scenario has no corridor network.
+pub fn into_network(scenario: Scenario) -> Result<Network, QueryError> {
+    has_network(&scenario)?;
+    Ok(Network::from_rows(
+        scenario.corridor_nodes,
+        scenario.corridor_links,
+    ))
+}
+
+fn has_network(scenario: &Scenario) -> Result<(), QueryError> {
     if scenario.corridor_nodes.is_empty() {
         return Err(QueryError::input(
             "error: the scenario has no corridor network (files.corridor_nodes and files.corridor_links in scenario.toml)",
         ));
     }
-    Ok(Network::new(
-        &scenario.corridor_nodes,
-        &scenario.corridor_links,
-    ))
+    Ok(())
 }
 
 fn filter(avoid: &str, close: &str, corridor: Option<&String>) -> Result<Filter, QueryError> {
@@ -226,7 +243,14 @@ impl Serialize for AllPairs {
 /// # Errors
 /// Bad parameters or unknown nodes (input).
 pub fn routes(scenario: &Scenario, p: &RoutesParams) -> Result<RoutesReport, QueryError> {
-    let net = network(scenario)?;
+    routes_on(&network(scenario)?, p)
+}
+
+/// [`routes`] on a network already built (by [`into_network`]: without copying its rows).
+///
+/// # Errors
+/// As [`routes`].
+pub fn routes_on(net: &Network, p: &RoutesParams) -> Result<RoutesReport, QueryError> {
     let by = crate::choice("by", &p.by, &BY)?;
     let w = Weights {
         by: match by {
@@ -244,16 +268,16 @@ pub fn routes(scenario: &Scenario, p: &RoutesParams) -> Result<RoutesReport, Que
         }
         let f = filter(&p.avoid, &p.close, p.corridor.as_ref())?;
         let weights =
-            astana_freight_corridor::routes::all_pairs(&net, p.k, &w, &f).map_err(input)?;
+            astana_freight_corridor::routes::all_pairs(net, p.k, &w, &f).map_err(input)?;
         return Ok(RoutesReport::AllPairs(AllPairs {
             k: p.k,
             ids: net.nodes.iter().map(|n| n.id.to_string()).collect(),
             weights,
         }));
     }
-    let (s, t) = od(&net, required(&p.from, "from")?, required(&p.to, "to")?)?;
+    let (s, t) = od(net, required(&p.from, "from")?, required(&p.to, "to")?)?;
     let found = k_best(
-        &net,
+        net,
         s,
         t,
         p.k,

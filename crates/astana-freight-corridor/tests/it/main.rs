@@ -5,6 +5,7 @@
 mod astar;
 mod calibration;
 mod crosses;
+mod from_rows;
 mod network;
 mod pair_table;
 mod queue;

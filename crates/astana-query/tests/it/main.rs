@@ -2,6 +2,7 @@
 //! scenario. (The CLI/library equality test lives in astana-cli's tests, where the binary is.)
 
 mod all_pairs;
+mod into_network;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod params;
