@@ -188,17 +188,7 @@ pub(crate) fn balance(
     h.push_str(&fdi_section(s, notes));
     if let Some(a) = &align {
         h.push_str(&alignment_section(s, a, notes));
-        if let (Some(first), Some(last)) = (a.ranking.first(), a.ranking.last()) {
-            summary.push(format!(
-                "UN General Assembly {}–{}: votes most often with {} ({} identical), least with {} ({})",
-                a.from,
-                a.to,
-                name(first),
-                opt_pct(a.partners[first].overall.identical_share),
-                name(last),
-                opt_pct(a.partners[last].overall.identical_share)
-            ));
-        }
+        summary.extend(alignment_summary(s, a));
     } else {
         h.push_str(&crate::gaps::sub_notice(s, "alignment"));
     }
@@ -285,35 +275,40 @@ fn no_own_trade(
         let cite = notes.cite(&last.iter().flat_map(|f| f.3.clone()).collect::<Vec<_>>());
         let named: Vec<String> = last
             .iter()
-            .map(|f| format!("{} {}", s.display_name(&f.1), usd(f.2)))
+            // "with X at $6.0bn": a bilateral figure, not X's own total nor a share.
+            .map(|f| format!("with {} at {}", s.display_name(&f.1), usd(f.2)))
             .collect();
         lead.push(format!(
-            "<b>Balance.</b> {focal}'s own trade by partner is not sourced in the scenario, so its partner shares and concentration are unknown; partners' (mirror) statistics give {latest} turnover of {}{cite}.",
+            "<b>Balance.</b> {focal}'s own trade by partner is not sourced in the scenario, so its partner shares and concentration are unknown; the partners' own (mirror) statistics put its {latest} turnover {}{cite}, bilateral figures rather than shares.",
             esc(&named.join(", "))
         ));
         summary.push(format!(
-            "{}: own trade statistics by partner not sourced (no shares, no concentration); mirror turnover {latest}: {}",
+            "{}: own trade statistics by partner not sourced (no shares, no concentration); {latest} turnover as the partners report it (mirror): {}",
             s.display_name(&s.focal),
             named.join(", ")
         ));
     }
     if let Some(a) = alignment(s) {
         h.push_str(&alignment_section(s, &a, notes));
-        if let (Some(first), Some(last)) = (a.ranking.first(), a.ranking.last()) {
-            summary.push(format!(
-                "UN General Assembly {}–{}: votes most often with {} ({} identical), least with {} ({})",
-                a.from,
-                a.to,
-                s.display_name(first),
-                opt_pct(a.partners[first].overall.identical_share),
-                s.display_name(last),
-                opt_pct(a.partners[last].overall.identical_share)
-            ));
-        }
+        summary.extend(alignment_summary(s, &a));
     }
     h.push_str(&memberships_section(s, notes));
     h.push_str("</section>");
     h
+}
+
+/// The terminal summary's line on UN voting: the partners voted with most and least often.
+pub(crate) fn alignment_summary(s: &Scenario, a: &bal::Alignment) -> Option<String> {
+    let (first, last) = (a.ranking.first()?, a.ranking.last()?);
+    Some(format!(
+        "UN General Assembly {}–{}: votes most often with {} ({} identical), least with {} ({})",
+        a.from,
+        a.to,
+        s.display_name(first),
+        opt_pct(a.partners[first].overall.identical_share),
+        s.display_name(last),
+        opt_pct(a.partners[last].overall.identical_share)
+    ))
 }
 
 fn opt_pct(v: Option<f64>) -> String {

@@ -133,7 +133,7 @@ fn the_turkiye_brief_renders_every_section_or_says_what_is_missing() {
     // Its seat is counted in its own electoral group (WEOG: 2 seats for 26 eligible).
     assert!(b
         .html
-        .contains("A member of the weog group (Türkiye's) is on the Council about 7.7% of years"));
+        .contains("A member of Türkiye's electoral group, the Western European and Others Group (WEOG), is on the Council about 7.7% of years"));
     // Every footnote resolves: a source row or a note of the team's own.
     let notes = part(&b.html, r#"<ol class="notes">"#, "</ol>");
     assert_eq!(notes.matches("<li ").count(), b.footnotes);

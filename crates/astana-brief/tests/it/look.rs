@@ -1,0 +1,116 @@
+//! Read as an analyst would (issue 18 follow-up): the Türkiye and skeleton briefs say what
+//! their figures are, name the UN group in words, and leave no section out of the summary.
+
+use astana_brief::{parse_date, render, Brief, Options};
+use std::path::Path;
+
+fn options() -> Options {
+    Options {
+        date: Some(parse_date("2026-11-30").expect("date")),
+        ..Options::default()
+    }
+}
+
+fn kazakhstan() -> Brief {
+    let (s, _) = astana_scenario::load_embedded().expect("embedded scenario");
+    render(&s, &options()).expect("Kazakhstan brief")
+}
+
+fn turkiye() -> Brief {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/scenarios/turkiye");
+    let (s, _) = astana_scenario::load_dir(&dir).unwrap_or_else(|d| panic!("{d}"));
+    render(&s, &options()).expect("Türkiye brief")
+}
+
+fn skeleton(country: &str) -> Brief {
+    let files = astana_scenario::init_files(country).expect("init");
+    let texts: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let (s, _) = astana_scenario::load_from_memory(&texts).unwrap_or_else(|d| panic!("{d}"));
+    render(&s, &options()).expect("skeleton brief")
+}
+
+/// A partner's mirror figure is its trade with Türkiye, not the partner's total nor a
+/// share: "turnover of Kazakhstan $6.0bn" read as Kazakhstan's own turnover.
+#[test]
+fn turkiye_mirror_figures_read_as_bilateral_turnover() {
+    let b = turkiye();
+    assert!(
+        b.html.contains(
+            "the partners' own (mirror) statistics put its 2023 turnover with Kazakhstan at $6.0bn"
+        ),
+        "lead does not say whose turnover"
+    );
+    assert!(b.html.contains("bilateral figures rather than shares."));
+    assert!(!b.html.contains("turnover of Kazakhstan"));
+    assert!(
+        b.summary.iter().any(|l| l.ends_with(
+            "2023 turnover as the partners report it (mirror): with Kazakhstan at $6.0bn"
+        )),
+        "{:?}",
+        b.summary
+    );
+}
+
+/// The tenure note names the focal country's UN regional group as the UN does, not by the
+/// data file's key ("weog group", "asia-pacific group").
+#[test]
+fn the_tenure_note_names_the_un_regional_group() {
+    let kaz = kazakhstan();
+    assert!(kaz.html.contains(
+        "A member of Kazakhstan's electoral group, the Asia-Pacific Group, is on the Council about 3.8% of years today (2 elected seats for 52 eligible members"
+    ));
+    assert!(!kaz.html.contains("asia-pacific group"));
+    let tur = turkiye();
+    assert!(tur.html.contains(
+        "A member of Türkiye's electoral group, the Western European and Others Group (WEOG), is on the Council about 7.7% of years today (2 elected seats for 26 eligible members"
+    ));
+    assert!(!tur.html.contains("weog group"));
+}
+
+/// A skeleton renders UN voting alignment; the terminal summary says so as for any other
+/// scenario instead of listing only what is missing.
+#[test]
+fn a_skeleton_summary_carries_its_un_voting_line() {
+    let b = skeleton("IDN");
+    assert!(
+        b.summary.contains(
+            &"UN General Assembly 1950–2019: votes most often with China (86.1% identical), least with United States (22.1%)"
+                .to_string()
+        ),
+        "{:?}",
+        b.summary
+    );
+}
+
+/// A skeleton's memberships are only the lists astana holds (Indonesia: CICA alone), so its
+/// table says it need not be complete; the complete scenarios' tables are unchanged.
+#[test]
+fn a_skeleton_membership_table_says_it_may_be_incomplete() {
+    let note = "not necessarily all that Indonesia belongs to: <code>astana scenario init</code> lists only those whose member lists astana holds";
+    let b = skeleton("IDN");
+    let seats = &b.html[b.html.find("Where Indonesia has a seat").expect("table")..];
+    assert!(seats.contains("<td>observer</td>"));
+    assert!(seats.contains(note), "no caveat under the table");
+    assert!(!kazakhstan()
+        .html
+        .contains("not necessarily all that Kazakhstan belongs to"));
+    // Brazil has no membership row at all: the notice, not the caveat.
+    let bra = skeleton("BRA");
+    assert!(!bra.html.contains("not necessarily all that"));
+    assert!(bra.html.contains("no organisation lists BRA as a member"));
+}
+
+/// The executive summary names the missing parts in the order their notices appear.
+#[test]
+fn a_skeleton_names_its_missing_parts_in_page_order() {
+    let b = skeleton("IDN");
+    assert!(b.html.contains(
+        "This scenario has no data for: Multi-vector balance; Mediation; Voice in councils; Convening; Connectivity."
+    ));
+    let at = |id: &str| b.html.find(&format!(r#"id="gap-{id}""#)).expect(id);
+    assert!(at("negotiation") < at("power") && at("power") < at("forum"));
+    assert!(at("forum") < at("corridor"));
+}
