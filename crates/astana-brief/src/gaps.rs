@@ -18,7 +18,7 @@ enum Heading {
 /// The notice for one missing part: what is missing, why, and which file to fill in.
 fn notice(g: &Gap, heading: Heading) -> String {
     let text = format!(
-        r#"<p class="caveat"><b>Not in this scenario:</b> {}. To fill it in: {} (<code>{}</code>, <code>{}</code>).</p>"#,
+        r#"<p class="caveat"><b>Not in this scenario:</b> {}. To fill it in: {} (file <code>{}</code>, field <code>{}</code>).</p>"#,
         esc(&g.why),
         esc(g.fill),
         esc(&g.file),

@@ -114,3 +114,19 @@ fn a_skeleton_names_its_missing_parts_in_page_order() {
     assert!(at("negotiation") < at("power") && at("power") < at("forum"));
     assert!(at("forum") < at("corridor"));
 }
+
+/// A notice names the file and the field to fill in as such, not as a bare pair
+/// "(flows.csv, reporter)".
+#[test]
+fn a_notice_says_which_is_the_file_and_which_the_field() {
+    let b = skeleton("IDN");
+    assert!(b.html.contains(
+        "each with its source (file <code>flows.csv</code>, field <code>reporter</code>).</p>"
+    ));
+    assert!(b
+        .html
+        .contains("(file <code>scenario.toml</code>, field <code>files.power</code>).</p>"));
+    assert!(!b
+        .html
+        .contains("(<code>flows.csv</code>, <code>reporter</code>)"));
+}
