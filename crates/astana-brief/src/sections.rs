@@ -279,8 +279,13 @@ fn no_own_trade(
             .map(|f| format!("with {} at {}", s.display_name(&f.1), usd(f.2)))
             .collect();
         lead.push(format!(
-            "<b>Balance.</b> {focal}'s own trade by partner is not sourced in the scenario, so its partner shares and concentration are unknown; the partners' own (mirror) statistics put its {latest} turnover {}{cite}, bilateral figures rather than shares.",
-            esc(&named.join(", "))
+            "<b>Balance.</b> {focal}'s own trade by partner is not sourced in the scenario, so its partner shares and concentration are unknown; the partners' own (mirror) statistics put its {latest} turnover {}{cite}, {}.",
+            esc(&named.join(", ")),
+            if named.len() == 1 {
+                "a bilateral figure rather than a share"
+            } else {
+                "bilateral figures rather than shares"
+            }
         ));
         summary.push(format!(
             "{}: own trade statistics by partner not sourced (no shares, no concentration); {latest} turnover as the partners report it (mirror): {}",

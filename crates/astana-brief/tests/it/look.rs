@@ -43,7 +43,7 @@ fn turkiye_mirror_figures_read_as_bilateral_turnover() {
         ),
         "lead does not say whose turnover"
     );
-    assert!(b.html.contains("bilateral figures rather than shares."));
+    assert!(b.html.contains("a bilateral figure rather than a share."));
     assert!(!b.html.contains("turnover of Kazakhstan"));
     assert!(
         b.summary.iter().any(|l| l.ends_with(
