@@ -1025,6 +1025,19 @@ pub(crate) fn alignment(s: &Scenario) -> Option<bal::Alignment> {
     ))
 }
 
+/// Yearly points with a break (a NaN) after each missing year, so the chart draws no line
+/// over a year without votes (1964, when the General Assembly held no recorded vote).
+fn with_breaks(points: impl Iterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for (x, y) in points {
+        if out.last().is_some_and(|&(px, _)| x - px > 1.0) {
+            out.push((x - 1.0, f64::NAN));
+        }
+        out.push((x, y));
+    }
+    out
+}
+
 pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut Notes<'_>) -> String {
     let colors = [
         "#c0392b", "#1f4e79", "#2e8b57", "#7d3c98", "#e0a800", "#555",
@@ -1037,11 +1050,12 @@ pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut No
             name: s.display_name(p),
             color: colors[i % colors.len()],
             dashed: false,
-            points: a.partners[p]
-                .by_year
-                .iter()
-                .filter_map(|(y, g)| g.identical_share.map(|v| (f64::from(*y), v)))
-                .collect(),
+            points: with_breaks(
+                a.partners[p]
+                    .by_year
+                    .iter()
+                    .filter_map(|(y, g)| g.identical_share.map(|v| (f64::from(*y), v))),
+            ),
         })
         .collect();
     let chart = svg::lines(

@@ -130,3 +130,40 @@ fn a_notice_says_which_is_the_file_and_which_the_field() {
         .html
         .contains("(<code>flows.csv</code>, <code>reporter</code>)"));
 }
+
+/// The `d` of each line of the UN voting chart.
+fn alignment_lines(html: &str) -> Vec<String> {
+    let i = html.find("Share of identical UN votes").expect("chart");
+    let chart = &html[i..i + html[i..].find("</svg>").expect("end")];
+    chart
+        .split(r#"<path d=""#)
+        .skip(1)
+        .filter(|p| p.contains(r#"fill="none""#))
+        .map(|p| p[..p.find('"').expect("d")].to_string())
+        .collect()
+}
+
+/// No line is drawn over a year without votes (1964: no recorded vote in the General
+/// Assembly; Indonesia was also absent in 1965): the line stops and starts again.
+#[test]
+fn the_un_voting_chart_draws_no_line_over_a_year_without_votes() {
+    let idn = skeleton("IDN");
+    let lines = alignment_lines(&idn.html);
+    assert_eq!(lines.len(), 4);
+    // Russia and the United States from 1950 break once; China (1971–) and Germany
+    // (1973–) do not.
+    let breaks: Vec<usize> = lines.iter().map(|d| d.matches('M').count()).collect();
+    assert_eq!(breaks.iter().filter(|&&m| m == 2).count(), 2, "{breaks:?}");
+    assert!(!idn.html.contains("NaN"));
+    // Every year with votes keeps its point, on either side of the gap.
+    assert!(idn
+        .html
+        .contains("<title>United States: 41% (1963)</title>"));
+    assert!(idn
+        .html
+        .contains("<title>United States: 31% (1966)</title>"));
+    // Kazakhstan (1992–2019, no gap): one line each.
+    assert!(alignment_lines(&kazakhstan().html)
+        .iter()
+        .all(|d| d.matches('M').count() == 1));
+}
