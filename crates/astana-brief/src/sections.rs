@@ -1085,7 +1085,17 @@ pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut No
 <p>Share of roll calls on which {focal} cast the same vote as each partner{cite}.{finding}</p>
 {chart}
 <table><tr><th>Partner</th><th class="n">Roll calls</th><th class="n">Identical votes</th><th class="n">Agreement index</th></tr>{rows}</table>
-<p class="small">Agreement index (Lijphart 1963): identical votes count 1, an abstention against a yes or no counts ½, over roll calls on which both voted.</p>"#,
+<p class="small">Agreement index (Lijphart 1963): identical votes count 1, an abstention against a yes or no counts ½, over roll calls on which both voted.{ussr}</p>"#,
+        // The roll-call data code the USSR as RU: a "Russia" line before 1992 is the USSR's.
+        ussr = if a
+            .partners
+            .get("RUS")
+            .is_some_and(|r| r.by_year.keys().any(|y| *y < 1992))
+        {
+            " Russia before 1992: the Soviet Union's votes (the roll-call data code both as one country)."
+        } else {
+            ""
+        },
         from = a.from,
         to = a.to,
         focal = esc(&s.display_name(&s.focal)),

@@ -167,3 +167,13 @@ fn the_un_voting_chart_draws_no_line_over_a_year_without_votes() {
         .iter()
         .all(|d| d.matches('M').count() == 1));
 }
+
+/// The roll-call data code the USSR as Russia: a skeleton's series from 1946 says that its
+/// "Russia" before 1992 is the Soviet Union; Kazakhstan's and Türkiye's (1992–) need not.
+#[test]
+fn a_russia_series_before_1992_says_it_is_the_soviet_union() {
+    let note = "Russia before 1992: the Soviet Union's votes (the roll-call data code both as one country).";
+    assert!(skeleton("BRA").html.contains(note));
+    assert!(!kazakhstan().html.contains(note));
+    assert!(!turkiye().html.contains(note));
+}
