@@ -18,7 +18,7 @@ enum Heading {
 /// The notice for one missing part: what is missing, why, and which file to fill in.
 fn notice(g: &Gap, heading: Heading) -> String {
     let text = format!(
-        r#"<p class="caveat"><b>Not in this scenario:</b> {}. To fill it in: {} (<code>{}</code>, <code>{}</code>).</p>"#,
+        r#"<p class="caveat"><b>Not in this scenario:</b> {}. To fill it in: {} (file <code>{}</code>, field <code>{}</code>).</p>"#,
         esc(&g.why),
         esc(g.fill),
         esc(&g.file),
@@ -56,31 +56,65 @@ pub(crate) fn sub_notice(s: &Scenario, part: &str) -> String {
 }
 
 /// The balance section of a scenario without flows for its focal country: the notice, then
-/// what needs no flows (UN voting alignment, memberships).
-pub(crate) fn balance_without_flows(s: &Scenario, notes: &mut Notes<'_>) -> String {
-    let mut h = format!(
-        r#"<section id="balance"><h2>Multi-vector balance: who {} trades with</h2>"#,
-        esc(&s.display_name(&s.focal))
-    );
+/// what needs no flows (UN voting alignment, with its summary line, and memberships).
+pub(crate) fn balance_without_flows(
+    s: &Scenario,
+    notes: &mut Notes<'_>,
+    summary: &mut Vec<String>,
+) -> String {
+    let focal = esc(&s.display_name(&s.focal));
+    let mut h =
+        format!(r#"<section id="balance"><h2>Multi-vector balance: who {focal} trades with</h2>"#);
     h.push_str(&notice_of(s, "flows", Heading::None));
     match sections::alignment(s) {
-        Some(a) => h.push_str(&sections::alignment_section(s, &a, notes)),
+        Some(a) => {
+            h.push_str(&sections::alignment_section(s, &a, notes));
+            summary.extend(sections::alignment_summary(s, &a));
+        }
         None => h.push_str(&sub_notice(s, "alignment")),
     }
-    h.push_str(&sections::memberships_or_notice(s, notes));
+    let seats = sections::memberships_or_notice(s, notes);
+    // A skeleton's list holds only the organisations whose member lists astana has (for
+    // Indonesia: CICA alone): a short table must not read as all the country belongs to.
+    if seats.contains("<table") {
+        h.push_str(&seats);
+        h.push_str(&format!(
+            r#"<p class="small">The organisations in this scenario's <code>memberships.csv</code>, not necessarily all that {focal} belongs to: <code>astana scenario init</code> lists only those whose member lists astana holds. Add the others, each with its source.</p>"#
+        ));
+    } else {
+        h.push_str(&seats);
+    }
     h.push_str("</section>");
     h
 }
+
+/// The parts in the order of the brief's sections; a part not listed goes last.
+const BRIEF_ORDER: [&str; 7] = [
+    "flows",
+    "alignment",
+    "memberships",
+    "negotiation",
+    "power",
+    "forum",
+    "corridor",
+];
 
 /// One line for the terminal summary and one for the executive summary, naming every
 /// missing part; none when the scenario is complete.
 pub(crate) fn summarise(s: &Scenario, summary: &mut Vec<String>, lead: &mut Vec<String>) {
     // Flows from partners' (mirror) statistics only: the balance section says so itself.
-    let gaps: Vec<Gap> = s
+    let mut gaps: Vec<Gap> = s
         .gaps()
         .into_iter()
         .filter(|g| g.part != "flows" || s.flows.is_empty())
         .collect();
+    // Named in the order the brief shows their notices (mediation before the Council).
+    gaps.sort_by_key(|g| {
+        BRIEF_ORDER
+            .iter()
+            .position(|p| *p == g.part)
+            .unwrap_or(usize::MAX)
+    });
     if gaps.is_empty() {
         return;
     }

@@ -294,7 +294,7 @@ pub fn render(scenario: &Scenario, options: &Options) -> Result<Brief, BriefErro
     // A part without data (a skeleton's) gets a notice saying why, in its place. A scenario
     // with partners' (mirror) figures but none of its own is the balance section's own case.
     let mut body = if scenario.flows.is_empty() {
-        gaps::balance_without_flows(scenario, &mut notes)
+        gaps::balance_without_flows(scenario, &mut notes, &mut summary)
     } else {
         sections::balance(scenario, year, &mut notes, &mut summary, &mut lead)?
     };

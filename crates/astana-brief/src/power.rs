@@ -194,9 +194,9 @@ pub(crate) fn section(
         },
         tenure_note = esc(&match (years("unsc"), tenure.as_ref()) {
             (Some(y), Some(t)) => format!(
-                "Voice over time. A member of the {} group ({}'s) is on the Council about {} of years today ({} elected seats for {} eligible members, two-year terms, equal rotation assumed), so its chance of deciding a vote, averaged over years, is {:.4}%. \"Years seated\" applies each model's regional seat split where the sources give one (tenure.toml; terms assumed where the drafts are silent); \"—\" where the split was not retrieved.",
-                group.replace('_', "-").to_lowercase(),
+                "Voice over time. A member of {}'s electoral group, the {}, is on the Council about {} of years today ({} elected seats for {} eligible members, two-year terms, equal rotation assumed), so its chance of deciding a vote, averaged over years, is {:.4}%. \"Years seated\" applies each model's regional seat split where the sources give one (tenure.toml; terms assumed where the drafts are silent); \"—\" where the split was not retrieved.",
                 focal_name,
+                group_name(&group),
                 pct(y),
                 t.model("unsc").and_then(|m| m.seats.get(&group)).copied().unwrap_or(0),
                 t.eligible.get(&group).copied().unwrap_or(0),
@@ -205,4 +205,18 @@ pub(crate) fn section(
             _ => String::new(),
         }),
     )
+}
+
+/// The UN name of a regional group id of tenure.toml ("WEOG" → "Western European and Others
+/// Group (WEOG)"): a reader gets the group's name, not the file's key. An unknown id is
+/// shown as written.
+pub(crate) fn group_name(id: &str) -> String {
+    match id {
+        "AFRICAN" => "African Group".to_string(),
+        "ASIA_PACIFIC" => "Asia-Pacific Group".to_string(),
+        "EEG" => "Eastern European Group".to_string(),
+        "GRULAC" => "Latin American and Caribbean Group (GRULAC)".to_string(),
+        "WEOG" => "Western European and Others Group (WEOG)".to_string(),
+        other => format!("{other} group"),
+    }
 }

@@ -188,17 +188,7 @@ pub(crate) fn balance(
     h.push_str(&fdi_section(s, notes));
     if let Some(a) = &align {
         h.push_str(&alignment_section(s, a, notes));
-        if let (Some(first), Some(last)) = (a.ranking.first(), a.ranking.last()) {
-            summary.push(format!(
-                "UN General Assembly {}–{}: votes most often with {} ({} identical), least with {} ({})",
-                a.from,
-                a.to,
-                name(first),
-                opt_pct(a.partners[first].overall.identical_share),
-                name(last),
-                opt_pct(a.partners[last].overall.identical_share)
-            ));
-        }
+        summary.extend(alignment_summary(s, a));
     } else {
         h.push_str(&crate::gaps::sub_notice(s, "alignment"));
     }
@@ -285,35 +275,45 @@ fn no_own_trade(
         let cite = notes.cite(&last.iter().flat_map(|f| f.3.clone()).collect::<Vec<_>>());
         let named: Vec<String> = last
             .iter()
-            .map(|f| format!("{} {}", s.display_name(&f.1), usd(f.2)))
+            // "with X at $6.0bn": a bilateral figure, not X's own total nor a share.
+            .map(|f| format!("with {} at {}", s.display_name(&f.1), usd(f.2)))
             .collect();
         lead.push(format!(
-            "<b>Balance.</b> {focal}'s own trade by partner is not sourced in the scenario, so its partner shares and concentration are unknown; partners' (mirror) statistics give {latest} turnover of {}{cite}.",
-            esc(&named.join(", "))
+            "<b>Balance.</b> {focal}'s own trade by partner is not sourced in the scenario, so its partner shares and concentration are unknown; the partners' own (mirror) statistics put its {latest} turnover {}{cite}, {}.",
+            esc(&named.join(", ")),
+            if named.len() == 1 {
+                "a bilateral figure rather than a share"
+            } else {
+                "bilateral figures rather than shares"
+            }
         ));
         summary.push(format!(
-            "{}: own trade statistics by partner not sourced (no shares, no concentration); mirror turnover {latest}: {}",
+            "{}: own trade statistics by partner not sourced (no shares, no concentration); {latest} turnover as the partners report it (mirror): {}",
             s.display_name(&s.focal),
             named.join(", ")
         ));
     }
     if let Some(a) = alignment(s) {
         h.push_str(&alignment_section(s, &a, notes));
-        if let (Some(first), Some(last)) = (a.ranking.first(), a.ranking.last()) {
-            summary.push(format!(
-                "UN General Assembly {}–{}: votes most often with {} ({} identical), least with {} ({})",
-                a.from,
-                a.to,
-                s.display_name(first),
-                opt_pct(a.partners[first].overall.identical_share),
-                s.display_name(last),
-                opt_pct(a.partners[last].overall.identical_share)
-            ));
-        }
+        summary.extend(alignment_summary(s, &a));
     }
     h.push_str(&memberships_section(s, notes));
     h.push_str("</section>");
     h
+}
+
+/// The terminal summary's line on UN voting: the partners voted with most and least often.
+pub(crate) fn alignment_summary(s: &Scenario, a: &bal::Alignment) -> Option<String> {
+    let (first, last) = (a.ranking.first()?, a.ranking.last()?);
+    Some(format!(
+        "UN General Assembly {}–{}: votes most often with {} ({} identical), least with {} ({})",
+        a.from,
+        a.to,
+        s.display_name(first),
+        opt_pct(a.partners[first].overall.identical_share),
+        s.display_name(last),
+        opt_pct(a.partners[last].overall.identical_share)
+    ))
 }
 
 fn opt_pct(v: Option<f64>) -> String {
@@ -1025,6 +1025,19 @@ pub(crate) fn alignment(s: &Scenario) -> Option<bal::Alignment> {
     ))
 }
 
+/// Yearly points with a break (a NaN) after each missing year, so the chart draws no line
+/// over a year without votes (1964, when the General Assembly held no recorded vote).
+fn with_breaks(points: impl Iterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for (x, y) in points {
+        if out.last().is_some_and(|&(px, _)| x - px > 1.0) {
+            out.push((x - 1.0, f64::NAN));
+        }
+        out.push((x, y));
+    }
+    out
+}
+
 pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut Notes<'_>) -> String {
     let colors = [
         "#c0392b", "#1f4e79", "#2e8b57", "#7d3c98", "#e0a800", "#555",
@@ -1037,11 +1050,12 @@ pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut No
             name: s.display_name(p),
             color: colors[i % colors.len()],
             dashed: false,
-            points: a.partners[p]
-                .by_year
-                .iter()
-                .filter_map(|(y, g)| g.identical_share.map(|v| (f64::from(*y), v)))
-                .collect(),
+            points: with_breaks(
+                a.partners[p]
+                    .by_year
+                    .iter()
+                    .filter_map(|(y, g)| g.identical_share.map(|v| (f64::from(*y), v))),
+            ),
         })
         .collect();
     let chart = svg::lines(
@@ -1071,7 +1085,17 @@ pub(crate) fn alignment_section(s: &Scenario, a: &bal::Alignment, notes: &mut No
 <p>Share of roll calls on which {focal} cast the same vote as each partner{cite}.{finding}</p>
 {chart}
 <table><tr><th>Partner</th><th class="n">Roll calls</th><th class="n">Identical votes</th><th class="n">Agreement index</th></tr>{rows}</table>
-<p class="small">Agreement index (Lijphart 1963): identical votes count 1, an abstention against a yes or no counts ½, over roll calls on which both voted.</p>"#,
+<p class="small">Agreement index (Lijphart 1963): identical votes count 1, an abstention against a yes or no counts ½, over roll calls on which both voted.{ussr}</p>"#,
+        // The roll-call data code the USSR as RU: a "Russia" line before 1992 is the USSR's.
+        ussr = if a
+            .partners
+            .get("RUS")
+            .is_some_and(|r| r.by_year.keys().any(|y| *y < 1992))
+        {
+            " Russia before 1992: the Soviet Union's votes (the roll-call data code both as one country)."
+        } else {
+            ""
+        },
         from = a.from,
         to = a.to,
         focal = esc(&s.display_name(&s.focal)),

@@ -71,7 +71,8 @@ pub struct Series {
     pub color: &'static str,
     /// Dashed line (e.g. an upper bound or another source).
     pub dashed: bool,
-    /// (x, y) points.
+    /// (x, y) points; a NaN y is a break: no data there, so the line stops and starts again
+    /// after it (e.g. a year without UN roll calls).
     pub points: Vec<(f64, f64)>,
 }
 
@@ -246,14 +247,20 @@ pub fn lines_axes(
             continue;
         }
         let mut d = String::new();
-        for (i, (x, y)) in ser.points.iter().enumerate() {
+        let mut pen_up = true;
+        for (x, y) in &ser.points {
+            if y.is_nan() {
+                pen_up = true;
+                continue;
+            }
             let _ = write!(
                 d,
                 "{}{:.1},{:.1} ",
-                if i == 0 { "M" } else { "L" },
+                if pen_up { "M" } else { "L" },
                 sx(*x),
                 sy(*y)
             );
+            pen_up = false;
         }
         let dash = if ser.dashed {
             r#" stroke-dasharray="5 4""#
@@ -265,7 +272,7 @@ pub fn lines_axes(
             r#"<path d="{d}" fill="none" stroke="{}" stroke-width="2.2"{dash}/>"#,
             ser.color
         );
-        for (x, y) in &ser.points {
+        for (x, y) in ser.points.iter().filter(|p| !p.1.is_nan()) {
             let _ = write!(
                 s,
                 r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{}"><title>{}: {} ({})</title></circle>"#,

@@ -2,6 +2,7 @@
 //! self-contained file whose every footnote resolves to a source.
 
 mod charts;
+mod look;
 mod maps;
 mod page;
 mod scenarios;

@@ -74,8 +74,8 @@ fn skeleton_briefs_render_what_they_have_and_name_what_is_missing() {
         assert!(b
             .summary
             .iter()
-            .any(|l| l == "not in this scenario (notices in the brief): Multi-vector balance, Voice in councils, Mediation, Convening, Connectivity"
-                || l == "not in this scenario (notices in the brief): Multi-vector balance, Memberships, Voice in councils, Mediation, Convening, Connectivity"),
+            .any(|l| l == "not in this scenario (notices in the brief): Multi-vector balance, Mediation, Voice in councils, Convening, Connectivity"
+                || l == "not in this scenario (notices in the brief): Multi-vector balance, Memberships, Mediation, Voice in councils, Convening, Connectivity"),
             "{country}: {:?}", b.summary);
         assert!(html
             .contains("<b>Not covered.</b> This scenario has no data for: Multi-vector balance;"));
