@@ -267,7 +267,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let store = Store::open(&dir.path().join("astana.db")).expect("open");
         let old: Vec<String> = (0..4)
-            .map(|_| store.create_mediation(&json!({}), &tokens()).expect("create"))
+            .map(|_| {
+                store
+                    .create_mediation(&json!({}), &tokens())
+                    .expect("create")
+            })
             .collect();
         let busy = store.writer();
         let before = store.inner.batches.load(Ordering::Relaxed);
