@@ -117,7 +117,8 @@ fn insert(tx: &rusqlite::Transaction<'_>, p: &Pending) -> Result<String> {
 
 impl Store {
     /// Stores a new mediation with its setup and token digests; returns its id (32 hex
-    /// digits).
+    /// digits) once it is committed, in one transaction with the other creates and appends
+    /// waiting for the writer (group commit).
     ///
     /// # Errors
     /// A database error.
