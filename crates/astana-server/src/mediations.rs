@@ -536,8 +536,7 @@ mod tests {
             .mediations
             .create(&state, long)
             .await
-            .err()
-            .expect("the closed pool refuses");
+            .expect_err("the closed pool refuses");
         assert_eq!(e.detail, "the server is shutting down");
     }
 
