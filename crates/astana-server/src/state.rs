@@ -27,7 +27,7 @@ pub(crate) struct Shared {
     pub(crate) store: Store,
     scenarios: Mutex<HashMap<String, Arc<Scenario>>>,
     answers: Mutex<HashMap<String, Arc<[u8]>>>,
-    heavy: Arc<Semaphore>,
+    pub(crate) heavy: Arc<Semaphore>,
     pub(crate) jobs: Runner,
     /// The digest of the team's access token, if one is required.
     pub(crate) token: Option<crate::auth::Digest32>,

@@ -142,8 +142,11 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
-    /// Mediation events waiting for the writer (group commit, see [`mediations`]).
+    /// Mediation creates and events waiting for the writer (group commit, see
+    /// [`mediations`]).
     pending: Mutex<Vec<mediations::Pending>>,
+    /// Group-commit transactions begun (tests count them).
+    batches: std::sync::atomic::AtomicU64,
 }
 
 impl Store {
@@ -168,6 +171,7 @@ impl Store {
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
                 pending: Mutex::new(Vec::new()),
+                batches: std::sync::atomic::AtomicU64::new(0),
             }),
         };
         store.interrupt_unfinished_jobs()?;

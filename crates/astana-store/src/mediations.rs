@@ -2,10 +2,10 @@
 //! append-only log of events. The state of a mediation is a pure function of its setup and
 //! its log (the engine replays it), so the log is all that must survive a crash.
 //!
-//! Appends use a group commit: each caller queues its event and takes the writer; whoever
-//! gets it first commits every queued event in one transaction (one fsync for many
-//! mediations) and hands each caller its own result. An append returns only once its event
-//! is committed (WAL, `synchronous = FULL`).
+//! Creates and appends use a group commit: each caller queues its write (a new mediation or
+//! an event) and takes the writer; whoever gets it first commits every queued write in one
+//! transaction (one fsync for many mediations) and hands each caller its own result. A call
+//! returns only once its write is committed (WAL, `synchronous = FULL`).
 
 use crate::{now, Result, Store, StoreError};
 use rusqlite::{params, OptionalExtension};
@@ -47,47 +47,58 @@ pub struct StoredMediation {
     pub events: Vec<Value>,
 }
 
-/// An event waiting for the writer, and where its result goes.
-pub(crate) struct Pending {
-    mediation: String,
-    seq: u64,
-    event: String,
-    at: String,
-    done: Arc<Mutex<Option<Result<()>>>>,
+/// A write waiting for the writer.
+pub(crate) enum Op {
+    /// A new mediation: its setup (JSON text) and token digests.
+    Create {
+        setup: String,
+        tokens: Vec<MediationToken>,
+    },
+    /// Event `seq` of mediation `mediation`.
+    Append {
+        mediation: String,
+        seq: u64,
+        event: String,
+    },
 }
 
-fn take(slot: &Mutex<Option<Result<()>>>) -> Option<Result<()>> {
+/// A queued write and where its result goes: the new id for a create, `""` for an append.
+pub(crate) struct Pending {
+    op: Op,
+    at: String,
+    done: Arc<Mutex<Option<Result<String>>>>,
+}
+
+fn take(slot: &Mutex<Option<Result<String>>>) -> Option<Result<String>> {
     slot.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .take()
 }
 
-fn put(slot: &Mutex<Option<Result<()>>>, r: Result<()>) {
+fn put(slot: &Mutex<Option<Result<String>>>, r: Result<String>) {
     *slot
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
 }
 
-fn insert(tx: &rusqlite::Transaction<'_>, p: &Pending) -> Result<()> {
-    tx.execute(
-        "INSERT INTO mediation_event (mediation, seq, event, at) VALUES (?1, ?2, ?3, ?4)",
-        params![p.mediation, p.seq as i64, p.event, p.at],
-    )?;
-    Ok(())
-}
-
-impl Store {
-    /// Stores a new mediation with its setup and token digests; returns its id (32 hex
-    /// digits).
-    ///
-    /// # Errors
-    /// A database error.
-    pub fn create_mediation(&self, setup: &Value, tokens: &[MediationToken]) -> Result<String> {
-        self.write(|tx| {
+fn insert(tx: &rusqlite::Transaction<'_>, p: &Pending) -> Result<String> {
+    match &p.op {
+        Op::Append {
+            mediation,
+            seq,
+            event,
+        } => {
+            tx.execute(
+                "INSERT INTO mediation_event (mediation, seq, event, at) VALUES (?1, ?2, ?3, ?4)",
+                params![mediation, *seq as i64, event, p.at],
+            )?;
+            Ok(String::new())
+        }
+        Op::Create { setup, tokens } => {
             let id: String = tx.query_row("SELECT lower(hex(randomblob(16)))", [], |r| r.get(0))?;
             tx.execute(
                 "INSERT INTO mediation (id, created, setup) VALUES (?1, ?2, ?3)",
-                params![id, now(), setup.to_string()],
+                params![id, p.at, setup],
             )?;
             for t in tokens {
                 let role = match t.role {
@@ -100,6 +111,21 @@ impl Store {
                 )?;
             }
             Ok(id)
+        }
+    }
+}
+
+impl Store {
+    /// Stores a new mediation with its setup and token digests; returns its id (32 hex
+    /// digits) once it is committed, in one transaction with the other creates and appends
+    /// waiting for the writer (group commit).
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn create_mediation(&self, setup: &Value, tokens: &[MediationToken]) -> Result<String> {
+        self.group_commit(Op::Create {
+            setup: setup.to_string(),
+            tokens: tokens.to_vec(),
         })
     }
 
@@ -166,11 +192,19 @@ impl Store {
     /// # Errors
     /// A database error (including a taken `seq` or an unknown mediation).
     pub fn append_mediation_event(&self, id: &str, seq: u64, event: &Value) -> Result<()> {
-        let done = Arc::new(Mutex::new(None));
-        crate::lock(&self.inner.pending).push(Pending {
+        self.group_commit(Op::Append {
             mediation: id.to_string(),
             seq,
             event: event.to_string(),
+        })
+        .map(drop)
+    }
+
+    /// Queues `op`, then commits it with whatever else is queued (see the module's docs).
+    fn group_commit(&self, op: Op) -> Result<String> {
+        let done = Arc::new(Mutex::new(None));
+        crate::lock(&self.inner.pending).push(Pending {
+            op,
             at: now(),
             done: done.clone(),
         });
@@ -180,25 +214,29 @@ impl Store {
             return r;
         }
         let batch = std::mem::take(&mut *crate::lock(&self.inner.pending));
-        let all = (|| -> Result<()> {
+        let all = (|| -> Result<Vec<String>> {
             let tx = w.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            for p in &batch {
-                insert(&tx, p)?;
-            }
+            let out = batch
+                .iter()
+                .map(|p| insert(&tx, p))
+                .collect::<Result<Vec<_>>>()?;
             tx.commit()?;
-            Ok(())
+            Ok(out)
         })();
+        self.inner
+            .batches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match all {
-            Ok(()) => batch.iter().for_each(|p| put(&p.done, Ok(()))),
-            // One bad event must not fail the others: each on its own.
+            Ok(out) => batch.iter().zip(out).for_each(|(p, r)| put(&p.done, Ok(r))),
+            // One bad write must not fail the others: each on its own.
             Err(_) => {
                 for p in &batch {
-                    let one = (|| -> Result<()> {
+                    let one = (|| -> Result<String> {
                         let tx =
                             w.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                        insert(&tx, p)?;
+                        let r = insert(&tx, p)?;
                         tx.commit()?;
-                        Ok(())
+                        Ok(r)
                     })();
                     put(&p.done, one);
                 }
@@ -206,5 +244,75 @@ impl Store {
         }
         drop(w);
         take(&done).unwrap_or_else(|| Err(StoreError::Sqlite(rusqlite::Error::InvalidQuery)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::sync::atomic::Ordering;
+
+    fn tokens() -> Vec<MediationToken> {
+        vec![MediationToken {
+            role: MediationRole::Mediator,
+            party: None,
+            hash: [1; 32],
+        }]
+    }
+
+    /// Creates and appends that arrive while the writer is busy are committed together, in
+    /// one transaction, and each caller gets its own result (a new id, or `()`).
+    #[test]
+    fn creates_and_appends_that_wait_together_share_one_transaction() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(&dir.path().join("astana.db")).expect("open");
+        let old: Vec<String> = (0..4)
+            .map(|_| {
+                store
+                    .create_mediation(&json!({}), &tokens())
+                    .expect("create")
+            })
+            .collect();
+        let busy = store.writer();
+        let before = store.inner.batches.load(Ordering::Relaxed);
+        let (ids, ()) = std::thread::scope(|s| {
+            let creates: Vec<_> = (0..4)
+                .map(|k| {
+                    let store = store.clone();
+                    s.spawn(move || store.create_mediation(&json!({ "k": k }), &tokens()))
+                })
+                .collect();
+            let appends: Vec<_> = old
+                .iter()
+                .map(|id| {
+                    let store = store.clone();
+                    s.spawn(move || store.append_mediation_event(id, 1, &json!({"e": 1})))
+                })
+                .collect();
+            // Every caller has queued its write and waits for the writer.
+            while crate::lock(&store.inner.pending).len() < 8 {
+                std::thread::yield_now();
+            }
+            drop(busy);
+            let ids: Vec<String> = creates
+                .into_iter()
+                .map(|h| h.join().expect("thread").expect("create"))
+                .collect();
+            for h in appends {
+                h.join().expect("thread").expect("append");
+            }
+            (ids, ())
+        });
+        assert_eq!(store.inner.batches.load(Ordering::Relaxed) - before, 1);
+        for (k, id) in ids.iter().enumerate() {
+            let m = store.mediation(id).expect("read").expect("created");
+            assert_eq!(m.setup, json!({ "k": k }));
+            assert_eq!(m.tokens, tokens());
+        }
+        for id in &old {
+            let m = store.mediation(id).expect("read").expect("present");
+            assert_eq!(m.events, vec![json!({"e": 1})]);
+        }
     }
 }

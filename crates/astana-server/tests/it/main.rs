@@ -5,6 +5,7 @@ mod brief_date;
 mod browser;
 mod live_pages;
 mod mediation;
+mod mediation_burst;
 mod pages;
 mod support;
 mod view_cache;
