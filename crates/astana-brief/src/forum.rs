@@ -65,12 +65,12 @@ pub(crate) fn section(
         ),
     );
     lead.push(format!(
-        "<b>Convening.</b> The illustrative forum{data} fits <b>{scheduled} of {}</b> requested bilateral meetings and {} of {} panels into {} rooms over {} day(s), meeting value {} of at most {}{computed}.",
+        "<b>Convening.</b> The illustrative forum{data} fits <b>{scheduled} of {}</b> requested bilateral meetings and {} of {} panels into {} rooms over {}, meeting value {} of at most {}{computed}.",
         f.requests.len(),
         s.schedule.panels.iter().filter(|x| x.is_some()).count(),
         f.panels.len(),
         f.rooms.len(),
-        f.days.len(),
+        astana_forum_scheduler::days_text(f.days.len()),
         s.objective,
         s.upper_bound
     ));
@@ -88,7 +88,7 @@ pub(crate) fn section(
         .collect();
     format!(
         r#"<section id="forum"><h2>Convening: scheduling a forum</h2>
-<p><span class="est-tag">illustrative</span> {name}{data}: {people} participants, {req} bilateral meeting requests and {panels} panels in {rooms} rooms over {days} day(s) of {slots} slots. Panels are placed first, then as much meeting value (6 − priority per request) as possible: <b>{scheduled} of {req}</b> requests, value {obj} of at most {ub} (a bound over every placement of the panels, from a relaxation of each person's and each room's time; gap {gap:.1}%){computed}.</p>
+<p><span class="est-tag">illustrative</span> {name}{data}: {people} participants, {req} bilateral meeting requests and {panels} panels in {rooms} rooms over {days} of {slots} slots. Panels are placed first, then as much meeting value (6 − priority per request) as possible: <b>{scheduled} of {req}</b> requests, value {obj} of at most {ub} (a bound over every placement of the panels, from a relaxation of each person's and each room's time; gap {gap:.1}%){computed}.</p>
 {chart}
 <p>Rooms by slot (meetings light, panels dark; hover for who meets, or open the list below):</p>
 {grid}
@@ -102,7 +102,7 @@ pub(crate) fn section(
         req = f.requests.len(),
         panels = f.panels.len(),
         rooms = f.rooms.len(),
-        days = f.days.len(),
+        days = astana_forum_scheduler::days_text(f.days.len()),
         slots = f.slots.len(),
         obj = s.objective,
         ub = s.upper_bound,

@@ -82,13 +82,13 @@ fn replaced_note(r: &Replaced) -> String {
 
 fn summary(f: &Forum, s: &Solution, j: &ScheduleJson, elapsed: f64) {
     out!(
-        "{} · {} participants, {} requests, {} panels, {} rooms, {} day(s) × {} slots",
+        "{} · {} participants, {} requests, {} panels, {} rooms, {} × {} slots",
         f.name,
         f.participants.len(),
         f.requests.len(),
         f.panels.len(),
         f.rooms.len(),
-        f.days.len(),
+        astana_forum_scheduler::days_text(f.days.len()),
         f.slots.len()
     );
     out!(

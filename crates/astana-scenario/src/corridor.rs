@@ -386,12 +386,14 @@ pub(crate) fn check_network(
             if let Some(&(_, slot)) = by_id.get(end.as_str()) {
                 linked[slot] = true;
             } else {
-                let near: Vec<&str> = by_id
+                // Sorted, so the hint is the same on every run (map order is not).
+                let mut near: Vec<&str> = by_id
                     .keys()
                     .filter(|k| k.starts_with(end.get(..2.min(end.len())).unwrap_or("")))
                     .copied()
-                    .take(5)
                     .collect();
+                near.sort_unstable();
+                near.truncate(5);
                 diags.push(
                     Diagnostic::error(links_file, format!("unknown node `{end}`"))
                         .at_line(*line)
@@ -555,5 +557,29 @@ mod tests {
                 "nodes.csv:5:id node `C` has no links (connect it in links.csv or remove it)",
             ]
         );
+    }
+
+    /// The "similar id" hint lists the first five matches in id order, the same on every run.
+    #[test]
+    fn similar_ids_are_hinted_in_order() {
+        let ids = ["KZ9", "KZ3", "KZ7", "KZ1", "KZ5", "KZ2", "KZ8"];
+        let mut nodes = String::from("id,name,country,lat,lon,kind,source\n");
+        let mut links = String::from("id,from,to,mode,km,hours,cost_usd_feu,source\n");
+        for (i, id) in ids.iter().enumerate() {
+            nodes.push_str(&format!("{id},{id},KAZ,1,1,hub,s\n"));
+            links.push_str(&format!("L{i},{id},KZ1,rail,10,1,1,s\n"));
+        }
+        links.push_str("LX,KZ1,KZX,rail,10,1,1,s\n");
+        let none = |_: &str, _: usize, _: &str, _: &mut Diagnostics| {};
+        let mut diags = Diagnostics::default();
+        let n = read_nodes("nodes.csv", &nodes, &none, &mut diags);
+        let l = read_links("links.csv", &links, &none, &mut diags);
+        check_network("nodes.csv", &n, "links.csv", &l, &mut diags);
+        let hint = diags
+            .0
+            .iter()
+            .find_map(|d| d.hint.clone())
+            .unwrap_or_default();
+        assert_eq!(hint, "nodes with a similar id: KZ1, KZ2, KZ3, KZ5, KZ7");
     }
 }

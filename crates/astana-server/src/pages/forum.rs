@@ -109,13 +109,13 @@ pub(crate) async fn page(
     match scenario_schedule(&state, &id).await {
         Ok((f, s)) => {
             page.push(&format!(
-                r#"<p>{}: {} participants, {} bilateral requests, {} panels, {} rooms, {} day(s) of {} slots. Below: a schedule from one second of search (as in the brief); schedule it as a job for a longer search.</p>"#,
+                r#"<p>{}: {} participants, {} bilateral requests, {} panels, {} rooms, {} of {} slots. Below: a schedule from one second of search (as in the brief); schedule it as a job for a longer search.</p>"#,
                 esc(&f.name),
                 f.participants.len(),
                 f.requests.len(),
                 f.panels.len(),
                 f.rooms.len(),
-                f.days.len(),
+                astana_forum_scheduler::days_text(f.days.len()),
                 f.slots.len()
             ));
             page.push(&format!(
