@@ -93,9 +93,11 @@ pub fn init_files(country: &str) -> Result<Vec<(String, String)>, Diagnostic> {
                     .join(" or ")
             ),
         };
-        return Err(
-            Diagnostic::error("--country", format!("unknown ISO3 code `{country}`")).hint(hint),
-        );
+        return Err(Diagnostic::error(
+            "--country",
+            format!("unknown ISO3 code `{}`", shown(country)),
+        )
+        .hint(hint));
     };
     let (base, _) = crate::load_embedded().map_err(|d| {
         Diagnostic::error(
@@ -448,4 +450,14 @@ pub fn write_files(
         std::fs::write(path, text).map_err(io)?;
     }
     Ok(paths)
+}
+
+/// The code as the message shows it: control characters escaped (a CR/LF must not rewrite
+/// the terminal line) and clipped to 40 characters.
+fn shown(code: &str) -> String {
+    let mut out: String = code.chars().take(40).flat_map(char::escape_debug).collect();
+    if code.chars().count() > 40 {
+        out.push('…');
+    }
+    out
 }

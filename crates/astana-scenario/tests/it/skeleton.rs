@@ -228,3 +228,17 @@ fn the_derived_alignment_table_is_small_and_sorted_by_country() {
     );
     assert!(keys.len() > 30_000);
 }
+
+#[test]
+fn a_hostile_country_code_is_escaped_and_clipped_in_the_message() {
+    let d = init_files("TU\r\nR").expect_err("not a code");
+    assert!(
+        d.message.contains("unknown ISO3 code `TU\\r\\nR`"),
+        "{}",
+        d.message
+    );
+    let long = "A".repeat(100_000);
+    let d = init_files(&long).expect_err("not a code");
+    assert!(d.message.len() < 100, "{} bytes", d.message.len());
+    assert!(d.message.ends_with("…`"), "{}", d.message);
+}
