@@ -208,12 +208,19 @@
     async follow() {
       let wait = 500;
       for (;;) {
+        // The server sends a keep-alive comment every 15 s: 45 s of silence is a dead
+        // connection (a sleeping laptop, a proxy), so drop it and reconnect.
+        const ctl = new AbortController();
+        let quiet = null;
+        const alive = () => { clearTimeout(quiet); quiet = setTimeout(() => ctl.abort(), 45000); };
         try {
+          alive();
           const r = await fetch(this.root.dataset.api + "/events", {
             headers: { Authorization: "Bearer " + sessionStorage.getItem("astana-mediation:" + this.root.dataset.id), Accept: "text/event-stream" },
             cache: "no-store",
+            signal: ctl.signal,
           });
-          if (r.status === 401 || r.status === 404) return;
+          if (r.status === 401 || r.status === 404) { clearTimeout(quiet); return; }
           if (!r.ok || !r.body) throw new Error("HTTP " + r.status);
           wait = 500;
           const reader = r.body.getReader();
@@ -222,6 +229,7 @@
           for (;;) {
             const { value, done } = await reader.read();
             if (done) break;
+            alive();
             buf += dec.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
             let i;
             while ((i = buf.indexOf("\n\n")) >= 0) {
@@ -230,6 +238,7 @@
             }
           }
         } catch (_) { /* reconnect below */ }
+        clearTimeout(quiet);
         if (this.view && this.view.phase === "done") return;
         await sleep(wait);
         wait = Math.min(wait * 2, 10000);
@@ -264,6 +273,8 @@
 
     render(v) {
       if (!v || typeof v !== "object") return;
+      // A GET's answer can arrive after a newer view from the stream: never step back.
+      if (this.view && typeof this.view.seq === "number" && typeof v.seq === "number" && v.seq < this.view.seq) return;
       this.view = v;
       this.problem.replaceChildren();
       const party = typeof v.you === "string";

@@ -84,7 +84,7 @@ impl Live {
         if let Some(Some(v)) = self.views.get(slot) {
             return v.clone();
         }
-        let v = view_of(id, &self.mediation, who);
+        let v = view_of(id, self.seq, &self.mediation, who);
         if let Some(s) = self.views.get_mut(slot) {
             *s = Some(v.clone());
         }
@@ -410,13 +410,17 @@ impl Access {
     }
 }
 
-/// `who`'s view of `m` as JSON text, with `id` first: serialised straight to bytes (no
-/// `Value` in between), the id spliced in front of the view's own fields.
-pub(crate) fn view_of(id: &str, m: &Mediation, who: Caller) -> Bytes {
+/// `who`'s view of `m` as JSON text, with `id` and `seq` first: serialised straight to bytes
+/// (no `Value` in between), spliced in front of the view's own fields. `seq` (events applied
+/// so far) only grows, so a page can drop a view older than the one it shows: a GET's answer
+/// may arrive after a newer view from the event stream.
+pub(crate) fn view_of(id: &str, seq: u64, m: &Mediation, who: Caller) -> Bytes {
     let mut out = Vec::with_capacity(4096);
     out.extend_from_slice(b"{\"id\":");
     // A string and a derived struct always serialise.
     let _ = serde_json::to_writer(&mut out, id);
+    out.extend_from_slice(b",\"seq\":");
+    out.extend_from_slice(seq.to_string().as_bytes());
     let mut body = Vec::with_capacity(4096);
     let _ = serde_json::to_writer(&mut body, &m.view(who));
     match body.get(1..) {
@@ -468,14 +472,14 @@ mod tests {
     }
 
     #[test]
-    fn a_view_is_id_first_then_the_engines_view() {
+    fn a_view_is_id_and_seq_first_then_the_engines_view() {
         let l = live();
-        let b = view_of("abc", &l.mediation, Caller::Party(1));
-        assert!(b.starts_with(br#"{"id":"abc","#), "{b:?}");
+        let b = view_of("abc", 12, &l.mediation, Caller::Party(1));
+        assert!(b.starts_with(br#"{"id":"abc","seq":12,"#), "{b:?}");
         let mut want = serde_json::to_value(l.mediation.view(Caller::Party(1))).expect("view");
-        want.as_object_mut()
-            .expect("object")
-            .insert("id".into(), "abc".into());
+        let o = want.as_object_mut().expect("object");
+        o.insert("id".into(), "abc".into());
+        o.insert("seq".into(), 12.into());
         assert_eq!(json(&b), want);
     }
 
@@ -502,6 +506,10 @@ mod tests {
         let fresh = l.view("m", Caller::Party(1));
         assert_ne!(fresh.as_ptr(), aze.as_ptr());
         assert_eq!(json(&fresh)["you"], "AZE");
+        assert_eq!(
+            (json(&aze)["seq"].clone(), json(&fresh)["seq"].clone()),
+            (0.into(), 1.into())
+        );
     }
 
     /// A short domain is validated on the async thread, a long one through the heavy-work

@@ -470,7 +470,8 @@ t.value = t.value.replace('"USD 1,200/FEU"', '"<img src=x id=pwned> USD 1,200"')
     assert_eq!(st, 200, "{outcome}");
     let agreement = outcome["agreement"].as_object().expect("a package").clone();
     for (who, c) in [("mediator", &m), ("KAZ", &kaz), ("AZE", &aze)] {
-        wait_for("the agreement on every page", move || async move {
+        let what = format!("the agreement on the {who} page");
+        wait_for(&what, move || async move {
             text_of(c, "#m-status").await.contains("Status: agreed")
                 && c.find(Locator::Css("#m-agreement")).await.is_ok()
         })
