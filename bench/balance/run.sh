@@ -7,7 +7,7 @@
 #
 # Usage: bench/balance/run.sh [--rows 1e6,1e7] [--big] [--keep] [--repeat N] [--dir DIR]
 #   --rows   sizes to run (default 1e6,1e7)
-#   --big    adds 1e8 rows: long, and needs about 16 GB of disk while it runs
+#   --big    adds 1e8 rows: long (generating takes about 10 min), and about 8 GB of disk
 #   --keep   keeps the generated files (in DIR/ROWS/; a later run with the same --dir reuses them)
 #   --repeat runs every command N times and keeps the fastest (default 1)
 #   --dir    where the data goes (default: a new folder under $TMPDIR, removed at the end)

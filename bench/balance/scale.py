@@ -83,8 +83,12 @@ def load_peer(path):
 
 
 def load_astana(path, workload):
+    return load_astana_doc(json.load(open(path)), workload)
+
+
+def load_astana_doc(doc, workload):
     out = {}
-    for r in records(json.load(open(path))):
+    for r in records(doc):
         if workload == "partner":
             out[(r["reporter"], int(r["year"]))] = {"hhi": r["hhi"]}
         else:
@@ -222,6 +226,22 @@ def main():
                 ratio = f"{wall / ast[0]:.2f}x"
                 cratio = f"{cpu / ast[1]:.2f}x" if ast[1] > 0 else ""
             print(f"| {w} | {fmt} | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {ratio} | {cratio} | {inproc} |")
+
+    # Issue 15's goals, on wall time: on Parquet astana at least as fast as each peer; on CSV
+    # polars / astana >= 1.3; peak RSS under 4 GiB.
+    print()
+    for workload, fmt, n, res, skip, _ in rows:
+        ast = res.get("astana")
+        if fmt not in ("CSV", "Parquet", "Parquet by year (hive)") or ast is None:
+            continue
+        need = {"polars": 1.3} if fmt == "CSV" else {"polars": 1.0, "duckdb": 1.0}
+        for tool, goal in need.items():
+            if tool in res:
+                r = res[tool][0] / ast[0]
+                print(f"goal {workload} {fmt}: {tool} / astana = {r:.2f} (goal >= {goal}): "
+                      + ("met" if r >= goal else "NOT met"))
+        print(f"goal {workload} {fmt}: astana peak RSS {ast[2]:.0f} MB (goal < 4096): "
+              + ("met" if ast[2] < 4096 else "NOT met"))
     sys.exit(1 if failed else 0)
 
 
