@@ -1,6 +1,7 @@
 """A BACI-shaped synthetic trade matrix (exporter x importer x HS6 product x year), seeded.
 
 Usage: gen_baci.py OUT_DIR ROWS [--years 10] [--seed 20261201] [--countries data/iso3166.csv]
+(ROWS may be written 1e6; the countries default to this checkout's data/iso3166.csv)
 
 Writes, in the flows layout of issue 15 (year, period=FY, reporter, partner, flow=exports,
 product = 6-digit string, value_usd, source):
@@ -109,7 +110,8 @@ def main():
     ap.add_argument("rows", type=float)
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--seed", type=int, default=20261201)
-    ap.add_argument("--countries", default="data/iso3166.csv")
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--countries", default=os.path.join(here, "..", "..", "data", "iso3166.csv"))
     a = ap.parse_args()
     rows, Y = int(a.rows), a.years
     every = [l.split(",")[0] for l in open(a.countries).read().splitlines()[1:]]
@@ -131,12 +133,14 @@ def main():
     schema = pa.schema([("year", pa.int32()), ("period", pa.string()), ("reporter", pa.string()),
                         ("partner", pa.string()), ("flow", pa.string()), ("product", pa.string()),
                         ("value_usd", pa.float64()), ("source", pa.string())])
-    csv_w = pacsv.CSVWriter(os.path.join(a.out, "flows.csv"), schema,
+    # CSV values as whole dollars in plain digits (Arrow would write 2.38e+10 for a double).
+    csv_schema = schema.set(schema.get_field_index("value_usd"), pa.field("value_usd", pa.int64()))
+    csv_w = pacsv.CSVWriter(os.path.join(a.out, "flows.csv"), csv_schema,
                             write_options=pacsv.WriteOptions(quoting_style="none"))
     pq_opts = dict(compression="zstd", write_statistics=True)
     pq_w = pq.ParquetWriter(os.path.join(a.out, "flows.parquet"), schema, **pq_opts)
     part_schema = pa.schema([("year", pa.int32()), ("reporter", pa.string()), ("partner", pa.string()),
-                             ("flow", pa.string()), ("value_usd", pa.float64()), ("source", pa.string())])
+                             ("flow", pa.string()), ("value_usd", pa.int64()), ("source", pa.string())])
     part_w = pacsv.CSVWriter(os.path.join(a.out, "partners.csv"), part_schema,
                              write_options=pacsv.WriteOptions(quoting_style="none"))
     written = 0
@@ -168,7 +172,7 @@ def main():
                 "flow": const("exports"), "product": products.take(pa.array(p_idx)),
                 "value_usd": pa.array(value), "source": const("synthetic-baci")}
         t = pa.table(cols, schema=schema)
-        csv_w.write_table(t)
+        csv_w.write_table(t.cast(csv_schema))
         pq_w.write_table(t, row_group_size=1_000_000)
         hive = os.path.join(a.out, "hive", f"year={year}")
         os.makedirs(hive, exist_ok=True)
@@ -184,7 +188,7 @@ def main():
             "reporter": reporters.take(pa.array((nz // C).astype(np.int32))),
             "partner": reporters.take(pa.array((nz % C).astype(np.int32))),
             "flow": pa.array(["exports"]).take(pa.array(np.zeros(m, np.int32))),
-            "value_usd": pa.array(tot[nz]),
+            "value_usd": pa.array(tot[nz].astype(np.int64)),
             "source": pa.array(["synthetic-baci"]).take(pa.array(np.zeros(m, np.int32))),
         }, schema=part_schema))
         written += n
