@@ -92,13 +92,29 @@ def load_astana_doc(doc, workload):
         if workload == "partner":
             out[(r["reporter"], int(r["year"]))] = {"hhi": r["hhi"]}
         else:
-            th = r.get("theil") or r.get("products", {}).get("theil")
-            if th is None:
+            m = holder(r, "theil")  # the product measures, flat or nested in the record
+            if m is None:
                 continue
+            th = m["theil"]
             out[(r["reporter"], int(r["year"]))] = {
                 "theil": th["total"], "between": th["between"], "within": th["within"],
-                "universe": r.get("universe"), "n_active": r.get("products_active")}
+                "universe": m.get("universe", r.get("universe")),
+                "n_active": m.get("products_active", r.get("products_active"))}
     return out
+
+
+def holder(d, key):
+    """The first dict at or below d that has key."""
+    if isinstance(d, dict):
+        if key in d:
+            return d
+        d = list(d.values())
+    if isinstance(d, list):
+        for v in d:
+            h = holder(v, key)
+            if h is not None:
+                return h
+    return None
 
 
 def close(a, b):

@@ -114,7 +114,10 @@ def main():
         assert not scale.compare("partner", "p", ref, "a", {("KAZ", 2020): {"hhi": 0.25}}, 0)[0]
         doc = {"results": [{"reporter": "KAZ", "year": 2020, "universe": 5205, "products_active": 4,
                             "theil": {"total": 1.0, "between": 0.5, "within": 0.5}}]}
+        inner = {k: v for k, v in doc["results"][0].items() if k not in ("reporter", "year")}
+        nested = {"results": [{"reporter": "KAZ", "year": 2020, "products": inner}]}
         got = scale.load_astana_doc(doc, "product")
+        assert scale.load_astana_doc(nested, "product") == got
         assert got == {("KAZ", 2020): {"theil": 1.0, "between": 0.5, "within": 0.5, "universe": 5205,
                                        "n_active": 4}}, got
     print("selftest: all checks passed")
