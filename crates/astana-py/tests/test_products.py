@@ -156,5 +156,5 @@ def test_errors():
         astana.balance.products(t, reporter="KAZ", year=2023)
     with pytest.raises(astana.ComputationError, match="no exports product rows for UZB"):
         astana.balance.products(t, reporter="UZB", year=2023)
-    with pytest.raises(astana.InputError, match="no 'product' column"):
+    with pytest.raises(astana.InputError, match="no 'reporter' column"):
         astana.balance.products({"year": [2023]}, reporter="KAZ", year=2023)
