@@ -147,6 +147,9 @@ def test_errors():
     with pytest.raises(astana.InputError, match="smaller than the 2 products") as e:
         astana.balance.products(t, reporter="KAZ", year=2023, universe=1)
     assert e.value.exit_code == 2
+    for bad in (-3, 2.5, float("nan")):
+        with pytest.raises(astana.InputError, match="universe="):
+            astana.balance.products(t, reporter="KAZ", year=2023, universe=bad)
     t["value_usd"] = [float("nan"), 1.0]
     with pytest.raises(astana.InputError, match="row 0: value_usd is nan"):
         astana.balance.products(t, reporter="KAZ", year=2023)

@@ -227,6 +227,8 @@ def products(
         >>> round(astana.balance.products(t, reporter="KAZ", year=2023)["hhi"], 2)
         0.38
     """
+    if universe is not None and (isinstance(universe, bool) or not isinstance(universe, int) or universe < 1):
+        raise InputError(f"error: universe={universe!r}: expected a whole number of products ≥ 1", "bad input")
     partners: Dict[str, float] = {}
     world: Dict[str, float] = {}
     for _, r, p, code, value in _product_rows(df, year, flow, period):
