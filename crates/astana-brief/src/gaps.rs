@@ -66,7 +66,12 @@ pub(crate) fn balance_without_flows(
     let mut h =
         format!(r#"<section id="balance"><h2>Multi-vector balance: who {focal} trades with</h2>"#);
     h.push_str(&notice_of(s, "flows", Heading::None));
-    h.push_str(&crate::products::section(s, notes, summary, &mut Vec::new()));
+    h.push_str(&crate::products::section(
+        s,
+        notes,
+        summary,
+        &mut Vec::new(),
+    ));
     match sections::alignment(s) {
         Some(a) => {
             h.push_str(&sections::alignment_section(s, &a, notes));

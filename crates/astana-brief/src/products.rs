@@ -95,7 +95,8 @@ pub fn product_years(s: &Scenario) -> Vec<ProductYear> {
                     && r.product.starts_with(&o.product)
             })
         };
-        let mut groups: Vec<GroupShare> = same.iter().filter(|r| top(r)).map(|r| share(r)).collect();
+        let mut groups: Vec<GroupShare> =
+            same.iter().filter(|r| top(r)).map(|r| share(r)).collect();
         groups.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.product.cmp(&b.product)));
         let named: f64 = groups.iter().map(|g| g.share).sum();
         let rest = (1.0 - named).max(0.0);
@@ -138,12 +139,13 @@ fn points(h: (f64, f64)) -> String {
     format!("{:.0}–{:.0}", h.0 * 10_000.0, h.1 * 10_000.0)
 }
 
-fn oil_label(g: &GroupShare) -> &'static str {
-    if g.product == "2709" {
-        "crude oil (HS 2709)"
-    } else {
-        "oil and fuels (HS 27)"
-    }
+fn oil_label(g: &GroupShare) -> String {
+    let name = match (g.name.is_empty(), g.product.as_str()) {
+        (false, _) => g.name.clone(),
+        (true, "2709") => "Crude oil".to_string(),
+        (true, _) => "Mineral fuels".to_string(),
+    };
+    format!("{name} (HS {})", g.product)
 }
 
 /// The panel, or the gaps notice when the scenario has no product rows for its country,
@@ -194,7 +196,11 @@ pub(crate) fn section(
             class: "bar rest",
         });
     }
-    let chart = svg::hbar(&bars, 868.0, &format!("Shares of exports by product, {when}"));
+    let chart = svg::hbar(
+        &bars,
+        868.0,
+        &format!("Shares of exports by product, {when}"),
+    );
     let mut rows = String::new();
     for g in &y.groups {
         let _ = write!(
@@ -255,12 +261,6 @@ pub(crate) fn section(
         y.oil
             .as_ref()
             .map(|o| format!("{} make up <b>{}</b> of exports; ", oil_label(o), pct(o.share)))
-            .map(|t| {
-                let mut c = t.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                    .unwrap_or_default()
-            })
             .unwrap_or_default(),
         points(y.hhi),
         pct(1.0 - y.rest),
@@ -313,9 +313,6 @@ mod tests {
         assert!((lo - 0.38).abs() < 1e-12 && (hi - lo).abs() < 1e-15);
         // Kazakhstan 2022: oil and gas 61 %, rest 39 % → 3721–5242 points.
         let (lo, hi) = hhi_bounds(&[0.61], 0.39);
-        assert_eq!(
-            ((lo * 1e4).round(), (hi * 1e4).round()),
-            (3721.0, 5242.0)
-        );
+        assert_eq!(((lo * 1e4).round(), (hi * 1e4).round()), (3721.0, 5242.0));
     }
 }

@@ -186,10 +186,10 @@ pub(crate) fn balance(
     if bounds(&b).is_some() {
         h.push_str(&blocs_section(s, &b, notes));
     }
-    h.push_str(&crate::products::section(s, notes, summary, lead));
     h.push_str(&trend_section(s, notes));
     h.push_str(&dependence_section(s, year, notes));
     h.push_str(&shock_section(s, &b, notes, summary));
+    h.push_str(&crate::products::section(s, notes, summary, lead));
     h.push_str(&fdi_section(s, notes));
     if let Some(a) = &align {
         h.push_str(&alignment_section(s, a, notes));

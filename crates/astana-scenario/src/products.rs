@@ -76,8 +76,7 @@ pub(crate) fn read(
             }
         };
         let product = required(file, row, "product", diags).and_then(|p| {
-            if ProductRecord::is_hs(&p) || p == ProductRecord::TOTAL || p == ProductRecord::OTHER
-            {
+            if ProductRecord::is_hs(&p) || p == ProductRecord::TOTAL || p == ProductRecord::OTHER {
                 Some(p)
             } else {
                 diags.push(
@@ -136,8 +135,15 @@ pub(crate) fn read(
         };
         let source = row.get("source").to_string();
         resolver.check_source(file, row.line, &source, diags);
-        let (Some(year), Some(period), Some(reporter), Some(flow), Some(product), Some(value), Some(estimate)) =
-            (year, period, reporter, flow, product, value, estimate)
+        let (
+            Some(year),
+            Some(period),
+            Some(reporter),
+            Some(flow),
+            Some(product),
+            Some(value),
+            Some(estimate),
+        ) = (year, period, reporter, flow, product, value, estimate)
         else {
             return;
         };
@@ -186,7 +192,9 @@ fn check_totals(file: &str, rows: &[ProductRecord], diags: &mut Diagnostics) {
                 && r.product.starts_with(&o.product)
         });
         if !nested {
-            *sums.entry((r.year, r.period, r.reporter, r.flow)).or_default() += r.value_usd;
+            *sums
+                .entry((r.year, r.period, r.reporter, r.flow))
+                .or_default() += r.value_usd;
         }
     }
     for t in rows.iter().filter(|r| r.is_total()) {

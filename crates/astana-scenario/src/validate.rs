@@ -4,8 +4,8 @@ use crate::diag::{Diagnostic, Diagnostics, Locator};
 use crate::table;
 use crate::{Files, Loaded};
 use astana_model::{
-    iso, AlignmentRow, Bloc, Code, FlowKind, FlowRecord, Membership, Period, Scenario,
-    Source, WORLD,
+    iso, AlignmentRow, Bloc, Code, FlowKind, FlowRecord, Membership, Period, Scenario, Source,
+    WORLD,
 };
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -645,7 +645,12 @@ fn unresolved_source(file: &str, id: &str, sources_file: &str) -> Diagnostic {
     d
 }
 
-pub(crate) fn required(file: &str, row: &table::Row, col: &str, diags: &mut Diagnostics) -> Option<String> {
+pub(crate) fn required(
+    file: &str,
+    row: &table::Row,
+    col: &str,
+    diags: &mut Diagnostics,
+) -> Option<String> {
     let v = row.get(col);
     if v.is_empty() {
         diags.push(
@@ -723,7 +728,12 @@ fn is_date(s: &str) -> bool {
     }
 }
 
-pub(crate) fn parse_year(file: &str, row: &table::Row, col: &str, diags: &mut Diagnostics) -> Option<i32> {
+pub(crate) fn parse_year(
+    file: &str,
+    row: &table::Row,
+    col: &str,
+    diags: &mut Diagnostics,
+) -> Option<i32> {
     let v = row.get(col);
     match v.parse::<i32>() {
         Ok(y) if (1900..=2100).contains(&y) => Some(y),
