@@ -279,7 +279,7 @@ pub(crate) fn section(
     format!(
         r#"<h3 id="products">Export concentration by product, {when}</h3>
 <div class="cards">{oil}{hhi_card}</div>
-<p>Shares of {focal}'s exports by product group against the total{tc}{total_est}. The published figures name {n} group{pl} covering {cover}; the rest is not broken down, so the product HHI is a <b>bound</b>: {lo:.4} ({lop} points) with the rest spread over many small lines, {hi:.4} ({hip} points) with the rest as one line. It is computed over the groups as listed; each group is itself many HS lines.</p>
+<p>Shares of {focal}'s exports by product group against the total{tc}{total_est}. The published figures name {n} group{pl} covering {cover}; the rest is not broken down, so the product HHI is a <b>bound</b>: {lo:.4} ({lop:.0} points) with the rest spread over many small lines, {hi:.4} ({hip:.0} points) with the rest as one line. It is computed over the groups as listed; each group is itself many HS lines.</p>
 {chart}
 <details><summary class="small">Product groups with sources</summary><table><tr><th>HS</th><th>Group</th><th class="n">Exports</th><th class="n">Share</th></tr>{rows}</table></details>
 {trend}"#,
@@ -292,8 +292,8 @@ pub(crate) fn section(
         n = y.groups.len(),
         pl = if y.groups.len() == 1 { "" } else { "s" },
         cover = pct(1.0 - y.rest),
-        lop = format!("{:.0}", lo * 10_000.0),
-        hip = format!("{:.0}", hi * 10_000.0),
+        lop = lo * 10_000.0,
+        hip = hi * 10_000.0,
     )
 }
 
