@@ -86,30 +86,26 @@ impl Source {
     }
 }
 
-/// The `.parquet` files under `dir` (two levels: the folder and its `year=` folders), sorted.
+/// The `.parquet` files of `dir` and of its subfolders (`year=…/`), sorted.
 fn parquet_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut walk = |d: &Path, depth: usize, out: &mut Vec<PathBuf>, rec: &dyn Fn(&Path, usize, &mut Vec<PathBuf>)| {
-        let Ok(rd) = std::fs::read_dir(d) else { return };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() && depth == 0 {
-                rec(&p, 1, out);
-            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet")) {
-                out.push(p);
-            }
-        }
+    let is_parquet = |p: &Path| {
+        p.is_file()
+            && p.extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("parquet"))
     };
-    fn leaf(d: &Path, _: usize, out: &mut Vec<PathBuf>) {
-        let Ok(rd) = std::fs::read_dir(d) else { return };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("parquet")) {
-                out.push(p);
-            }
+    let entries = |d: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(d)
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for p in entries(dir) {
+        if p.is_dir() {
+            out.extend(entries(&p).into_iter().filter(|f| is_parquet(f)));
+        } else if is_parquet(&p) {
+            out.push(p);
         }
     }
-    walk(dir, 0, &mut out, &leaf);
     out.sort();
     out
 }
@@ -282,11 +278,15 @@ pub async fn aggregate(
             Table { df, name: name.clone(), columns }
         }
     };
-    let has = |c: &str| t.columns.iter().any(|x| x == c);
+    let Table {
+        df: table,
+        name: tname,
+        columns,
+    } = t;
+    let has = |c: &str| columns.iter().any(|x| x == c);
     let has_product = has("product");
     let is_csv = matches!(src, Source::Csv(_));
-    let types: BTreeMap<String, DataType> = t
-        .df
+    let types: BTreeMap<String, DataType> = table
         .schema()
         .fields()
         .iter()
@@ -361,8 +361,7 @@ pub async fn aggregate(
             .map_err(|e| TradeError::Compute(e.to_string()))?,
         _ => col("partner"),
     };
-    let df = t
-        .df
+    let df = table
         .select(vec![
             year.alias("year"),
             period.alias("period"),
@@ -418,15 +417,15 @@ pub async fn aggregate(
     };
     let batches = match result {
         Ok(b) => b,
-        Err(e) if is_csv => return row_errors(src, &t, None, filter, by, Some(e)).await,
+        Err(e) if is_csv => return row_errors(src, &tname, &columns, None, filter, by, Some(e)).await,
         Err(DataFusionError::ResourcesExhausted(m)) => return Err(TradeError::Compute(m)),
         Err(e) => return Err(input(df_message(&e))),
     };
     let raw = read_cells(&batches, by, has_product).map_err(TradeError::Compute)?;
     let nbad: i64 = raw.iter().map(|r| r.nbad).sum();
-    let key_errors = check_keys(&t.name, &raw, by, has_product);
+    let key_errors = check_keys(&tname, &raw, by, has_product);
     if nbad > 0 || !key_errors.0.is_empty() {
-        return row_errors(src, &t, Some(key_errors), filter, by, None).await;
+        return row_errors(src, &tname, &columns, Some(key_errors), filter, by, None).await;
     }
     let mut cells = merge(raw, by, has_product);
     if keep_later.is_some() {
@@ -653,13 +652,14 @@ fn keeps(f: &Filter, c: &Cell) -> bool {
 /// The plan found a problem: read the table row by row to say where.
 async fn row_errors(
     src: &Source,
-    t: &Table,
+    name: &str,
+    columns: &[String],
     key_errors: Option<Diagnostics>,
     filter: &Filter,
     by: By,
     plan_error: Option<DataFusionError>,
 ) -> Result<Vec<Cell>, TradeError> {
-    let has_product = t.columns.iter().any(|c| c == "product" || c == "quantity");
+    let has_product = columns.iter().any(|c| c == "product" || c == "quantity");
     let mut found = scan::Found::default();
     match src {
         Source::Csv(p) if !has_product => {
@@ -673,7 +673,7 @@ async fn row_errors(
         }
         Source::Csv(p) => {
             let schema = Arc::new(Schema::new(
-                t.columns.iter().map(|h| Field::new(h, DataType::Utf8, true)).collect::<Vec<_>>(),
+                columns.iter().map(|h| Field::new(h, DataType::Utf8, true)).collect::<Vec<_>>(),
             ));
             scan::check_csv(p, schema, &mut found);
         }
@@ -683,22 +683,19 @@ async fn row_errors(
             for f in parquet_files(p) {
                 let y = if hive { year_of(&f) } else { None };
                 scan::check_parquet(&f, y, &mut found);
-                if found.full() {
-                    break;
-                }
             }
         }
     }
-    let mut d = found.finish(&t.name);
+    let mut d = found.finish(name);
     if let Some(k) = key_errors {
         // Duplicates are found only on the keys; other key errors are already located.
         d.0.extend(k.0.into_iter().filter(|x| x.message.starts_with("duplicate")));
     }
     if let Some(e) = plan_error {
-        d.0.push(Diagnostic::error(&t.name, df_message(&e)));
+        d.0.push(Diagnostic::error(name, df_message(&e)));
     }
     if d.0.is_empty() {
-        d.push(Diagnostic::error(&t.name, "invalid rows (the row check could not say where)"));
+        d.push(Diagnostic::error(name, "invalid rows (the row check could not say where)"));
     }
     Err(TradeError::Input(d))
 }
@@ -786,4 +783,29 @@ pub fn scenario_of_cells(name: &str, cells: &[Cell]) -> Result<Scenario, Diagnos
         flows,
         ..Scenario::default()
     })
+}
+
+/// One reporter-year-flow's products: `(HS code, value)` in code order.
+pub type ProductGroup = Vec<(String, f64)>;
+
+/// The [`By::Product`] cells as plain `(product, value)` groups per (year, period, reporter,
+/// flow), for the product measures: the reporter's world (`WLD`) rows when it has any for
+/// that key, else the sum over its named partners; cells without a product (totals) left
+/// out.
+pub fn product_groups(cells: &[Cell]) -> BTreeMap<(i32, String, String, String), ProductGroup> {
+    let mut world: BTreeMap<(i32, String, String, String), ProductGroup> = BTreeMap::new();
+    let mut named: BTreeMap<(i32, String, String, String), ProductGroup> = BTreeMap::new();
+    for c in cells {
+        let Some(p) = &c.product else { continue };
+        let key = (c.year, c.period.clone(), c.reporter.clone(), c.flow.clone());
+        let into = if c.partner == WORLD { &mut world } else { &mut named };
+        into.entry(key).or_default().push((p.clone(), c.value_usd));
+    }
+    for (k, v) in world {
+        named.insert(k, v);
+    }
+    for v in named.values_mut() {
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    named
 }

@@ -31,10 +31,6 @@ impl Found {
         }
     }
 
-    pub(crate) fn full(&self) -> bool {
-        self.diags.0.len() >= SHOWN
-    }
-
     pub(crate) fn finish(mut self, file: &str) -> Diagnostics {
         if self.more > 0 {
             self.diags.push(Diagnostic::error(
@@ -65,11 +61,6 @@ pub(crate) fn check_batches(
 ) {
     let mut base = 0usize;
     for b in batches {
-        if found.full() {
-            // Keep counting, but only when cheap: stop reading after a full page of errors.
-            found.more += 1;
-            break;
-        }
         let b = match b {
             Ok(b) => b,
             Err(e) => {
