@@ -43,7 +43,13 @@ pub(crate) fn check(file: &str, line: Option<usize>, names: &[String]) -> Diagno
                 .hint(hint),
             );
         } else if names[..i].contains(n) {
-            d.push(at(Diagnostic::error(file, format!("column `{n}` appears twice"))).field(n));
+            d.push(
+                at(Diagnostic::error(
+                    file,
+                    format!("column `{n}` appears twice"),
+                ))
+                .field(n),
+            );
         }
     }
     for r in REQUIRED {
@@ -100,7 +106,10 @@ mod tests {
         let text = d.list().to_string();
         assert!(text.contains("unknown column `value` (column 5)"), "{text}");
         assert!(text.contains("did you mean `value_usd`?"), "{text}");
-        assert!(text.contains("missing required column `value_usd`"), "{text}");
+        assert!(
+            text.contains("missing required column `value_usd`"),
+            "{text}"
+        );
         assert_eq!(suggest("Reporter"), Some("reporter"));
         assert_eq!(suggest("zzzzzz"), None);
     }

@@ -24,7 +24,9 @@ use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::functions_aggregate::expr_fn::{bool_or, count, max, min, sum};
 use datafusion::logical_expr::{cast as cast_expr, col, lit, try_cast, when, Expr};
-use datafusion::prelude::{CsvReadOptions, DataFrame, ParquetReadOptions, SessionConfig, SessionContext};
+use datafusion::prelude::{
+    CsvReadOptions, DataFrame, ParquetReadOptions, SessionConfig, SessionContext,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -113,9 +115,8 @@ fn parquet_files(dir: &Path) -> Vec<PathBuf> {
 /// True when `dir` has a `year=…` subfolder.
 fn hive_years(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|rd| {
-        rd.flatten().any(|e| {
-            e.path().is_dir() && e.file_name().to_string_lossy().starts_with("year=")
-        })
+        rd.flatten()
+            .any(|e| e.path().is_dir() && e.file_name().to_string_lossy().starts_with("year="))
     })
 }
 
@@ -269,13 +270,25 @@ pub async fn aggregate(
                 opts = opts.table_partition_cols(vec![("year".to_string(), DataType::Int32)]);
             }
             let path = p.display().to_string();
-            let df = ctx.read_parquet(path, opts).await.map_err(|e| input(df_message(&e)))?;
-            let columns: Vec<String> = df.schema().fields().iter().map(|f| f.name().clone()).collect();
+            let df = ctx
+                .read_parquet(path, opts)
+                .await
+                .map_err(|e| input(df_message(&e)))?;
+            let columns: Vec<String> = df
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect();
             let d = columns::check(&name, None, &columns);
             if d.errors() > 0 {
                 return Err(TradeError::Input(d));
             }
-            Table { df, name: name.clone(), columns }
+            Table {
+                df,
+                name: name.clone(),
+                columns,
+            }
         }
     };
     let Table {
@@ -295,33 +308,55 @@ pub async fn aggregate(
     let ty = |c: &str| types.get(c).cloned().unwrap_or(DataType::Null);
     let null_str = || lit(datafusion::scalar::ScalarValue::Utf8(None));
     let is_text = |d: &DataType| {
-        matches!(d, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(..))
+        matches!(
+            d,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(..)
+        )
     };
     // Normalised columns; a text column whose value has leading or trailing blanks counts
     // as bad on a CSV, so the row reader (which trims) has the last word.
     let padded = |c: &str| {
         if is_csv && has(c) {
-            col(c).like(lit(" %")).or(col(c).like(lit("% "))).or(col(c).like(lit("\t%"))).or(col(c).like(lit("%\t")))
+            col(c)
+                .like(lit(" %"))
+                .or(col(c).like(lit("% ")))
+                .or(col(c).like(lit("\t%")))
+                .or(col(c).like(lit("%\t")))
         } else {
             lit(false)
         }
     };
     let year = match ty("year") {
         DataType::Int32 => col("year"),
-        DataType::Int64 | DataType::Int16 | DataType::Int8 => cast_expr(col("year"), DataType::Int32),
+        DataType::Int64 | DataType::Int16 | DataType::Int8 => {
+            cast_expr(col("year"), DataType::Int32)
+        }
         d if is_text(&d) => try_cast(col("year"), DataType::Int32),
-        d => return Err(input(format!("column `year` has type {d}; expected Int32 or Int64"))),
+        d => {
+            return Err(input(format!(
+                "column `year` has type {d}; expected Int32 or Int64"
+            )))
+        }
     };
     let value = match ty("value_usd") {
         DataType::Float64 => col("value_usd"),
-        DataType::Int64 | DataType::Int32 | DataType::Float32 => cast_expr(col("value_usd"), DataType::Float64),
+        DataType::Int64 | DataType::Int32 | DataType::Float32 => {
+            cast_expr(col("value_usd"), DataType::Float64)
+        }
         d if is_text(&d) => try_cast(col("value_usd"), DataType::Float64),
-        d => return Err(input(format!("column `value_usd` has type {d}; expected Float64 or Int64"))),
+        d => {
+            return Err(input(format!(
+                "column `value_usd` has type {d}; expected Float64 or Int64"
+            )))
+        }
     };
     let period = if has("period") {
-        when(col("period").is_null().or(col("period").eq(lit(""))), lit("FY"))
-            .otherwise(col("period"))
-            .map_err(|e| TradeError::Compute(e.to_string()))?
+        when(
+            col("period").is_null().or(col("period").eq(lit(""))),
+            lit("FY"),
+        )
+        .otherwise(col("period"))
+        .map_err(|e| TradeError::Compute(e.to_string()))?
     } else {
         lit("FY")
     };
@@ -337,9 +372,15 @@ pub async fn aggregate(
         DataType::Boolean => (col("estimate").is_true(), lit(false)),
         d if is_text(&d) => (
             col("estimate").eq(lit("yes")).is_true(),
-            col("estimate").is_not_null().and(col("estimate").in_list(vec![lit(""), lit("yes"), lit("no")], true)),
+            col("estimate")
+                .is_not_null()
+                .and(col("estimate").in_list(vec![lit(""), lit("yes"), lit("no")], true)),
         ),
-        d => return Err(input(format!("column `estimate` has type {d}; expected yes/no text or Boolean"))),
+        d => {
+            return Err(input(format!(
+                "column `estimate` has type {d}; expected yes/no text or Boolean"
+            )))
+        }
     };
     let value_bad = value
         .clone()
@@ -347,14 +388,34 @@ pub async fn aggregate(
         .or(value.clone().lt(lit(-0.0f64)))
         .or(value.clone().gt(lit(scan::MAX_VALUE_USD)))
         .or(value.clone().is_nan_like());
-    let year_bad = year.clone().is_null().or(year.clone().lt(lit(1900))).or(year.clone().gt(lit(2100)));
+    let year_bad = year
+        .clone()
+        .is_null()
+        .or(year.clone().lt(lit(1900)))
+        .or(year.clone().gt(lit(2100)));
     let missing = ["reporter", "partner", "flow", "source"]
         .into_iter()
         .fold(col("source").eq(lit("")), |acc, c| acc.or(col(c).is_null()));
-    let bad = ["period", "reporter", "partner", "flow", "product", "estimate", "source", "note", "year", "value_usd"]
-        .into_iter()
-        .fold(year_bad.or(value_bad).or(missing).or(estimate_bad), |acc, c| acc.or(padded(c)));
-    let bad = when(bad, lit(1i64)).otherwise(lit(0i64)).map_err(|e| TradeError::Compute(e.to_string()))?;
+    let bad = [
+        "period",
+        "reporter",
+        "partner",
+        "flow",
+        "product",
+        "estimate",
+        "source",
+        "note",
+        "year",
+        "value_usd",
+    ]
+    .into_iter()
+    .fold(
+        year_bad.or(value_bad).or(missing).or(estimate_bad),
+        |acc, c| acc.or(padded(c)),
+    );
+    let bad = when(bad, lit(1i64))
+        .otherwise(lit(0i64))
+        .map_err(|e| TradeError::Compute(e.to_string()))?;
     let partner = match by {
         By::Product => when(col("partner").eq(lit(WORLD)), lit(WORLD))
             .otherwise(lit("*"))
@@ -394,7 +455,13 @@ pub async fn aggregate(
     if let Some(p) = &filter.period {
         and(col("period").eq(lit(p.as_str())));
     }
-    let mut groups = vec![col("year"), col("period"), col("reporter"), col("partner"), col("flow")];
+    let mut groups = vec![
+        col("year"),
+        col("period"),
+        col("reporter"),
+        col("partner"),
+        col("flow"),
+    ];
     match by {
         By::Partner if has_product => groups.push(col("product").is_null().alias("whole")),
         By::Partner => {}
@@ -408,8 +475,16 @@ pub async fn aggregate(
         min(col("source")).alias("s0"),
         max(col("source")).alias("s1"),
     ];
-    let (df, keep_later) = if is_csv { (df, keep) } else {
-        (match keep { Some(k) => df.filter(k).map_err(|e| input(df_message(&e)))?, None => df }, None)
+    let (df, keep_later) = if is_csv {
+        (df, keep)
+    } else {
+        (
+            match keep {
+                Some(k) => df.filter(k).map_err(|e| input(df_message(&e)))?,
+                None => df,
+            },
+            None,
+        )
     };
     let result = match df.aggregate(groups, aggs) {
         Ok(df) => df.collect().await,
@@ -417,7 +492,9 @@ pub async fn aggregate(
     };
     let batches = match result {
         Ok(b) => b,
-        Err(e) if is_csv => return row_errors(src, &tname, &columns, None, filter, by, Some(e)).await,
+        Err(e) if is_csv => {
+            return row_errors(src, &tname, &columns, None, filter, by, Some(e)).await
+        }
         Err(DataFusionError::ResourcesExhausted(m)) => return Err(TradeError::Compute(m)),
         Err(e) => return Err(input(df_message(&e))),
     };
@@ -465,7 +542,9 @@ async fn read_csv(ctx: &SessionContext, p: &Path) -> Result<Table, TradeError> {
         .from_reader(std::io::BufReader::new(file));
     let (header, line) = match rdr.headers() {
         Ok(h) => (
-            h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect::<Vec<_>>(),
+            h.iter()
+                .map(|s| s.trim_start_matches('\u{feff}').to_string())
+                .collect::<Vec<_>>(),
             h.position().map_or(1, |p| p.line() as usize),
         ),
         Err(_) => {
@@ -483,7 +562,10 @@ async fn read_csv(ctx: &SessionContext, p: &Path) -> Result<Table, TradeError> {
     // Every column as text: the plan casts and checks them, so no type is guessed from the
     // first rows.
     let schema = Schema::new(
-        header.iter().map(|h| Field::new(h, DataType::Utf8, true)).collect::<Vec<_>>(),
+        header
+            .iter()
+            .map(|h| Field::new(h, DataType::Utf8, true))
+            .collect::<Vec<_>>(),
     );
     // A newline inside quotes must not be cut when the file is split between cores; only
     // a file with quotes pays for reading in one piece.
@@ -502,7 +584,11 @@ async fn read_csv(ctx: &SessionContext, p: &Path) -> Result<Table, TradeError> {
         .read_csv(p.display().to_string(), opts)
         .await
         .map_err(|e| one(df_message(&e), None))?;
-    Ok(Table { df, name, columns: header })
+    Ok(Table {
+        df,
+        name,
+        columns: header,
+    })
 }
 
 /// A DataFusion error as a user reads it.
@@ -526,7 +612,9 @@ fn read_cells(batches: &[RecordBatch], by: By, has_product: bool) -> Result<Vec<
     let mut out = Vec::new();
     for b in batches {
         let c = |n: &str, t: &DataType| -> Result<Arc<dyn Array>, String> {
-            let a = b.column_by_name(n).ok_or_else(|| format!("no column {n} in the result"))?;
+            let a = b
+                .column_by_name(n)
+                .ok_or_else(|| format!("no column {n} in the result"))?;
             cast(a, t).map_err(|e| e.to_string())
         };
         let (year, period, reporter, partner, flow) = (
@@ -540,7 +628,11 @@ fn read_cells(batches: &[RecordBatch], by: By, has_product: bool) -> Result<Vec<
             By::Partner => None,
             _ => Some(c("product", &DataType::Utf8)?),
         };
-        let whole = if by == By::Partner && has_product { Some(c("whole", &DataType::Boolean)?) } else { None };
+        let whole = if by == By::Partner && has_product {
+            Some(c("whole", &DataType::Boolean)?)
+        } else {
+            None
+        };
         let (v, e, n, nbad, s0, s1) = (
             c("v", &DataType::Float64)?,
             c("e", &DataType::Boolean)?,
@@ -550,25 +642,47 @@ fn read_cells(batches: &[RecordBatch], by: By, has_product: bool) -> Result<Vec<
             c("s1", &DataType::Utf8)?,
         );
         let s = |a: &Arc<dyn Array>, i: usize| {
-            if a.is_null(i) { String::new() } else { a.as_string::<i32>().value(i).to_string() }
+            if a.is_null(i) {
+                String::new()
+            } else {
+                a.as_string::<i32>().value(i).to_string()
+            }
         };
         for i in 0..b.num_rows() {
             let (first, last) = (s(&s0, i), s(&s1, i));
             out.push(Raw {
                 cell: Cell {
-                    year: if year.is_null(i) { 0 } else { year.as_primitive::<Int32Type>().value(i) },
+                    year: if year.is_null(i) {
+                        0
+                    } else {
+                        year.as_primitive::<Int32Type>().value(i)
+                    },
                     period: s(&period, i),
                     reporter: s(&reporter, i),
                     partner: s(&partner, i),
                     flow: s(&flow, i),
                     product: product.as_ref().filter(|p| !p.is_null(i)).map(|p| s(p, i)),
-                    value_usd: if v.is_null(i) { 0.0 } else { v.as_primitive::<Float64Type>().value(i) },
+                    value_usd: if v.is_null(i) {
+                        0.0
+                    } else {
+                        v.as_primitive::<Float64Type>().value(i)
+                    },
                     estimate: !e.is_null(i) && e.as_boolean().value(i),
-                    source: if first == last { first } else { format!("{first} … {last}") },
+                    source: if first == last {
+                        first
+                    } else {
+                        format!("{first} … {last}")
+                    },
                 },
                 n: n.as_primitive::<Int64Type>().value(i),
-                nbad: if nbad.is_null(i) { 0 } else { nbad.as_primitive::<Int64Type>().value(i) },
-                whole: whole.as_ref().is_none_or(|w| !w.is_null(i) && w.as_boolean().value(i)),
+                nbad: if nbad.is_null(i) {
+                    0
+                } else {
+                    nbad.as_primitive::<Int64Type>().value(i)
+                },
+                whole: whole
+                    .as_ref()
+                    .is_none_or(|w| !w.is_null(i) && w.as_boolean().value(i)),
             });
         }
     }
@@ -582,13 +696,21 @@ fn check_keys(file: &str, raw: &[Raw], by: By, has_product: bool) -> Diagnostics
     for r in raw {
         let c = &r.cell;
         let bad_key = !iso::is_alpha3(&c.reporter)
-            || !(iso::is_alpha3(&c.partner) || c.partner == WORLD || (by == By::Product && c.partner == "*"))
+            || !(iso::is_alpha3(&c.partner)
+                || c.partner == WORLD
+                || (by == By::Product && c.partner == "*"))
             || c.reporter == c.partner
             || c.flow.parse::<FlowKind>().is_err()
             || c.period.parse::<Period>().is_err()
             || c.product.as_deref().is_some_and(|p| !scan::is_hs_code(p));
         if bad_key {
-            d.push(Diagnostic::error(file, format!("invalid key: {} {} {}→{} {}", c.year, c.period, c.reporter, c.partner, c.flow)));
+            d.push(Diagnostic::error(
+                file,
+                format!(
+                    "invalid key: {} {} {}→{} {}",
+                    c.year, c.period, c.reporter, c.partner, c.flow
+                ),
+            ));
         }
         // One figure per key: rows without a product under By::Partner, every row under
         // By::PartnerProduct.
@@ -625,7 +747,15 @@ fn merge(raw: Vec<Raw>, by: By, has_product: bool) -> Vec<Cell> {
     if !(by == By::Partner && has_product) {
         return raw.into_iter().map(|r| r.cell).collect();
     }
-    let key = |c: &Cell| (c.year, c.period.clone(), c.reporter.clone(), c.partner.clone(), c.flow.clone());
+    let key = |c: &Cell| {
+        (
+            c.year,
+            c.period.clone(),
+            c.reporter.clone(),
+            c.partner.clone(),
+            c.flow.clone(),
+        )
+    };
     let mut out: BTreeMap<_, Raw> = BTreeMap::new();
     for r in raw {
         match out.entry(key(&r.cell)) {
@@ -644,7 +774,8 @@ fn merge(raw: Vec<Raw>, by: By, has_product: bool) -> Vec<Cell> {
 
 fn keeps(f: &Filter, c: &Cell) -> bool {
     f.reporter.as_ref().is_none_or(|r| *r == c.reporter)
-        && f.year.is_none_or(|y| y == c.year || (f.world_totals_all_years && c.partner == WORLD))
+        && f.year
+            .is_none_or(|y| y == c.year || (f.world_totals_all_years && c.partner == WORLD))
         && f.flow.as_ref().is_none_or(|x| *x == c.flow)
         && f.period.as_ref().is_none_or(|p| *p == c.period)
 }
@@ -673,7 +804,10 @@ async fn row_errors(
         }
         Source::Csv(p) => {
             let schema = Arc::new(Schema::new(
-                columns.iter().map(|h| Field::new(h, DataType::Utf8, true)).collect::<Vec<_>>(),
+                columns
+                    .iter()
+                    .map(|h| Field::new(h, DataType::Utf8, true))
+                    .collect::<Vec<_>>(),
             ));
             scan::check_csv(p, schema, &mut found);
         }
@@ -689,13 +823,19 @@ async fn row_errors(
     let mut d = found.finish(name);
     if let Some(k) = key_errors {
         // Duplicates are found only on the keys; other key errors are already located.
-        d.0.extend(k.0.into_iter().filter(|x| x.message.starts_with("duplicate")));
+        d.0.extend(
+            k.0.into_iter()
+                .filter(|x| x.message.starts_with("duplicate")),
+        );
     }
     if let Some(e) = plan_error {
         d.0.push(Diagnostic::error(name, df_message(&e)));
     }
     if d.0.is_empty() {
-        d.push(Diagnostic::error(name, "invalid rows (the row check could not say where)"));
+        d.push(Diagnostic::error(
+            name,
+            "invalid rows (the row check could not say where)",
+        ));
     }
     Err(TradeError::Input(d))
 }
@@ -703,8 +843,22 @@ async fn row_errors(
 /// A fixed order (the plan's is not): year, period, reporter, flow, partner, product.
 fn sort(cells: &mut [Cell]) {
     cells.sort_by(|a, b| {
-        (a.year, &a.period, &a.reporter, &a.flow, &a.partner, &a.product)
-            .cmp(&(b.year, &b.period, &b.reporter, &b.flow, &b.partner, &b.product))
+        (
+            a.year,
+            &a.period,
+            &a.reporter,
+            &a.flow,
+            &a.partner,
+            &a.product,
+        )
+            .cmp(&(
+                b.year,
+                &b.period,
+                &b.reporter,
+                &b.flow,
+                &b.partner,
+                &b.product,
+            ))
     });
 }
 
@@ -730,7 +884,13 @@ fn cells_of_records(flows: &[FlowRecord], filter: &Filter, by: By) -> Vec<Cell> 
         if !keeps(filter, &c) {
             continue;
         }
-        let key = (c.year, c.period.clone(), c.reporter.clone(), c.partner.clone(), c.flow.clone());
+        let key = (
+            c.year,
+            c.period.clone(),
+            c.reporter.clone(),
+            c.partner.clone(),
+            c.flow.clone(),
+        );
         match out.entry(key) {
             std::collections::btree_map::Entry::Vacant(v) => {
                 v.insert(c);
@@ -773,7 +933,10 @@ pub fn scenario_of_cells(name: &str, cells: &[Cell]) -> Result<Scenario, Diagnos
             None => {
                 return Err(Diagnostics(vec![Diagnostic::error(
                     name,
-                    format!("invalid key: {} {} {}→{} {}", c.year, c.period, c.reporter, c.partner, c.flow),
+                    format!(
+                        "invalid key: {} {} {}→{} {}",
+                        c.year, c.period, c.reporter, c.partner, c.flow
+                    ),
                 )]))
             }
         }
@@ -798,7 +961,11 @@ pub fn product_groups(cells: &[Cell]) -> BTreeMap<(i32, String, String, String),
     for c in cells {
         let Some(p) = &c.product else { continue };
         let key = (c.year, c.period.clone(), c.reporter.clone(), c.flow.clone());
-        let into = if c.partner == WORLD { &mut world } else { &mut named };
+        let into = if c.partner == WORLD {
+            &mut world
+        } else {
+            &mut named
+        };
         into.entry(key).or_default().push((p.clone(), c.value_usd));
     }
     for (k, v) in world {

@@ -100,10 +100,14 @@ fn check_batch(
         col("estimate"),
         col("source"),
     );
-    let value = b.column_by_name("value_usd").and_then(|a| match a.data_type() {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => cast(a, &DataType::Utf8).ok(),
-        _ => cast(a, &DataType::Float64).ok(),
-    });
+    let value = b
+        .column_by_name("value_usd")
+        .and_then(|a| match a.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                cast(a, &DataType::Utf8).ok()
+            }
+            _ => cast(a, &DataType::Float64).ok(),
+        });
     let text = |a: &Option<ArrayRef>, i: usize| -> Option<String> {
         let a = a.as_ref()?;
         if a.is_null(i) {
@@ -162,7 +166,11 @@ fn check_batch(
                 err("partner", format!("unknown ISO3 code `{p}`"), None);
             }
             Some(p) if r.as_deref() == Some(p.as_str()) => {
-                err("partner", format!("reporter and partner are both `{p}`"), None);
+                err(
+                    "partner",
+                    format!("reporter and partner are both `{p}`"),
+                    None,
+                );
             }
             _ => {}
         }

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 /// The Kazakhstan scenario's flows.csv without its bloc rows.
 pub(crate) fn kz_csv_text() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/scenarios/kazakhstan/flows.csv");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/scenarios/kazakhstan/flows.csv");
     let text = std::fs::read_to_string(path).expect("flows.csv");
     text.lines()
         .filter(|l| !l.contains(",EU27,") && !l.contains(",EAEU,"))
@@ -38,7 +39,9 @@ pub(crate) fn batch(rows: &[FlowRecord], with_year: bool) -> RecordBatch {
     let mut cols: Vec<ArrayRef> = Vec::new();
     if with_year {
         fields.push(Field::new("year", DataType::Int32, false));
-        cols.push(Arc::new(Int32Array::from(rows.iter().map(|r| r.year).collect::<Vec<_>>())));
+        cols.push(Arc::new(Int32Array::from(
+            rows.iter().map(|r| r.year).collect::<Vec<_>>(),
+        )));
     }
     for (name, col) in [
         ("period", s(&|r| r.period.to_string())),
@@ -50,9 +53,20 @@ pub(crate) fn batch(rows: &[FlowRecord], with_year: bool) -> RecordBatch {
         cols.push(col);
     }
     fields.push(Field::new("value_usd", DataType::Float64, false));
-    cols.push(Arc::new(Float64Array::from(rows.iter().map(|r| r.value_usd).collect::<Vec<_>>())));
+    cols.push(Arc::new(Float64Array::from(
+        rows.iter().map(|r| r.value_usd).collect::<Vec<_>>(),
+    )));
     for (name, col) in [
-        ("estimate", s(&|r| if r.estimate { "yes".into() } else { "no".into() })),
+        (
+            "estimate",
+            s(&|r| {
+                if r.estimate {
+                    "yes".into()
+                } else {
+                    "no".into()
+                }
+            }),
+        ),
         ("source", s(&|r| r.source.clone())),
         ("note", s(&|r| r.note.clone())),
     ] {

@@ -28,10 +28,22 @@ fn csv_reports_every_bad_row_with_line_and_field() {
          2022,KAZ,CHN,exports,7,s\n",
     );
     let e = errors(&Source::Csv(csv));
-    assert!(e.contains("bad.csv:3") && e.contains("unknown ISO3 code `XXX`"), "{e}");
-    assert!(e.contains("bad.csv:4") && e.contains("negative value `-5`"), "{e}");
-    assert!(e.contains("bad.csv:5") && e.contains("`1e400` is not a number"), "{e}");
-    assert!(e.contains("bad.csv:6") && e.contains("duplicate row"), "{e}");
+    assert!(
+        e.contains("bad.csv:3") && e.contains("unknown ISO3 code `XXX`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("bad.csv:4") && e.contains("negative value `-5`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("bad.csv:5") && e.contains("`1e400` is not a number"),
+        "{e}"
+    );
+    assert!(
+        e.contains("bad.csv:6") && e.contains("duplicate row"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -46,10 +58,18 @@ fn parquet_reports_row_and_field() {
         Field::new("source", DataType::Utf8, true),
     ]));
     let cols: Vec<ArrayRef> = vec![
-        Arc::new(Int32Array::from(vec![Some(2022), Some(2022), None, Some(2022), Some(2022)])),
+        Arc::new(Int32Array::from(vec![
+            Some(2022),
+            Some(2022),
+            None,
+            Some(2022),
+            Some(2022),
+        ])),
         Arc::new(StringArray::from(vec!["KAZ", "KAZ", "KAZ", "KAZ", "KAZ"])),
         Arc::new(StringArray::from(vec!["CHN", "RUS", "DEU", "ITA", "USA"])),
-        Arc::new(StringArray::from(vec!["exports", "exports", "exports", "export", "exports"])),
+        Arc::new(StringArray::from(vec![
+            "exports", "exports", "exports", "export", "exports",
+        ])),
         Arc::new(Float64Array::from(vec![1.0, f64::NAN, 3.0, 4.0, 5.0])),
         Arc::new(StringArray::from(vec!["s", "s", "s", "s", ""])),
     ];
@@ -57,7 +77,10 @@ fn parquet_reports_row_and_field() {
     write_parquet(&pq, &RecordBatch::try_new(schema, cols).expect("batch"));
     let e = errors(&Source::Parquet(pq));
     assert!(e.contains("row 1: `NaN` is not a number"), "{e}");
-    assert!(e.contains("row 2: missing value") && e.contains("year"), "{e}");
+    assert!(
+        e.contains("row 2: missing value") && e.contains("year"),
+        "{e}"
+    );
     assert!(e.contains("row 3: unknown flow `export`"), "{e}");
     assert!(e.contains("row 4: empty source"), "{e}");
     assert!(!e.contains("row 0"), "{e}");
@@ -66,9 +89,16 @@ fn parquet_reports_row_and_field() {
 #[test]
 fn unknown_columns_get_a_did_you_mean() {
     let dir = tempfile::tempdir().expect("tmp");
-    let csv = write(dir.path(), "c.csv", "year,reporter,partner,flow,value_usd,source,prodcut\n2022,KAZ,CHN,exports,1,s,27\n");
+    let csv = write(
+        dir.path(),
+        "c.csv",
+        "year,reporter,partner,flow,value_usd,source,prodcut\n2022,KAZ,CHN,exports,1,s,27\n",
+    );
     let e = errors(&Source::Csv(csv));
-    assert!(e.contains("c.csv:1") && e.contains("unknown column `prodcut`"), "{e}");
+    assert!(
+        e.contains("c.csv:1") && e.contains("unknown column `prodcut`"),
+        "{e}"
+    );
     assert!(e.contains("did you mean `product`?"), "{e}");
     let schema = Arc::new(Schema::new(vec![
         Field::new("year", DataType::Int32, true),
@@ -89,5 +119,8 @@ fn unknown_columns_get_a_did_you_mean() {
     let pq = dir.path().join("v.parquet");
     write_parquet(&pq, &RecordBatch::try_new(schema, cols).expect("batch"));
     let e = errors(&Source::Parquet(pq));
-    assert!(e.contains("unknown column `value`") && e.contains("did you mean `value_usd`?"), "{e}");
+    assert!(
+        e.contains("unknown column `value`") && e.contains("did you mean `value_usd`?"),
+        "{e}"
+    );
 }

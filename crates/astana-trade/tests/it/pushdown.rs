@@ -22,7 +22,10 @@ fn year_filter_prunes_hive_folders_and_reporter_filter_keeps_its_rows() {
         ..Filter::default()
     };
     let cells = aggregate_blocking(&src, &f, By::Partner).expect("pruned");
-    let want = rows.iter().filter(|r| r.reporter == "KAZ" && r.year == 2023).count();
+    let want = rows
+        .iter()
+        .filter(|r| r.reporter == "KAZ" && r.year == 2023)
+        .count();
     assert!(want > 5, "{want}");
     assert_eq!(cells.len(), want);
     assert!(cells.iter().all(|c| c.reporter == "KAZ" && c.year == 2023));

@@ -17,16 +17,35 @@ fn csv_parquet_and_hive_folder_give_the_row_readers_records() {
 
     let mut want = rows.clone();
     let key = |r: &astana_model::FlowRecord| {
-        (r.year, r.period.to_string(), r.reporter.to_string(), r.flow.as_str(), r.partner.to_string())
+        (
+            r.year,
+            r.period.to_string(),
+            r.reporter.to_string(),
+            r.flow.as_str(),
+            r.partner.to_string(),
+        )
     };
     want.sort_by_key(key);
     for path in [&csv, &pq, &hive] {
         let src = Source::from_path(path).expect("source");
         let cells = aggregate_blocking(&src, &Filter::default(), By::Partner).expect("cells");
         let got = scenario_of_cells("x", &cells).expect("records").flows;
-        let mut got: Vec<_> = got.into_iter().map(|mut r| { r.note.clear(); r }).collect();
+        let mut got: Vec<_> = got
+            .into_iter()
+            .map(|mut r| {
+                r.note.clear();
+                r
+            })
+            .collect();
         got.sort_by_key(key);
-        let want: Vec<_> = want.iter().cloned().map(|mut r| { r.note.clear(); r }).collect();
+        let want: Vec<_> = want
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                r.note.clear();
+                r
+            })
+            .collect();
         assert_eq!(got, want, "{}", path.display());
     }
     assert!(matches!(Source::from_path(&hive), Ok(Source::Folder(_))));
@@ -49,9 +68,15 @@ fn product_rows_sum_to_partners_and_world_stays_apart() {
     );
     let src = Source::from_path(&csv).expect("csv");
     let cells = aggregate_blocking(&src, &Filter::default(), By::Partner).expect("cells");
-    let v: Vec<(&str, f64)> = cells.iter().map(|c| (c.partner.as_str(), c.value_usd)).collect();
+    let v: Vec<(&str, f64)> = cells
+        .iter()
+        .map(|c| (c.partner.as_str(), c.value_usd))
+        .collect();
     // ITA has a total row (70): it wins over its product rows (60).
-    assert_eq!(v, vec![("CHN", 150.0), ("ITA", 70.0), ("RUS", 30.0), ("WLD", 200.0)]);
+    assert_eq!(
+        v,
+        vec![("CHN", 150.0), ("ITA", 70.0), ("RUS", 30.0), ("WLD", 200.0)]
+    );
     let cells = aggregate_blocking(&src, &Filter::default(), By::Product).expect("cells");
     let v: Vec<(&str, Option<&str>, f64)> = cells
         .iter()
@@ -59,7 +84,12 @@ fn product_rows_sum_to_partners_and_world_stays_apart() {
         .collect();
     assert_eq!(
         v,
-        vec![("*", None, 70.0), ("*", Some("2709"), 190.0), ("*", Some("7403"), 50.0), ("WLD", Some("2709"), 200.0)]
+        vec![
+            ("*", None, 70.0),
+            ("*", Some("2709"), 190.0),
+            ("*", Some("7403"), 50.0),
+            ("WLD", Some("2709"), 200.0)
+        ]
     );
     let sources: Vec<&str> = cells.iter().map(|c| c.source.as_str()).collect();
     assert_eq!(sources, vec!["s", "s … t", "s", "s"]);
@@ -70,10 +100,19 @@ fn from_path_names_the_accepted_forms() {
     let dir = tempfile::tempdir().expect("tmp");
     let x = write(dir.path(), "flows.xlsx", "x");
     let e = Source::from_path(&x).expect_err("xlsx").list().to_string();
-    assert!(e.contains("flows.xlsx") && e.contains("unknown file extension"), "{e}");
+    assert!(
+        e.contains("flows.xlsx") && e.contains("unknown file extension"),
+        "{e}"
+    );
     assert!(e.contains(".csv file, a .parquet file, or a folder"), "{e}");
-    let e = Source::from_path(dir.path()).expect_err("empty folder").list().to_string();
+    let e = Source::from_path(dir.path())
+        .expect_err("empty folder")
+        .list()
+        .to_string();
     assert!(e.contains("holds no .parquet files"), "{e}");
-    let e = Source::from_path(&dir.path().join("none.parquet")).expect_err("absent").list().to_string();
+    let e = Source::from_path(&dir.path().join("none.parquet"))
+        .expect_err("absent")
+        .list()
+        .to_string();
     assert!(e.contains("cannot read"), "{e}");
 }
