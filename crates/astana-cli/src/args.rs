@@ -678,7 +678,7 @@ impl From<FlowArg> for astana_model::FlowKind {
 
 /// `astana balance --by`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ByArg {
+pub(crate) enum BalanceBy {
     /// Partner concentration (the default).
     Partner,
     /// Product diversification.
@@ -697,7 +697,7 @@ pub(crate) struct BalanceArgs {
     pub(crate) flows: Option<PathBuf>,
     /// What the concentration is over: partners, or products (needs a product column).
     #[arg(long, value_enum, default_value = "partner")]
-    pub(crate) by: ByArg,
+    pub(crate) by: BalanceBy,
     /// Reporter country, ISO 3166 alpha-3 (default: the scenario's focal country).
     #[arg(long, value_name = "ISO3")]
     pub(crate) reporter: Option<String>,

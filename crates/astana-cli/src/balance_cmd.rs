@@ -1,6 +1,6 @@
 //! `astana balance` and `astana balance alignment`.
 
-use crate::args::{AlignmentArgs, BalanceArgs, BalanceCommand, ByArg};
+use crate::args::{AlignmentArgs, BalanceArgs, BalanceBy, BalanceCommand};
 use crate::fmt::{pct, print_json, usd};
 use crate::{Failure, Outcome};
 use astana_model::{Code, Scenario};
@@ -14,7 +14,7 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     if let Some(BalanceCommand::Alignment(al)) = &a.command {
         return alignment(scenario_dir, al);
     }
-    if a.by == ByArg::Product {
+    if a.by == BalanceBy::Product {
         return match &a.flows {
             Some(f) => product_view(f, a),
             None => Err(Failure::input(
