@@ -387,7 +387,7 @@ pub async fn aggregate(
         .is_null()
         .or(value.clone().lt(lit(-0.0f64)))
         .or(value.clone().gt(lit(scan::MAX_VALUE_USD)))
-        .or(value.clone().is_nan_like());
+        .or(nan(value.clone()));
     let year_bad = year
         .clone()
         .is_null()
@@ -513,15 +513,9 @@ pub async fn aggregate(
     Ok(cells)
 }
 
-trait NanLike {
-    fn is_nan_like(self) -> Expr;
-}
-
-impl NanLike for Expr {
-    /// NaN is the only value not equal to itself.
-    fn is_nan_like(self) -> Expr {
-        self.clone().not_eq(self)
-    }
+/// `e` is NaN: the only value not equal to itself (no math functions are compiled in).
+fn nan(e: Expr) -> Expr {
+    e.clone().not_eq(e)
 }
 
 async fn read_csv(ctx: &SessionContext, p: &Path) -> Result<Table, TradeError> {
