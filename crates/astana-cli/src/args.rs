@@ -676,15 +676,28 @@ impl From<FlowArg> for astana_model::FlowKind {
     }
 }
 
+/// `astana balance --by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BalanceBy {
+    /// Partner concentration (the default).
+    Partner,
+    /// Product diversification.
+    Product,
+}
+
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct BalanceArgs {
     #[command(subcommand)]
     pub(crate) command: Option<BalanceCommand>,
-    /// Read flows from a bare CSV (year,reporter,partner,flow,value_usd,source) instead of a
-    /// scenario.
-    #[arg(long, value_name = "FILE")]
+    /// Read flows from a flows table instead of a scenario: a CSV file
+    /// (year,reporter,partner,flow,value_usd,source), a Parquet file, or a folder of Parquet
+    /// files (optionally split into year=YYYY/ folders).
+    #[arg(long, value_name = "PATH")]
     pub(crate) flows: Option<PathBuf>,
+    /// What the concentration is over: partners, or products (needs a product column).
+    #[arg(long, value_enum, default_value = "partner")]
+    pub(crate) by: BalanceBy,
     /// Reporter country, ISO 3166 alpha-3 (default: the scenario's focal country).
     #[arg(long, value_name = "ISO3")]
     pub(crate) reporter: Option<String>,

@@ -1,6 +1,6 @@
 //! `astana balance` and `astana balance alignment`.
 
-use crate::args::{AlignmentArgs, BalanceArgs, BalanceCommand};
+use crate::args::{AlignmentArgs, BalanceArgs, BalanceBy, BalanceCommand};
 use crate::fmt::{pct, print_json, usd};
 use crate::{Failure, Outcome};
 use astana_model::{Code, Scenario};
@@ -14,11 +14,21 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     if let Some(BalanceCommand::Alignment(al)) = &a.command {
         return alignment(scenario_dir, al);
     }
-    let scenario = match &a.flows {
-        Some(f) => match astana_scenario::load_flows(f) {
-            Ok((s, _)) => s,
-            Err(d) => return Err(Failure::input(d)),
-        },
+    if a.by == BalanceBy::Product {
+        return match &a.flows {
+            Some(f) => product_view(f, a),
+            None => Err(Failure::input(
+                "error: --by product needs --flows with a product column (a table written by `astana trade import`)",
+            )),
+        };
+    }
+    let mut pushed = false;
+    let mut scenario = match &a.flows {
+        Some(f) => {
+            let filter = pushdown(a);
+            pushed = filter.is_some();
+            read_flows(f, filter)?
+        }
         None => crate::scenario_cmd::load(scenario_dir)?,
     };
     let p = query::Params {
@@ -33,7 +43,14 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         all: a.all,
         dependence: a.dependence,
     };
-    let outcome = match query::run(&scenario, &p) {
+    let mut result = query::run(&scenario, &p);
+    if let (Err(_), true, Some(f)) = (&result, pushed, &a.flows) {
+        // An error may list what the data holds (e.g. the years with data): say it from
+        // the whole table, not from the rows the filter kept.
+        scenario = read_flows(f, None)?;
+        result = query::run(&scenario, &p);
+    }
+    let outcome = match result {
         Err(e) => Err(e.into()),
         Ok(r) if a.json => print_json(&r),
         Ok(query::Report::View(v)) => {
@@ -61,6 +78,76 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         std::mem::forget(scenario);
     }
     outcome
+}
+
+/// The rows a single reporter-year view needs, when the flags name both and the view
+/// reads no other reporter (mirror, dependence) or year (trend); the reporter's world
+/// totals of every year are kept for its list of years with a total.
+#[cfg(feature = "columnar")]
+fn pushdown(a: &BalanceArgs) -> Option<astana_trade::Filter> {
+    let (Some(r), Some(y)) = (&a.reporter, a.year) else {
+        return None;
+    };
+    if a.mirror || a.dependence || a.trend || a.all {
+        return None;
+    }
+    Some(astana_trade::Filter {
+        reporter: Some(r.to_ascii_uppercase()),
+        year: Some(y),
+        world_totals_all_years: true,
+        ..astana_trade::Filter::default()
+    })
+}
+
+#[cfg(not(feature = "columnar"))]
+fn pushdown(_: &BalanceArgs) -> Option<()> {
+    None
+}
+
+/// `--flows`: CSV, Parquet or a folder of Parquet files, summed by the columnar engine.
+#[cfg(feature = "columnar")]
+fn read_flows(path: &Path, filter: Option<astana_trade::Filter>) -> Result<Scenario, Failure> {
+    let src = astana_trade::Source::from_path(path).map_err(Failure::input)?;
+    let cells = astana_trade::aggregate_blocking(
+        &src,
+        &filter.unwrap_or_default(),
+        astana_trade::By::Partner,
+    )
+    .map_err(trade_failure)?;
+    astana_trade::scenario_of_cells(&path.display().to_string(), &cells).map_err(Failure::input)
+}
+
+#[cfg(feature = "columnar")]
+fn trade_failure(e: astana_trade::TradeError) -> Failure {
+    match e {
+        astana_trade::TradeError::Input(d) => Failure::input(d),
+        e @ astana_trade::TradeError::Compute(_) => Failure::compute(e),
+    }
+}
+
+/// Without the columnar engine: CSV through the row reader; Parquet is an error.
+#[cfg(not(feature = "columnar"))]
+fn read_flows(path: &Path, _: Option<()>) -> Result<Scenario, Failure> {
+    let csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !csv {
+        return Err(Failure::input(format!(
+            "error: {}: this astana was built without the `columnar` feature, so --flows reads CSV files only; rebuild with `cargo install --path crates/astana-cli --features columnar` to read Parquet files and folders",
+            path.display()
+        )));
+    }
+    astana_scenario::load_flows(path)
+        .map(|(s, _)| s)
+        .map_err(Failure::input)
+}
+
+/// `--by product`: product diversification (not yet: the product measures are wired at
+/// merge).
+fn product_view(_path: &Path, _a: &BalanceArgs) -> Outcome {
+    Err(Failure::input(
+        "error: --by product is not available yet in this build (the product measures are not wired)",
+    ))
 }
 
 fn print_all(results: &[bal::Summary]) {

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `astana` binary: help texts (snapshotted), JSON output shapes,
 //! and the documented exit codes (0 success, 1 computation failed, 2 bad usage or input).
 
+mod balance_columnar;
 mod balance_trust;
 mod brief_date;
 mod corridor_trust;
