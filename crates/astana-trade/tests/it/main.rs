@@ -1,0 +1,3 @@
+//! Integration tests of astana-trade.
+
+mod import;
