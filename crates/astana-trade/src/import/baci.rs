@@ -49,9 +49,8 @@ pub(crate) fn source_id(input: &Path) -> String {
     if parts.first().is_some_and(|p| p.eq_ignore_ascii_case("baci")) {
         let keep = |p: &&&str| {
             let up = p.to_ascii_uppercase();
-            (up.starts_with("HS") || up.starts_with('V'))
-                && up.len() > 2
-                && up[2..].bytes().all(|b| b.is_ascii_digit())
+            let digits = up.strip_prefix("HS").or_else(|| up.strip_prefix('V'));
+            digits.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
         };
         let tags: Vec<String> = parts.iter().filter(keep).map(|p| p.to_lowercase()).collect();
         if !tags.is_empty() {
@@ -64,7 +63,9 @@ pub(crate) fn source_id(input: &Path) -> String {
 /// `v` (thousands) in dollars: the decimal point moved three places in the text, so that
 /// `1.234` is exactly 1234 (multiplying the parsed number by 1000 would round twice).
 pub(crate) fn thousands(s: &str, buf: &mut String) -> Result<f64, String> {
-    if s.bytes().any(|b| b == b'e' || b == b'E') || s.starts_with('-') || s.starts_with('+') {
+    // Plain decimals only (ASCII, so the slicing below is safe); anything else (an
+    // exponent, a sign, `NA`) is parsed and multiplied, or reported.
+    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return super::amount(s).map(|v| v * 1e3);
     }
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
@@ -167,7 +168,7 @@ pub(crate) fn run<R: Read>(
             continue;
         }
         let year = super::year(ts).map_err(|m| errors.at(line, "t", m));
-        let mut country = |s: &str, field: &str, errors: &mut Errors| {
+        let country = |s: &str, field: &str, errors: &mut Errors| {
             let a3 = s
                 .parse::<usize>()
                 .ok()
@@ -187,7 +188,7 @@ pub(crate) fn run<R: Read>(
         };
         let exporter = country(is, "i", errors);
         let importer = country(js, "j", errors);
-        let value = super::baci::thousands(vs, &mut vbuf).map_err(|m| errors.at(line, "v", m));
+        let value = thousands(vs, &mut vbuf).map_err(|m| errors.at(line, "v", m));
         let quantity = match qs {
             "" | "NA" => Ok(None),
             s => super::amount(s).map(Some).map_err(|m| errors.at(line, "q", m)),
@@ -227,4 +228,38 @@ pub(crate) fn run<R: Read>(
 
 fn errors_name(errors: &Errors) -> String {
     errors.name.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_moves_the_decimal_point_in_the_text() {
+        let mut b = String::new();
+        let t = |s: &str, b: &mut String| thousands(s, b);
+        // 0.001 × 1000 and 1.005 × 1000 in floating point are not exactly 1 and 1005.
+        assert_ne!(1.005_f64 * 1e3, 1005.0);
+        assert_eq!(t("1.005", &mut b), Ok(1005.0));
+        assert_eq!(t("0.001", &mut b), Ok(1.0));
+        assert_eq!(t("1.234567", &mut b), Ok(1234.567));
+        assert_eq!(t("42", &mut b), Ok(42_000.0));
+        assert_eq!(t(".5", &mut b), Ok(500.0));
+        assert_eq!(t("1e2", &mut b), Ok(100_000.0));
+        assert_eq!(t("NA", &mut b), Err("`NA` is not a number".to_string()));
+        assert_eq!(t(".", &mut b), Err("`.` is not a number".to_string()));
+        assert_eq!(t("1.é", &mut b), Err("`1.é` is not a number".to_string()));
+    }
+
+    #[test]
+    fn source_id_from_the_file_name() {
+        assert_eq!(source_id(Path::new("/d/BACI_HS17_Y2022_V202501.csv")), "baci-hs17-v202501");
+        assert_eq!(source_id(Path::new("trade.csv")), "baci");
+    }
+
+    #[test]
+    fn builtin_table_has_baci_numbers() {
+        let t = builtin_countries();
+        assert_eq!((t[398], t[842], t[840], t[251], t[4], t[58]), (Some("KAZ"), Some("USA"), Some("USA"), Some("FRA"), Some("AFG"), None));
+    }
 }

@@ -118,7 +118,7 @@ pub(crate) fn run<R: Read>(
                 Some(i) => field(i, "period", errors).unwrap_or_default(),
                 None => ys,
             };
-            let (y, m) = p.split_at(p.len().min(4));
+            let (y, m) = super::split_year(p).unwrap_or((p, ""));
             if monthly || !m.is_empty() {
                 match m.parse::<usize>() {
                     Ok(m @ 1..=12) => per = MONTHS[m - 1],

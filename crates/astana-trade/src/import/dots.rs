@@ -54,17 +54,16 @@ fn period(s: &str) -> Option<(i32, &'static str)> {
         "Jan-Jan", "Feb-Feb", "Mar-Mar", "Apr-Apr", "May-May", "Jun-Jun", "Jul-Jul", "Aug-Aug",
         "Sep-Sep", "Oct-Oct", "Nov-Nov", "Dec-Dec",
     ];
-    let (y, rest) = s.split_at(s.len().min(4));
+    let (y, rest) = super::split_year(s).unwrap_or((s, ""));
     let y = super::year(y).ok()?;
     let rest = rest.strip_prefix('-').unwrap_or(rest);
     if rest.is_empty() {
         return Some((y, "FY"));
     }
-    let (kind, n) = rest.split_at(1);
-    let n = n.parse::<usize>().ok()?;
-    match kind {
-        "Q" if (1..=4).contains(&n) => Some((y, Q[n - 1])),
-        "M" if (1..=12).contains(&n) => Some((y, M[n - 1])),
+    let n = |t: &str| t.parse::<usize>().ok();
+    match (rest.strip_prefix('Q').and_then(n), rest.strip_prefix('M').and_then(n)) {
+        (Some(q @ 1..=4), _) => Some((y, Q[q - 1])),
+        (_, Some(m @ 1..=12)) => Some((y, M[m - 1])),
         _ => None,
     }
 }
@@ -221,4 +220,23 @@ pub(crate) fn run<R: Read>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_units_and_codes() {
+        assert_eq!(period("2022"), Some((2022, "FY")));
+        assert_eq!(period("2022-Q4"), Some((2022, "Q4")));
+        assert_eq!(period("2022M12"), Some((2022, "Dec-Dec")));
+        assert_eq!(period("2022M13"), None);
+        assert_eq!(period("20é2"), None);
+        assert_eq!(scale("US Dollars, Millions"), Some(1e6));
+        assert_eq!(scale("furlongs"), None);
+        assert_eq!(country("916", None), Ok("KAZ"));
+        assert_eq!(country("001", None), Ok("WLD"));
+        assert_eq!(country("KZ", None), Ok("KAZ"));
+    }
 }

@@ -13,7 +13,7 @@ mod comtrade;
 mod dots;
 mod sink;
 
-pub use sink::{BATCH, ROW_GROUP};
+pub use sink::{schema, BATCH, ROW_GROUP};
 
 use astana_diag::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
@@ -379,6 +379,12 @@ pub(crate) fn iso3(code: &str) -> Result<&'static str, String> {
             format!("; did you mean {}?", near.join(", "))
         }
     ))
+}
+
+/// `s` split after its first four bytes (a year), or `None` if that is not a character
+/// boundary: user text must never make a slice panic.
+pub(crate) fn split_year(s: &str) -> Option<(&str, &str)> {
+    Some((s.get(..4)?, s.get(4..)?))
 }
 
 /// `s` cut to `n` characters with an ellipsis, for messages quoting user input.
