@@ -155,11 +155,11 @@ pub(crate) fn run<R: Read>(
         let product = match cs {
             "TOTAL" => Ok(None),
             c if !c.is_empty() && c.len() <= 12 && c.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(c)),
-            c => Err(errors.at(
-                line,
-                "cmdCode",
-                format!("`{}` is not an HS code (digits) or TOTAL", clip(c, 40)),
-            )),
+            c => {
+                let m = format!("`{}` is not an HS code (digits) or TOTAL", clip(c, 40));
+                errors.at(line, "cmdCode", m);
+                Err(())
+            }
         };
         let value = super::amount(vs).map_err(|m| errors.at(line, "primaryValue", m));
         let quantity = match weight.and_then(|w| field(w, "netWgt", errors)) {
