@@ -17,7 +17,9 @@ fn import_cmd(a: &TradeImportArgs) -> Outcome {
         TradeFormat::Dots => Format::Dots,
     };
     if a.both && format != Format::Baci {
-        return Err(Failure::input("error: --both applies to BACI only (a mirror dataset)"));
+        return Err(Failure::input(
+            "error: --both applies to BACI only (a mirror dataset)",
+        ));
     }
     if a.unit.is_some() && format != Format::Dots {
         return Err(Failure::input("error: --unit applies to DOTS only"));

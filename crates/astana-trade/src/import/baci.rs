@@ -46,13 +46,20 @@ pub(crate) fn source_id(input: &Path) -> String {
         .and_then(|s| s.to_str())
         .unwrap_or_default();
     let parts: Vec<&str> = stem.split('_').collect();
-    if parts.first().is_some_and(|p| p.eq_ignore_ascii_case("baci")) {
+    if parts
+        .first()
+        .is_some_and(|p| p.eq_ignore_ascii_case("baci"))
+    {
         let keep = |p: &&&str| {
             let up = p.to_ascii_uppercase();
             let digits = up.strip_prefix("HS").or_else(|| up.strip_prefix('V'));
             digits.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
         };
-        let tags: Vec<String> = parts.iter().filter(keep).map(|p| p.to_lowercase()).collect();
+        let tags: Vec<String> = parts
+            .iter()
+            .filter(keep)
+            .map(|p| p.to_lowercase())
+            .collect();
         if !tags.is_empty() {
             return format!("baci-{}", tags.join("-"));
         }
@@ -82,7 +89,11 @@ pub(crate) fn thousands(s: &str, buf: &mut String) -> Result<f64, String> {
     buf.push('.');
     buf.push_str(tail);
     buf.push('0');
-    super::amount(buf).map_err(|_| super::amount(s).err().unwrap_or_else(|| format!("`{}` is not a number", clip(s, 40))))
+    super::amount(buf).map_err(|_| {
+        super::amount(s)
+            .err()
+            .unwrap_or_else(|| format!("`{}` is not a number", clip(s, 40)))
+    })
 }
 
 /// An HS6 code: six digits, or five when BACI wrote it as an integer (left-padded).
@@ -191,7 +202,9 @@ pub(crate) fn run<R: Read>(
         let value = thousands(vs, &mut vbuf).map_err(|m| errors.at(line, "v", m));
         let quantity = match qs {
             "" | "NA" => Ok(None),
-            s => super::amount(s).map(Some).map_err(|m| errors.at(line, "q", m)),
+            s => super::amount(s)
+                .map(Some)
+                .map_err(|m| errors.at(line, "q", m)),
         };
         let prod = match product(ks, &mut kbuf) {
             Ok(p) => Some(p),
@@ -253,13 +266,26 @@ mod tests {
 
     #[test]
     fn source_id_from_the_file_name() {
-        assert_eq!(source_id(Path::new("/d/BACI_HS17_Y2022_V202501.csv")), "baci-hs17-v202501");
+        assert_eq!(
+            source_id(Path::new("/d/BACI_HS17_Y2022_V202501.csv")),
+            "baci-hs17-v202501"
+        );
         assert_eq!(source_id(Path::new("trade.csv")), "baci");
     }
 
     #[test]
     fn builtin_table_has_baci_numbers() {
         let t = builtin_countries();
-        assert_eq!((t[398], t[842], t[840], t[251], t[4], t[58]), (Some("KAZ"), Some("USA"), Some("USA"), Some("FRA"), Some("AFG"), None));
+        assert_eq!(
+            (t[398], t[842], t[840], t[251], t[4], t[58]),
+            (
+                Some("KAZ"),
+                Some("USA"),
+                Some("USA"),
+                Some("FRA"),
+                Some("AFG"),
+                None
+            )
+        );
     }
 }

@@ -51,10 +51,14 @@ pub(crate) fn run<R: Read>(
     // and the net weight (kg) carried as the quantity in tonnes.
     let freq = super::optional(&head, &["freqCode"]);
     let period = super::optional(&head, &["period"]);
-    let totals: Vec<(usize, &str, &str)> = [("partner2Code", "0"), ("motCode", "0"), ("customsCode", "C00")]
-        .into_iter()
-        .filter_map(|(n, total)| super::optional(&head, &[n]).map(|i| (i, n, total)))
-        .collect();
+    let totals: Vec<(usize, &str, &str)> = [
+        ("partner2Code", "0"),
+        ("motCode", "0"),
+        ("customsCode", "C00"),
+    ]
+    .into_iter()
+    .filter_map(|(n, total)| super::optional(&head, &[n]).map(|i| (i, n, total)))
+    .collect();
     let weight = super::optional(&head, &["netWgt"]);
     let mut rec = csv::ByteRecord::new();
     loop {
@@ -83,7 +87,10 @@ pub(crate) fn run<R: Read>(
             }
         }
         if let Some(name) = breakdown {
-            *summary.skipped.entry(format!("{name} other than the total")).or_default() += 1;
+            *summary
+                .skipped
+                .entry(format!("{name} other than the total"))
+                .or_default() += 1;
             continue;
         }
         let flow = match field(fc, "flowCode", errors) {
@@ -122,7 +129,11 @@ pub(crate) fn run<R: Read>(
             if monthly || !m.is_empty() {
                 match m.parse::<usize>() {
                     Ok(m @ 1..=12) => per = MONTHS[m - 1],
-                    _ => errors.at(line, "period", format!("`{}` is not a month YYYYMM", clip(p, 20))),
+                    _ => errors.at(
+                        line,
+                        "period",
+                        format!("`{}` is not a month YYYYMM", clip(p, 20)),
+                    ),
                 }
             }
             if year_field == "period" {
@@ -143,7 +154,10 @@ pub(crate) fn run<R: Read>(
             Ok(None) => {
                 *summary
                     .skipped
-                    .entry(format!("partnerISO {} (an area, not a country)", clip(ps, 10)))
+                    .entry(format!(
+                        "partnerISO {} (an area, not a country)",
+                        clip(ps, 10)
+                    ))
                     .or_default() += 1;
                 continue;
             }
@@ -154,7 +168,9 @@ pub(crate) fn run<R: Read>(
         };
         let product = match cs {
             "TOTAL" => Ok(None),
-            c if !c.is_empty() && c.len() <= 12 && c.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(c)),
+            c if !c.is_empty() && c.len() <= 12 && c.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Some(c))
+            }
             c => {
                 let m = format!("`{}` is not an HS code (digits) or TOTAL", clip(c, 40));
                 errors.at(line, "cmdCode", m);

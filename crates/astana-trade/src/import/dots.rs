@@ -10,17 +10,69 @@ use std::io::{BufReader, Read};
 /// countries astana's scenarios use most; any other code needs `--countries` (or the file's
 /// ISO codes). Checked against the IMF's code list, not the M49 numbers.
 const IMF_CODES: [(usize, &str); 63] = [
-    (1, "WLD"), (111, "USA"), (112, "GBR"), (122, "AUT"), (124, "BEL"), (128, "DNK"),
-    (132, "FRA"), (134, "DEU"), (136, "ITA"), (137, "LUX"), (138, "NLD"), (142, "NOR"),
-    (144, "SWE"), (146, "CHE"), (156, "CAN"), (158, "JPN"), (172, "FIN"), (174, "GRC"),
-    (176, "ISL"), (178, "IRL"), (181, "MLT"), (182, "PRT"), (184, "ESP"), (186, "TUR"),
-    (193, "AUS"), (196, "NZL"), (199, "ZAF"), (213, "ARG"), (223, "BRA"), (228, "CHL"),
-    (273, "MEX"), (429, "IRN"), (456, "SAU"), (466, "ARE"), (469, "EGY"), (512, "AFG"),
-    (532, "HKG"), (534, "IND"), (536, "IDN"), (542, "KOR"), (548, "MYS"), (564, "PAK"),
-    (566, "PHL"), (576, "SGP"), (578, "THA"), (582, "VNM"), (911, "ARM"), (912, "AZE"),
-    (913, "BLR"), (915, "GEO"), (916, "KAZ"), (917, "KGZ"), (921, "MDA"), (922, "RUS"),
-    (923, "TJK"), (924, "CHN"), (925, "TKM"), (926, "UKR"), (927, "UZB"), (948, "MNG"),
-    (964, "POL"), (935, "CZE"), (944, "HUN"),
+    (1, "WLD"),
+    (111, "USA"),
+    (112, "GBR"),
+    (122, "AUT"),
+    (124, "BEL"),
+    (128, "DNK"),
+    (132, "FRA"),
+    (134, "DEU"),
+    (136, "ITA"),
+    (137, "LUX"),
+    (138, "NLD"),
+    (142, "NOR"),
+    (144, "SWE"),
+    (146, "CHE"),
+    (156, "CAN"),
+    (158, "JPN"),
+    (172, "FIN"),
+    (174, "GRC"),
+    (176, "ISL"),
+    (178, "IRL"),
+    (181, "MLT"),
+    (182, "PRT"),
+    (184, "ESP"),
+    (186, "TUR"),
+    (193, "AUS"),
+    (196, "NZL"),
+    (199, "ZAF"),
+    (213, "ARG"),
+    (223, "BRA"),
+    (228, "CHL"),
+    (273, "MEX"),
+    (429, "IRN"),
+    (456, "SAU"),
+    (466, "ARE"),
+    (469, "EGY"),
+    (512, "AFG"),
+    (532, "HKG"),
+    (534, "IND"),
+    (536, "IDN"),
+    (542, "KOR"),
+    (548, "MYS"),
+    (564, "PAK"),
+    (566, "PHL"),
+    (576, "SGP"),
+    (578, "THA"),
+    (582, "VNM"),
+    (911, "ARM"),
+    (912, "AZE"),
+    (913, "BLR"),
+    (915, "GEO"),
+    (916, "KAZ"),
+    (917, "KGZ"),
+    (921, "MDA"),
+    (922, "RUS"),
+    (923, "TJK"),
+    (924, "CHN"),
+    (925, "TKM"),
+    (926, "UKR"),
+    (927, "UZB"),
+    (948, "MNG"),
+    (964, "POL"),
+    (935, "CZE"),
+    (944, "HUN"),
 ];
 
 /// A DOTS country or counterpart code: the world (`001`, `W00`, `G001`, `WLD`), an IMF
@@ -61,7 +113,10 @@ fn period(s: &str) -> Option<(i32, &'static str)> {
         return Some((y, "FY"));
     }
     let n = |t: &str| t.parse::<usize>().ok();
-    match (rest.strip_prefix('Q').and_then(n), rest.strip_prefix('M').and_then(n)) {
+    match (
+        rest.strip_prefix('Q').and_then(n),
+        rest.strip_prefix('M').and_then(n),
+    ) {
         (Some(q @ 1..=4), _) => Some((y, Q[q - 1])),
         (_, Some(m @ 1..=12)) => Some((y, M[m - 1])),
         _ => None,
@@ -135,7 +190,10 @@ pub(crate) fn run<R: Read>(
         return Ok(());
     };
     let long = time.is_some() || wide.is_empty();
-    let unit = super::optional(&head, &["Unit Name", "Unit", "UNIT", "Scale", "SCALE", "UNIT_MULT"]);
+    let unit = super::optional(
+        &head,
+        &["Unit Name", "Unit", "UNIT", "Scale", "SCALE", "UNIT_MULT"],
+    );
     let attribute = super::optional(&head, &["Attribute"]);
     let mut rec = csv::ByteRecord::new();
     loop {
@@ -157,7 +215,10 @@ pub(crate) fn run<R: Read>(
         // The wide layout has a `Status` row under each `Value` row.
         if let Some(a) = attribute.and_then(|a| field(a, errors)) {
             if a != "Value" {
-                *summary.skipped.entry(format!("Attribute {}", clip(a, 20))).or_default() += 1;
+                *summary
+                    .skipped
+                    .entry(format!("Attribute {}", clip(a, 20)))
+                    .or_default() += 1;
                 continue;
             }
         }
@@ -165,7 +226,10 @@ pub(crate) fn run<R: Read>(
             continue;
         };
         let Some(flow) = flow(ind) else {
-            *summary.skipped.entry(format!("indicator {}", clip(ind, 30))).or_default() += 1;
+            *summary
+                .skipped
+                .entry(format!("indicator {}", clip(ind, 30)))
+                .or_default() += 1;
             continue;
         };
         let (Some(cs), Some(ps)) = (field(cc, errors), field(pc, errors)) else {
@@ -176,7 +240,14 @@ pub(crate) fn run<R: Read>(
         let factor = match unit.and_then(|u| field(u, errors)) {
             None => Some(default_factor),
             Some(u) => scale(u).or_else(|| {
-                errors.at(line, &head[unit.unwrap_or_default()], format!("unknown unit `{}`; expected US dollars, thousands, millions or billions", clip(u, 40)));
+                errors.at(
+                    line,
+                    &head[unit.unwrap_or_default()],
+                    format!(
+                        "unknown unit `{}`; expected US dollars, thousands, millions or billions",
+                        clip(u, 40)
+                    ),
+                );
                 None
             }),
         };
@@ -184,7 +255,11 @@ pub(crate) fn run<R: Read>(
             match field(tc, errors).map(|t| (t, period(t))) {
                 Some((_, Some((y, p)))) => vec![(vc, y, p)],
                 Some((t, None)) => {
-                    errors.at(line, &head[tc], format!("`{}` is not a period (2022, 2022Q1, 2022M01)", clip(t, 20)));
+                    errors.at(
+                        line,
+                        &head[tc],
+                        format!("`{}` is not a period (2022, 2022Q1, 2022M01)", clip(t, 20)),
+                    );
                     continue;
                 }
                 None => continue,
@@ -198,7 +273,10 @@ pub(crate) fn run<R: Read>(
         for (i, year, per) in cells {
             let Some(v) = field(i, errors) else { continue };
             if v.is_empty() || v == "NA" || v == "..." {
-                *summary.skipped.entry("empty value".to_string()).or_default() += 1;
+                *summary
+                    .skipped
+                    .entry("empty value".to_string())
+                    .or_default() += 1;
                 continue;
             }
             // Imports CIF are stored as positive numbers; a negative value is an error like

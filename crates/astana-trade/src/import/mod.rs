@@ -265,7 +265,9 @@ pub(crate) fn header<R: Read>(
                 .collect(),
         ),
         Err(e) => {
-            errors.push(Diagnostic::error(&errors.name, format!("cannot read the header: {e}")).at_line(1));
+            errors.push(
+                Diagnostic::error(&errors.name, format!("cannot read the header: {e}")).at_line(1),
+            );
             None
         }
     }
@@ -405,9 +407,14 @@ pub(crate) fn country_table(path: &Path) -> Result<Vec<Option<&'static str>>, Di
     let text = astana_diag::read_text(path, &name).map_err(|d| Diagnostics(vec![d]))?;
     let mut d = Diagnostics::default();
     let mut map = vec![None; 1000];
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let head: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').trim().to_string()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
+            .collect(),
         Err(e) => return Err(Diagnostics(vec![Diagnostic::error(&name, e.to_string())])),
     };
     let code = head.iter().position(|h| h == "country_code");
@@ -437,9 +444,12 @@ pub(crate) fn country_table(path: &Path) -> Result<Vec<Option<&'static str>>, Di
                 map[n] = astana_model::iso::country(&a3).map(|c| c.alpha3);
             }
             _ => d.push(
-                Diagnostic::error(&name, format!("`{}` is not a country number (0..=999)", clip(c, 40)))
-                    .at_line(line)
-                    .field("country_code"),
+                Diagnostic::error(
+                    &name,
+                    format!("`{}` is not a country number (0..=999)", clip(c, 40)),
+                )
+                .at_line(line)
+                .field("country_code"),
             ),
         }
     }

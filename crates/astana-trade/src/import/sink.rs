@@ -242,7 +242,11 @@ impl Sink {
         if self.parts.len() < 2 {
             return Ok(());
         }
-        let buffered: usize = self.parts.values().map(|p| p.writer.in_progress_rows()).sum();
+        let buffered: usize = self
+            .parts
+            .values()
+            .map(|p| p.writer.in_progress_rows())
+            .sum();
         if buffered > BUFFERED {
             if let Some(p) = self
                 .parts
@@ -254,7 +258,6 @@ impl Sink {
         }
         Ok(())
     }
-
 
     /// Closes every file and moves the result to `out`; the files written, sorted.
     pub(crate) fn finish(mut self) -> Result<Vec<PathBuf>, ImportError> {

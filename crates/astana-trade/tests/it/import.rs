@@ -2,7 +2,7 @@
 //! ("Trade data at scale → Importers"), read back with DataFusion.
 
 use astana_trade::import::{import, Format, ImportError, Options, Summary, Unit};
-use datafusion::arrow::array::{Array, Float64Array, Int32Array, StringArray};
+use datafusion::arrow::array::{Array, Float64Array, Int32Array, StringArray, StringViewArray};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -62,7 +62,10 @@ fn lines(batches: &[RecordBatch]) -> Vec<String> {
                     if c.is_null(r) {
                         return "∅".to_string();
                     }
+                    // DataFusion reads Parquet text as string views by default.
                     if let Some(s) = c.as_any().downcast_ref::<StringArray>() {
+                        s.value(r).to_string()
+                    } else if let Some(s) = c.as_any().downcast_ref::<StringViewArray>() {
                         s.value(r).to_string()
                     } else if let Some(f) = c.as_any().downcast_ref::<Float64Array>() {
                         format!("{:?}", f.value(r))
@@ -148,8 +151,17 @@ fn baci_leading_zeros_na_quantities_and_thousands() {
     assert_eq!(groups, 1);
     assert!(matches!(compression, Compression::ZSTD(_)));
     let all = [
-        "year", "period", "reporter", "partner", "flow", "product", "value_usd", "quantity",
-        "estimate", "source", "note",
+        "year",
+        "period",
+        "reporter",
+        "partner",
+        "flow",
+        "product",
+        "value_usd",
+        "quantity",
+        "estimate",
+        "source",
+        "note",
     ];
     let rows = query(&out, &all);
     assert_eq!(
@@ -188,7 +200,17 @@ fn baci_both_writes_the_mirror_imports_rows_into_a_hive_folder() {
     let (fields, _, _) = layout(&s.files[0]);
     assert_eq!(fields.first().map(String::as_str), Some("period:Utf8"));
     assert_eq!(fields.len(), 10);
-    let mut rows = query(&out, &["year", "product", "flow", "reporter", "partner", "value_usd"]);
+    let mut rows = query(
+        &out,
+        &[
+            "year",
+            "product",
+            "flow",
+            "reporter",
+            "partner",
+            "value_usd",
+        ],
+    );
     rows.retain(|r| r.starts_with("2022,010121,"));
     assert_eq!(
         rows,
@@ -240,7 +262,11 @@ fn baci_errors_are_located_and_all_collected_and_nothing_is_written() {
 #[test]
 fn baci_country_table_from_file_replaces_the_builtin_one() {
     let dir = scratch("baci-countries");
-    let input = write(&dir, "b.csv", "t,i,j,k,v,q\n2022,398,999,010121,2,NA\n2022,398,490,010121,1,NA\n");
+    let input = write(
+        &dir,
+        "b.csv",
+        "t,i,j,k,v,q\n2022,398,999,010121,2,NA\n2022,398,490,010121,1,NA\n",
+    );
     let countries = write(
         &dir,
         "country_codes_V202501.csv",
@@ -252,7 +278,8 @@ fn baci_country_table_from_file_replaces_the_builtin_one() {
     };
     let e = input_error(Format::Baci, &input, &dir.join("o.parquet"), &opts);
     assert!(
-        e.contains(":3: field `j`: `490` is not a known BACI country code") && e.contains("add it to the --countries file"),
+        e.contains(":3: field `j`: `490` is not a known BACI country code")
+            && e.contains("add it to the --countries file"),
         "{e}"
     );
     let input = write(&dir, "b2.csv", "t,i,j,k,v,q\n2022,398,999,010121,2,NA\n");
@@ -265,8 +292,16 @@ fn baci_country_table_from_file_replaces_the_builtin_one() {
 fn baci_missing_columns_are_listed() {
     let dir = scratch("baci-head");
     let input = write(&dir, "b.csv", "year,i,j,product,v\n2022,398,156,010121,1\n");
-    let e = input_error(Format::Baci, &input, &dir.join("o.parquet"), &Options::default());
-    assert!(e.contains(":1: not a BACI (t,i,j,k,v,q) file: missing columns `t`, `k`"), "{e}");
+    let e = input_error(
+        Format::Baci,
+        &input,
+        &dir.join("o.parquet"),
+        &Options::default(),
+    );
+    assert!(
+        e.contains(":1: not a BACI (t,i,j,k,v,q) file: missing columns `t`, `k`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -297,7 +332,16 @@ C\tA\t2022\t2022\t398\tKAZ\tX\t490\tS19\t0\tTOTAL\t0\tC00\t\t2\tTrue
     );
     let rows = query(
         &out,
-        &["flow", "partner", "year", "period", "reporter", "product", "value_usd", "quantity"],
+        &[
+            "flow",
+            "partner",
+            "year",
+            "period",
+            "reporter",
+            "product",
+            "value_usd",
+            "quantity",
+        ],
     );
     assert_eq!(
         rows,
@@ -313,15 +357,32 @@ C\tA\t2022\t2022\t398\tKAZ\tX\t490\tS19\t0\tTOTAL\t0\tC00\t\t2\tTrue
 #[test]
 fn comtrade_unknown_layout_and_bad_codes() {
     let dir = scratch("comtrade-bad");
-    let input = write(&dir, "c.csv", "refYear,reporterISO,partnerISO,cmdCode,value\n2022,KAZ,CHN,TOTAL,1\n");
-    let e = input_error(Format::Comtrade, &input, &dir.join("o.parquet"), &Options::default());
-    assert!(e.contains("not a UN Comtrade file: missing columns `flowCode`, `primaryValue`"), "{e}");
+    let input = write(
+        &dir,
+        "c.csv",
+        "refYear,reporterISO,partnerISO,cmdCode,value\n2022,KAZ,CHN,TOTAL,1\n",
+    );
+    let e = input_error(
+        Format::Comtrade,
+        &input,
+        &dir.join("o.parquet"),
+        &Options::default(),
+    );
+    assert!(
+        e.contains("not a UN Comtrade file: missing columns `flowCode`, `primaryValue`"),
+        "{e}"
+    );
     let input = write(
         &dir,
         "c2.csv",
         "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n2022,KAZ,CHX,X,TOTAL,1\n2022,KAZ,CHN,X,27.09,NaN\n",
     );
-    let e = input_error(Format::Comtrade, &input, &dir.join("o.parquet"), &Options::default());
+    let e = input_error(
+        Format::Comtrade,
+        &input,
+        &dir.join("o.parquet"),
+        &Options::default(),
+    );
     for want in [
         ":2: field `partnerISO`: `CHX` is not an ISO 3166 alpha-3 country code; did you mean",
         ":3: field `cmdCode`: `27.09` is not an HS code (digits) or TOTAL",
@@ -347,7 +408,15 @@ Kazakhstan,916,China,924,\"Goods, Value of Exports, Free on board (FOB), US Doll
     assert_eq!((s.records, s.rows, s.source.as_str()), (5, 3, "imf-dots"));
     let rows = query(
         &out,
-        &["flow", "partner", "year", "period", "reporter", "product", "value_usd"],
+        &[
+            "flow",
+            "partner",
+            "year",
+            "period",
+            "reporter",
+            "product",
+            "value_usd",
+        ],
     );
     assert_eq!(
         rows,
@@ -388,7 +457,9 @@ Kazakhstan,916,Imports,TMG_CIF_USD,Georgia,915,Value,,0.25
     let bad = write(&dir, "bad.csv", &text.replace(",915,", ",746,"));
     let e = input_error(Format::Dots, &bad, &dir.join("b.parquet"), &opts);
     assert!(
-        e.contains(":4: field `Counterpart Country Code`: IMF code `746` is not in the built-in table"),
+        e.contains(
+            ":4: field `Counterpart Country Code`: IMF code `746` is not in the built-in table"
+        ),
         "{e}"
     );
 }
