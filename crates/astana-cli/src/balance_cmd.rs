@@ -142,11 +142,164 @@ fn read_flows(path: &Path, _: Option<()>) -> Result<Scenario, Failure> {
         .map_err(Failure::input)
 }
 
-/// `--by product`: product diversification (not yet: the product measures are wired at
-/// merge).
+/// One reporter-year's product diversification (`--by product`).
+#[cfg(feature = "columnar")]
+#[derive(serde::Serialize)]
+struct ProductView {
+    reporter: String,
+    year: i32,
+    flow: String,
+    period: String,
+    #[serde(flatten)]
+    measures: bal::ProductMeasures,
+}
+
+/// `--by product`: the columnar engine sums the table per product (over partners; a
+/// product's `WLD` row stands for it when there is one), the engine measures each
+/// reporter-year (one implementation, as for the Python package).
+#[cfg(feature = "columnar")]
+fn product_view(path: &Path, a: &BalanceArgs) -> Outcome {
+    let flow = a
+        .flow
+        .to_possible_value()
+        .map(|v| v.get_name().replace('-', "_"))
+        .unwrap_or_else(|| "exports".into());
+    let src = astana_trade::Source::from_path(path).map_err(Failure::input)?;
+    let filter = astana_trade::Filter {
+        reporter: if a.all {
+            None
+        } else {
+            a.reporter.as_ref().map(|r| r.to_ascii_uppercase())
+        },
+        year: if a.all { None } else { a.year },
+        flow: Some(flow.clone()),
+        period: Some(a.period.clone()),
+        ..astana_trade::Filter::default()
+    };
+    let cells = astana_trade::aggregate_blocking(&src, &filter, astana_trade::By::Product)
+        .map_err(trade_failure)?;
+    let groups = astana_trade::product_groups(&cells);
+    if groups.is_empty() {
+        return Err(Failure::compute(format!(
+            "error: no product rows for {} ({flow}, {}) in {}: --by product needs a `product` column (e.g. a table written by `astana trade import`)",
+            filter.reporter.as_deref().unwrap_or("any reporter"),
+            a.period,
+            path.display()
+        )));
+    }
+    let measure = |(year, period, reporter, flow): &(i32, String, String, String),
+                   values: &Vec<(String, f64)>|
+     -> Result<ProductView, Failure> {
+        let cells: Vec<(&str, f64)> = values.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+        let measures = bal::product_measures(&cells, a.n)
+            .map_err(|e| Failure::from(query::engine_error(e)))?;
+        Ok(ProductView {
+            reporter: reporter.clone(),
+            year: *year,
+            flow: flow.clone(),
+            period: period.clone(),
+            measures,
+        })
+    };
+    if a.all {
+        let results = groups
+            .iter()
+            .map(|(k, v)| measure(k, v))
+            .collect::<Result<Vec<_>, _>>()?;
+        if a.json {
+            return print_json(&serde_json::json!({
+                "by": "product", "flow": flow, "period": a.period, "results": results,
+            }));
+        }
+        out!(
+            "{:<8} {:<5} {:>13} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8}",
+            "reporter",
+            "year",
+            "total",
+            "lines",
+            "universe",
+            "HHI",
+            "Theil",
+            "between",
+            "within"
+        );
+        for r in &results {
+            let m = &r.measures;
+            out!(
+                "{:<8} {:<5} {:>13} {:>7} {:>9} {:>8.4} {:>8.4} {:>8.4} {:>8.4}",
+                r.reporter,
+                r.year,
+                usd(m.total_usd),
+                m.products_active,
+                m.universe,
+                m.hhi,
+                m.theil.total,
+                m.theil.between,
+                m.theil.within
+            );
+        }
+        return Ok(());
+    }
+    let Some(reporter) = &filter.reporter else {
+        return Err(Failure::input(
+            "error: --by product needs --reporter (or --all for every reporter and year)",
+        ));
+    };
+    // The latest year of the reporter unless --year names one.
+    let Some((key, values)) = groups.iter().rev().find(|(k, _)| &k.2 == reporter) else {
+        return Err(Failure::compute(format!(
+            "error: no product rows for {reporter} ({flow}, {}) in {}",
+            a.period,
+            path.display()
+        )));
+    };
+    let v = measure(key, values)?;
+    if a.json {
+        return print_json(&v);
+    }
+    let m = &v.measures;
+    out!(
+        "{} · {} {} · {} · exports by product",
+        v.reporter,
+        v.year,
+        v.period,
+        v.flow
+    );
+    out!(
+        "Total {} over {} active lines of a universe of {} ({})",
+        usd(m.total_usd),
+        m.products_active,
+        m.universe,
+        m.universe_label
+    );
+    out!(
+        "HHI {:.4} (normalised {:.4}, UNCTAD {:.4}), effective products {:.1}",
+        m.hhi,
+        m.hhi_normalized.unwrap_or(f64::NAN),
+        m.unctad_index.unwrap_or(f64::NAN),
+        m.effective_products
+    );
+    out!(
+        "Theil {:.4} = between {:.4} (extensive margin) + within {:.4} (intensive margin)",
+        m.theil.total,
+        m.theil.between,
+        m.theil.within
+    );
+    for t in &m.top {
+        out!(
+            "  {:<8} {:>13} {:>7}",
+            t.product,
+            usd(t.value_usd),
+            pct(t.share)
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "columnar"))]
 fn product_view(_path: &Path, _a: &BalanceArgs) -> Outcome {
     Err(Failure::input(
-        "error: --by product is not available yet in this build (the product measures are not wired)",
+        "error: --by product needs the columnar engine: rebuild with `cargo install --path crates/astana-cli --features columnar`",
     ))
 }
 

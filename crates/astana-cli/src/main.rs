@@ -17,6 +17,7 @@ mod mediate_cmd;
 mod power_cmd;
 mod scenario_cmd;
 mod serve_cmd;
+mod trade_cmd;
 mod write;
 
 use args::{Cli, Command, MediateCommand, ScenarioCommand};
@@ -102,6 +103,7 @@ fn main() -> ExitCode {
         } => mediate_cmd::run(&a),
         Command::Corridor { command } => corridor_cmd::run(scenario, command),
         Command::Forum { command } => forum_cmd::run(command),
+        Command::Trade { command } => trade_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -970,3 +970,5 @@ pub fn product_groups(cells: &[Cell]) -> BTreeMap<(i32, String, String, String),
     }
     named
 }
+
+pub mod import;

@@ -20,6 +20,7 @@ mod scenario_forum_check;
 mod scenario_init;
 mod serve_crash;
 mod serve_equality;
+mod trade_import;
 mod turkiye;
 
 use serde_json::Value;

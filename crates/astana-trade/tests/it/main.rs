@@ -3,5 +3,6 @@
 
 mod common;
 mod errors;
+mod import;
 mod pushdown;
 mod same;
