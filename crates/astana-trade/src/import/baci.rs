@@ -147,17 +147,10 @@ pub(crate) fn run<R: Read>(
     let q = super::optional(&head, &["q"]);
     let (mut rec, mut kbuf, mut vbuf) = (csv::ByteRecord::new(), String::new(), String::new());
     loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                errors.at(line, "", format!("unreadable CSV: {e}"));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
-            }
+        match super::next_record(&mut rdr, &mut rec, errors) {
+            Some(true) => {}
+            Some(false) => continue,
+            None => break,
         }
         summary.records += 1;
         let line = super::line_of(&rec);
