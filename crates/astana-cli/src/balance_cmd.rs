@@ -80,11 +80,21 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     outcome
 }
 
-/// The rows a single reporter-year view needs, when the flags name both and the view
-/// reads no other reporter (mirror, dependence) or year (trend); the reporter's world
-/// totals of every year are kept for its list of years with a total.
+/// The rows a view needs: under `--all`, the rows of its flow; for a single reporter-year,
+/// when the flags name both and the view reads no other reporter (mirror, dependence) or
+/// year (trend), its rows and the reporter's world totals of every year (for its list of
+/// years with a total).
 #[cfg(feature = "columnar")]
 fn pushdown(a: &BalanceArgs) -> Option<astana_trade::Filter> {
+    if a.all && !a.mirror {
+        // Every reporter-year reads its own rows of the flow; turnover reads exports and
+        // imports too.
+        let flow = astana_model::FlowKind::from(a.flow);
+        return (flow != astana_model::FlowKind::Turnover).then(|| astana_trade::Filter {
+            flow: Some(flow.as_str().to_string()),
+            ..astana_trade::Filter::default()
+        });
+    }
     let (Some(r), Some(y)) = (&a.reporter, a.year) else {
         return None;
     };
@@ -187,25 +197,19 @@ fn product_view(path: &Path, a: &BalanceArgs) -> Outcome {
             path.display()
         )));
     }
-    let measure = |(year, period, reporter, flow): &(i32, String, String, String),
-                   values: &Vec<(String, f64)>|
-     -> Result<ProductView, Failure> {
-        let cells: Vec<(&str, f64)> = values.iter().map(|(p, v)| (p.as_str(), *v)).collect();
-        let measures = bal::product_measures(&cells, a.n)
+    let measure = |g: &astana_trade::ProductGroup<'_>| -> Result<ProductView, Failure> {
+        let measures = bal::product_measures(&g.products, a.n)
             .map_err(|e| Failure::from(query::engine_error(e)))?;
         Ok(ProductView {
-            reporter: reporter.clone(),
-            year: *year,
-            flow: flow.clone(),
-            period: period.clone(),
+            reporter: g.reporter.to_string(),
+            year: g.year,
+            flow: g.flow.to_string(),
+            period: g.period.to_string(),
             measures,
         })
     };
     if a.all {
-        let results = groups
-            .iter()
-            .map(|(k, v)| measure(k, v))
-            .collect::<Result<Vec<_>, _>>()?;
+        let results = groups.iter().map(measure).collect::<Result<Vec<_>, _>>()?;
         if a.json {
             return print_json(&serde_json::json!({
                 "by": "product", "flow": flow, "period": a.period, "results": results,
@@ -246,14 +250,14 @@ fn product_view(path: &Path, a: &BalanceArgs) -> Outcome {
         ));
     };
     // The latest year of the reporter unless --year names one.
-    let Some((key, values)) = groups.iter().rev().find(|(k, _)| &k.2 == reporter) else {
+    let Some(group) = groups.iter().rev().find(|g| g.reporter == reporter) else {
         return Err(Failure::compute(format!(
             "error: no product rows for {reporter} ({flow}, {}) in {}",
             a.period,
             path.display()
         )));
     };
-    let v = measure(key, values)?;
+    let v = measure(group)?;
     if a.json {
         return print_json(&v);
     }

@@ -8,21 +8,20 @@
 //! plan runs embedded or on a cluster.
 
 mod columns;
+mod group;
 mod scan;
 
 pub use columns::{ALL as COLUMNS, REQUIRED as REQUIRED_COLUMNS};
 pub use scan::{is_hs_code, SHOWN};
 
 use astana_diag::{Diagnostic, Diagnostics};
-use astana_model::{iso, Code, FlowKind, FlowRecord, Period, Scenario, WORLD};
-use datafusion::arrow::array::{Array, AsArray, RecordBatch};
-use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Int32Type, Int64Type, Schema};
+use astana_model::{Code, FlowRecord, Scenario, WORLD};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::error::DataFusionError;
 use datafusion::execution::disk_manager::DiskManagerBuilder;
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::functions_aggregate::expr_fn::{bool_or, count, max, min, sum};
+use datafusion::functions_aggregate::expr_fn::{bool_or, count, sum};
 use datafusion::logical_expr::{cast as cast_expr, col, lit, try_cast, when, Expr};
 use datafusion::prelude::{
     CsvReadOptions, DataFrame, ParquetReadOptions, SessionConfig, SessionContext,
@@ -167,21 +166,21 @@ pub struct Cell {
     /// Calendar year.
     pub year: i32,
     /// Period as written (`FY` when absent).
-    pub period: String,
+    pub period: Arc<str>,
     /// Reporter, ISO3.
-    pub reporter: String,
+    pub reporter: Arc<str>,
     /// Partner (see [`By::Product`] for its meaning there).
-    pub partner: String,
+    pub partner: Arc<str>,
     /// Flow.
-    pub flow: String,
+    pub flow: Arc<str>,
     /// HS code; `None` for all products.
-    pub product: Option<String>,
+    pub product: Option<Arc<str>>,
     /// Sum of `value_usd`.
     pub value_usd: f64,
     /// True when any row summed is an estimate.
     pub estimate: bool,
     /// The rows' source; several sources read `first … last` (alphabetically).
-    pub source: String,
+    pub source: Arc<str>,
 }
 
 /// Why [`aggregate`] failed.
@@ -313,19 +312,10 @@ pub async fn aggregate(
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(..)
         )
     };
-    // Normalised columns; a text column whose value has leading or trailing blanks counts
-    // as bad on a CSV, so the row reader (which trims) has the last word.
-    let padded = |c: &str| {
-        if is_csv && has(c) {
-            col(c)
-                .like(lit(" %"))
-                .or(col(c).like(lit("% ")))
-                .or(col(c).like(lit("\t%")))
-                .or(col(c).like(lit("%\t")))
-        } else {
-            lit(false)
-        }
-    };
+    // Text keys go into the plan as written: blanks around them, an empty period or product,
+    // are normalised on the (few) groups in Rust (`combine`), not on every row. A CSV reads
+    // `year` and `value_usd` typed, so a value the quick parse rejects (" 2022") fails the
+    // plan and the row reader has the last word.
     let year = match ty("year") {
         DataType::Int32 => col("year"),
         DataType::Int64 | DataType::Int16 | DataType::Int8 => {
@@ -351,19 +341,7 @@ pub async fn aggregate(
         }
     };
     let period = if has("period") {
-        when(
-            col("period").is_null().or(col("period").eq(lit(""))),
-            lit("FY"),
-        )
-        .otherwise(col("period"))
-        .map_err(|e| TradeError::Compute(e.to_string()))?
-    } else {
-        lit("FY")
-    };
-    let product = if has_product {
-        when(col("product").eq(lit("")), null_str())
-            .otherwise(col("product"))
-            .map_err(|e| TradeError::Compute(e.to_string()))?
+        col("period")
     } else {
         null_str()
     };
@@ -395,32 +373,56 @@ pub async fn aggregate(
         .or(year.clone().gt(lit(2100)));
     let missing = ["reporter", "partner", "flow", "source"]
         .into_iter()
-        .fold(col("source").eq(lit("")), |acc, c| acc.or(col(c).is_null()));
-    let bad = [
-        "period",
-        "reporter",
-        "partner",
-        "flow",
-        "product",
-        "estimate",
-        "source",
-        "note",
-        "year",
-        "value_usd",
-    ]
-    .into_iter()
-    .fold(
+        .fold(lit(false), |acc, c| acc.or(col(c).is_null()));
+    let bad = when(
         year_bad.or(value_bad).or(missing).or(estimate_bad),
-        |acc, c| acc.or(padded(c)),
-    );
-    let bad = when(bad, lit(1i64))
-        .otherwise(lit(0i64))
-        .map_err(|e| TradeError::Compute(e.to_string()))?;
+        lit(1i64),
+    )
+    .otherwise(lit(0i64))
+    .map_err(|e| TradeError::Compute(e.to_string()))?;
+    // The filter, on the columns as read (so Parquet statistics and `year=` folders prune);
+    // on a CSV the whole file is checked first and the filter applied to the cells.
+    let mut keep: Option<Expr> = None;
+    let mut and = |e: Expr| keep = Some(keep.take().map_or(e.clone(), |k| k.and(e)));
+    if let Some(r) = &filter.reporter {
+        and(col("reporter").eq(lit(r.as_str())));
+    }
+    if let Some(y) = filter.year {
+        if filter.world_totals_all_years {
+            and(year.clone().eq(lit(y)).or(col("partner").eq(lit(WORLD))));
+        } else {
+            and(year.clone().eq(lit(y)));
+        }
+    }
+    if let Some(f) = &filter.flow {
+        and(col("flow").eq(lit(f.as_str())));
+    }
+    if let Some(p) = &filter.period {
+        if !has("period") {
+            and(lit(p.as_str()).eq(lit("FY")));
+        } else if p == "FY" {
+            and(col("period")
+                .is_null()
+                .or(col("period").eq(lit("")))
+                .or(col("period").eq(lit("FY"))));
+        } else {
+            and(col("period").eq(lit(p.as_str())));
+        }
+    }
+    let (table, keep_later) = match keep {
+        Some(k) if !is_csv => (table.filter(k).map_err(|e| input(df_message(&e)))?, false),
+        k => (table, k.is_some()),
+    };
+    // By::Product keys a row by whether its partner is the world, not by the partner.
     let partner = match by {
-        By::Product => when(col("partner").eq(lit(WORLD)), lit(WORLD))
-            .otherwise(lit("*"))
-            .map_err(|e| TradeError::Compute(e.to_string()))?,
+        By::Product => col("partner").eq(lit(WORLD)),
         _ => col("partner"),
+    };
+    let product = match by {
+        By::Partner if has_product => col("product").is_null().or(col("product").eq(lit(""))),
+        By::Partner => lit(true),
+        _ if has_product => col("product"),
+        _ => null_str(),
     };
     let df = table
         .select(vec![
@@ -436,56 +438,38 @@ pub async fn aggregate(
             bad.alias("bad"),
         ])
         .map_err(|e| input(df_message(&e)))?;
-    // The filter goes in the plan; on a CSV the whole file is checked first (below).
-    let mut keep: Option<Expr> = None;
-    let mut and = |e: Expr| keep = Some(keep.take().map_or(e.clone(), |k| k.and(e)));
-    if let Some(r) = &filter.reporter {
-        and(col("reporter").eq(lit(r.as_str())));
-    }
-    if let Some(y) = filter.year {
-        if filter.world_totals_all_years {
-            and(col("year").eq(lit(y)).or(col("partner").eq(lit(WORLD))));
-        } else {
-            and(col("year").eq(lit(y)));
+    // A key the filter fixed is left out of the groups (DataFusion would otherwise treat
+    // a constant key as a sort order, and emit groups in small pieces). The source is a
+    // key (a table has few), so no per-group min/max of text is kept; `group` joins a
+    // cell's sources.
+    let fixed = if is_csv {
+        group::Fixed::default()
+    } else {
+        group::Fixed {
+            reporter: filter.reporter.as_deref(),
+            flow: filter.flow.as_deref(),
+            period: filter.period.as_deref(),
         }
-    }
-    if let Some(f) = &filter.flow {
-        and(col("flow").eq(lit(f.as_str())));
-    }
-    if let Some(p) = &filter.period {
-        and(col("period").eq(lit(p.as_str())));
-    }
-    let mut groups = vec![
-        col("year"),
-        col("period"),
-        col("reporter"),
-        col("partner"),
-        col("flow"),
-    ];
-    match by {
-        By::Partner if has_product => groups.push(col("product").is_null().alias("whole")),
-        By::Partner => {}
-        By::Product | By::PartnerProduct => groups.push(col("product")),
-    }
+    };
+    let groups = [
+        ("year", false),
+        ("period", fixed.period.is_some()),
+        ("reporter", fixed.reporter.is_some()),
+        ("partner", false),
+        ("flow", fixed.flow.is_some()),
+        ("product", false),
+        ("source", false),
+    ]
+    .into_iter()
+    .filter(|(_, fixed)| !fixed)
+    .map(|(c, _)| col(c))
+    .collect::<Vec<_>>();
     let aggs = vec![
         sum(col("value_usd")).alias("v"),
         bool_or(col("estimate")).alias("e"),
         count(lit(1i64)).alias("n"),
         sum(col("bad")).alias("nbad"),
-        min(col("source")).alias("s0"),
-        max(col("source")).alias("s1"),
     ];
-    let (df, keep_later) = if is_csv {
-        (df, keep)
-    } else {
-        (
-            match keep {
-                Some(k) => df.filter(k).map_err(|e| input(df_message(&e)))?,
-                None => df,
-            },
-            None,
-        )
-    };
     let result = match df.aggregate(groups, aggs) {
         Ok(df) => df.collect().await,
         Err(e) => Err(e),
@@ -498,18 +482,17 @@ pub async fn aggregate(
         Err(DataFusionError::ResourcesExhausted(m)) => return Err(TradeError::Compute(m)),
         Err(e) => return Err(input(df_message(&e))),
     };
-    let raw = read_cells(&batches, by, has_product).map_err(TradeError::Compute)?;
-    let nbad: i64 = raw.iter().map(|r| r.nbad).sum();
-    let key_errors = check_keys(&tname, &raw, by, has_product);
+    let groups = group::read(&batches, by, fixed).map_err(TradeError::Compute)?;
+    let nbad: i64 = groups.raw.iter().map(|r| r.nbad).sum();
+    let key_errors = groups.check(&tname, by, has_product);
     if nbad > 0 || !key_errors.0.is_empty() {
         return row_errors(src, &tname, &columns, Some(key_errors), filter, by, None).await;
     }
-    let mut cells = merge(raw, by, has_product);
-    if keep_later.is_some() {
+    let mut cells = groups.cells(by, has_product);
+    if keep_later {
         // The CSV filter, applied to the (few) cells.
         cells.retain(|c| keeps(filter, c));
     }
-    sort(&mut cells);
     Ok(cells)
 }
 
@@ -553,17 +536,25 @@ async fn read_csv(ctx: &SessionContext, p: &Path) -> Result<Table, TradeError> {
     if d.errors() > 0 {
         return Err(TradeError::Input(d));
     }
-    // Every column as text: the plan casts and checks them, so no type is guessed from the
-    // first rows.
+    // The schema is given, so no type is guessed from the first rows: `year` and
+    // `value_usd` typed, every other column text. A value that does not parse fails the
+    // plan, and the row reader then says where.
     let schema = Schema::new(
         header
             .iter()
-            .map(|h| Field::new(h, DataType::Utf8, true))
+            .map(|h| {
+                let t = match h.as_str() {
+                    "year" => DataType::Int32,
+                    "value_usd" => DataType::Float64,
+                    _ => DataType::Utf8,
+                };
+                Field::new(h, t, true)
+            })
             .collect::<Vec<_>>(),
     );
     // A newline inside quotes must not be cut when the file is split between cores; only
-    // a file with quotes pays for reading in one piece.
-    let quoted = std::fs::read(p).map(|b| b.contains(&b'"')).unwrap_or(true);
+    // a file with one pays for reading in one piece.
+    let quoted = newline_in_quotes(p).unwrap_or(true);
     let ext = p
         .extension()
         .and_then(|e| e.to_str())
@@ -585,193 +576,47 @@ async fn read_csv(ctx: &SessionContext, p: &Path) -> Result<Table, TradeError> {
     })
 }
 
+/// True when a quoted field of the CSV file at `p` holds a line break. Streams the file:
+/// outside quotes only `"` is looked for (memchr), inside them `"` and line breaks.
+fn newline_in_quotes(p: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(p)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut quoted = false;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        let mut rest = &buf[..n];
+        loop {
+            let hit = if quoted {
+                memchr::memchr3(b'"', b'\n', b'\r', rest)
+            } else {
+                memchr::memchr(b'"', rest)
+            };
+            let Some(i) = hit else { break };
+            if rest[i] != b'"' {
+                return Ok(true);
+            }
+            quoted = !quoted;
+            rest = &rest[i + 1..];
+        }
+    }
+}
+
 /// A DataFusion error as a user reads it.
 fn df_message(e: &DataFusionError) -> String {
     let m = e.to_string();
     format!("cannot read: {}", m.lines().next().unwrap_or(&m))
 }
 
-/// One group of the plan's output.
-struct Raw {
-    cell: Cell,
-    /// Rows in the group.
-    n: i64,
-    /// Invalid rows in the group.
-    nbad: i64,
-    /// `By::Partner` with a product column: true for the rows without a product.
-    whole: bool,
-}
-
-fn read_cells(batches: &[RecordBatch], by: By, has_product: bool) -> Result<Vec<Raw>, String> {
-    let mut out = Vec::new();
-    for b in batches {
-        let c = |n: &str, t: &DataType| -> Result<Arc<dyn Array>, String> {
-            let a = b
-                .column_by_name(n)
-                .ok_or_else(|| format!("no column {n} in the result"))?;
-            cast(a, t).map_err(|e| e.to_string())
-        };
-        let (year, period, reporter, partner, flow) = (
-            c("year", &DataType::Int32)?,
-            c("period", &DataType::Utf8)?,
-            c("reporter", &DataType::Utf8)?,
-            c("partner", &DataType::Utf8)?,
-            c("flow", &DataType::Utf8)?,
-        );
-        let product = match by {
-            By::Partner => None,
-            _ => Some(c("product", &DataType::Utf8)?),
-        };
-        let whole = if by == By::Partner && has_product {
-            Some(c("whole", &DataType::Boolean)?)
-        } else {
-            None
-        };
-        let (v, e, n, nbad, s0, s1) = (
-            c("v", &DataType::Float64)?,
-            c("e", &DataType::Boolean)?,
-            c("n", &DataType::Int64)?,
-            c("nbad", &DataType::Int64)?,
-            c("s0", &DataType::Utf8)?,
-            c("s1", &DataType::Utf8)?,
-        );
-        let s = |a: &Arc<dyn Array>, i: usize| {
-            if a.is_null(i) {
-                String::new()
-            } else {
-                a.as_string::<i32>().value(i).to_string()
-            }
-        };
-        for i in 0..b.num_rows() {
-            let (first, last) = (s(&s0, i), s(&s1, i));
-            out.push(Raw {
-                cell: Cell {
-                    year: if year.is_null(i) {
-                        0
-                    } else {
-                        year.as_primitive::<Int32Type>().value(i)
-                    },
-                    period: s(&period, i),
-                    reporter: s(&reporter, i),
-                    partner: s(&partner, i),
-                    flow: s(&flow, i),
-                    product: product.as_ref().filter(|p| !p.is_null(i)).map(|p| s(p, i)),
-                    value_usd: if v.is_null(i) {
-                        0.0
-                    } else {
-                        v.as_primitive::<Float64Type>().value(i)
-                    },
-                    estimate: !e.is_null(i) && e.as_boolean().value(i),
-                    source: if first == last {
-                        first
-                    } else {
-                        format!("{first} … {last}")
-                    },
-                },
-                n: n.as_primitive::<Int64Type>().value(i),
-                nbad: if nbad.is_null(i) {
-                    0
-                } else {
-                    nbad.as_primitive::<Int64Type>().value(i)
-                },
-                whole: whole
-                    .as_ref()
-                    .is_none_or(|w| !w.is_null(i) && w.as_boolean().value(i)),
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Checks on the (few) group keys instead of every row: codes, flow, period, product, and
-/// duplicate rows (two rows of one key, where a key is a single figure).
-fn check_keys(file: &str, raw: &[Raw], by: By, has_product: bool) -> Diagnostics {
-    let mut d = Diagnostics::default();
-    for r in raw {
-        let c = &r.cell;
-        let bad_key = !iso::is_alpha3(&c.reporter)
-            || !(iso::is_alpha3(&c.partner)
-                || c.partner == WORLD
-                || (by == By::Product && c.partner == "*"))
-            || c.reporter == c.partner
-            || c.flow.parse::<FlowKind>().is_err()
-            || c.period.parse::<Period>().is_err()
-            || c.product.as_deref().is_some_and(|p| !scan::is_hs_code(p));
-        if bad_key {
-            d.push(Diagnostic::error(
-                file,
-                format!(
-                    "invalid key: {} {} {}→{} {}",
-                    c.year, c.period, c.reporter, c.partner, c.flow
-                ),
-            ));
-        }
-        // One figure per key: rows without a product under By::Partner, every row under
-        // By::PartnerProduct.
-        let single = match by {
-            By::Partner => !has_product || r.whole,
-            By::PartnerProduct => true,
-            By::Product => false,
-        };
-        if single && r.n > 1 && (by != By::PartnerProduct || c.product.is_some() || !has_product) {
-            d.push(
-                Diagnostic::error(
-                    file,
-                    format!(
-                        "duplicate rows: {} {} {}→{} {}{} ({} rows)",
-                        c.year,
-                        c.period,
-                        c.reporter,
-                        c.partner,
-                        c.flow,
-                        c.product.as_deref().map(|p| format!(" product {p}")).unwrap_or_default(),
-                        r.n
-                    ),
-                )
-                .hint("keep one figure per series (a partner-side figure belongs under the partner as reporter)"),
-            );
-        }
-    }
-    d
-}
-
-/// Under `By::Partner` with a product column: a key's row without a product is its total;
-/// only where there is none are its product rows summed.
-fn merge(raw: Vec<Raw>, by: By, has_product: bool) -> Vec<Cell> {
-    if !(by == By::Partner && has_product) {
-        return raw.into_iter().map(|r| r.cell).collect();
-    }
-    let key = |c: &Cell| {
-        (
-            c.year,
-            c.period.clone(),
-            c.reporter.clone(),
-            c.partner.clone(),
-            c.flow.clone(),
-        )
-    };
-    let mut out: BTreeMap<_, Raw> = BTreeMap::new();
-    for r in raw {
-        match out.entry(key(&r.cell)) {
-            std::collections::btree_map::Entry::Vacant(v) => {
-                v.insert(r);
-            }
-            std::collections::btree_map::Entry::Occupied(mut o) => {
-                if r.whole && !o.get().whole {
-                    o.insert(r);
-                }
-            }
-        }
-    }
-    out.into_values().map(|r| r.cell).collect()
-}
-
 fn keeps(f: &Filter, c: &Cell) -> bool {
-    f.reporter.as_ref().is_none_or(|r| *r == c.reporter)
+    f.reporter.as_deref().is_none_or(|r| r == &*c.reporter)
         && f.year
-            .is_none_or(|y| y == c.year || (f.world_totals_all_years && c.partner == WORLD))
-        && f.flow.as_ref().is_none_or(|x| *x == c.flow)
-        && f.period.as_ref().is_none_or(|p| *p == c.period)
+            .is_none_or(|y| y == c.year || (f.world_totals_all_years && &*c.partner == WORLD))
+        && f.flow.as_deref().is_none_or(|x| x == &*c.flow)
+        && f.period.as_deref().is_none_or(|p| p == &*c.period)
 }
 
 /// The plan found a problem: read the table row by row to say where.
@@ -822,7 +667,7 @@ async fn row_errors(
                 .filter(|x| x.message.starts_with("duplicate")),
         );
     }
-    if let Some(e) = plan_error {
+    if let (Some(e), true) = (plan_error, d.0.is_empty()) {
         d.0.push(Diagnostic::error(name, df_message(&e)));
     }
     if d.0.is_empty() {
@@ -858,22 +703,24 @@ fn sort(cells: &mut [Cell]) {
 
 /// Cells from records already read (the CSV row reader's answer), grouped in Rust.
 fn cells_of_records(flows: &[FlowRecord], filter: &Filter, by: By) -> Vec<Cell> {
-    let mut out: BTreeMap<(i32, String, String, String, String), Cell> = BTreeMap::new();
+    // (year, period, reporter, partner, flow)
+    type Key = (i32, Arc<str>, Arc<str>, Arc<str>, Arc<str>);
+    let mut out: BTreeMap<Key, Cell> = BTreeMap::new();
     for f in flows {
         let partner = match by {
-            By::Product if f.partner != WORLD => "*".to_string(),
-            _ => f.partner.to_string(),
+            By::Product if f.partner != WORLD => "*".into(),
+            _ => f.partner.as_str().into(),
         };
         let c = Cell {
             year: f.year,
-            period: f.period.to_string(),
-            reporter: f.reporter.to_string(),
+            period: f.period.to_string().into(),
+            reporter: f.reporter.as_str().into(),
             partner,
-            flow: f.flow.as_str().to_string(),
+            flow: f.flow.as_str().into(),
             product: None,
             value_usd: f.value_usd,
             estimate: f.estimate,
-            source: f.source.clone(),
+            source: f.source.as_str().into(),
         };
         if !keeps(filter, &c) {
             continue;
@@ -918,7 +765,7 @@ pub fn scenario_of_cells(name: &str, cells: &[Cell]) -> Result<Scenario, Diagnos
                 flow: c.flow.parse().ok()?,
                 value_usd: c.value_usd,
                 estimate: c.estimate,
-                source: c.source.clone(),
+                source: c.source.to_string(),
                 note: String::new(),
             })
         })();
@@ -942,33 +789,90 @@ pub fn scenario_of_cells(name: &str, cells: &[Cell]) -> Result<Scenario, Diagnos
     })
 }
 
-/// One reporter-year-flow's products: `(HS code, value)` in code order.
-pub type ProductGroup = Vec<(String, f64)>;
+/// One reporter-year-flow's products, borrowed from the cells.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProductGroup<'a> {
+    /// Calendar year.
+    pub year: i32,
+    /// Period.
+    pub period: &'a str,
+    /// Reporter, ISO3.
+    pub reporter: &'a str,
+    /// Flow.
+    pub flow: &'a str,
+    /// `(HS code, value)` in code order.
+    pub products: Vec<(&'a str, f64)>,
+}
 
-/// The [`By::Product`] cells as plain `(product, value)` groups per (year, period, reporter,
-/// flow), for the product measures: the reporter's world (`WLD`) rows when it has any for
-/// that key, else the sum over its named partners; cells without a product (totals) left
-/// out.
-pub fn product_groups(cells: &[Cell]) -> BTreeMap<(i32, String, String, String), ProductGroup> {
-    let mut world: BTreeMap<(i32, String, String, String), ProductGroup> = BTreeMap::new();
-    let mut named: BTreeMap<(i32, String, String, String), ProductGroup> = BTreeMap::new();
-    for c in cells {
-        let Some(p) = &c.product else { continue };
-        let key = (c.year, c.period.clone(), c.reporter.clone(), c.flow.clone());
-        let into = if c.partner == WORLD {
-            &mut world
-        } else {
-            &mut named
-        };
-        into.entry(key).or_default().push((p.clone(), c.value_usd));
+/// The [`By::Product`] cells as product groups per (year, period, reporter, flow), in that
+/// order: the reporter's world (`WLD`) rows when it has any for that key, else the sum over
+/// its named partners; cells without a product (totals) left out.
+pub fn product_groups(cells: &[Cell]) -> Vec<ProductGroup<'_>> {
+    fn key(c: &Cell) -> (i32, &str, &str, &str) {
+        (c.year, &c.period, &c.reporter, &c.flow)
     }
-    for (k, v) in world {
-        named.insert(k, v);
+    fn order(c: &Cell) -> ((i32, &str, &str, &str), &str, Option<&str>) {
+        (key(c), &c.partner, c.product.as_deref())
     }
-    for v in named.values_mut() {
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut sorted: Vec<&Cell> = cells.iter().collect();
+    // `aggregate` returns them in this order already.
+    if !sorted.is_sorted_by(|a, b| order(a) <= order(b)) {
+        sorted.sort_by(|a, b| order(a).cmp(&order(b)));
     }
-    named
+    let mut out = Vec::new();
+    for chunk in sorted.chunk_by(|a, b| key(a) == key(b)) {
+        let world = chunk
+            .iter()
+            .any(|c| c.product.is_some() && &*c.partner == WORLD);
+        let products: Vec<(&str, f64)> = chunk
+            .iter()
+            .filter(|c| (&*c.partner == WORLD) == world)
+            .filter_map(|c| Some((c.product.as_deref()?, c.value_usd)))
+            .collect();
+        if products.is_empty() {
+            continue;
+        }
+        let (year, period, reporter, flow) = key(chunk[0]);
+        out.push(ProductGroup {
+            year,
+            period,
+            reporter,
+            flow,
+            products,
+        });
+    }
+    out
 }
 
 pub mod import;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_line_break_inside_quotes_keeps_a_csv_in_one_piece() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let check = |name: &str, text: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).expect("write");
+            newline_in_quotes(&p).expect("read")
+        };
+        assert!(!check(
+            "a.csv",
+            b"\"year\",\"note\"\n2022,\"a, b\"\n2023,c\n"
+        ));
+        assert!(check("b.csv", b"year,note\n2022,\"two\nlines\"\n"));
+        assert!(check("c.csv", b"year,note\r\n2022,\"two\r\nlines\"\r\n"));
+        // An escaped quote ("") inside a quoted field, then a plain line break.
+        assert!(!check("d.csv", b"year,note\n2022,\"say \"\"hi\"\"\"\n"));
+        // The quote opens at the end of one 1 MiB read and the line break starts the next.
+        let mut big = vec![b'x'; (1 << 20) - 1];
+        big.push(b'"');
+        big.extend_from_slice(b"\nrest\"\n");
+        assert!(check("e.csv", &big));
+        big.truncate((1 << 20) - 1);
+        big.extend_from_slice(b"\n\"rest\"\n");
+        assert!(!check("f.csv", &big));
+    }
+}

@@ -4,5 +4,6 @@
 mod common;
 mod errors;
 mod import;
+mod normalise;
 mod pushdown;
 mod same;

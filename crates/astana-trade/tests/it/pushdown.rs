@@ -31,5 +31,7 @@ fn year_filter_prunes_hive_folders_and_reporter_filter_keeps_its_rows() {
         .count();
     assert!(want > 5, "{want}");
     assert_eq!(cells.len(), want);
-    assert!(cells.iter().all(|c| c.reporter == "KAZ" && c.year == 2023));
+    assert!(cells
+        .iter()
+        .all(|c| &*c.reporter == "KAZ" && c.year == 2023));
 }

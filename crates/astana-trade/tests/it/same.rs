@@ -68,10 +68,7 @@ fn product_rows_sum_to_partners_and_world_stays_apart() {
     );
     let src = Source::from_path(&csv).expect("csv");
     let cells = aggregate_blocking(&src, &Filter::default(), By::Partner).expect("cells");
-    let v: Vec<(&str, f64)> = cells
-        .iter()
-        .map(|c| (c.partner.as_str(), c.value_usd))
-        .collect();
+    let v: Vec<(&str, f64)> = cells.iter().map(|c| (&*c.partner, c.value_usd)).collect();
     // ITA has a total row (70): it wins over its product rows (60).
     assert_eq!(
         v,
@@ -80,7 +77,7 @@ fn product_rows_sum_to_partners_and_world_stays_apart() {
     let cells = aggregate_blocking(&src, &Filter::default(), By::Product).expect("cells");
     let v: Vec<(&str, Option<&str>, f64)> = cells
         .iter()
-        .map(|c| (c.partner.as_str(), c.product.as_deref(), c.value_usd))
+        .map(|c| (&*c.partner, c.product.as_deref(), c.value_usd))
         .collect();
     assert_eq!(
         v,
@@ -91,7 +88,7 @@ fn product_rows_sum_to_partners_and_world_stays_apart() {
             ("WLD", Some("2709"), 200.0)
         ]
     );
-    let sources: Vec<&str> = cells.iter().map(|c| c.source.as_str()).collect();
+    let sources: Vec<&str> = cells.iter().map(|c| &*c.source).collect();
     assert_eq!(sources, vec!["s", "s … t", "s", "s"]);
 }
 
