@@ -186,13 +186,25 @@ fn check_code(code: &str) -> Result<(), BalanceError> {
     Ok(())
 }
 
-/// Sums duplicate codes and checks codes and values; the sum must be finite.
-fn summed<'a>(cells: &[(&'a str, f64)]) -> Result<BTreeMap<&'a str, f64>, BalanceError> {
-    let mut by: BTreeMap<&str, f64> = BTreeMap::new();
+/// Sums duplicate codes and checks codes and values; the sum must be finite. Returns the
+/// codes in order, each once (cells already in code order, as the columnar engine gives
+/// them, are not sorted again).
+fn summed<'a>(cells: &[(&'a str, f64)]) -> Result<Vec<(&'a str, f64)>, BalanceError> {
+    let mut by: Vec<(&'a str, f64)> = Vec::with_capacity(cells.len());
     for (code, value) in cells {
         check_code(code)?;
         let v = checked(*value, &|| format!("the value of product {}", shown(code)))?;
-        *by.entry(code).or_insert(0.0) += v;
+        by.push((code, v));
+    }
+    if !by.is_sorted_by(|a, b| a.0 < b.0) {
+        by.sort_by(|a, b| a.0.cmp(b.0));
+        by.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1 += b.1;
+            }
+            same
+        });
     }
     Ok(by)
 }
@@ -236,7 +248,7 @@ pub fn product_measures(
     universe: impl Into<Universe>,
 ) -> Result<ProductMeasures, BalanceError> {
     let by = summed(cells)?;
-    let mut lengths = by.keys().map(|c| (c.len(), *c));
+    let mut lengths = by.iter().map(|(c, _)| (c.len(), *c));
     let first = lengths.next();
     if let (Some((d, a)), Some((_, b))) =
         (first, lengths.find(|(l, _)| Some(*l) != first.map(|f| f.0)))
@@ -251,7 +263,7 @@ pub fn product_measures(
         });
     }
     let digits = first.map_or(0, |f| f.0);
-    let total: f64 = by.values().sum();
+    let total: f64 = by.iter().map(|(_, v)| v).sum();
     if !total.is_finite() {
         return Err(BalanceError::NotFinite(
             "the sum of the product values".into(),
@@ -273,7 +285,8 @@ pub fn product_measures(
             active: active.len(),
         });
     }
-    active.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    // Codes are unique here, so the order is total and an unstable sort gives the same.
+    active.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let values: Vec<f64> = active.iter().map(|(_, v)| *v).collect();
     let shares: Vec<f64> = values.iter().map(|v| v / total).collect();
     let h = hhi(&shares);

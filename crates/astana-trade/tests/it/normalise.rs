@@ -162,3 +162,45 @@ fn a_filter_that_fixes_keys_keeps_the_cells_of_the_whole_table() {
         }
     }
 }
+
+#[test]
+fn a_blank_source_is_an_error_in_csv_and_parquet() {
+    let text = "year,period,reporter,partner,flow,product,value_usd,source\n\
+                2021,FY,KAZ,CHN,exports,2709,100,s\n\
+                2021,FY,KAZ,RUS,exports,2709,20,  \n";
+    let dir = tempfile::tempdir().expect("tmp");
+    let pq = dir.path().join("f.parquet");
+    parquet_of(&pq, text);
+    let csv = write(dir.path(), "f.csv", text);
+    for path in [&pq, &csv] {
+        let src = Source::from_path(path).expect("source");
+        for by in [By::Partner, By::Product] {
+            let e = aggregate_blocking(&src, &Filter::default(), by)
+                .expect_err("blank source")
+                .to_string();
+            assert!(e.contains("empty source"), "{} {by:?}: {e}", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_parquet_table_of_one_source_gives_it_to_every_cell() {
+    // The statistics prove a single source, so it is not a key; the cells still carry it.
+    let one = "year,reporter,partner,flow,product,value_usd,source\n\
+               2021,KAZ,CHN,exports,2709,100,baci\n\
+               2021,KAZ,RUS,exports,2709,20,baci\n\
+               2022,KAZ,RUS,exports,7403,5,baci\n";
+    let two = format!("{one}2022,KAZ,RUS,exports,7403,1,comtrade\n");
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, text, want) in [
+        ("one.parquet", one.to_string(), ["baci", "baci"]),
+        ("two.parquet", two, ["baci", "baci … comtrade"]),
+    ] {
+        let pq = dir.path().join(name);
+        parquet_of(&pq, &text);
+        let src = Source::from_path(&pq).expect("source");
+        let cells = aggregate_blocking(&src, &Filter::default(), By::Product).expect("cells");
+        let got: Vec<&str> = cells.iter().map(|c| &*c.source).collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
