@@ -180,8 +180,10 @@ pub(crate) fn read(batches: &[RecordBatch], by: By, fixed: Fixed<'_>) -> Result<
             By::Product => (None, Some(typed(b, "partner", &DataType::Boolean)?)),
             _ => (Some(view(b, "partner")?), None),
         };
-        let (product, whole) = match by {
-            By::Partner => (None, Some(typed(b, "product", &DataType::Boolean)?)),
+        // Absent when the table has no product column.
+        let (product, whole) = match (by, b.column_by_name("product").is_some()) {
+            (_, false) => (None, None),
+            (By::Partner, true) => (None, Some(typed(b, "product", &DataType::Boolean)?)),
             _ => (Some(view(b, "product")?), None),
         };
         let v = typed(b, "v", &DataType::Float64)?;
