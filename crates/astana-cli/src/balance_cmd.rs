@@ -14,6 +14,9 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     if let Some(BalanceCommand::Alignment(al)) = &a.command {
         return alignment(scenario_dir, al);
     }
+    if let Some(addr) = &a.cluster {
+        return crate::cluster_cmd::balance_on_cluster(addr);
+    }
     let scenario = match &a.flows {
         Some(f) => match astana_scenario::load_flows(f) {
             Ok((s, _)) => s,

@@ -3,6 +3,9 @@
 
 mod balance_trust;
 mod brief_date;
+// Needs the `cluster` build feature (CI enables it: .ci/run).
+#[cfg(feature = "cluster")]
+mod cluster;
 mod corridor_trust;
 mod forum_io;
 mod forum_solve;

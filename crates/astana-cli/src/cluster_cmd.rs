@@ -1,0 +1,164 @@
+//! `astana cluster scheduler|executor` (Apache Ballista, built with the `cluster` feature) and
+//! the context a columnar query runs on (`balance --cluster`).
+
+use crate::{Failure, Outcome};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ClusterCommand {
+    /// Run the cluster's scheduler: it plans each query and hands tasks to the executors.
+    /// Prints "scheduler listening on IP:PORT" when ready; stops on Ctrl-C or SIGTERM.
+    ///
+    /// Example: astana cluster scheduler --bind 10.0.0.5:50050
+    Scheduler(SchedulerArgs),
+    /// Run an executor: it polls the scheduler for tasks, reads the data and sends results
+    /// over Arrow Flight. Prints "executor ID listening on IP:PORT, registered with HOST:PORT"
+    /// when ready; stops on Ctrl-C or SIGTERM after its running tasks finish.
+    ///
+    /// Example: astana cluster executor --scheduler 10.0.0.5:50050 --bind 10.0.0.6:50051
+    Executor(ExecutorArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SchedulerArgs {
+    /// Address to listen on (0.0.0.0: every interface; port 0: a free port, shown on start).
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:50050")]
+    pub(crate) bind: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExecutorArgs {
+    /// The scheduler's address.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:50050")]
+    pub(crate) scheduler: String,
+    /// Address to listen on for the scheduler's clients and the other executors; give this
+    /// machine's IP on the cluster's network (with 0.0.0.0 the scheduler advertises the
+    /// address the executor calls it from).
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:50051")]
+    pub(crate) bind: String,
+    /// Folder for intermediate (shuffle) files (default: a temporary folder removed on exit).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) work_dir: Option<PathBuf>,
+    /// Tasks run at once (default: the number of CPU cores).
+    #[arg(long, value_name = "N")]
+    pub(crate) concurrency: Option<usize>,
+}
+
+pub(crate) fn run(command: &ClusterCommand) -> Outcome {
+    imp::run(command)
+}
+
+/// `balance --cluster`: checks the address and that the scheduler answers (so a wrong one
+/// is reported at once), then says what this build cannot do yet.
+///
+/// LEAD: remove once the columnar `balance --flows` path calls [`context`].
+pub(crate) fn balance_on_cluster(addr: &str) -> Outcome {
+    imp::balance_on_cluster(addr)
+}
+
+/// The DataFusion context a columnar query runs on: the Ballista cluster whose scheduler is
+/// at `cluster`, else embedded.
+///
+/// LEAD: the columnar `balance --flows` path calls this where it creates its context (in
+/// place of `astana_trade::session()`); without the `cluster` feature it keeps calling
+/// `astana_trade::session()` and rejects `--cluster` with [`balance_on_cluster`].
+#[cfg(feature = "cluster")]
+#[allow(dead_code)] // wired by the columnar engine's balance path
+pub(crate) async fn context(
+    cluster: Option<&str>,
+) -> Result<datafusion::prelude::SessionContext, Failure> {
+    match cluster {
+        Some(addr) => astana_cluster::remote_context(addr).await.map_err(imp::failure),
+        // LEAD: astana_trade::session() once the columnar core is merged.
+        None => Ok(datafusion::prelude::SessionContext::new()),
+    }
+}
+
+#[cfg(feature = "cluster")]
+mod imp {
+    use super::ClusterCommand;
+    use crate::{Failure, Outcome};
+    use astana_cluster::{ClusterError, ExecutorOptions};
+
+    /// A multi-threaded runtime with deep stacks (Ballista's binaries use 32 MiB: plans are
+    /// walked recursively).
+    fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_stack_size(32 << 20)
+            .build()
+            .map_err(|e| Failure::compute(format!("error: cannot start the async runtime: {e}")))
+    }
+
+    pub(super) fn balance_on_cluster(addr: &str) -> Outcome {
+        runtime()?.block_on(super::context(Some(addr)))?;
+        Err(Failure::input(
+            "error: --cluster: the scheduler answers, but this build's balance does not read \
+             flows through the columnar engine yet",
+        ))
+    }
+
+    pub(super) fn failure(e: ClusterError) -> Failure {
+        let message = format!("error: {e}");
+        match e.exit_code() {
+            2 => Failure::input(message),
+            _ => Failure::compute(message),
+        }
+    }
+
+    pub(super) fn run(command: &ClusterCommand) -> Outcome {
+        let rt = runtime()?;
+        match command {
+            ClusterCommand::Scheduler(a) => rt.block_on(astana_cluster::run_scheduler(
+                &a.bind,
+                |addr| {
+                    // One line, flushed at once: scripts and tests wait for it.
+                    out!("scheduler listening on {addr}");
+                },
+            )),
+            ClusterCommand::Executor(a) => {
+                let opts = ExecutorOptions {
+                    scheduler: a.scheduler.clone(),
+                    bind: a.bind.clone(),
+                    work_dir: a.work_dir.clone(),
+                    concurrency: a.concurrency,
+                };
+                rt.block_on(astana_cluster::run_executor(&opts, |r| {
+                    out!(
+                        "executor {} listening on {}, registered with {}",
+                        r.id,
+                        r.bind,
+                        r.scheduler
+                    );
+                }))
+            }
+        }
+        .map_err(failure)?;
+        // Ballista's background tasks (heartbeats, cleaners) would keep a graceful runtime
+        // shutdown waiting; the work is done, so do not wait for them.
+        rt.shutdown_background();
+        Ok(())
+    }
+}
+
+#[cfg(not(feature = "cluster"))]
+mod imp {
+    use super::ClusterCommand;
+    use crate::{Failure, Outcome};
+
+    fn not_built() -> Failure {
+        Failure::input(
+            "error: this astana was built without the `cluster` feature; build it with \
+             `cargo build --release -p astana-cli --features cluster`",
+        )
+    }
+
+    pub(super) fn run(_: &ClusterCommand) -> Outcome {
+        Err(not_built())
+    }
+
+    pub(super) fn balance_on_cluster(_: &str) -> Outcome {
+        Err(not_built())
+    }
+}
