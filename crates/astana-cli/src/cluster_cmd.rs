@@ -21,6 +21,7 @@ pub(crate) enum ClusterCommand {
 }
 
 #[derive(Debug, Args)]
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub(crate) struct SchedulerArgs {
     /// Address to listen on (0.0.0.0: every interface; port 0: a free port, shown on start).
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:50050")]
@@ -28,6 +29,7 @@ pub(crate) struct SchedulerArgs {
 }
 
 #[derive(Debug, Args)]
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub(crate) struct ExecutorArgs {
     /// The scheduler's address.
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:50050")]

@@ -6,6 +6,16 @@ mod brief_date;
 // Needs the `cluster` build feature (CI enables it: .ci/run).
 #[cfg(feature = "cluster")]
 mod cluster;
+
+/// Under CI the Ballista cluster test must run, not vanish with the feature.
+#[cfg(not(feature = "cluster"))]
+#[test]
+fn cluster_test_runs_under_ci() {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "under CI, test with `--features astana-cli/cluster` so the cluster test runs"
+    );
+}
 mod corridor_trust;
 mod forum_io;
 mod forum_solve;
