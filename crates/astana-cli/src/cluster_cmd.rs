@@ -66,7 +66,6 @@ pub(crate) fn balance_on_cluster(addr: &str) -> Outcome {
 /// place of `astana_trade::session()`); without the `cluster` feature it keeps calling
 /// `astana_trade::session()` and rejects `--cluster` with [`balance_on_cluster`].
 #[cfg(feature = "cluster")]
-#[allow(dead_code)] // wired by the columnar engine's balance path
 pub(crate) async fn context(
     cluster: Option<&str>,
 ) -> Result<datafusion::prelude::SessionContext, Failure> {

@@ -313,7 +313,9 @@ pub async fn run_executor(
             cause,
         })?;
     }
-    wait_for_scheduler(&scheduler).await?;
+    if !wait_for_scheduler(&scheduler).await? {
+        return Ok(()); // stopped while waiting
+    }
 
     // A temporary work dir lives (and is removed) with this function.
     let temp;
@@ -370,13 +372,14 @@ pub async fn run_executor(
     result
 }
 
-/// Waits (bounded) until the scheduler's port answers; gives up on SIGINT/SIGTERM too.
-async fn wait_for_scheduler(hp: &HostPort) -> Result<(), ClusterError> {
+/// Waits (bounded) until the scheduler's port answers: `true`, or `false` after SIGINT or
+/// SIGTERM.
+async fn wait_for_scheduler(hp: &HostPort) -> Result<bool, ClusterError> {
     let deadline = tokio::time::Instant::now() + SCHEDULER_WAIT;
     let mut last;
     loop {
         match probe(hp).await {
-            Ok(()) => return Ok(()),
+            Ok(()) => return Ok(true),
             Err(e) => last = e,
         }
         if tokio::time::Instant::now() >= deadline {
@@ -387,7 +390,7 @@ async fn wait_for_scheduler(hp: &HostPort) -> Result<(), ClusterError> {
         }
         tokio::select! {
             () = tokio::time::sleep(Duration::from_millis(250)) => {}
-            () = shutdown_signal() => return Ok(()),
+            () = shutdown_signal() => return Ok(false),
         }
     }
 }
