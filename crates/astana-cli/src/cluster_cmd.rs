@@ -70,7 +70,9 @@ pub(crate) async fn context(
     cluster: Option<&str>,
 ) -> Result<datafusion::prelude::SessionContext, Failure> {
     match cluster {
-        Some(addr) => astana_cluster::remote_context(addr).await.map_err(imp::failure),
+        Some(addr) => astana_cluster::remote_context(addr)
+            .await
+            .map_err(imp::failure),
         // LEAD: astana_trade::session() once the columnar core is merged.
         None => Ok(datafusion::prelude::SessionContext::new()),
     }
@@ -111,13 +113,12 @@ mod imp {
     pub(super) fn run(command: &ClusterCommand) -> Outcome {
         let rt = runtime()?;
         match command {
-            ClusterCommand::Scheduler(a) => rt.block_on(astana_cluster::run_scheduler(
-                &a.bind,
-                |addr| {
+            ClusterCommand::Scheduler(a) => {
+                rt.block_on(astana_cluster::run_scheduler(&a.bind, |addr| {
                     // One line, flushed at once: scripts and tests wait for it.
                     out!("scheduler listening on {addr}");
-                },
-            )),
+                }))
+            }
             ClusterCommand::Executor(a) => {
                 let opts = ExecutorOptions {
                     scheduler: a.scheduler.clone(),

@@ -53,10 +53,14 @@ fn iso3(i: u64) -> String {
     // 200 distinct three-letter codes.
     let b = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let (x, y, z) = (i / 100, (i / 10) % 10, i % 10);
-    [b[x as usize], b[10 + y as usize], b[y as usize + z as usize]]
-        .iter()
-        .map(|&c| c as char)
-        .collect()
+    [
+        b[x as usize],
+        b[10 + y as usize],
+        b[y as usize + z as usize],
+    ]
+    .iter()
+    .map(|&c| c as char)
+    .collect()
 }
 
 fn generate(dir: &Path, rows: usize) -> Res<()> {
@@ -82,7 +86,11 @@ fn generate(dir: &Path, rows: usize) -> Res<()> {
         for _ in 0..n {
             rep.push(codes[rng.below(200) as usize].clone());
             par.push(codes[rng.below(200) as usize].clone());
-            flo.push(if rng.below(2) == 0 { "exports" } else { "imports" });
+            flo.push(if rng.below(2) == 0 {
+                "exports"
+            } else {
+                "imports"
+            });
             // Whole dollars ≤ 10⁸: every sum stays below 2⁵³, exact in any order.
             val.push((rng.below(1_000) * 10u64.pow(rng.below(6) as u32)) as f64);
         }
@@ -116,7 +124,12 @@ async fn query(ctx: &SessionContext, dir: &Path) -> Res<(f64, usize, String)> {
             vec![col("year"), col("reporter"), col("partner"), col("flow")],
             vec![sum(col("value_usd")).alias("value_usd")],
         )?
-        .sort_by(vec![col("year"), col("reporter"), col("partner"), col("flow")])?
+        .sort_by(vec![
+            col("year"),
+            col("reporter"),
+            col("partner"),
+            col("flow"),
+        ])?
         .collect()
         .await?;
     let secs = t.elapsed().as_secs_f64();

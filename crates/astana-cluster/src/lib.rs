@@ -167,10 +167,12 @@ pub fn parse_bind(flag: &'static str, value: &str) -> Result<SocketAddr, Cluster
 /// start a scheduler) when nothing answers there, rather than at the first query.
 pub async fn remote_context(addr: &str) -> Result<SessionContext, ClusterError> {
     let hp = HostPort::parse("--cluster", addr)?;
-    probe(&hp).await.map_err(|cause| ClusterError::Unreachable {
-        addr: hp.to_string(),
-        cause,
-    })?;
+    probe(&hp)
+        .await
+        .map_err(|cause| ClusterError::Unreachable {
+            addr: hp.to_string(),
+            cause,
+        })?;
     SessionContext::remote(&format!("df://{hp}"))
         .await
         .map_err(|e| ClusterError::ballista("cannot open a Ballista session", e))
@@ -186,10 +188,7 @@ async fn probe(hp: &HostPort) -> Result<(), String> {
     {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err(format!(
-            "no answer within {} s",
-            CONNECT_TIMEOUT.as_secs()
-        )),
+        Err(_) => Err(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())),
     }
 }
 
@@ -243,9 +242,10 @@ pub async fn run_scheduler(
     let cluster = BallistaCluster::new_from_config(&config)
         .await
         .map_err(|e| ClusterError::ballista("cannot create the cluster state", e))?;
-    let scheduler = create_scheduler::<LogicalPlanNode, PhysicalPlanNode>(cluster, Arc::new(config))
-        .await
-        .map_err(|e| ClusterError::ballista("cannot start the scheduler", e))?;
+    let scheduler =
+        create_scheduler::<LogicalPlanNode, PhysicalPlanNode>(cluster, Arc::new(config))
+            .await
+            .map_err(|e| ClusterError::ballista("cannot start the scheduler", e))?;
     on_ready(local);
     tokio::select! {
         r = start_grpc_service_with_listener(listener, scheduler) => {
@@ -304,14 +304,11 @@ pub async fn run_executor(
     };
     if bind.port() == 0 {
         // Ballista advertises the configured port, so resolve "any free port" here.
-        let l = std::net::TcpListener::bind(bind).map_err(|cause| ClusterError::Bind {
-            addr: bind,
-            cause,
-        })?;
-        bind = l.local_addr().map_err(|cause| ClusterError::Bind {
-            addr: bind,
-            cause,
-        })?;
+        let l = std::net::TcpListener::bind(bind)
+            .map_err(|cause| ClusterError::Bind { addr: bind, cause })?;
+        bind = l
+            .local_addr()
+            .map_err(|cause| ClusterError::Bind { addr: bind, cause })?;
     }
     if !wait_for_scheduler(&scheduler).await? {
         return Ok(()); // stopped while waiting
@@ -329,13 +326,15 @@ pub async fn run_executor(
             temp.path().to_path_buf()
         }
     };
-    let work_dir = work_dir.to_str().map(str::to_string).ok_or_else(|| {
-        ClusterError::BadAddress {
-            flag: "--work-dir",
-            value: work_dir.display().to_string(),
-            reason: "the path must be valid UTF-8".to_string(),
-        }
-    })?;
+    let work_dir =
+        work_dir
+            .to_str()
+            .map(str::to_string)
+            .ok_or_else(|| ClusterError::BadAddress {
+                flag: "--work-dir",
+                value: work_dir.display().to_string(),
+                reason: "the path must be valid UTF-8".to_string(),
+            })?;
 
     let config = ExecutorProcessConfig {
         bind_host: bind.ip().to_string(),

@@ -3,7 +3,9 @@
 //! hive-partitioned Parquet dataset, and the answers are identical.
 
 use super::{astana, scratch, stderr};
-use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::functions_aggregate::expr_fn::sum;
@@ -77,7 +79,12 @@ impl Procs {
     fn stderrs(&self) -> String {
         self.0
             .iter()
-            .map(|(n, _, e)| format!("--- {n} stderr:\n{}", e.lock().map(|s| s.clone()).unwrap_or_default()))
+            .map(|(n, _, e)| {
+                format!(
+                    "--- {n} stderr:\n{}",
+                    e.lock().map(|s| s.clone()).unwrap_or_default()
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -210,12 +217,19 @@ async fn sums(ctx: &SessionContext, dir: &Path) -> BTreeMap<Key, f64> {
     for b in &batches {
         let text = |i: usize| -> StringArray {
             let a = cast(b.column(i), &DataType::Utf8).expect("as Utf8");
-            a.as_any().downcast_ref::<StringArray>().expect("Utf8").clone()
+            a.as_any()
+                .downcast_ref::<StringArray>()
+                .expect("Utf8")
+                .clone()
         };
         let year = cast(b.column(0), &DataType::Int32).expect("as Int32");
         let year = year.as_any().downcast_ref::<Int32Array>().expect("Int32");
         let (rep, par, flo) = (text(1), text(2), text(3));
-        let val = b.column(4).as_any().downcast_ref::<Float64Array>().expect("Float64");
+        let val = b
+            .column(4)
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .expect("Float64");
         for i in 0..b.num_rows() {
             let key = (
                 year.value(i),
@@ -246,7 +260,10 @@ fn ballista_cluster_of_three_processes_matches_the_embedded_run() {
     assert_eq!(expected.len(), 4 * 12 * 16 * 2, "every cell has rows");
 
     let mut procs = Procs(Vec::new());
-    let sched_rx = procs.spawn("scheduler", &["cluster", "scheduler", "--bind", "127.0.0.1:0"]);
+    let sched_rx = procs.spawn(
+        "scheduler",
+        &["cluster", "scheduler", "--bind", "127.0.0.1:0"],
+    );
     let line = procs.wait_for(&sched_rx, "scheduler listening on ");
     let sched = line["scheduler listening on ".len()..].trim().to_string();
     let mut execs = Vec::new();
@@ -289,8 +306,14 @@ fn ballista_cluster_of_three_processes_matches_the_embedded_run() {
     });
     let remote = remote.unwrap_or_else(|_| panic!("the cluster query hung:\n{}", procs.stderrs()));
 
-    let as_f64: BTreeMap<Key, f64> = expected.iter().map(|(k, v)| (k.clone(), *v as f64)).collect();
-    assert_eq!(embedded, as_f64, "embedded run against the sums computed while writing");
+    let as_f64: BTreeMap<Key, f64> = expected
+        .iter()
+        .map(|(k, v)| (k.clone(), *v as f64))
+        .collect();
+    assert_eq!(
+        embedded, as_f64,
+        "embedded run against the sums computed while writing"
+    );
     assert_eq!(remote, embedded, "Ballista run against the embedded run");
     let total: f64 = remote.values().sum();
     assert_eq!(total, expected.values().sum::<u64>() as f64);
@@ -300,17 +323,26 @@ fn ballista_cluster_of_three_processes_matches_the_embedded_run() {
 #[test]
 fn scheduler_stops_cleanly_on_sigterm() {
     let mut procs = Procs(Vec::new());
-    let rx = procs.spawn("scheduler", &["cluster", "scheduler", "--bind", "127.0.0.1:0"]);
+    let rx = procs.spawn(
+        "scheduler",
+        &["cluster", "scheduler", "--bind", "127.0.0.1:0"],
+    );
     procs.wait_for(&rx, "scheduler listening on ");
     let pid = procs.0[0].1.id().to_string();
-    let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    let sent = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
     assert!(sent.success());
     let deadline = std::time::Instant::now() + READY_WAIT;
     let status = loop {
         if let Some(s) = procs.0[0].1.try_wait().expect("wait") {
             break s;
         }
-        assert!(std::time::Instant::now() < deadline, "still running after SIGTERM");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status.code(), Some(0), "{}", procs.stderrs());
@@ -320,30 +352,56 @@ fn scheduler_stops_cleanly_on_sigterm() {
 fn balance_cluster_names_an_unreachable_scheduler() {
     let dir = scratch("cluster-unreachable");
     let flows = dir.join("flows.csv");
-    std::fs::write(&flows, "year,reporter,partner,flow,value_usd,source\n2023,KAZ,CHN,exports,1,x\n")
-        .expect("flows");
+    std::fs::write(
+        &flows,
+        "year,reporter,partner,flow,value_usd,source\n2023,KAZ,CHN,exports,1,x\n",
+    )
+    .expect("flows");
     let addr = format!("127.0.0.1:{}", free_port());
-    let o = astana(&["balance", "--flows", flows.to_str().expect("UTF-8"), "--cluster", &addr]);
+    let o = astana(&[
+        "balance",
+        "--flows",
+        flows.to_str().expect("UTF-8"),
+        "--cluster",
+        &addr,
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(
-        e.starts_with(&format!("error: cannot reach the Ballista scheduler at {addr}: ")),
+        e.starts_with(&format!(
+            "error: cannot reach the Ballista scheduler at {addr}: "
+        )),
         "{e}"
     );
-    assert!(e.contains("hint: start one with `astana cluster scheduler --bind"), "{e}");
+    assert!(
+        e.contains("hint: start one with `astana cluster scheduler --bind"),
+        "{e}"
+    );
 }
 
 #[test]
 fn cluster_flags_are_checked_before_anything_starts() {
     let o = astana(&["balance", "--flows", "x.csv", "--cluster", "localhost"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).starts_with("error: --cluster \"localhost\": no port"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: --cluster \"localhost\": no port"),
+        "{}",
+        stderr(&o)
+    );
     let o = astana(&["cluster", "scheduler", "--bind", "sched:50050"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--bind \"sched:50050\": expected IP:PORT"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--bind \"sched:50050\": expected IP:PORT"),
+        "{}",
+        stderr(&o)
+    );
     let o = astana(&["cluster", "executor", "--concurrency", "0"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--concurrency 0: must be from 1 to 4096"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--concurrency 0: must be from 1 to 4096"),
+        "{}",
+        stderr(&o)
+    );
     // --cluster needs --flows: a cluster reads files every executor can reach, not the
     // embedded scenario.
     let o = astana(&["balance", "--cluster", "127.0.0.1:50050"]);
