@@ -442,7 +442,9 @@ mod tests {
             .expect("a free port")
             .port();
         let addr = format!("127.0.0.1:{port}");
-        let e = remote_context(&addr).await.expect_err("no scheduler");
+        let Err(e) = remote_context(&addr).await else {
+            panic!("a context without a scheduler");
+        };
         let msg = e.to_string();
         assert!(
             msg.starts_with(&format!("cannot reach the Ballista scheduler at {addr}: ")),
