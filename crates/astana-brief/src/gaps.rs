@@ -66,6 +66,12 @@ pub(crate) fn balance_without_flows(
     let mut h =
         format!(r#"<section id="balance"><h2>Multi-vector balance: who {focal} trades with</h2>"#);
     h.push_str(&notice_of(s, "flows", Heading::None));
+    h.push_str(&crate::products::section(
+        s,
+        notes,
+        summary,
+        &mut Vec::new(),
+    ));
     match sections::alignment(s) {
         Some(a) => {
             h.push_str(&sections::alignment_section(s, &a, notes));
@@ -89,8 +95,9 @@ pub(crate) fn balance_without_flows(
 }
 
 /// The parts in the order of the brief's sections; a part not listed goes last.
-const BRIEF_ORDER: [&str; 7] = [
+const BRIEF_ORDER: [&str; 8] = [
     "flows",
+    "products",
     "alignment",
     "memberships",
     "negotiation",

@@ -25,6 +25,7 @@ mod gaps;
 mod geo;
 mod negotiation;
 mod power;
+pub mod products;
 mod sections;
 mod svg;
 

@@ -23,6 +23,10 @@ fn bounds(b: &Balance) -> Option<&bal::Bounds> {
     b.measures.bounds.as_ref()
 }
 
+pub(crate) fn est_tag(flag: bool) -> &'static str {
+    est(flag)
+}
+
 fn est(flag: bool) -> &'static str {
     if flag {
         r#" <span class="est-tag">estimate</span>"#
@@ -185,6 +189,7 @@ pub(crate) fn balance(
     h.push_str(&trend_section(s, notes));
     h.push_str(&dependence_section(s, year, notes));
     h.push_str(&shock_section(s, &b, notes, summary));
+    h.push_str(&crate::products::section(s, notes, summary, lead));
     h.push_str(&fdi_section(s, notes));
     if let Some(a) = &align {
         h.push_str(&alignment_section(s, a, notes));
@@ -293,6 +298,7 @@ fn no_own_trade(
             named.join(", ")
         ));
     }
+    h.push_str(&crate::products::section(s, notes, summary, lead));
     if let Some(a) = alignment(s) {
         h.push_str(&alignment_section(s, &a, notes));
         summary.extend(alignment_summary(s, &a));

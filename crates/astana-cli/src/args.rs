@@ -125,6 +125,76 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: crate::cluster_cmd::ClusterCommand,
     },
+    /// Trade data at scale: convert BACI, UN Comtrade and IMF DOTS downloads into the flows
+    /// table (zstd Parquet) that `balance --flows` reads.
+    ///
+    /// Examples:
+    ///   astana trade import baci BACI_HS17_Y2022_V202501.csv --out baci2022.parquet
+    ///   astana trade import baci BACI_HS17_Y2022_V202501.csv --countries country_codes_V202501.csv --out baci/
+    ///   astana trade import comtrade TradeData.csv --out comtrade.parquet
+    ///   astana trade import dots DOT.csv --unit millions --out dots.parquet
+    #[command(verbatim_doc_comment)]
+    Trade {
+        #[command(subcommand)]
+        command: TradeCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TradeCommand {
+    /// Convert a BACI, UN Comtrade or IMF DOTS CSV into the flows table: one Parquet file
+    /// (--out X.parquet) or a folder partitioned by year (--out DIR → DIR/year=YYYY/).
+    Import(TradeImportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TradeFormat {
+    /// CEPII BACI `t,i,j,k,v,q` (values in thousands of USD).
+    Baci,
+    /// UN Comtrade bulk or API CSV (comma or tab separated).
+    Comtrade,
+    /// IMF Direction of Trade Statistics CSV (long or wide).
+    Dots,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TradeUnit {
+    /// US dollars.
+    Usd,
+    /// Thousands of US dollars.
+    Thousands,
+    /// Millions of US dollars.
+    Millions,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TradeImportArgs {
+    /// Input layout.
+    pub(crate) format: TradeFormat,
+    /// Input CSV.
+    pub(crate) input: PathBuf,
+    /// Output: a `.parquet` file, or any other path for a folder partitioned by year.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) out: PathBuf,
+    /// Country table `country_code,…,country_iso3` (BACI's country_codes_V*.csv; for DOTS,
+    /// IMF codes) instead of the built-in one.
+    #[arg(long, value_name = "CSV")]
+    pub(crate) countries: Option<PathBuf>,
+    /// BACI: also write each row as the importer's `imports` row (BACI is a mirror dataset).
+    #[arg(long)]
+    pub(crate) both: bool,
+    /// The `source` column (default: from the format and, for BACI, the file name).
+    #[arg(long, value_name = "ID")]
+    pub(crate) source: Option<String>,
+    /// DOTS: unit of values when the file has no unit column.
+    #[arg(long, value_enum)]
+    pub(crate) unit: Option<TradeUnit>,
+    /// Replace an existing output.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -687,15 +757,28 @@ impl From<FlowArg> for astana_model::FlowKind {
     }
 }
 
+/// `astana balance --by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BalanceBy {
+    /// Partner concentration (the default).
+    Partner,
+    /// Product diversification.
+    Product,
+}
+
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct BalanceArgs {
     #[command(subcommand)]
     pub(crate) command: Option<BalanceCommand>,
-    /// Read flows from a bare CSV (year,reporter,partner,flow,value_usd,source) instead of a
-    /// scenario.
-    #[arg(long, value_name = "FILE")]
+    /// Read flows from a flows table instead of a scenario: a CSV file
+    /// (year,reporter,partner,flow,value_usd,source), a Parquet file, or a folder of Parquet
+    /// files (optionally split into year=YYYY/ folders).
+    #[arg(long, value_name = "PATH")]
     pub(crate) flows: Option<PathBuf>,
+    /// What the concentration is over: partners, or products (needs a product column).
+    #[arg(long, value_enum, default_value = "partner")]
+    pub(crate) by: BalanceBy,
     /// Reporter country, ISO 3166 alpha-3 (default: the scenario's focal country).
     #[arg(long, value_name = "ISO3")]
     pub(crate) reporter: Option<String>,

@@ -1,6 +1,6 @@
 //! `astana balance` and `astana balance alignment`.
 
-use crate::args::{AlignmentArgs, BalanceArgs, BalanceCommand};
+use crate::args::{AlignmentArgs, BalanceArgs, BalanceBy, BalanceCommand};
 use crate::fmt::{pct, print_json, usd};
 use crate::{Failure, Outcome};
 use astana_model::{Code, Scenario};
@@ -15,13 +15,23 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         return alignment(scenario_dir, al);
     }
     if let Some(addr) = &a.cluster {
-        return crate::cluster_cmd::balance_on_cluster(addr);
+        crate::cluster_cmd::check_address(addr)?;
     }
-    let scenario = match &a.flows {
-        Some(f) => match astana_scenario::load_flows(f) {
-            Ok((s, _)) => s,
-            Err(d) => return Err(Failure::input(d)),
-        },
+    if a.by == BalanceBy::Product {
+        return match &a.flows {
+            Some(f) => product_view(f, a),
+            None => Err(Failure::input(
+                "error: --by product needs --flows with a product column (a table written by `astana trade import`)",
+            )),
+        };
+    }
+    let mut pushed = false;
+    let mut scenario = match &a.flows {
+        Some(f) => {
+            let filter = pushdown(a);
+            pushed = filter.is_some();
+            read_flows(f, filter, a.cluster.as_deref())?
+        }
         None => crate::scenario_cmd::load(scenario_dir)?,
     };
     let p = query::Params {
@@ -36,7 +46,14 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         all: a.all,
         dependence: a.dependence,
     };
-    let outcome = match query::run(&scenario, &p) {
+    let mut result = query::run(&scenario, &p);
+    if let (Err(_), true, Some(f)) = (&result, pushed, &a.flows) {
+        // An error may list what the data holds (e.g. the years with data): say it from
+        // the whole table, not from the rows the filter kept.
+        scenario = read_flows(f, None, a.cluster.as_deref())?;
+        result = query::run(&scenario, &p);
+    }
+    let outcome = match result {
         Err(e) => Err(e.into()),
         Ok(r) if a.json => print_json(&r),
         Ok(query::Report::View(v)) => {
@@ -64,6 +81,251 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         std::mem::forget(scenario);
     }
     outcome
+}
+
+/// The rows a single reporter-year view needs, when the flags name both and the view
+/// reads no other reporter (mirror, dependence) or year (trend); the reporter's world
+/// totals of every year are kept for its list of years with a total.
+#[cfg(feature = "columnar")]
+fn pushdown(a: &BalanceArgs) -> Option<astana_trade::Filter> {
+    let (Some(r), Some(y)) = (&a.reporter, a.year) else {
+        return None;
+    };
+    if a.mirror || a.dependence || a.trend || a.all {
+        return None;
+    }
+    Some(astana_trade::Filter {
+        reporter: Some(r.to_ascii_uppercase()),
+        year: Some(y),
+        world_totals_all_years: true,
+        ..astana_trade::Filter::default()
+    })
+}
+
+#[cfg(not(feature = "columnar"))]
+fn pushdown(_: &BalanceArgs) -> Option<()> {
+    None
+}
+
+/// `--flows`: CSV, Parquet or a folder of Parquet files, summed by the columnar engine.
+#[cfg(feature = "columnar")]
+fn read_flows(
+    path: &Path,
+    filter: Option<astana_trade::Filter>,
+    cluster: Option<&str>,
+) -> Result<Scenario, Failure> {
+    let src = astana_trade::Source::from_path(path).map_err(Failure::input)?;
+    let cells = aggregate(
+        cluster,
+        &src,
+        &filter.unwrap_or_default(),
+        astana_trade::By::Partner,
+    )?;
+    astana_trade::scenario_of_cells(&path.display().to_string(), &cells).map_err(Failure::input)
+}
+
+/// The columnar plan, embedded or (`--cluster`) on a Ballista cluster: the same plan either way.
+#[cfg(feature = "columnar")]
+fn aggregate(
+    cluster: Option<&str>,
+    src: &astana_trade::Source,
+    filter: &astana_trade::Filter,
+    by: astana_trade::By,
+) -> Result<Vec<astana_trade::Cell>, Failure> {
+    match cluster {
+        None => astana_trade::aggregate_blocking(src, filter, by).map_err(trade_failure),
+        Some(addr) => crate::cluster_cmd::aggregate(addr, src, filter, by),
+    }
+}
+
+#[cfg(feature = "columnar")]
+pub(crate) fn trade_failure(e: astana_trade::TradeError) -> Failure {
+    match e {
+        astana_trade::TradeError::Input(d) => Failure::input(d),
+        e @ astana_trade::TradeError::Compute(_) => Failure::compute(e),
+    }
+}
+
+/// Without the columnar engine: CSV through the row reader; Parquet is an error.
+#[cfg(not(feature = "columnar"))]
+fn read_flows(path: &Path, _: Option<()>, _: Option<&str>) -> Result<Scenario, Failure> {
+    let csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !csv {
+        return Err(Failure::input(format!(
+            "error: {}: this astana was built without the `columnar` feature, so --flows reads CSV files only; rebuild with `cargo install --path crates/astana-cli --features columnar` to read Parquet files and folders",
+            path.display()
+        )));
+    }
+    astana_scenario::load_flows(path)
+        .map(|(s, _)| s)
+        .map_err(Failure::input)
+}
+
+/// One reporter-year's product diversification (`--by product`).
+#[cfg(feature = "columnar")]
+#[derive(serde::Serialize)]
+struct ProductView {
+    reporter: String,
+    year: i32,
+    flow: String,
+    period: String,
+    #[serde(flatten)]
+    measures: bal::ProductMeasures,
+}
+
+/// `--by product`: the columnar engine sums the table per product (over partners; a
+/// product's `WLD` row stands for it when there is one), the engine measures each
+/// reporter-year (one implementation, as for the Python package).
+#[cfg(feature = "columnar")]
+fn product_view(path: &Path, a: &BalanceArgs) -> Outcome {
+    let flow = a
+        .flow
+        .to_possible_value()
+        .map(|v| v.get_name().replace('-', "_"))
+        .unwrap_or_else(|| "exports".into());
+    let src = astana_trade::Source::from_path(path).map_err(Failure::input)?;
+    let filter = astana_trade::Filter {
+        reporter: if a.all {
+            None
+        } else {
+            a.reporter.as_ref().map(|r| r.to_ascii_uppercase())
+        },
+        year: if a.all { None } else { a.year },
+        flow: Some(flow.clone()),
+        period: Some(a.period.clone()),
+        ..astana_trade::Filter::default()
+    };
+    let cells = aggregate(
+        a.cluster.as_deref(),
+        &src,
+        &filter,
+        astana_trade::By::Product,
+    )?;
+    let groups = astana_trade::product_groups(&cells);
+    if groups.is_empty() {
+        return Err(Failure::compute(format!(
+            "error: no product rows for {} ({flow}, {}) in {}: --by product needs a `product` column (e.g. a table written by `astana trade import`)",
+            filter.reporter.as_deref().unwrap_or("any reporter"),
+            a.period,
+            path.display()
+        )));
+    }
+    let measure = |(year, period, reporter, flow): &(i32, String, String, String),
+                   values: &Vec<(String, f64)>|
+     -> Result<ProductView, Failure> {
+        let cells: Vec<(&str, f64)> = values.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+        let measures = bal::product_measures(&cells, a.n)
+            .map_err(|e| Failure::from(query::engine_error(e)))?;
+        Ok(ProductView {
+            reporter: reporter.clone(),
+            year: *year,
+            flow: flow.clone(),
+            period: period.clone(),
+            measures,
+        })
+    };
+    if a.all {
+        let results = groups
+            .iter()
+            .map(|(k, v)| measure(k, v))
+            .collect::<Result<Vec<_>, _>>()?;
+        if a.json {
+            return print_json(&serde_json::json!({
+                "by": "product", "flow": flow, "period": a.period, "results": results,
+            }));
+        }
+        out!(
+            "{:<8} {:<5} {:>13} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8}",
+            "reporter",
+            "year",
+            "total",
+            "lines",
+            "universe",
+            "HHI",
+            "Theil",
+            "between",
+            "within"
+        );
+        for r in &results {
+            let m = &r.measures;
+            out!(
+                "{:<8} {:<5} {:>13} {:>7} {:>9} {:>8.4} {:>8.4} {:>8.4} {:>8.4}",
+                r.reporter,
+                r.year,
+                usd(m.total_usd),
+                m.products_active,
+                m.universe,
+                m.hhi,
+                m.theil.total,
+                m.theil.between,
+                m.theil.within
+            );
+        }
+        return Ok(());
+    }
+    let Some(reporter) = &filter.reporter else {
+        return Err(Failure::input(
+            "error: --by product needs --reporter (or --all for every reporter and year)",
+        ));
+    };
+    // The latest year of the reporter unless --year names one.
+    let Some((key, values)) = groups.iter().rev().find(|(k, _)| &k.2 == reporter) else {
+        return Err(Failure::compute(format!(
+            "error: no product rows for {reporter} ({flow}, {}) in {}",
+            a.period,
+            path.display()
+        )));
+    };
+    let v = measure(key, values)?;
+    if a.json {
+        return print_json(&v);
+    }
+    let m = &v.measures;
+    out!(
+        "{} · {} {} · {} · exports by product",
+        v.reporter,
+        v.year,
+        v.period,
+        v.flow
+    );
+    out!(
+        "Total {} over {} active lines of a universe of {} ({})",
+        usd(m.total_usd),
+        m.products_active,
+        m.universe,
+        m.universe_label
+    );
+    out!(
+        "HHI {:.4} (normalised {:.4}, UNCTAD {:.4}), effective products {:.1}",
+        m.hhi,
+        m.hhi_normalized.unwrap_or(f64::NAN),
+        m.unctad_index.unwrap_or(f64::NAN),
+        m.effective_products
+    );
+    out!(
+        "Theil {:.4} = between {:.4} (extensive margin) + within {:.4} (intensive margin)",
+        m.theil.total,
+        m.theil.between,
+        m.theil.within
+    );
+    for t in &m.top {
+        out!(
+            "  {:<8} {:>13} {:>7}",
+            t.product,
+            usd(t.value_usd),
+            pct(t.share)
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "columnar"))]
+fn product_view(_path: &Path, _a: &BalanceArgs) -> Outcome {
+    Err(Failure::input(
+        "error: --by product needs the columnar engine: rebuild with `cargo install --path crates/astana-cli --features columnar`",
+    ))
 }
 
 fn print_all(results: &[bal::Summary]) {

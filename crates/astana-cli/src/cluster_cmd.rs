@@ -51,31 +51,22 @@ pub(crate) fn run(command: &ClusterCommand) -> Outcome {
     imp::run(command)
 }
 
-/// `balance --cluster`: checks the address and that the scheduler answers (so a wrong one
-/// is reported at once), then says what this build cannot do yet.
-///
-/// LEAD: remove once the columnar `balance --flows` path calls [`context`].
-pub(crate) fn balance_on_cluster(addr: &str) -> Outcome {
-    imp::balance_on_cluster(addr)
+/// `balance --cluster ADDR`: checks the address before any file is read (exit 2), or says
+/// that this build has no cluster.
+pub(crate) fn check_address(addr: &str) -> Outcome {
+    imp::check_address(addr)
 }
 
-/// The DataFusion context a columnar query runs on: the Ballista cluster whose scheduler is
-/// at `cluster`, else embedded.
-///
-/// LEAD: the columnar `balance --flows` path calls this where it creates its context (in
-/// place of `astana_trade::session()`); without the `cluster` feature it keeps calling
-/// `astana_trade::session()` and rejects `--cluster` with [`balance_on_cluster`].
-#[cfg(feature = "cluster")]
-pub(crate) async fn context(
-    cluster: Option<&str>,
-) -> Result<datafusion::prelude::SessionContext, Failure> {
-    match cluster {
-        Some(addr) => astana_cluster::remote_context(addr)
-            .await
-            .map_err(imp::failure),
-        // LEAD: astana_trade::session() once the columnar core is merged.
-        None => Ok(datafusion::prelude::SessionContext::new()),
-    }
+/// `balance --cluster ADDR`: the same plan as the embedded run ([`astana_trade::aggregate`]),
+/// on a context whose queries run on the Ballista cluster whose scheduler is at `addr`.
+#[cfg(feature = "columnar")]
+pub(crate) fn aggregate(
+    addr: &str,
+    src: &astana_trade::Source,
+    filter: &astana_trade::Filter,
+    by: astana_trade::By,
+) -> Result<Vec<astana_trade::Cell>, Failure> {
+    imp::aggregate(addr, src, filter, by)
 }
 
 #[cfg(feature = "cluster")]
@@ -94,12 +85,28 @@ mod imp {
             .map_err(|e| Failure::compute(format!("error: cannot start the async runtime: {e}")))
     }
 
-    pub(super) fn balance_on_cluster(addr: &str) -> Outcome {
-        runtime()?.block_on(super::context(Some(addr)))?;
-        Err(Failure::input(
-            "error: --cluster: the scheduler answers, but this build's balance does not read \
-             flows through the columnar engine yet",
-        ))
+    pub(super) fn check_address(addr: &str) -> Outcome {
+        astana_cluster::HostPort::parse("--cluster", addr)
+            .map(drop)
+            .map_err(failure)
+    }
+
+    pub(super) fn aggregate(
+        addr: &str,
+        src: &astana_trade::Source,
+        filter: &astana_trade::Filter,
+        by: astana_trade::By,
+    ) -> Result<Vec<astana_trade::Cell>, Failure> {
+        let rt = runtime()?;
+        let cells = rt.block_on(async {
+            let ctx = astana_cluster::remote_context(addr).await.map_err(failure)?;
+            astana_trade::aggregate(&ctx, src, filter, by)
+                .await
+                .map_err(crate::balance_cmd::trade_failure)
+        });
+        // The Ballista client's background tasks would keep a graceful shutdown waiting.
+        rt.shutdown_background();
+        cells
     }
 
     pub(super) fn failure(e: ClusterError) -> Failure {
@@ -160,7 +167,17 @@ mod imp {
         Err(not_built())
     }
 
-    pub(super) fn balance_on_cluster(_: &str) -> Outcome {
+    pub(super) fn check_address(_: &str) -> Outcome {
+        Err(not_built())
+    }
+
+    #[cfg(feature = "columnar")]
+    pub(super) fn aggregate(
+        _: &str,
+        _: &astana_trade::Source,
+        _: &astana_trade::Filter,
+        _: astana_trade::By,
+    ) -> Result<Vec<astana_trade::Cell>, Failure> {
         Err(not_built())
     }
 }

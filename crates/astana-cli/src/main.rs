@@ -18,6 +18,7 @@ mod mediate_cmd;
 mod power_cmd;
 mod scenario_cmd;
 mod serve_cmd;
+mod trade_cmd;
 mod write;
 
 use args::{Cli, Command, MediateCommand, ScenarioCommand};
@@ -104,6 +105,7 @@ fn main() -> ExitCode {
         Command::Corridor { command } => corridor_cmd::run(scenario, command),
         Command::Forum { command } => forum_cmd::run(command),
         Command::Cluster { command } => cluster_cmd::run(&command),
+        Command::Trade { command } => trade_cmd::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,7 +9,7 @@ use serde::Serialize;
 /// A part of the brief that the scenario has no data for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Gap {
-    /// Stable id of the part: `flows`, `alignment`, `memberships`, `power`, `negotiation`,
+    /// Stable id of the part: `flows`, `products`, `alignment`, `memberships`, `power`, `negotiation`,
     /// `forum` or `corridor` (also the HTML id of its notice in the brief).
     pub part: &'static str,
     /// The part's title in the brief.
@@ -47,6 +47,19 @@ impl Scenario {
                 "reporter",
                 format!("no flow rows with reporter {focal}"),
                 "add the published trade figures: a WLD (world) total and one row per partner, each with its source",
+            );
+        }
+        // The product panel needs the country's own figures by product: any row of it
+        // (a partial year, a group without a total) fills the part, and the panel says what
+        // it can and cannot compute from them.
+        if !self.products.iter().any(|p| p.reporter == focal) {
+            gap(
+                "products",
+                "Export concentration by product",
+                "products.csv",
+                "reporter",
+                format!("no product rows with reporter {focal}"),
+                "add the published exports by product group (HS codes) with the total of the same year, each with its source, and name the file in [files] products",
             );
         }
         if !self.alignment.iter().any(|r| r.country == focal) {
@@ -132,6 +145,7 @@ mod tests {
             parts,
             [
                 "flows",
+                "products",
                 "alignment",
                 "memberships",
                 "power",

@@ -136,6 +136,52 @@ pub struct FlowRecord {
     pub note: String,
 }
 
+/// One published figure of a country's trade in a product group (`products.csv`).
+///
+/// `product` is an HS code (digits: a chapter `27`, a heading `2709`, a subheading
+/// `270900`), [`ProductRecord::OTHER`] for the published remainder, or
+/// [`ProductRecord::TOTAL`] for the country's total of the same flow, year and period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProductRecord {
+    /// Calendar year.
+    pub year: i32,
+    /// Which part of the year the figure covers.
+    pub period: Period,
+    /// ISO3 code of the country whose trade this is.
+    pub reporter: Code,
+    /// Exports or imports.
+    pub flow: FlowKind,
+    /// HS code (digits), `other` or `total`.
+    pub product: String,
+    /// The group's name as the source gives it ("crude oil", "wheat and meslin").
+    pub product_name: String,
+    /// Value in current US dollars.
+    pub value_usd: f64,
+    /// True when the team derived the figure rather than finding it published.
+    pub estimate: bool,
+    /// Id of the row in `sources.csv`.
+    pub source: String,
+    /// Free text: quote, caveats, how an estimate was made.
+    pub note: String,
+}
+
+impl ProductRecord {
+    /// The `product` of a total row.
+    pub const TOTAL: &'static str = "total";
+    /// The `product` of a published remainder ("other goods").
+    pub const OTHER: &'static str = "other";
+
+    /// Whether this row is the total of its year, period and flow.
+    pub fn is_total(&self) -> bool {
+        self.product == Self::TOTAL
+    }
+
+    /// Whether `product` is an HS code (2, 4 or 6 digits).
+    pub fn is_hs(code: &str) -> bool {
+        matches!(code.len(), 2 | 4 | 6) && code.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
 /// Where a figure comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Source {
@@ -226,6 +272,8 @@ pub struct Scenario {
     pub sources: Vec<Source>,
     /// Published figures.
     pub flows: Vec<FlowRecord>,
+    /// Published figures by product group (`products.csv`; empty when the scenario has none).
+    pub products: Vec<ProductRecord>,
     /// Blocs, in roll-up priority order.
     pub blocs: Vec<Bloc>,
     /// Bloc ids whose members are merged in the roll-up (first match wins).

@@ -48,6 +48,28 @@ pub enum BalanceError {
     /// double overflow when added).
     #[error("{0} is not a finite number; values must be finite US dollar amounts whose sums fit a double")]
     NotFinite(String),
+    /// Nothing to measure: no product (or partner × product cell) has a value above zero,
+    /// and every share divides by the total.
+    #[error("no product value to measure: {0}")]
+    NoProductValue(String),
+    /// A product code or value that cannot be used (`code` is quoted and clipped).
+    #[error("product {code}: {why}")]
+    BadProduct {
+        /// The code(s), as shown to the reader.
+        code: String,
+        /// Why.
+        why: String,
+    },
+    /// The universe N of potential products is below the products actually exported.
+    #[error("universe N = {universe} ({basis}) is smaller than the {active} products with a value above zero; give at least {active}")]
+    UniverseTooSmall {
+        /// N used.
+        universe: usize,
+        /// Where N came from.
+        basis: String,
+        /// Active products.
+        active: usize,
+    },
 }
 
 /// The largest relative change a shock accepts (a thousandfold rise): larger ones are

@@ -16,6 +16,11 @@
 //! * [`shock`] cuts some partners by a fraction and reports what is lost and the new
 //!   concentration; [`trend`] repeats [`analyze`] for every year with data;
 //!   [`dependence`] sets my share of your trade against your share of mine.
+//! * [`product_measures`] measures how concentrated exports are across products (HS
+//!   codes): HHI and UNCTAD's index on a universe of potential lines, the Theil index with
+//!   its extensive/intensive decomposition; [`rca_table`] gives Balassa's revealed
+//!   comparative advantage and [`partner_product_cells`] the largest partner × product
+//!   cells.
 //! * [`alignment`] measures how often two countries vote alike in the UN General Assembly.
 //! * The formulas alone are [`hhi`], [`hhi_normalized`], [`unctad_index`], [`entropy`]
 //!   and [`concentration_ratio`].
@@ -36,6 +41,7 @@
 mod alignment;
 mod balance;
 mod dependence;
+mod diversification;
 mod error;
 mod measures;
 mod shock;
@@ -50,6 +56,12 @@ pub use balance::{
     analyze, Balance, BlocTotal, Coverage, PartnerShare, Query, Rollup, Side, Sourced,
 };
 pub use dependence::{dependence, Dependence};
+pub use diversification::{
+    partner_product_cells, product_measures, rca, rca_table, theil, PartnerProductCell,
+    PartnerProductCells, ProductMeasures, ProductRca, ProductShare, RcaReference, RcaTable,
+    TheilDecomposition, Universe, UniverseBasis, HS_CHAPTERS, HS_HEADINGS, HS_SUBHEADINGS,
+    TOP_PRODUCTS,
+};
 pub use error::{BalanceError, MAX_SHOCK};
 pub use measures::{
     concentration_ratio, entropy, hhi, hhi_normalized, unctad_index, Band, BandRange, Bounds,

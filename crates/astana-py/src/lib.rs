@@ -427,6 +427,58 @@ fn balance(
     })
 }
 
+/// Product diversification of one reporter-year-flow from `(HS code, value in USD)` cells
+/// already selected and summed per product by the caller: the measures of
+/// `astana_partner_balance::product_measures`, with N = `universe` or from the code length.
+#[pyfunction]
+#[pyo3(signature = (cells, universe=None))]
+fn balance_products(
+    py: Python<'_>,
+    cells: Vec<(String, f64)>,
+    universe: Option<usize>,
+) -> PyResult<Py<PyAny>> {
+    let r = py.detach(move || {
+        let cells: Vec<(&str, f64)> = cells.iter().map(|(c, v)| (c.as_str(), *v)).collect();
+        astana_partner_balance::product_measures(&cells, universe)
+            .map_err(astana_query::balance::engine_error)
+            .and_then(|m| {
+                serde_json::to_value(&m).map_err(|e| QueryError::compute(format!("error: {e}")))
+            })
+    });
+    now(py, r)
+}
+
+/// Balassa RCA of `reporter`'s products against every reporter in `cells`
+/// (`(reporter, HS code, value in USD)` of one year and flow); `world=True` only when the
+/// cells hold every exporter (it changes the label, not the numbers).
+#[pyfunction]
+#[pyo3(signature = (reporter, cells, world=false))]
+fn balance_rca(
+    py: Python<'_>,
+    reporter: String,
+    cells: Vec<(String, String, f64)>,
+    world: bool,
+) -> PyResult<Py<PyAny>> {
+    use astana_partner_balance::RcaReference;
+    let r = py.detach(move || {
+        let cells: Vec<(&str, &str, f64)> = cells
+            .iter()
+            .map(|(r, c, v)| (r.as_str(), c.as_str(), *v))
+            .collect();
+        let reference = if world {
+            RcaReference::World
+        } else {
+            RcaReference::ReportersInData
+        };
+        astana_partner_balance::rca_table(&reporter, &cells, reference)
+            .map_err(astana_query::balance::engine_error)
+            .and_then(|t| {
+                serde_json::to_value(&t).map_err(|e| QueryError::compute(format!("error: {e}")))
+            })
+    });
+    now(py, r)
+}
+
 /// `astana corridor routes --json`.
 #[pyfunction]
 #[pyo3(signature = (scenario=None, **kwargs))]
@@ -507,6 +559,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(negotiation_analyze, m)?)?;
     m.add_function(wrap_pyfunction!(negotiation_run, m)?)?;
     m.add_function(wrap_pyfunction!(balance, m)?)?;
+    m.add_function(wrap_pyfunction!(balance_products, m)?)?;
+    m.add_function(wrap_pyfunction!(balance_rca, m)?)?;
     m.add_function(wrap_pyfunction!(corridor_routes, m)?)?;
     m.add_function(wrap_pyfunction!(corridor_queue, m)?)?;
     m.add_function(wrap_pyfunction!(corridor_simulate, m)?)?;

@@ -108,7 +108,9 @@ fn flow_kind(s: &str) -> Result<FlowKind, QueryError> {
 /// Maps an engine error to the CLI's message and kind.
 pub fn engine_error(e: BalanceError) -> QueryError {
     match e {
-        BalanceError::NoData { .. } => QueryError::compute(format!("error: {e}")),
+        BalanceError::NoData { .. } | BalanceError::NoProductValue(_) => {
+            QueryError::compute(format!("error: {e}"))
+        }
         BalanceError::NTooSmall { .. } => QueryError::input(format!("error: --n: {e}")),
         BalanceError::ShockOutOfRange(..)
         | BalanceError::ShockBelowMinusOne(..)

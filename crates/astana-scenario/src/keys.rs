@@ -51,6 +51,7 @@ pub(crate) const SCENARIO_KEYS: &[(&str, &[&str])] = &[
         &[
             "sources",
             "flows",
+            "products",
             "memberships",
             "alignment",
             "power",

@@ -20,6 +20,7 @@
 
 mod corridor;
 mod keys;
+mod products;
 mod skeleton;
 mod tenure;
 mod unvotes;
@@ -56,6 +57,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "flows.csv",
         include_str!("../../../data/scenarios/kazakhstan/flows.csv"),
+    ),
+    (
+        "products.csv",
+        include_str!("../../../data/scenarios/kazakhstan/products.csv"),
     ),
     (
         "memberships.csv",

@@ -76,6 +76,8 @@ struct RawFiles {
     sources: String,
     flows: String,
     #[serde(default)]
+    products: Option<String>,
+    #[serde(default)]
     memberships: Option<String>,
     #[serde(default)]
     alignment: Option<String>,
@@ -260,6 +262,16 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
             diags.push(d.or_field("files.flows"));
             Vec::new()
         }
+    };
+    let products = match &raw.files.products {
+        Some(name) => match files.read(name) {
+            Ok(t) => crate::products::read(name, &t, &resolver, &mut diags),
+            Err(d) => {
+                diags.push(d.or_field("files.products"));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
     };
     let memberships = match &raw.files.memberships {
         Some(name) => match files.read(name) {
@@ -519,6 +531,7 @@ pub(crate) fn load(files: &Files) -> Result<Loaded, Diagnostics> {
         description: raw.description.trim().to_string(),
         sources,
         flows,
+        products,
         blocs: blocs.into_iter().map(|(b, _)| b).collect(),
         rollup: raw.rollup.into_iter().map(Spanned::into_inner).collect(),
         vectors: raw.vectors.into_iter().map(Spanned::into_inner).collect(),
@@ -573,14 +586,14 @@ pub(crate) fn load_bare_flows(name: &str, text: &str) -> Result<Loaded, Diagnost
 }
 
 /// Resolves source ids and partner codes while reading rows.
-struct Resolver<'a> {
+pub(crate) struct Resolver<'a> {
     /// The sources file name and its ids; `None` for a bare flows file (free-text source).
     sources: Option<(&'a str, foldhash::HashSet<&'a str>)>,
     blocs: &'a HashSet<String>,
 }
 
 impl Resolver<'_> {
-    fn check_source(&self, file: &str, line: usize, id: &str, diags: &mut Diagnostics) {
+    pub(crate) fn check_source(&self, file: &str, line: usize, id: &str, diags: &mut Diagnostics) {
         if id.is_empty() {
             diags.push(
                 Diagnostic::error(file, "empty source")
@@ -606,7 +619,7 @@ impl Resolver<'_> {
     }
 }
 
-fn unknown_code(code: &str, field: &str, what: &str) -> Diagnostic {
+pub(crate) fn unknown_code(code: &str, field: &str, what: &str) -> Diagnostic {
     let hint = match iso::suggestions(code).as_slice() {
         [] => "use an ISO 3166-1 alpha-3 code such as KAZ, CHN or RUS".to_string(),
         s => format!("did you mean {}?", quoted_list(s)),
@@ -632,7 +645,12 @@ fn unresolved_source(file: &str, id: &str, sources_file: &str) -> Diagnostic {
     d
 }
 
-fn required(file: &str, row: &table::Row, col: &str, diags: &mut Diagnostics) -> Option<String> {
+pub(crate) fn required(
+    file: &str,
+    row: &table::Row,
+    col: &str,
+    diags: &mut Diagnostics,
+) -> Option<String> {
     let v = row.get(col);
     if v.is_empty() {
         diags.push(
@@ -710,7 +728,12 @@ fn is_date(s: &str) -> bool {
     }
 }
 
-fn parse_year(file: &str, row: &table::Row, col: &str, diags: &mut Diagnostics) -> Option<i32> {
+pub(crate) fn parse_year(
+    file: &str,
+    row: &table::Row,
+    col: &str,
+    diags: &mut Diagnostics,
+) -> Option<i32> {
     let v = row.get(col);
     match v.parse::<i32>() {
         Ok(y) if (1900..=2100).contains(&y) => Some(y),
@@ -747,7 +770,7 @@ fn code_field<'r>(
 /// The largest `value_usd` accepted: a quadrillion dollars, ~30 times world trade. Any
 /// sum of such values over a trade matrix stays finite, so shares and HHI never see
 /// infinity or NaN.
-const MAX_VALUE_USD: f64 = 1e15;
+pub(crate) const MAX_VALUE_USD: f64 = 1e15;
 
 const FLOW_COLUMNS: [&str; 6] = ["year", "reporter", "partner", "flow", "value_usd", "source"];
 const FLOW_OPTIONAL: [&str; 3] = ["period", "estimate", "note"];

@@ -108,9 +108,10 @@ fn a_skeleton_membership_table_says_it_may_be_incomplete() {
 fn a_skeleton_names_its_missing_parts_in_page_order() {
     let b = skeleton("IDN");
     assert!(b.html.contains(
-        "This scenario has no data for: Multi-vector balance; Mediation; Voice in councils; Convening; Connectivity."
+        "This scenario has no data for: Multi-vector balance; Export concentration by product; Mediation; Voice in councils; Convening; Connectivity."
     ));
     let at = |id: &str| b.html.find(&format!(r#"id="gap-{id}""#)).expect(id);
+    assert!(at("products") < at("negotiation"));
     assert!(at("negotiation") < at("power") && at("power") < at("forum"));
     assert!(at("forum") < at("corridor"));
 }

@@ -5,6 +5,7 @@ mod charts;
 mod look;
 mod maps;
 mod page;
+mod products;
 mod scenarios;
 mod skeleton;
 

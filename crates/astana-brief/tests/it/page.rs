@@ -173,12 +173,13 @@ fn summary(html: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_summary_has_five_sourced_sentences_written_from_the_results() {
+fn the_summary_has_six_sourced_sentences_written_from_the_results() {
     let s = embedded();
     let lines = summary(&html(&s, &on("2026-11-30")));
-    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert_eq!(lines.len(), 6, "{lines:#?}");
     for (line, head) in lines.iter().zip([
         "Balance.",
+        "Products.",
         "Mediation.",
         "Security Council.",
         "Convening.",
@@ -195,10 +196,11 @@ fn the_summary_has_five_sourced_sentences_written_from_the_results() {
         );
     }
     assert!(lines[0].contains("is China, with <b>23.1%</b> of its turnover"));
-    assert!(lines[2].contains("decides <b>0.513%</b> of all possible votes today"));
-    assert!(lines[2].contains("under the 17 reform models"));
-    assert!(lines[3].contains("fits <b>19 of 25</b> requested bilateral meetings"));
-    assert!(lines[4].contains("northern corridor in <b>13.9 days</b>"));
+    assert!(lines[1].contains("make up <b>61.0%</b> of exports"));
+    assert!(lines[3].contains("decides <b>0.513%</b> of all possible votes today"));
+    assert!(lines[3].contains("under the 17 reform models"));
+    assert!(lines[4].contains("fits <b>19 of 25</b> requested bilateral meetings"));
+    assert!(lines[5].contains("northern corridor in <b>13.9 days</b>"));
 
     // Change the inputs: one reform model fewer, one meeting request fewer, another year.
     let mut t = s.clone();
@@ -219,12 +221,12 @@ fn the_summary_has_five_sourced_sentences_written_from_the_results() {
         },
     ));
     assert!(
-        changed[2].contains("under the 16 reform models"),
+        changed[3].contains("under the 16 reform models"),
         "{}",
-        changed[2]
+        changed[3]
     );
-    assert!(changed[3].contains("requested bilateral meetings"));
-    assert!(!changed[3].contains("of 25</b>"), "{}", changed[3]);
+    assert!(changed[4].contains("requested bilateral meetings"));
+    assert!(!changed[4].contains("of 25</b>"), "{}", changed[4]);
     assert!(changed[0].contains(" in 2022 is "), "{}", changed[0]);
 }
 

@@ -49,6 +49,7 @@ fn skeleton_briefs_render_what_they_have_and_name_what_is_missing() {
         // A notice, with its reason and file, for every part without data.
         for (id, why) in [
             ("", &format!("no flow rows with reporter {country}")[..]),
+            ("", &format!("no product rows with reporter {country}")[..]),
             (
                 "gap-power",
                 "no Security Council game (power/unsc.toml) in [files] power",
@@ -74,8 +75,8 @@ fn skeleton_briefs_render_what_they_have_and_name_what_is_missing() {
         assert!(b
             .summary
             .iter()
-            .any(|l| l == "not in this scenario (notices in the brief): Multi-vector balance, Mediation, Voice in councils, Convening, Connectivity"
-                || l == "not in this scenario (notices in the brief): Multi-vector balance, Memberships, Mediation, Voice in councils, Convening, Connectivity"),
+            .any(|l| l == "not in this scenario (notices in the brief): Multi-vector balance, Export concentration by product, Mediation, Voice in councils, Convening, Connectivity"
+                || l == "not in this scenario (notices in the brief): Multi-vector balance, Export concentration by product, Memberships, Mediation, Voice in councils, Convening, Connectivity"),
             "{country}: {:?}", b.summary);
         assert!(html
             .contains("<b>Not covered.</b> This scenario has no data for: Multi-vector balance;"));

@@ -58,7 +58,9 @@ fn brief_does_not_headline_a_year_without_a_total() {
     let page = std::fs::read_to_string(&html).expect("brief written");
     assert!(page.contains("no world turnover total for 2024"));
     assert!(!page.contains("share of Kazakhstan trade turnover, 2024"));
-    assert!(!page.contains("HHI points"));
+    // No partner concentration card; the product panel (latest full year, 2022) has its own.
+    assert!(!page.contains(r#"<div class="cap">HHI points ("#));
+    assert!(page.contains(r#"<div class="cap">product HHI points, 2022: a bound"#));
 }
 
 /// 10.3 and 10.4: 2023 has a remainder of 34.1%: both ends of HHI, the band, CR3 and the

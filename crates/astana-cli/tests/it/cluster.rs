@@ -1,16 +1,13 @@
 //! `astana cluster`: a scheduler and two executors, each a separate `astana` process on
-//! loopback, run the same group-by-sum as the embedded engine on a multi-file,
-//! hive-partitioned Parquet dataset, and the answers are identical.
+//! loopback, run the columnar engine's own plan (`astana_trade::aggregate`) on a multi-file,
+//! hive-partitioned Parquet dataset, and the answers are identical to the embedded run's, in
+//! the library and through `astana balance --cluster`.
 
-use super::{astana, scratch, stderr};
-use datafusion::arrow::array::{
-    Array, ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray,
-};
-use datafusion::arrow::compute::cast;
+use super::{astana, scratch, stderr, stdout};
+use astana_trade::{By, Cell, Filter, Source};
+use datafusion::arrow::array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
-use datafusion::functions_aggregate::expr_fn::sum;
 use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::prelude::{col, ParquetReadOptions, SessionContext};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -131,7 +128,7 @@ const REPORTERS: [&str; 12] = [
 ];
 const PARTNERS: [&str; 16] = [
     "CHN", "RUS", "DEU", "ITA", "NLD", "FRA", "USA", "KOR", "JPN", "IND", "TUR", "KAZ", "UZB",
-    "BLR", "POL", "WLD",
+    "BLR", "POL", "BRA",
 ];
 const FLOWS: [&str; 2] = ["exports", "imports"];
 
@@ -157,12 +154,14 @@ fn write_dataset(dir: &Path) -> BTreeMap<Key, u64> {
         let folder = dir.join(format!("year={year}"));
         std::fs::create_dir_all(&folder).expect("year folder");
         for part in 0..3 {
-            let n = 8_334;
             let (mut rep, mut par, mut flo, mut prod, mut val) =
                 (vec![], vec![], vec![], vec![], vec![]);
-            for _ in 0..n {
+            for _ in 0..8_334 {
                 let r = REPORTERS[rng.below(REPORTERS.len() as u64) as usize];
                 let p = PARTNERS[rng.below(PARTNERS.len() as u64) as usize];
+                if p == r {
+                    continue; // no trade with oneself
+                }
                 let f = FLOWS[rng.below(2) as usize];
                 // Heavy-tailed like trade: most cells small, a few large.
                 let v = rng.below(1_000) * 10u64.pow(rng.below(7) as u32);
@@ -175,6 +174,7 @@ fn write_dataset(dir: &Path) -> BTreeMap<Key, u64> {
                 prod.push(Some(format!("{:06}", rng.below(5_000) * 7)));
                 val.push(v as f64);
             }
+            let n = rep.len();
             let columns: Vec<ArrayRef> = vec![
                 Arc::new(StringArray::from(vec!["FY"; n])),
                 Arc::new(StringArray::from(rep)),
@@ -196,49 +196,20 @@ fn write_dataset(dir: &Path) -> BTreeMap<Key, u64> {
     expected
 }
 
-/// sum(value_usd) by year, reporter, partner, flow, built with the DataFrame API so the
-/// same plan runs on any context.
-// LEAD: swap for astana_trade::aggregate(ctx, &Source::Folder(dir), &Filter::default(),
-// By::Partner) once the columnar core is merged.
-async fn sums(ctx: &SessionContext, dir: &Path) -> BTreeMap<Key, f64> {
-    let opts = ParquetReadOptions::default()
-        .table_partition_cols(vec![("year".to_string(), DataType::Int32)]);
-    let df = ctx
-        .read_parquet(dir.to_str().expect("UTF-8 path"), opts)
+/// The columnar engine's partner view on `ctx`: exactly the plan `balance --flows` runs.
+async fn cells(ctx: &datafusion::prelude::SessionContext, dir: &Path, by: By) -> Vec<Cell> {
+    let src = Source::from_path(dir).expect("a hive folder");
+    astana_trade::aggregate(ctx, &src, &Filter::default(), by)
         .await
-        .expect("read the dataset")
-        .aggregate(
-            vec![col("year"), col("reporter"), col("partner"), col("flow")],
-            vec![sum(col("value_usd")).alias("value_usd")],
-        )
-        .expect("aggregate");
-    let batches = df.collect().await.expect("run the query");
+        .expect("the aggregation")
+}
+
+/// The cells as (year, reporter, partner, flow) → value.
+fn by_key(cells: &[Cell]) -> BTreeMap<Key, f64> {
     let mut out = BTreeMap::new();
-    for b in &batches {
-        let text = |i: usize| -> StringArray {
-            let a = cast(b.column(i), &DataType::Utf8).expect("as Utf8");
-            a.as_any()
-                .downcast_ref::<StringArray>()
-                .expect("Utf8")
-                .clone()
-        };
-        let year = cast(b.column(0), &DataType::Int32).expect("as Int32");
-        let year = year.as_any().downcast_ref::<Int32Array>().expect("Int32");
-        let (rep, par, flo) = (text(1), text(2), text(3));
-        let val = b
-            .column(4)
-            .as_any()
-            .downcast_ref::<Float64Array>()
-            .expect("Float64");
-        for i in 0..b.num_rows() {
-            let key = (
-                year.value(i),
-                rep.value(i).to_string(),
-                par.value(i).to_string(),
-                flo.value(i).to_string(),
-            );
-            assert!(out.insert(key, val.value(i)).is_none(), "a key twice");
-        }
+    for c in cells {
+        let key = (c.year, c.reporter.clone(), c.partner.clone(), c.flow.clone());
+        assert!(out.insert(key, c.value_usd).is_none(), "a key twice");
     }
     out
 }
@@ -257,7 +228,8 @@ fn ballista_cluster_of_three_processes_matches_the_embedded_run() {
     let data = dir.join("flows");
     let _ = std::fs::remove_dir_all(&data);
     let expected = write_dataset(&data);
-    assert_eq!(expected.len(), 4 * 12 * 16 * 2, "every cell has rows");
+    // 12 reporters × 15 partners (not themselves; 3 of the 12 are among the 16), 2 flows.
+    assert_eq!(expected.len(), 4 * (12 * 16 - 3) * 2, "every cell has rows");
 
     let mut procs = Procs(Vec::new());
     let sched_rx = procs.spawn(
@@ -297,12 +269,12 @@ fn ballista_cluster_of_three_processes_matches_the_embedded_run() {
     }
 
     let rt = runtime();
-    let embedded = rt.block_on(async { sums(&SessionContext::new(), &data).await });
+    let embedded = rt.block_on(cells(&astana_trade::session(), &data, By::Partner));
     let remote = rt.block_on(async {
         let ctx = astana_cluster::remote_context(&sched)
             .await
             .expect("the scheduler answers");
-        tokio::time::timeout(QUERY_WAIT, sums(&ctx, &data)).await
+        tokio::time::timeout(QUERY_WAIT, cells(&ctx, &data, By::Partner)).await
     });
     let remote = remote.unwrap_or_else(|_| panic!("the cluster query hung:\n{}", procs.stderrs()));
 
@@ -311,12 +283,42 @@ fn ballista_cluster_of_three_processes_matches_the_embedded_run() {
         .map(|(k, v)| (k.clone(), *v as f64))
         .collect();
     assert_eq!(
-        embedded, as_f64,
+        by_key(&embedded),
+        as_f64,
         "embedded run against the sums computed while writing"
     );
     assert_eq!(remote, embedded, "Ballista run against the embedded run");
-    let total: f64 = remote.values().sum();
+    let total: f64 = remote.iter().map(|c| c.value_usd).sum();
     assert_eq!(total, expected.values().sum::<u64>() as f64);
+
+    // The CLI: the same document byte for byte, partner view and product view.
+    let flows = data.to_str().expect("UTF-8");
+    for view in [
+        &["--all", "--json"][..],
+        &["--all", "--flow", "exports", "--json"],
+        &["--by", "product", "--all", "--json"],
+    ] {
+        let run = |cluster: Option<&str>| {
+            let mut args = vec!["balance", "--flows", flows];
+            args.extend_from_slice(view);
+            if let Some(c) = cluster {
+                args.extend(["--cluster", c]);
+            }
+            let o = astana(&args);
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{args:?}: {}\n{}",
+                stderr(&o),
+                procs.stderrs()
+            );
+            stdout(&o)
+        };
+        let here = run(None);
+        let there = run(Some(&sched));
+        assert!(here.len() > 1_000, "{view:?}: a real document: {here}");
+        assert!(here == there, "{view:?}: the cluster's document differs");
+    }
     drop(procs);
 }
 

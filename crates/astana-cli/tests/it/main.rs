@@ -1,21 +1,13 @@
 //! End-to-end tests of the `astana` binary: help texts (snapshotted), JSON output shapes,
 //! and the documented exit codes (0 success, 1 computation failed, 2 bad usage or input).
 
+mod balance_columnar;
 mod balance_trust;
 mod brief_date;
 // Needs the `cluster` build feature (CI enables it: .ci/run).
 #[cfg(feature = "cluster")]
 mod cluster;
-
-/// Under CI the Ballista cluster test must run, not vanish with the feature.
-#[cfg(not(feature = "cluster"))]
-#[test]
-fn cluster_test_runs_under_ci() {
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "under CI, test with `--features astana-cli/cluster` so the cluster test runs"
-    );
-}
+mod cluster_feature;
 mod corridor_trust;
 mod forum_io;
 mod forum_solve;
@@ -32,6 +24,7 @@ mod scenario_forum_check;
 mod scenario_init;
 mod serve_crash;
 mod serve_equality;
+mod trade_import;
 mod turkiye;
 
 use serde_json::Value;

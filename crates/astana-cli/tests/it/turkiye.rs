@@ -1,5 +1,5 @@
-//! The second scenario end to end (issue 18): `scenario check` finds no error (one warning: no
-//! trade figures of its own), and the brief renders from the folder, saying what it could not
+//! The second scenario end to end (issue 18): `scenario check` finds no error (two warnings: no
+//! trade figures of its own, none by product), and the brief renders from the folder, saying what it could not
 //! source.
 
 use super::{exit_code, json, scratch, stdout, workspace_root};
@@ -16,10 +16,13 @@ fn the_turkiye_scenario_checks_clean() {
     let v = json(&["scenario", "check", &dir(), "--json"]);
     assert_eq!(v["ok"], true, "{v}");
     assert_eq!(v["errors"], 0, "{v}");
-    // One warning, and a true one: the scenario holds no trade figures of Türkiye's own.
-    assert_eq!(v["warnings"], 1, "{v}");
+    // Two warnings, and true ones: the scenario holds no trade figures of Türkiye's own,
+    // neither by partner nor by product.
+    assert_eq!(v["warnings"], 2, "{v}");
     assert_eq!(v["problems"][0]["file"], "flows.csv", "{v}");
     assert_eq!(v["problems"][0]["field"], "reporter", "{v}");
+    assert_eq!(v["problems"][1]["file"], "products.csv", "{v}");
+    assert_eq!(v["problems"][1]["field"], "reporter", "{v}");
 }
 
 #[test]

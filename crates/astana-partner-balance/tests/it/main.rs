@@ -13,6 +13,7 @@ use astana_partner_balance::{
 };
 use std::path::{Path, PathBuf};
 
+mod diversification;
 mod trust;
 mod unvotes_table;
 

@@ -27,8 +27,9 @@ from typing import Any, Dict, List, Optional
 
 from . import _native
 from ._common import kwargs
+from ._errors import ComputationError, InputError
 
-__all__ = ["measures", "all", "to_columns"]
+__all__ = ["measures", "all", "products", "rca", "to_columns"]
 
 
 def to_columns(table: Any) -> Dict[str, List[Any]]:
@@ -150,3 +151,121 @@ def all(  # noqa: A001 - the CLI's `--all`
         'KAZ'
     """
     return _call(df, scenario, all=True, flow=flow, period=period, n=n)
+
+
+_FLOWS = ("exports", "imports", "turnover", "fdi-inflow")
+
+
+def _product_rows(table: Any, year: int, flow: str, period: Optional[str]):
+    """The rows of ``year``, ``flow`` and ``period`` that carry a product, as
+    ``(row, reporter, partner, product, value)``; bad values raise InputError with the row."""
+    flow = flow.replace("_", "-")
+    if flow not in _FLOWS:
+        raise InputError(f"error: flow={flow!r}: expected one of {', '.join(_FLOWS)}", "bad input")
+    cols = to_columns(table)
+    for need in ("year", "reporter", "flow", "product", "value_usd"):
+        if need not in cols:
+            raise InputError(
+                f"error: the table has no {need!r} column (a product breakdown needs year, "
+                f"reporter, flow, product and value_usd; partner is optional)",
+                "bad input",
+            )
+    n = len(cols["year"])
+    partner = cols.get("partner", [None] * n)
+    periods = cols.get("period", [None] * n)
+    want_period = period or "FY"
+    for i in range(n):
+        if _cell(cols["flow"][i]).replace("_", "-") != flow:
+            continue
+        if (_cell(periods[i]) or "FY") != want_period:
+            continue
+        try:
+            y = int(_cell(cols["year"][i]))
+        except ValueError:
+            raise InputError(f"error: row {i}: year {cols['year'][i]!r} is not a whole number", "bad input") from None
+        if y != year:
+            continue
+        code = _cell(cols["product"][i])
+        if code == "":
+            continue  # a total over all products, not a product line
+        raw = cols["value_usd"][i]
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise InputError(f"error: row {i}: value_usd {raw!r} is not a number", "bad input") from None
+        if not math.isfinite(value):
+            raise InputError(f"error: row {i}: value_usd is {value}: not a finite number", "bad input")
+        yield i, _cell(cols["reporter"][i]), _cell(partner[i]), code, value
+
+
+def products(
+    df: Any,
+    *,
+    reporter: str,
+    year: int,
+    flow: str = "exports",
+    period: Optional[str] = None,
+    universe: Optional[int] = None,
+) -> Dict[str, Any]:
+    """Product diversification of one reporter, year and flow (``balance --by product``):
+    ``total_usd``, ``products_active``, ``universe`` and ``universe_basis`` (N: the HS
+    chapters, headings or subheadings for 2-, 4- or 6-digit codes, or ``universe``),
+    ``hhi``, ``hhi_normalized``, ``unctad_index``, ``entropy``, ``effective_products``,
+    ``theil`` (``total``, ``between``: extensive margin, ``within``: intensive margin) and
+    ``top`` (``product``, ``value_usd``, ``share``), plus ``reporter``, ``year``, ``flow``
+    and ``period``.
+
+    The table has the flows columns plus ``product`` (HS code, digits). Values are summed
+    per product over partners; for a product with a ``WLD`` (world total) row, that row is
+    its value instead (adding it to the partners would count the trade twice). Rows
+    without a product are totals and are skipped.
+
+    Example:
+        >>> t = {"year": [2023] * 3, "reporter": ["KAZ"] * 3, "partner": ["CHN"] * 3,
+        ...      "flow": ["exports"] * 3, "product": ["27", "72", "26"],
+        ...      "value_usd": [50.0, 30.0, 20.0], "source": ["example"] * 3}
+        >>> round(astana.balance.products(t, reporter="KAZ", year=2023)["hhi"], 2)
+        0.38
+    """
+    if universe is not None and (isinstance(universe, bool) or not isinstance(universe, int) or universe < 1):
+        raise InputError(f"error: universe={universe!r}: expected a whole number of products ≥ 1", "bad input")
+    partners: Dict[str, float] = {}
+    world: Dict[str, float] = {}
+    for _, r, p, code, value in _product_rows(df, year, flow, period):
+        if r != reporter:
+            continue
+        into = world if p == "WLD" else partners
+        into[code] = into.get(code, 0.0) + value
+    cells = {**partners, **world}
+    if not cells:
+        raise ComputationError(
+            f"error: no {flow} product rows for {reporter} in {year} ({period or 'FY'})",
+            "computation failed",
+        )
+    doc = _native.balance_products(list(cells.items()), universe)
+    return {"reporter": reporter, "year": year, "flow": flow, "period": period or "FY", **doc}
+
+
+def rca(
+    df: Any,
+    *,
+    reporter: str,
+    year: int,
+    flow: str = "exports",
+    period: Optional[str] = None,
+    world: bool = False,
+) -> Dict[str, Any]:
+    """Balassa's revealed comparative advantage of every product ``reporter`` exports:
+    (its share of the reporter's exports) / (its share of the exports of every reporter in
+    the table for that year and flow). ``reference_label`` says "against the N reporters in
+    this data, not the world"; pass ``world=True`` only when the table holds every exporter.
+    Values are summed per reporter and product as in :func:`products`.
+    """
+    partners: Dict[tuple, float] = {}
+    totals: Dict[tuple, float] = {}
+    for _, r, p, code, value in _product_rows(df, year, flow, period):
+        into = totals if p == "WLD" else partners
+        into[(r, code)] = into.get((r, code), 0.0) + value
+    cells = {**partners, **totals}
+    doc = _native.balance_rca(reporter, [(r, c, v) for (r, c), v in cells.items()], bool(world))
+    return {"year": year, "flow": flow, "period": period or "FY", **doc}

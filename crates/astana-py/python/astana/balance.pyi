@@ -26,3 +26,21 @@ def all(
     n: Optional[int] = None,
     scenario: Scenario = None,
 ) -> Dict[str, Any]: ...
+def products(
+    df: Any,
+    *,
+    reporter: str,
+    year: int,
+    flow: str = "exports",
+    period: Optional[str] = None,
+    universe: Optional[int] = None,
+) -> Dict[str, Any]: ...
+def rca(
+    df: Any,
+    *,
+    reporter: str,
+    year: int,
+    flow: str = "exports",
+    period: Optional[str] = None,
+    world: bool = False,
+) -> Dict[str, Any]: ...

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 mod flows_text;
 mod forum;
 mod hostile;
+mod products;
 mod skeleton;
 mod turkiye;
 
@@ -92,7 +93,10 @@ fn valid_fixture_loads() {
     };
     // Minimal: the only warnings are the parts of the brief it has no data for.
     let parts: Vec<&str> = s.gaps().iter().map(|g| g.part).collect();
-    assert_eq!(parts, ["power", "negotiation", "forum", "corridor"]);
+    assert_eq!(
+        parts,
+        ["products", "power", "negotiation", "forum", "corridor"]
+    );
     assert_eq!(warnings.errors(), 0, "{warnings}");
     assert_eq!(warnings.warnings(), parts.len(), "{warnings}");
     assert_eq!(s.name, "Minimal");
