@@ -296,7 +296,7 @@ fn ballista_cluster_of_three_processes_matches_the_embedded_run() {
     for view in [
         &["--all", "--json"][..],
         &["--all", "--flow", "exports", "--json"],
-        &["--by", "product", "--all", "--json"],
+        &["--by", "product", "--flow", "exports", "--all", "--json"],
     ] {
         let run = |cluster: Option<&str>| {
             let mut args = vec!["balance", "--flows", flows];
