@@ -99,7 +99,9 @@ mod imp {
     ) -> Result<Vec<astana_trade::Cell>, Failure> {
         let rt = runtime()?;
         let cells = rt.block_on(async {
-            let ctx = astana_cluster::remote_context(addr).await.map_err(failure)?;
+            let ctx = astana_cluster::remote_context(addr)
+                .await
+                .map_err(failure)?;
             astana_trade::aggregate(&ctx, src, filter, by)
                 .await
                 .map_err(crate::balance_cmd::trade_failure)

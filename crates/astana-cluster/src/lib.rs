@@ -17,7 +17,7 @@ use ballista_scheduler::config::SchedulerConfig;
 use ballista_scheduler::scheduler_process::{create_scheduler, start_grpc_service_with_listener};
 use datafusion::prelude::SessionContext;
 use datafusion_proto::protobuf::{LogicalPlanNode, PhysicalPlanNode};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -115,15 +115,18 @@ impl HostPort {
             reason: format!("{reason}; expected HOST:PORT, e.g. 10.0.0.5:50050"),
         };
         let (host, port) = value.rsplit_once(':').ok_or_else(|| bad("no port"))?;
-        let host = host
-            .strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .unwrap_or(host);
+        let bracketed = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
+        // `::1:5` could be read two ways; an IPv6 address goes in brackets, `[::1]:5`.
+        match bracketed {
+            None if host.contains(':') => return Err(bad("IPv6 addresses go in brackets")),
+            Some(h) if h.parse::<std::net::Ipv6Addr>().is_err() => {
+                return Err(bad("only an IPv6 address goes in brackets"))
+            }
+            _ => {}
+        }
+        let host = bracketed.unwrap_or(host);
         if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '/') {
             return Err(bad("no host name"));
-        }
-        if host.contains(':') && host.parse::<IpAddr>().is_err() {
-            return Err(bad("IPv6 addresses go in brackets"));
         }
         let port: u16 = port
             .parse()
@@ -416,6 +419,7 @@ mod tests {
             ("h:65536", "from 1 to 65535"),
             ("h:x", "from 1 to 65535"),
             ("::1:5", "brackets"),
+            ("[sched]:5", "only an IPv6 address"),
         ] {
             let e = HostPort::parse("--cluster", v).expect_err(v).to_string();
             assert!(e.starts_with(&format!("--cluster {v:?}: ")), "{e}");

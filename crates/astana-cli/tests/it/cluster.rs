@@ -208,7 +208,12 @@ async fn cells(ctx: &datafusion::prelude::SessionContext, dir: &Path, by: By) ->
 fn by_key(cells: &[Cell]) -> BTreeMap<Key, f64> {
     let mut out = BTreeMap::new();
     for c in cells {
-        let key = (c.year, c.reporter.clone(), c.partner.clone(), c.flow.clone());
+        let key = (
+            c.year,
+            c.reporter.clone(),
+            c.partner.clone(),
+            c.flow.clone(),
+        );
         assert!(out.insert(key, c.value_usd).is_none(), "a key twice");
     }
     out

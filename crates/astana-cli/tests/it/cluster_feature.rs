@@ -20,8 +20,22 @@ fn cluster_without_the_feature_says_how_to_build_it() {
     const HOW: &str = "error: this astana was built without the `cluster` feature; build it with \
          `cargo build --release -p astana-cli --features cluster`";
     for args in [
-        &["balance", "--flows", "flows.csv", "--cluster", "127.0.0.1:50050"][..],
-        &["balance", "--flows", "flows.csv", "--by", "product", "--cluster", "h:1"],
+        &[
+            "balance",
+            "--flows",
+            "flows.csv",
+            "--cluster",
+            "127.0.0.1:50050",
+        ][..],
+        &[
+            "balance",
+            "--flows",
+            "flows.csv",
+            "--by",
+            "product",
+            "--cluster",
+            "h:1",
+        ],
         &["cluster", "scheduler"],
         &["cluster", "executor", "--scheduler", "127.0.0.1:50050"],
     ] {
