@@ -1,7 +1,7 @@
 //! `astana cluster scheduler|executor` (Apache Ballista, built with the `cluster` feature) and
-//! the context a columnar query runs on (`balance --cluster`).
+//! the columnar query on a cluster (`balance --cluster`).
 
-use crate::{Failure, Outcome};
+use crate::Outcome;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -65,7 +65,7 @@ pub(crate) fn aggregate(
     src: &astana_trade::Source,
     filter: &astana_trade::Filter,
     by: astana_trade::By,
-) -> Result<Vec<astana_trade::Cell>, Failure> {
+) -> Result<Vec<astana_trade::Cell>, crate::Failure> {
     imp::aggregate(addr, src, filter, by)
 }
 
