@@ -114,6 +114,17 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: ForumCommand,
     },
+    /// Run trade queries on several machines: an Apache Ballista scheduler and executors
+    /// (needs the `cluster` build feature); `balance --cluster HOST:PORT` then uses them.
+    ///
+    /// Examples:
+    ///   astana cluster scheduler --bind 10.0.0.5:50050
+    ///   astana cluster executor --scheduler 10.0.0.5:50050 --bind 10.0.0.6:50051
+    #[command(verbatim_doc_comment)]
+    Cluster {
+        #[command(subcommand)]
+        command: crate::cluster_cmd::ClusterCommand,
+    },
     /// Trade data at scale: convert BACI, UN Comtrade and IMF DOTS downloads into the flows
     /// table (zstd Parquet) that `balance --flows` reads.
     ///
@@ -801,6 +812,10 @@ pub(crate) struct BalanceArgs {
     /// Asymmetric dependence: my share of your trade against your share of mine.
     #[arg(long)]
     pub(crate) dependence: bool,
+    /// Run the flows query on the Apache Ballista cluster whose scheduler is at HOST:PORT
+    /// (see `astana cluster`; every executor must read --flows at the same path).
+    #[arg(long, value_name = "HOST:PORT", requires = "flows")]
+    pub(crate) cluster: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,

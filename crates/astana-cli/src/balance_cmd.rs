@@ -14,6 +14,9 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     if let Some(BalanceCommand::Alignment(al)) = &a.command {
         return alignment(scenario_dir, al);
     }
+    if let Some(addr) = &a.cluster {
+        crate::cluster_cmd::check_address(addr)?;
+    }
     if a.by == BalanceBy::Product {
         return match &a.flows {
             Some(f) => product_view(f, a),
@@ -27,7 +30,7 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
         Some(f) => {
             let filter = pushdown(a);
             pushed = filter.is_some();
-            read_flows(f, filter)?
+            read_flows(f, filter, a.cluster.as_deref())?
         }
         None => crate::scenario_cmd::load(scenario_dir)?,
     };
@@ -47,7 +50,7 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     if let (Err(_), true, Some(f)) = (&result, pushed, &a.flows) {
         // An error may list what the data holds (e.g. the years with data): say it from
         // the whole table, not from the rows the filter kept.
-        scenario = read_flows(f, None)?;
+        scenario = read_flows(f, None, a.cluster.as_deref())?;
         result = query::run(&scenario, &p);
     }
     let outcome = match result {
@@ -116,19 +119,37 @@ fn pushdown(_: &BalanceArgs) -> Option<()> {
 
 /// `--flows`: CSV, Parquet or a folder of Parquet files, summed by the columnar engine.
 #[cfg(feature = "columnar")]
-fn read_flows(path: &Path, filter: Option<astana_trade::Filter>) -> Result<Scenario, Failure> {
+fn read_flows(
+    path: &Path,
+    filter: Option<astana_trade::Filter>,
+    cluster: Option<&str>,
+) -> Result<Scenario, Failure> {
     let src = astana_trade::Source::from_path(path).map_err(Failure::input)?;
-    let cells = astana_trade::aggregate_blocking(
+    let cells = aggregate(
+        cluster,
         &src,
         &filter.unwrap_or_default(),
         astana_trade::By::Partner,
-    )
-    .map_err(trade_failure)?;
+    )?;
     astana_trade::scenario_of_cells(&path.display().to_string(), &cells).map_err(Failure::input)
 }
 
+/// The columnar plan, embedded or (`--cluster`) on a Ballista cluster: the same plan either way.
 #[cfg(feature = "columnar")]
-fn trade_failure(e: astana_trade::TradeError) -> Failure {
+fn aggregate(
+    cluster: Option<&str>,
+    src: &astana_trade::Source,
+    filter: &astana_trade::Filter,
+    by: astana_trade::By,
+) -> Result<Vec<astana_trade::Cell>, Failure> {
+    match cluster {
+        None => astana_trade::aggregate_blocking(src, filter, by).map_err(trade_failure),
+        Some(addr) => crate::cluster_cmd::aggregate(addr, src, filter, by),
+    }
+}
+
+#[cfg(feature = "columnar")]
+pub(crate) fn trade_failure(e: astana_trade::TradeError) -> Failure {
     match e {
         astana_trade::TradeError::Input(d) => Failure::input(d),
         e @ astana_trade::TradeError::Compute(_) => Failure::compute(e),
@@ -137,7 +158,7 @@ fn trade_failure(e: astana_trade::TradeError) -> Failure {
 
 /// Without the columnar engine: CSV through the row reader; Parquet is an error.
 #[cfg(not(feature = "columnar"))]
-fn read_flows(path: &Path, _: Option<()>) -> Result<Scenario, Failure> {
+fn read_flows(path: &Path, _: Option<()>, _: Option<&str>) -> Result<Scenario, Failure> {
     let csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
@@ -186,8 +207,12 @@ fn product_view(path: &Path, a: &BalanceArgs) -> Outcome {
         period: Some(a.period.clone()),
         ..astana_trade::Filter::default()
     };
-    let cells = astana_trade::aggregate_blocking(&src, &filter, astana_trade::By::Product)
-        .map_err(trade_failure)?;
+    let cells = aggregate(
+        a.cluster.as_deref(),
+        &src,
+        &filter,
+        astana_trade::By::Product,
+    )?;
     let groups = astana_trade::product_groups(&cells);
     if groups.is_empty() {
         return Err(Failure::compute(format!(

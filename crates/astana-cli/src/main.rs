@@ -10,6 +10,7 @@ macro_rules! out {
 mod args;
 mod balance_cmd;
 mod brief_cmd;
+mod cluster_cmd;
 mod corridor_cmd;
 mod fmt;
 mod forum_cmd;
@@ -103,6 +104,7 @@ fn main() -> ExitCode {
         } => mediate_cmd::run(&a),
         Command::Corridor { command } => corridor_cmd::run(scenario, command),
         Command::Forum { command } => forum_cmd::run(command),
+        Command::Cluster { command } => cluster_cmd::run(&command),
         Command::Trade { command } => trade_cmd::run(command),
     };
     match result {

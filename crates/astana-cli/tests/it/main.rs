@@ -4,6 +4,10 @@
 mod balance_columnar;
 mod balance_trust;
 mod brief_date;
+// Needs the `cluster` build feature (CI enables it: .ci/run).
+#[cfg(feature = "cluster")]
+mod cluster;
+mod cluster_feature;
 mod corridor_trust;
 mod forum_io;
 mod forum_solve;
