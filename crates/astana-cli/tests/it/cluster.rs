@@ -210,9 +210,9 @@ fn by_key(cells: &[Cell]) -> BTreeMap<Key, f64> {
     for c in cells {
         let key = (
             c.year,
-            c.reporter.clone(),
-            c.partner.clone(),
-            c.flow.clone(),
+            c.reporter.to_string(),
+            c.partner.to_string(),
+            c.flow.to_string(),
         );
         assert!(out.insert(key, c.value_usd).is_none(), "a key twice");
     }
