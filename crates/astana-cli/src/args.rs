@@ -746,6 +746,17 @@ pub(crate) enum FlowArg {
     FdiInflow,
 }
 
+impl BalanceArgs {
+    /// The flow asked for: turnover by default, exports by default with `--by product`
+    /// (export diversification is what the product measures are about).
+    pub(crate) fn flow(&self) -> FlowArg {
+        self.flow.unwrap_or(match self.by {
+            BalanceBy::Product => FlowArg::Exports,
+            BalanceBy::Partner => FlowArg::Turnover,
+        })
+    }
+}
+
 impl From<FlowArg> for astana_model::FlowKind {
     fn from(f: FlowArg) -> Self {
         match f {
@@ -785,9 +796,9 @@ pub(crate) struct BalanceArgs {
     /// Year (default: the scenario's default year).
     #[arg(long)]
     pub(crate) year: Option<i32>,
-    /// Which flow.
-    #[arg(long, value_enum, default_value = "turnover")]
-    pub(crate) flow: FlowArg,
+    /// Which flow [default: turnover; with --by product: exports].
+    #[arg(long, value_enum)]
+    pub(crate) flow: Option<FlowArg>,
     /// Part of the year: FY, Q1..Q4, H1, H2 or a month range such as Jan-Sep.
     #[arg(long, default_value = "FY")]
     pub(crate) period: String,

@@ -37,7 +37,10 @@ pub(crate) fn run(scenario_dir: Option<&Path>, a: &BalanceArgs) -> Outcome {
     let p = query::Params {
         reporter: a.reporter.clone(),
         year: a.year,
-        flow: a.flow.to_possible_value().map(|v| v.get_name().to_string()),
+        flow: a
+            .flow()
+            .to_possible_value()
+            .map(|v| v.get_name().to_string()),
         period: Some(a.period.clone()),
         mirror: a.mirror,
         n: a.n,
@@ -92,7 +95,7 @@ fn pushdown(a: &BalanceArgs) -> Option<astana_trade::Filter> {
     if a.all && !a.mirror {
         // Every reporter-year reads its own rows of the flow; turnover reads exports and
         // imports too.
-        let flow = astana_model::FlowKind::from(a.flow);
+        let flow = astana_model::FlowKind::from(a.flow());
         return (flow != astana_model::FlowKind::Turnover).then(|| astana_trade::Filter {
             flow: Some(flow.as_str().to_string()),
             ..astana_trade::Filter::default()
@@ -191,7 +194,7 @@ struct ProductView {
 #[cfg(feature = "columnar")]
 fn product_view(path: &Path, a: &BalanceArgs) -> Outcome {
     let flow = a
-        .flow
+        .flow()
         .to_possible_value()
         .map(|v| v.get_name().replace('-', "_"))
         .unwrap_or_else(|| "exports".into());

@@ -220,6 +220,20 @@ fn by_product_measures_each_reporter_year_from_the_summed_products() {
     ]);
     assert_eq!(one["products_active"], 4);
     assert_eq!(one["universe"], 10);
+    // Exports are the default flow of the product view (turnover is the partner view's).
+    let default_flow = json(&[
+        "balance",
+        "--flows",
+        &p,
+        "--by",
+        "product",
+        "--reporter",
+        "KAZ",
+        "--n",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(default_flow, one);
     assert!(
         (one["hhi"].as_f64().expect("hhi") - 0.365).abs() < 1e-12,
         "{one}"
@@ -243,7 +257,7 @@ fn by_product_measures_each_reporter_year_from_the_summed_products() {
     );
     // HS4 codes: the universe is the 1,228 headings unless --n gives it.
     assert_eq!(r[0]["universe"], 1228);
-    // The default flow (turnover) has no product rows: a computation failure that says so.
+    // Turnover has no product rows here: a computation failure that says so.
     let e = stderr(&exit_code(
         &[
             "balance",
@@ -253,6 +267,8 @@ fn by_product_measures_each_reporter_year_from_the_summed_products() {
             "product",
             "--reporter",
             "KAZ",
+            "--flow",
+            "turnover",
         ],
         1,
     ));
