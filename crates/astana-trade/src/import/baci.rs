@@ -146,14 +146,8 @@ pub(crate) fn run<R: Read>(
     };
     let q = super::optional(&head, &["q"]);
     let (mut rec, mut kbuf, mut vbuf) = (csv::ByteRecord::new(), String::new(), String::new());
-    loop {
-        match super::next_record(&mut rdr, &mut rec, errors) {
-            Some(true) => {}
-            Some(false) => continue,
-            None => break,
-        }
+    while let Some(line) = super::next_record(&mut rdr, &mut rec, errors) {
         summary.records += 1;
-        let line = super::line_of(&rec);
         let mut ok = true;
         let mut get = |col: usize, name: &str, errors: &mut Errors| {
             let f = super::text(&rec, col, name, errors);

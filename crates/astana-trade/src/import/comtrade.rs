@@ -61,14 +61,8 @@ pub(crate) fn run<R: Read>(
     .collect();
     let weight = super::optional(&head, &["netWgt"]);
     let mut rec = csv::ByteRecord::new();
-    loop {
-        match super::next_record(&mut rdr, &mut rec, errors) {
-            Some(true) => {}
-            Some(false) => continue,
-            None => break,
-        }
+    while let Some(line) = super::next_record(&mut rdr, &mut rec, errors) {
         summary.records += 1;
-        let line = super::line_of(&rec);
         let field = |i: usize, name: &str, errors: &mut Errors| super::text(&rec, i, name, errors);
         // Breakdown rows (by second partner, transport mode, customs procedure) repeat the
         // total: only the totals are kept, or the values would be counted twice.

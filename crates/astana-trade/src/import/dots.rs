@@ -196,14 +196,8 @@ pub(crate) fn run<R: Read>(
     );
     let attribute = super::optional(&head, &["Attribute"]);
     let mut rec = csv::ByteRecord::new();
-    loop {
-        match super::next_record(&mut rdr, &mut rec, errors) {
-            Some(true) => {}
-            Some(false) => continue,
-            None => break,
-        }
+    while let Some(line) = super::next_record(&mut rdr, &mut rec, errors) {
         summary.records += 1;
-        let line = super::line_of(&rec);
         let field = |i: usize, errors: &mut Errors| super::text(&rec, i, &head[i], errors);
         // The wide layout has a `Status` row under each `Value` row.
         if let Some(a) = attribute.and_then(|a| field(a, errors)) {

@@ -179,25 +179,30 @@ pub(crate) fn emit(
     }
 }
 
-/// The errors of one input, the first [`KEPT`] kept.
-/// Reads the next row into `rec`, for every importer: `Some(true)` a row, `Some(false)` an
-/// unreadable row (reported; go on), `None` the end of the file or an I/O error (reported).
+/// Reads the next readable row into `rec`, for every importer, and returns its line; an
+/// unreadable row is reported and skipped; `None` at the end of the file or on an I/O error
+/// (reported).
 pub(super) fn next_record<R: std::io::Read>(
     rdr: &mut csv::Reader<R>,
     rec: &mut csv::ByteRecord,
     errors: &mut Errors,
-) -> Option<bool> {
-    match rdr.read_byte_record(rec) {
-        Ok(true) => Some(true),
-        Ok(false) => None,
-        Err(e) => {
-            let line = e.position().map_or(0, csv::Position::line);
-            errors.at(line, "", format!("unreadable CSV: {e}"));
-            (!matches!(e.kind(), csv::ErrorKind::Io(_))).then_some(false)
+) -> Option<u64> {
+    loop {
+        match rdr.read_byte_record(rec) {
+            Ok(true) => return Some(line_of(rec)),
+            Ok(false) => return None,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                errors.at(line, "", format!("unreadable CSV: {e}"));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return None;
+                }
+            }
         }
     }
 }
 
+/// The errors of one input, the first [`KEPT`] kept.
 pub(crate) struct Errors {
     name: String,
     kept: Diagnostics,
