@@ -10,6 +10,7 @@ use astana_model::{iso, FlowKind, Period, WORLD};
 use datafusion::arrow::array::{Array, AsArray, RecordBatch, StringViewArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int32Type, Int64Type};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -27,7 +28,7 @@ pub(crate) struct Fixed<'a> {
 /// Distinct texts as written, each once. A text of at most 12 bytes is found by its
 /// Arrow view (the 16 bytes that hold it inline), so most lookups hash one integer.
 #[derive(Default)]
-struct Names {
+pub(crate) struct Names {
     small: HashMap<u128, u32, foldhash::fast::RandomState>,
     large: HashMap<Arc<str>, u32, foldhash::fast::RandomState>,
     names: Vec<Arc<str>>,
@@ -52,7 +53,7 @@ impl Names {
         i
     }
 
-    fn id(&mut self, s: &str) -> u32 {
+    pub(crate) fn id(&mut self, s: &str) -> u32 {
         match inline_view(s) {
             Some(v) => self.by_view(v, s),
             None => {
@@ -67,7 +68,7 @@ impl Names {
     }
 
     /// `view` is `s`'s inline view.
-    fn by_view(&mut self, view: u128, s: &str) -> u32 {
+    pub(crate) fn by_view(&mut self, view: u128, s: &str) -> u32 {
         if let Some(&i) = self.small.get(&view) {
             return i;
         }
@@ -109,9 +110,7 @@ pub(crate) struct Raw {
     value: f64,
     estimate: bool,
     /// Rows in the group.
-    pub(crate) n: i64,
-    /// Invalid rows in the group.
-    pub(crate) nbad: i64,
+    n: i64,
 }
 
 impl Raw {
@@ -135,7 +134,9 @@ pub(crate) struct Groups {
     names: Vec<Arc<str>>,
     /// The rank of "" if a key is empty.
     empty: Option<u32>,
-    pub(crate) raw: Vec<Raw>,
+    raw: Vec<Raw>,
+    /// Invalid rows.
+    pub(crate) nbad: i64,
 }
 
 /// A column as `t`, or an error naming it.
@@ -149,42 +150,146 @@ fn typed(b: &RecordBatch, n: &str, t: &DataType) -> Result<Arc<dyn Array>, Strin
     cast(a, t).map_err(|e| e.to_string())
 }
 
-/// Reads the plan's output (see `aggregate` for its columns).
-pub(crate) fn read(batches: &[RecordBatch], by: By, fixed: Fixed<'_>) -> Result<Groups, String> {
-    let mut names = Names::default();
-    let star = names.id("*");
-    let world = names.id(WORLD);
-    let fixed_id = |names: &mut Names, s: Option<&str>| s.map(|s| names.id(s));
-    let (f_reporter, f_flow, f_period, f_source) = (
-        fixed_id(&mut names, fixed.reporter),
-        fixed_id(&mut names, fixed.flow),
-        fixed_id(&mut names, fixed.period),
-        fixed_id(&mut names, fixed.source),
-    );
-    let view = |b: &RecordBatch, n: &str| -> Result<StringViewArray, String> {
-        Ok(typed(b, n, &DataType::Utf8View)?.as_string_view().clone())
-    };
-    let text_of = |b: &RecordBatch, n: &str, fixed: Option<u32>| match fixed {
-        Some(_) => Ok(None),
-        None => view(b, n).map(Some),
-    };
-    let mut raw = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
-    for b in batches {
+/// What a group sums.
+#[derive(Clone, Copy, Default)]
+struct Sums {
+    value: f64,
+    /// Rows (saturating: only "more than one" is read).
+    n: u32,
+    estimate: bool,
+}
+
+/// A group's context: (year, period, reporter, flow, source) as ids. A table has few, and
+/// a sorted one keeps each for long runs of rows.
+pub(crate) type Context = (i32, u32, u32, u32, u32);
+
+/// The last text of a column and its id: runs of one value (a sorted table's reporter,
+/// a constant flow or source) cost one comparison per row instead of a lookup.
+#[derive(Default)]
+struct Last {
+    view: u128,
+    id: Option<u32>,
+}
+
+/// Groups built from batches: the plan's groups (one row each), or rows read straight
+/// from the scan and summed here (the embedded run). Either way each batch has the
+/// columns `year`, the text keys not fixed, `partner`, `product` (when the table has
+/// one), `v` (value), `bad`, and optionally `e` (estimate) and `n` (rows).
+pub(crate) struct Builder {
+    by: By,
+    names: Names,
+    star: u32,
+    world: u32,
+    /// Ids of the fixed keys (reporter, flow, period, source).
+    fixed: [Option<u32>; 4],
+    acc: Acc,
+    /// Invalid rows.
+    pub(crate) nbad: i64,
+}
+
+/// The sums of a [`Builder`], apart from its names so both can be borrowed at once.
+#[derive(Default)]
+pub(crate) struct Acc {
+    contexts: Vec<Context>,
+    context_ids: HashMap<Context, u32, foldhash::fast::RandomState>,
+    last_context: Option<(Context, u32)>,
+    /// Keyed by context, partner, product and `whole`, packed (see [`pack`]).
+    sums: HashMap<u128, Sums, foldhash::fast::RandomState>,
+}
+
+impl Acc {
+    /// The id of a context (the last one is remembered: sorted tables repeat it).
+    pub(crate) fn context(&mut self, c: Context) -> u32 {
+        if let Some((last, at)) = self.last_context {
+            if last == c {
+                return at;
+            }
+        }
+        let next = u32::try_from(self.contexts.len()).unwrap_or(u32::MAX);
+        let at = *self.context_ids.entry(c).or_insert(next);
+        if at == next {
+            self.contexts.push(c);
+        }
+        self.last_context = Some((c, at));
+        at
+    }
+
+    /// Adds `rows` rows of `value` to the group of `context` and (partner, product + 1 or
+    /// 0, whole).
+    pub(crate) fn add_row(
+        &mut self,
+        context: u32,
+        (partner, product, whole): (u32, u32, bool),
+        value: f64,
+        estimate: bool,
+        rows: u32,
+    ) {
+        let s = self
+            .sums
+            .entry(pack(context, partner, product, whole))
+            .or_default();
+        s.value += value;
+        s.estimate |= estimate;
+        s.n = s.n.saturating_add(rows);
+    }
+}
+
+/// One integer for (context, partner, product, whole): one hash per row.
+fn pack(context: u32, partner: u32, product: u32, whole: bool) -> u128 {
+    (u128::from(context) << 65)
+        | (u128::from(partner) << 33)
+        | (u128::from(product) << 1)
+        | u128::from(whole)
+}
+
+fn unpack(k: u128) -> (u32, u32, u32, bool) {
+    let id = |shift: u32| u32::try_from((k >> shift) & u128::from(u32::MAX)).unwrap_or(0);
+    (id(65), id(33), id(1), k & 1 == 1)
+}
+
+impl Builder {
+    pub(crate) fn new(by: By, fixed: Fixed<'_>) -> Builder {
+        let mut names = Names::default();
+        let star = names.id("*");
+        let world = names.id(WORLD);
+        let fixed = [fixed.reporter, fixed.flow, fixed.period, fixed.source]
+            .map(|s| s.map(|s| names.id(s)));
+        Builder {
+            by,
+            names,
+            star,
+            world,
+            fixed,
+            acc: Acc::default(),
+            nbad: 0,
+        }
+    }
+
+    /// Adds the rows of `b` to their groups.
+    pub(crate) fn add(&mut self, b: &RecordBatch) -> Result<(), String> {
+        let view = |n: &str| -> Result<StringViewArray, String> {
+            Ok(typed(b, n, &DataType::Utf8View)?.as_string_view().clone())
+        };
+        let text_of = |n: &str, fixed: Option<u32>| match fixed {
+            Some(_) => Ok(None),
+            None => view(n).map(Some),
+        };
+        let [f_reporter, f_flow, f_period, f_source] = self.fixed;
         let year = typed(b, "year", &DataType::Int32)?;
-        let period = text_of(b, "period", f_period)?;
-        let reporter = text_of(b, "reporter", f_reporter)?;
-        let flow = text_of(b, "flow", f_flow)?;
-        let source = text_of(b, "source", f_source)?;
+        let period = text_of("period", f_period)?;
+        let reporter = text_of("reporter", f_reporter)?;
+        let flow = text_of("flow", f_flow)?;
+        let source = text_of("source", f_source)?;
         // By::Product: `partner` is "is the world"; By::Partner: `product` is "is a total".
-        let (partner, is_world) = match by {
+        let (partner, is_world) = match self.by {
             By::Product => (None, Some(typed(b, "partner", &DataType::Boolean)?)),
-            _ => (Some(view(b, "partner")?), None),
+            _ => (Some(view("partner")?), None),
         };
         // Absent when the table has no product column.
-        let (product, whole) = match (by, b.column_by_name("product").is_some()) {
+        let (product, whole) = match (self.by, b.column_by_name("product").is_some()) {
             (_, false) => (None, None),
             (By::Partner, true) => (None, Some(typed(b, "product", &DataType::Boolean)?)),
-            _ => (Some(view(b, "product")?), None),
+            _ => (Some(view("product")?), None),
         };
         let v = typed(b, "v", &DataType::Float64)?;
         // Absent when the table has no estimate column, and under By::Product (no counts).
@@ -201,48 +306,149 @@ pub(crate) fn read(batches: &[RecordBatch], by: By, fixed: Fixed<'_>) -> Result<
         let n = n.as_ref().map(|n| n.as_primitive::<Int64Type>());
         let year = year.as_primitive::<Int32Type>();
         let flag = |a: &Arc<dyn Array>, i: usize| !a.is_null(i) && a.as_boolean().value(i);
-        for i in 0..b.num_rows() {
-            let mut id = |fixed: Option<u32>, a: &Option<StringViewArray>| match (fixed, a) {
+        let (names, acc) = (&mut self.names, &mut self.acc);
+        let (world, star) = (self.world, self.star);
+        let mut last: [Last; 6] = Default::default();
+        let mut id = |fixed: Option<u32>, a: &Option<StringViewArray>, c: usize, i: usize| {
+            match (fixed, a) {
                 (Some(f), _) => f,
-                (None, Some(a)) => names.at(a, i),
+                (None, Some(a)) => {
+                    let l = &mut last[c];
+                    let v = if a.is_null(i) { 0 } else { a.views()[i] };
+                    // The low 32 bits of a view are the text's length: at most 12 bytes
+                    // and the view is the text.
+                    match l.id {
+                        Some(id) if l.view == v && (v as u32) <= 12 => id,
+                        _ => {
+                            let id = names.at(a, i);
+                            *l = Last {
+                                view: v,
+                                id: Some(id),
+                            };
+                            id
+                        }
+                    }
+                }
                 (None, None) => names.by_view(0, ""),
-            };
-            let reporter = id(f_reporter, &reporter);
-            let flow = id(f_flow, &flow);
-            let period = id(f_period, &period);
+            }
+        };
+        for i in 0..b.num_rows() {
+            let context = acc.context((
+                if year.is_null(i) { 0 } else { year.value(i) },
+                id(f_period, &period, 2, i),
+                id(f_reporter, &reporter, 0, i),
+                id(f_flow, &flow, 1, i),
+                id(f_source, &source, 5, i),
+            ));
             let partner = match (&partner, &is_world) {
-                (Some(_), _) => id(None, &partner),
+                (Some(_), _) => id(None, &partner, 3, i),
                 (None, Some(w)) if flag(w, i) => world,
                 _ => star,
             };
             // Ids plus one; 0 for none.
             let product = if product.is_some() {
-                id(None, &product) + 1
+                id(None, &product, 4, i) + 1
             } else {
                 0
             };
-            let source = id(f_source, &source);
-            raw.push(Raw {
-                year: if year.is_null(i) { 0 } else { year.value(i) },
-                period,
-                reporter,
-                flow,
-                partner,
-                product,
-                whole: whole.as_ref().is_none_or(|w| flag(w, i)),
-                source,
-                last_source: source,
-                value: if v.is_null(i) { 0.0 } else { v.value(i) },
-                estimate: e.as_ref().is_some_and(|e| flag(e, i)),
-                n: n.map_or(1, |n| n.value(i)),
-                nbad: i64::from(flag(&bad, i)),
-            });
+            let whole = whole.as_ref().is_none_or(|w| flag(w, i));
+            let rows = n.map_or(1, |n| u32::try_from(n.value(i)).unwrap_or(u32::MAX));
+            acc.add_row(
+                context,
+                (partner, product, whole),
+                if v.is_null(i) { 0.0 } else { v.value(i) },
+                e.as_ref().is_some_and(|e| flag(e, i)),
+                rows,
+            );
+            self.nbad += i64::from(flag(&bad, i));
         }
+        Ok(())
     }
+
+    /// The ids standing for the world and for "the named partners" under `By::Product`.
+    pub(crate) fn world_and_star(&self) -> (u32, u32) {
+        (self.world, self.star)
+    }
+
+    /// The id of the period the builder was given as fixed.
+    pub(crate) fn fixed_period(&self) -> Option<u32> {
+        self.fixed[2]
+    }
+
+    /// The sums, for rows added one by one ([`Acc::context`], [`Acc::add_row`]), and the
+    /// names beside them.
+    pub(crate) fn parts(&mut self) -> (&mut Names, &mut Acc) {
+        (&mut self.names, &mut self.acc)
+    }
+
+    /// The groups as [`Raw`]s, their ids turned by `map` into those of a common [`Names`]
+    /// (they may repeat a key: [`finish`] joins them).
+    fn raw(self, map: &[u32]) -> Vec<Raw> {
+        let m = |id: u32| map[id as usize];
+        let contexts: Vec<Context> = self
+            .acc
+            .contexts
+            .iter()
+            .map(|&(y, p, r, f, s)| (y, m(p), m(r), m(f), m(s)))
+            .collect();
+        self.acc
+            .sums
+            .into_iter()
+            .map(|(k, s)| {
+                let (context, partner, product, whole) = unpack(k);
+                let (year, period, reporter, flow, source) = contexts[context as usize];
+                Raw {
+                    year,
+                    period,
+                    reporter,
+                    flow,
+                    partner: m(partner),
+                    product: if product == 0 { 0 } else { m(product - 1) + 1 },
+                    whole,
+                    source,
+                    last_source: source,
+                    value: s.value,
+                    estimate: s.estimate,
+                    n: i64::from(s.n),
+                }
+            })
+            .collect()
+    }
+
+    /// The groups of all `builders` (built from parts of one table), normalised, joined
+    /// and sorted.
+    pub(crate) fn finish(builders: Vec<Builder>) -> Groups {
+        let mut names = Names::default();
+        let nbad = builders.iter().map(|b| b.nbad).sum();
+        let maps: Vec<Vec<u32>> = builders
+            .iter()
+            .map(|b| b.names.names.iter().map(|n| names.id(n)).collect())
+            .collect();
+        let raw: Vec<Raw> = builders
+            .into_par_iter()
+            .zip(maps)
+            .flat_map_iter(|(b, map)| b.raw(&map))
+            .collect();
+        let mut g = finish(&mut names, raw);
+        g.nbad = nbad;
+        g
+    }
+}
+
+/// Reads the plan's output (see `aggregate` for its columns).
+pub(crate) fn read(batches: &[RecordBatch], by: By, fixed: Fixed<'_>) -> Result<Groups, String> {
+    let mut b = Builder::new(by, fixed);
+    for batch in batches {
+        b.add(batch)?;
+    }
+    Ok(Builder::finish(vec![b]))
+}
+
+fn finish(names: &mut Names, mut raw: Vec<Raw>) -> Groups {
     // Texts trimmed (as the row reader trims), then ids to dense alphabetical ranks: two
     // texts equal once trimmed get one rank.
     let fy = names.id("FY");
-    let Names { names, .. } = names;
+    let names = std::mem::take(&mut names.names);
     let trimmed: Vec<&str> = names.iter().map(|n| n.trim()).collect();
     let mut by_name: Vec<u32> = (0..u32::try_from(names.len()).unwrap_or(u32::MAX)).collect();
     by_name.sort_unstable_by(|a, b| trimmed[*a as usize].cmp(trimmed[*b as usize]));
@@ -278,7 +484,7 @@ pub(crate) fn read(batches: &[RecordBatch], by: By, fixed: Fixed<'_>) -> Result<
                 .leading_zeros()) as usize
     };
     let packed = ybits + 6 * bits < 128; // six ranks, the year and one bit
-    for r in &mut raw {
+    raw.par_iter_mut().for_each(|r| {
         let rk = |id: u32| rank[id as usize];
         r.period = match rk(r.period) {
             p if Some(p) == empty => fy,
@@ -296,11 +502,11 @@ pub(crate) fn read(batches: &[RecordBatch], by: By, fixed: Fixed<'_>) -> Result<
                 p => p + 1,
             },
         };
-    }
+    });
     // Sorting (key, index) pairs moves 32 bytes per swap instead of a whole group.
     let raw: Vec<Raw> = if packed {
         let mut order: Vec<(u128, u32)> = raw
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, r)| {
                 let mut k = u128::try_from(i64::from(r.year) - i64::from(y0)).unwrap_or(0);
@@ -314,31 +520,30 @@ pub(crate) fn read(batches: &[RecordBatch], by: By, fixed: Fixed<'_>) -> Result<
                 )
             })
             .collect();
-        order.sort_unstable();
-        order.iter().map(|(_, i)| raw[*i as usize]).collect()
+        order.par_sort_unstable();
+        order.par_iter().map(|(_, i)| raw[*i as usize]).collect()
     } else {
-        raw.sort_unstable_by_key(|r| (r.key(), r.source));
+        raw.par_sort_unstable_by_key(|r| (r.key(), r.source));
         raw
     };
     // Join equal keys: values summed, the first and last source kept.
-    let mut out: Vec<Raw> = Vec::with_capacity(raw.len());
-    for r in raw {
-        match out.last_mut() {
-            Some(o) if o.key() == r.key() => {
-                o.value += r.value;
-                o.estimate |= r.estimate;
-                o.n += r.n;
-                o.nbad += r.nbad;
-                o.last_source = r.source;
-            }
-            _ => out.push(r),
+    let mut out = raw;
+    out.dedup_by(|r, o| {
+        let same = o.key() == r.key();
+        if same {
+            o.value += r.value;
+            o.estimate |= r.estimate;
+            o.n += r.n;
+            o.last_source = r.source;
         }
-    }
-    Ok(Groups {
+        same
+    });
+    Groups {
         names: sorted,
         empty,
         raw: out,
-    })
+        nbad: 0,
+    }
 }
 
 impl Groups {
@@ -429,7 +634,7 @@ impl Groups {
             }
         }
         let at = |rank: u32| self.names[rank as usize].clone();
-        kept.iter()
+        kept.par_iter()
             .map(|r| Cell {
                 year: r.year,
                 period: at(r.period),
