@@ -210,13 +210,23 @@ fn product_view(path: &Path, a: &BalanceArgs) -> Outcome {
         period: Some(a.period.clone()),
         ..astana_trade::Filter::default()
     };
-    let cells = aggregate(
-        a.cluster.as_deref(),
-        &src,
-        &filter,
-        astana_trade::By::Product,
-    )?;
-    let groups = astana_trade::product_groups(&cells);
+    // Embedded, the product groups are read off the sums (no cells: a product view has
+    // millions); from a cluster, off its cells.
+    let by = astana_trade::By::Product;
+    let (summed, cells) = match a.cluster.as_deref() {
+        None => (
+            Some(
+                astana_trade::aggregate_summed_blocking(&src, &filter, by)
+                    .map_err(trade_failure)?,
+            ),
+            Vec::new(),
+        ),
+        cluster => (None, aggregate(cluster, &src, &filter, by)?),
+    };
+    let groups = match &summed {
+        Some(s) => s.product_groups(),
+        None => astana_trade::product_groups(&cells),
+    };
     if groups.is_empty() {
         return Err(Failure::compute(format!(
             "error: no product rows for {} ({flow}, {}) in {}: --by product needs a `product` column (e.g. a table written by `astana trade import`)",

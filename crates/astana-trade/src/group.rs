@@ -113,20 +113,6 @@ pub(crate) struct Raw {
     n: i64,
 }
 
-impl Raw {
-    fn key(&self) -> (i32, u32, u32, u32, u32, u32, bool) {
-        (
-            self.year,
-            self.period,
-            self.reporter,
-            self.flow,
-            self.partner,
-            self.product,
-            self.whole,
-        )
-    }
-}
-
 /// The plan's groups, normalised, joined and sorted (year, period, reporter, flow, partner,
 /// product, totals last).
 pub(crate) struct Groups {
@@ -370,6 +356,11 @@ impl Builder {
         (self.world, self.star)
     }
 
+    /// The ids of the fixed keys: reporter, flow, period, source.
+    pub(crate) fn fixed_ids(&self) -> [Option<u32>; 4] {
+        self.fixed
+    }
+
     /// The id of the period the builder was given as fixed.
     pub(crate) fn fixed_period(&self) -> Option<u32> {
         self.fixed[2]
@@ -381,74 +372,130 @@ impl Builder {
         (&mut self.names, &mut self.acc)
     }
 
-    /// The groups as [`Raw`]s, their ids turned by `map` into those of a common [`Names`]
-    /// (they may repeat a key: [`finish`] joins them).
-    fn raw(self, map: &[u32]) -> Vec<Raw> {
-        let m = |id: u32| map[id as usize];
-        let contexts: Vec<Context> = self
-            .acc
-            .contexts
-            .iter()
-            .map(|&(y, p, r, f, s)| (y, m(p), m(r), m(f), m(s)))
-            .collect();
-        self.acc
-            .sums
-            .into_iter()
-            .map(|(k, s)| {
-                let (context, partner, product, whole) = unpack(k);
-                let (year, period, reporter, flow, source) = contexts[context as usize];
-                Raw {
-                    year,
-                    period,
-                    reporter,
-                    flow,
-                    partner: m(partner),
-                    product: if product == 0 { 0 } else { m(product - 1) + 1 },
-                    whole,
-                    source,
-                    last_source: source,
-                    value: s.value,
-                    estimate: s.estimate,
-                    n: i64::from(s.n),
-                }
-            })
-            .collect()
-    }
-
     /// The groups of all `builders` (built from parts of one table), normalised, joined
-    /// and sorted.
+    /// and sorted. The groups are first split by their (year, period, reporter, flow), so
+    /// each part is sorted on its own, in cache and in parallel, not as one large array.
     pub(crate) fn finish(builders: Vec<Builder>) -> Groups {
-        let mut names = Names::default();
+        let mut all = Names::default();
         let nbad = builders.iter().map(|b| b.nbad).sum();
+        let fy = all.id("FY");
         let maps: Vec<Vec<u32>> = builders
             .iter()
-            .map(|b| b.names.names.iter().map(|n| names.id(n)).collect())
+            .map(|b| b.names.names.iter().map(|n| all.id(n)).collect())
             .collect();
-        let raw: Vec<Raw> = builders
+        let Ranks { names, rank, empty } = ranks(&all.names);
+        let fy = rank[fy as usize];
+        // Ids of a builder to ranks, normalised: an empty period is FY, an empty product none.
+        let maps: Vec<Vec<u32>> = maps
+            .iter()
+            .map(|m| m.iter().map(|&id| rank[id as usize]).collect())
+            .collect();
+        let period_of = |p: u32| if Some(p) == empty { fy } else { p };
+        // Each builder's contexts: (part, source rank); parts numbered as first met.
+        let mut parts: HashMap<(i32, u32, u32, u32), usize, foldhash::fast::RandomState> =
+            HashMap::default();
+        let mut keys: Vec<(i32, u32, u32, u32)> = Vec::new();
+        let places: Vec<Vec<(usize, u32)>> = builders
+            .iter()
+            .zip(&maps)
+            .map(|(b, m)| {
+                b.acc
+                    .contexts
+                    .iter()
+                    .map(|&(y, p, r, f, src)| {
+                        let k = (y, period_of(m[p as usize]), m[r as usize], m[f as usize]);
+                        let next = keys.len();
+                        let part = *parts.entry(k).or_insert(next);
+                        if part == next {
+                            keys.push(k);
+                        }
+                        (part, m[src as usize])
+                    })
+                    .collect()
+            })
+            .collect();
+        let nparts = keys.len();
+        // Every builder's groups, split into parts.
+        let split: Vec<Vec<Vec<Raw>>> = builders
             .into_par_iter()
             .zip(maps)
-            .flat_map_iter(|(b, map)| b.raw(&map))
+            .zip(places)
+            .map(|((b, m), places)| {
+                let mut out: Vec<Vec<Raw>> = vec![Vec::new(); nparts];
+                for (k, s) in b.acc.sums {
+                    let (context, partner, product, whole) = unpack(k);
+                    let (part, source) = places[context as usize];
+                    let (year, period, reporter, flow) = keys[part];
+                    let product = match product {
+                        0 => 0,
+                        p => match m[(p - 1) as usize] {
+                            p if Some(p) == empty => 0,
+                            p => p + 1,
+                        },
+                    };
+                    out[part].push(Raw {
+                        year,
+                        period,
+                        reporter,
+                        flow,
+                        partner: m[partner as usize],
+                        product,
+                        whole,
+                        source,
+                        last_source: source,
+                        value: s.value,
+                        estimate: s.estimate,
+                        n: i64::from(s.n),
+                    });
+                }
+                out
+            })
             .collect();
-        let mut g = finish(&mut names, raw);
-        g.nbad = nbad;
-        g
+        let mut order: Vec<usize> = (0..nparts).collect();
+        order.sort_unstable_by_key(|&i| keys[i]);
+        // Each part: its groups from every builder, sorted, equal keys joined.
+        let sorted: Vec<Vec<Raw>> = order
+            .into_par_iter()
+            .map(|part| {
+                let mut raw: Vec<Raw> =
+                    split.iter().flat_map(|b| b[part].iter().copied()).collect();
+                raw.sort_unstable_by_key(|r| (r.partner, r.product, r.whole, r.source));
+                raw.dedup_by(|r, o| {
+                    let same = (o.partner, o.product, o.whole) == (r.partner, r.product, r.whole);
+                    if same {
+                        o.value += r.value;
+                        o.estimate |= r.estimate;
+                        o.n += r.n;
+                        o.last_source = r.source;
+                    }
+                    same
+                });
+                raw
+            })
+            .collect();
+        let mut raw = Vec::with_capacity(sorted.iter().map(Vec::len).sum());
+        for part in sorted {
+            raw.extend(part);
+        }
+        Groups {
+            names,
+            empty,
+            raw,
+            nbad,
+        }
     }
 }
 
-/// Reads the plan's output (see `aggregate` for its columns).
-pub(crate) fn read(batches: &[RecordBatch], by: By, fixed: Fixed<'_>) -> Result<Groups, String> {
-    let mut b = Builder::new(by, fixed);
-    for batch in batches {
-        b.add(batch)?;
-    }
-    Ok(Builder::finish(vec![b]))
+/// Texts in alphabetical order once trimmed (as the row reader trims), each once.
+struct Ranks {
+    names: Vec<Arc<str>>,
+    /// Id to rank: two texts equal once trimmed get one rank.
+    rank: Vec<u32>,
+    /// The rank of "", if a key is empty.
+    empty: Option<u32>,
 }
 
-fn finish(names: &mut Names, mut raw: Vec<Raw>) -> Groups {
-    // Texts trimmed (as the row reader trims), then ids to dense alphabetical ranks: two
-    // texts equal once trimmed get one rank.
-    let fy = names.id("FY");
-    let names = std::mem::take(&mut names.names);
+fn ranks(names: &[Arc<str>]) -> Ranks {
     let trimmed: Vec<&str> = names.iter().map(|n| n.trim()).collect();
     let mut by_name: Vec<u32> = (0..u32::try_from(names.len()).unwrap_or(u32::MAX)).collect();
     by_name.sort_unstable_by(|a, b| trimmed[*a as usize].cmp(trimmed[*b as usize]));
@@ -466,84 +513,20 @@ fn finish(names: &mut Names, mut raw: Vec<Raw>) -> Groups {
         rank[*id as usize] = u32::try_from(sorted.len() - 1).unwrap_or(u32::MAX);
     }
     let empty = sorted.first().filter(|s| s.is_empty()).map(|_| 0u32);
-    let fy = rank[fy as usize];
-    // The sort key packed into one integer when the ranks fit (they nearly always do).
-    let bits = (u32::BITS
-        - u32::try_from(sorted.len() + 1)
-            .unwrap_or(u32::MAX)
-            .leading_zeros()) as usize;
-    let (y0, y1) = raw.iter().fold((i32::MAX, i32::MIN), |(lo, hi), r| {
-        (lo.min(r.year), hi.max(r.year))
-    });
-    let ybits = if raw.is_empty() {
-        0
-    } else {
-        (u64::BITS
-            - (i64::from(y1) - i64::from(y0))
-                .unsigned_abs()
-                .leading_zeros()) as usize
-    };
-    let packed = ybits + 6 * bits < 128; // six ranks, the year and one bit
-    raw.par_iter_mut().for_each(|r| {
-        let rk = |id: u32| rank[id as usize];
-        r.period = match rk(r.period) {
-            p if Some(p) == empty => fy,
-            p => p,
-        };
-        r.reporter = rk(r.reporter);
-        r.flow = rk(r.flow);
-        r.partner = rk(r.partner);
-        r.source = rk(r.source);
-        r.last_source = r.source;
-        r.product = match r.product {
-            0 => 0,
-            p => match rk(p - 1) {
-                p if Some(p) == empty => 0,
-                p => p + 1,
-            },
-        };
-    });
-    // Sorting (key, index) pairs moves 32 bytes per swap instead of a whole group.
-    let raw: Vec<Raw> = if packed {
-        let mut order: Vec<(u128, u32)> = raw
-            .par_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let mut k = u128::try_from(i64::from(r.year) - i64::from(y0)).unwrap_or(0);
-                for f in [r.period, r.reporter, r.flow, r.partner, r.product] {
-                    k = (k << bits) | u128::from(f);
-                }
-                k = (k << 1) | u128::from(r.whole);
-                (
-                    (k << bits) | u128::from(r.source),
-                    u32::try_from(i).unwrap_or(u32::MAX),
-                )
-            })
-            .collect();
-        order.par_sort_unstable();
-        order.par_iter().map(|(_, i)| raw[*i as usize]).collect()
-    } else {
-        raw.par_sort_unstable_by_key(|r| (r.key(), r.source));
-        raw
-    };
-    // Join equal keys: values summed, the first and last source kept.
-    let mut out = raw;
-    out.dedup_by(|r, o| {
-        let same = o.key() == r.key();
-        if same {
-            o.value += r.value;
-            o.estimate |= r.estimate;
-            o.n += r.n;
-            o.last_source = r.source;
-        }
-        same
-    });
-    Groups {
+    Ranks {
         names: sorted,
+        rank,
         empty,
-        raw: out,
-        nbad: 0,
     }
+}
+
+/// Reads the plan's output (see `aggregate` for its columns).
+pub(crate) fn read(batches: &[RecordBatch], by: By, fixed: Fixed<'_>) -> Result<Groups, String> {
+    let mut b = Builder::new(by, fixed);
+    for batch in batches {
+        b.add(batch)?;
+    }
+    Ok(Builder::finish(vec![b]))
 }
 
 impl Groups {
@@ -614,6 +597,39 @@ impl Groups {
         d
     }
 
+    /// The `By::Product` groups per (year, period, reporter, flow), as
+    /// [`crate::product_groups`] makes them from the cells: the world rows where a key
+    /// has any, else the sum over the named partners; groups without a product left out.
+    pub(crate) fn product_groups(&self) -> Vec<crate::ProductGroup<'_>> {
+        let world = self
+            .names
+            .binary_search_by(|n| (**n).cmp(WORLD))
+            .ok()
+            .and_then(|i| u32::try_from(i).ok());
+        let key = |r: &Raw| (r.year, r.period, r.reporter, r.flow);
+        self.raw
+            .chunk_by(|a, b| key(a) == key(b))
+            .filter_map(|chunk| {
+                let has_world = chunk
+                    .iter()
+                    .any(|r| r.product > 0 && Some(r.partner) == world);
+                let products: Vec<(&str, f64)> = chunk
+                    .iter()
+                    .filter(|r| r.product > 0 && (Some(r.partner) == world) == has_world)
+                    .map(|r| (self.name(r.product - 1), r.value))
+                    .collect();
+                let r = chunk.first()?;
+                (!products.is_empty()).then(|| crate::ProductGroup {
+                    year: r.year,
+                    period: self.name(r.period),
+                    reporter: self.name(r.reporter),
+                    flow: self.name(r.flow),
+                    products,
+                })
+            })
+            .collect()
+    }
+
     /// The cells. Under `By::Partner` with a product column a key's row without a
     /// product is its total; only where there is none are its product rows summed (a
     /// key's total directly follows its summed products).
@@ -634,7 +650,7 @@ impl Groups {
             }
         }
         let at = |rank: u32| self.names[rank as usize].clone();
-        kept.par_iter()
+        kept.iter()
             .map(|r| Cell {
                 year: r.year,
                 period: at(r.period),

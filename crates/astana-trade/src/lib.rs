@@ -10,6 +10,7 @@
 mod columns;
 mod csv_fast;
 mod group;
+mod parquet_fast;
 mod scan;
 
 pub use columns::{ALL as COLUMNS, REQUIRED as REQUIRED_COLUMNS};
@@ -240,18 +241,7 @@ fn session_of(per_core: usize) -> SessionContext {
 /// # Errors
 /// As [`aggregate`].
 pub fn aggregate_blocking(src: &Source, filter: &Filter, by: By) -> Result<Vec<Cell>, TradeError> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .build()
-        .map_err(|e| TradeError::Compute(format!("cannot start the runtime: {e}")))?;
-    // Four partitions per core: each is one task of the native grouping, so the cores
-    // share the work evenly (a file's row groups rarely split evenly in two).
-    rt.block_on(aggregate_with(
-        &session_of(4),
-        src,
-        filter,
-        by,
-        Grouping::Native,
-    ))
+    aggregate_summed_blocking(src, filter, by).map(Summed::cells)
 }
 
 /// A table read: its frame, its file name, its header line (CSV), its columns.
@@ -307,6 +297,46 @@ pub async fn aggregate_with(
     by: By,
     grouping: Grouping,
 ) -> Result<Vec<Cell>, TradeError> {
+    aggregate_summed(ctx, src, filter, by, grouping)
+        .await
+        .map(Summed::cells)
+}
+
+/// [`aggregate_summed`] on a fresh embedded session (natively grouped), for callers that
+/// are not async.
+///
+/// # Errors
+/// As [`aggregate`].
+pub fn aggregate_summed_blocking(
+    src: &Source,
+    filter: &Filter,
+    by: By,
+) -> Result<Summed, TradeError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .build()
+        .map_err(|e| TradeError::Compute(format!("cannot start the runtime: {e}")))?;
+    // Four partitions per core: each is one task of the native grouping, so the cores
+    // share the work evenly (a file's row groups rarely split evenly in two).
+    rt.block_on(aggregate_summed(
+        &session_of(4),
+        src,
+        filter,
+        by,
+        Grouping::Native,
+    ))
+}
+
+/// [`aggregate_with`], with the sums before they become cells.
+///
+/// # Errors
+/// As [`aggregate`].
+pub async fn aggregate_summed(
+    ctx: &SessionContext,
+    src: &Source,
+    filter: &Filter,
+    by: By,
+    grouping: Grouping,
+) -> Result<Summed, TradeError> {
     let name = src.path().display().to_string();
     let input = |m: String| TradeError::Input(Diagnostics(vec![Diagnostic::error(&name, m)]));
     let t = match src {
@@ -518,9 +548,13 @@ pub async fn aggregate_with(
     .filter(|(_, fixed)| !fixed)
     .map(|(c, _)| col(c))
     .collect::<Vec<_>>();
-    // Embedded, a CSV of plainly valid rows is summed as it is read (`csv_fast`).
+    // Embedded, a CSV of plainly valid rows, or a Parquet table read whole, is summed as
+    // it is read (`csv_fast`, `parquet_fast`).
     let quick = match (grouping, src, data_start) {
         (Grouping::Native, Source::Csv(p), Some(at)) => csv_fast::group(p, &columns, at, by, fixed),
+        (Grouping::Native, Source::Parquet(_) | Source::Folder(_), _) => {
+            parquet_fast::group(src, filter, by, fixed)
+        }
         _ => None,
     };
     let built = match grouping {
@@ -562,7 +596,9 @@ pub async fn aggregate_with(
     let groups = match built {
         Ok(g) => g.map_err(TradeError::Compute)?,
         Err(e) if is_csv => {
-            return row_errors(src, &tname, &columns, None, filter, by, Some(e)).await
+            return row_errors(src, &tname, &columns, None, filter, by, Some(e))
+                .await
+                .map(|c| Summed(Inner::Cells(c)))
         }
         Err(DataFusionError::ResourcesExhausted(m)) => return Err(TradeError::Compute(m)),
         Err(e) => return Err(input(df_message(&e))),
@@ -570,14 +606,72 @@ pub async fn aggregate_with(
     let nbad = groups.nbad;
     let key_errors = groups.check(&tname, by, has_product);
     if nbad > 0 || !key_errors.0.is_empty() {
-        return row_errors(src, &tname, &columns, Some(key_errors), filter, by, None).await;
+        return row_errors(src, &tname, &columns, Some(key_errors), filter, by, None)
+            .await
+            .map(|c| Summed(Inner::Cells(c)));
     }
-    let mut cells = groups.cells(by, has_product);
-    if keep_later {
-        // The CSV filter, applied to the (few) cells.
-        cells.retain(|c| keeps(filter, c));
+    Ok(Summed(Inner::Groups {
+        groups,
+        by,
+        has_product,
+        // The CSV filter, applied to the (few) groups.
+        keep: keep_later.then(|| filter.clone()),
+    }))
+}
+
+/// The sums of [`aggregate_summed`]: turned into [`Cell`]s, or read as product groups
+/// without building cells (a product view has millions).
+pub struct Summed(Inner);
+
+enum Inner {
+    Groups {
+        groups: group::Groups,
+        by: By,
+        has_product: bool,
+        keep: Option<Filter>,
+    },
+    /// The row reader's answer.
+    Cells(Vec<Cell>),
+}
+
+impl Summed {
+    /// The cells, in the order of [`aggregate`].
+    pub fn cells(self) -> Vec<Cell> {
+        match self.0 {
+            Inner::Cells(c) => c,
+            Inner::Groups {
+                groups,
+                by,
+                has_product,
+                keep,
+            } => {
+                let mut cells = groups.cells(by, has_product);
+                if let Some(f) = keep {
+                    cells.retain(|c| keeps(&f, c));
+                }
+                cells
+            }
+        }
     }
-    Ok(cells)
+
+    /// [`product_groups`] of the [`By::Product`] sums.
+    pub fn product_groups(&self) -> Vec<ProductGroup<'_>> {
+        match &self.0 {
+            Inner::Cells(c) => product_groups(c),
+            Inner::Groups { groups, keep, .. } => groups
+                .product_groups()
+                .into_iter()
+                .filter(|g| {
+                    keep.as_ref().is_none_or(|f| {
+                        f.reporter.as_deref().is_none_or(|r| r == g.reporter)
+                            && f.year.is_none_or(|y| y == g.year)
+                            && f.flow.as_deref().is_none_or(|x| x == g.flow)
+                            && f.period.as_deref().is_none_or(|p| p == g.period)
+                    })
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Sums the rows of `df` (the columns [`group::Builder::add`] reads) with one task and
