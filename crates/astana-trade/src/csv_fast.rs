@@ -12,7 +12,7 @@ use astana_model::WORLD;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// Bytes per piece: enough to keep a core busy, small enough to share out evenly.
+/// Bytes per piece at most: enough to keep a core busy, small enough to share out evenly.
 const PIECE: u64 = 8 << 20;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -57,10 +57,13 @@ pub(crate) fn group(
             .collect();
         let file = std::fs::File::open(p).ok()?;
         let len = file.metadata().ok()?.len();
-        let pieces = usize::try_from(len.saturating_sub(start).div_ceil(PIECE)).ok()?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // Eight pieces per core at least (64 KiB or more each), so the cores finish
+        // together; small files are cut small too, which the tests rely on.
+        let piece = (len / (8 * cores as u64)).clamp(64 << 10, PIECE);
+        let pieces = usize::try_from(len.saturating_sub(start).div_ceil(piece)).ok()?;
         let next = AtomicUsize::new(0);
         let failed = AtomicBool::new(false);
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let builders: Vec<Option<Builder>> = std::thread::scope(|s| {
             let work = || {
                 let mut b = Builder::new(by, fixed);
@@ -70,8 +73,8 @@ pub(crate) fn group(
                     if k >= pieces || failed.load(Ordering::Relaxed) {
                         return Some(b);
                     }
-                    let a = start + k as u64 * PIECE;
-                    let ok = read_piece(&file, a, (a + PIECE).min(len), len, start, &mut buf)
+                    let a = start + k as u64 * piece;
+                    let ok = read_piece(&file, a, (a + piece).min(len), len, start, &mut buf)
                         .is_some_and(|text| rows(text, &roles, by, &mut b));
                     if !ok {
                         failed.store(true, Ordering::Relaxed);
@@ -326,6 +329,83 @@ impl Row {
             source: 0,
             product: 0,
             whole: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: [&str; 7] = [
+        "year",
+        "period",
+        "reporter",
+        "partner",
+        "flow",
+        "value_usd",
+        "source",
+    ];
+
+    fn roles() -> Vec<Role> {
+        let h: Vec<String> = HEADER.iter().map(|s| (*s).to_string()).collect();
+        h.iter()
+            .map(|h| match h.as_str() {
+                "year" => Role::Year,
+                "period" => Role::Period,
+                "reporter" => Role::Reporter,
+                "partner" => Role::Partner,
+                "flow" => Role::Flow,
+                "value_usd" => Role::Value,
+                "source" => Role::Source,
+                _ => Role::Other,
+            })
+            .collect()
+    }
+
+    /// The groups `text` gives, or None where the quick path hands over.
+    fn groups(text: &str) -> Option<usize> {
+        let mut b = Builder::new(By::Partner, Fixed::default());
+        rows(text, &roles(), By::Partner, &mut b).then(|| b.groups())
+    }
+
+    #[test]
+    fn comments_blank_lines_and_crlf_are_read_quickly() {
+        let text = "# note, with a comma\r\n2022,FY,KAZ,CHN,exports,1.5e3,s\r\n\r\n2022,,KAZ,RUS,exports,7,s\r\n2022,FY,KAZ,CHN,exports,2,s";
+        // The two CHN rows are one key.
+        assert_eq!(groups(text), Some(2));
+    }
+
+    #[test]
+    fn anything_not_plainly_valid_goes_to_the_plan() {
+        for row in [
+            "2022,FY,KAZ,CHN,exports,\"7\",s", // a quote
+            "22,FY,KAZ,CHN,exports,7,s",       // not a four-digit year in range: 22
+            "1899,FY,KAZ,CHN,exports,7,s",     // a year out of range
+            "2022,FY,,CHN,exports,7,s",        // a blank key
+            "2022,FY,KAZ,CHN,exports,-7,s",    // a sign
+            "2022,FY,KAZ,CHN,exports,nan,s",   // not digits
+            "2022,FY,KAZ,CHN,exports,2e15,s",  // above the largest value
+            "2022,FY,KAZ,CHN,exports,7",       // a field short
+            "2022,FY,KAZ,CHN,exports,7,s,x",   // a field over
+            "2022,FY,KAZ,CHN,exports, 7,s",    // a padded number (the row reader decides)
+        ] {
+            assert_eq!(groups(row), None, "{row}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_read_as_the_float_parser_reads_them() {
+        for f in [
+            "0",
+            "7",
+            "123456789012345",
+            "1234567890123456789",
+            "0.1",
+            "1e3",
+            "5.",
+        ] {
+            assert_eq!(value(f), f.parse::<f64>().ok(), "{f}");
         }
     }
 }

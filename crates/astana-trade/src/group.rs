@@ -356,6 +356,12 @@ impl Builder {
         (self.world, self.star)
     }
 
+    /// Groups so far.
+    #[cfg(test)]
+    pub(crate) fn groups(&self) -> usize {
+        self.acc.sums.len()
+    }
+
     /// The ids of the fixed keys: reporter, flow, period, source.
     pub(crate) fn fixed_ids(&self) -> [Option<u32>; 4] {
         self.fixed
@@ -600,22 +606,36 @@ impl Groups {
     /// The `By::Product` groups per (year, period, reporter, flow), as
     /// [`crate::product_groups`] makes them from the cells: the world rows where a key
     /// has any, else the sum over the named partners; groups without a product left out.
-    pub(crate) fn product_groups(&self) -> Vec<crate::ProductGroup<'_>> {
+    /// `keep` (the CSV filter, see `crate::keeps`) applies to the groups as to cells.
+    pub(crate) fn product_groups(
+        &self,
+        keep: Option<&crate::Filter>,
+    ) -> Vec<crate::ProductGroup<'_>> {
         let world = self
             .names
             .binary_search_by(|n| (**n).cmp(WORLD))
             .ok()
             .and_then(|i| u32::try_from(i).ok());
+        let kept = |r: &Raw| {
+            keep.is_none_or(|f| {
+                f.reporter
+                    .as_deref()
+                    .is_none_or(|x| x == self.name(r.reporter))
+                    && f.year.is_none_or(|y| {
+                        y == r.year || (f.world_totals_all_years && Some(r.partner) == world)
+                    })
+                    && f.flow.as_deref().is_none_or(|x| x == self.name(r.flow))
+                    && f.period.as_deref().is_none_or(|p| p == self.name(r.period))
+            })
+        };
         let key = |r: &Raw| (r.year, r.period, r.reporter, r.flow);
         self.raw
             .chunk_by(|a, b| key(a) == key(b))
             .filter_map(|chunk| {
-                let has_world = chunk
-                    .iter()
-                    .any(|r| r.product > 0 && Some(r.partner) == world);
-                let products: Vec<(&str, f64)> = chunk
-                    .iter()
-                    .filter(|r| r.product > 0 && (Some(r.partner) == world) == has_world)
+                let lines = || chunk.iter().filter(|r| r.product > 0 && kept(r));
+                let has_world = lines().any(|r| Some(r.partner) == world);
+                let products: Vec<(&str, f64)> = lines()
+                    .filter(|r| (Some(r.partner) == world) == has_world)
                     .map(|r| (self.name(r.product - 1), r.value))
                     .collect();
                 let r = chunk.first()?;

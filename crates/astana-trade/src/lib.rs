@@ -428,9 +428,12 @@ pub async fn aggregate_summed(
     };
     let (estimate, estimate_bad) = match ty("estimate") {
         DataType::Null => (lit(false), lit(false)),
-        DataType::Boolean => (col("estimate").is_true(), lit(false)),
+        // Null where the column is (`bool_or` skips nulls and a null reads as false): an
+        // `is_true()` here made DataFusion 55 fail on nullable columns, its logical plan
+        // saying "not null" and its physical plan "nullable".
+        DataType::Boolean => (col("estimate"), lit(false)),
         d if is_text(&d) => (
-            col("estimate").eq(lit("yes")).is_true(),
+            col("estimate").eq(lit("yes")),
             col("estimate")
                 .is_not_null()
                 .and(col("estimate").in_list(vec![lit(""), lit("yes"), lit("no")], true)),
@@ -658,18 +661,7 @@ impl Summed {
     pub fn product_groups(&self) -> Vec<ProductGroup<'_>> {
         match &self.0 {
             Inner::Cells(c) => product_groups(c),
-            Inner::Groups { groups, keep, .. } => groups
-                .product_groups()
-                .into_iter()
-                .filter(|g| {
-                    keep.as_ref().is_none_or(|f| {
-                        f.reporter.as_deref().is_none_or(|r| r == g.reporter)
-                            && f.year.is_none_or(|y| y == g.year)
-                            && f.flow.as_deref().is_none_or(|x| x == g.flow)
-                            && f.period.as_deref().is_none_or(|p| p == g.period)
-                    })
-                })
-                .collect(),
+            Inner::Groups { groups, keep, .. } => groups.product_groups(keep.as_ref()),
         }
     }
 }

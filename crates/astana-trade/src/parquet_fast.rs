@@ -22,7 +22,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// The text columns read as dictionaries.
-const TEXT: [&str; 6] = ["period", "reporter", "partner", "flow", "product", "source"];
+const TEXT: [&str; 7] = [
+    "period", "reporter", "partner", "flow", "product", "source", "estimate",
+];
 
 /// One file: its metadata with the dictionary schema, and its year if in a `year=` folder.
 struct File {
@@ -121,6 +123,7 @@ fn dictionary_schema(schema: &SchemaRef) -> Option<SchemaRef> {
                 return Some(f.as_ref().clone());
             }
             match f.data_type() {
+                DataType::Boolean if f.name() == "estimate" => Some(f.as_ref().clone()),
                 DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Some(Field::new(
                     f.name(),
                     DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
@@ -141,7 +144,7 @@ fn dictionary_schema(schema: &SchemaRef) -> Option<SchemaRef> {
 #[derive(Default)]
 struct Dictionaries {
     /// Per column of [`TEXT`]: the dictionary seen last and its entries' ids.
-    seen: [Option<(ArrayRef, Vec<u32>)>; 6],
+    seen: [Option<(ArrayRef, Vec<u32>)>; 7],
 }
 
 impl Dictionaries {
@@ -210,8 +213,7 @@ fn row_group(
         .iter()
         .enumerate()
         .filter(|(_, f)| {
-            TEXT.contains(&f.name().as_str())
-                || ["year", "value_usd", "estimate"].contains(&f.name().as_str())
+            TEXT.contains(&f.name().as_str()) || ["year", "value_usd"].contains(&f.name().as_str())
         })
         .map(|(i, _)| i)
         .collect();
@@ -311,12 +313,22 @@ fn row_group(
             DataType::Float64 | DataType::Int64 => value.clone(),
             _ => return None,
         };
+        // Boolean, or text: 1 for "yes", 0 for "no", "" and null, 2 for anything else.
         let estimate = match batch.column_by_name("estimate") {
-            None => None,
-            Some(a) if a.data_type() == &DataType::Boolean => Some(a.clone()),
-            Some(_) => return None,
+            None => Estimate::None,
+            Some(a) if a.data_type() == &DataType::Boolean => Estimate::Flag(a.clone()),
+            Some(_) => {
+                let (k, v) = keys(&batch, "estimate")?;
+                let ids = dicts
+                    .ids(6, v, |s| match s {
+                        None | Some("" | "no") => 0,
+                        Some("yes") => 1,
+                        Some(_) => 2,
+                    })
+                    .to_vec();
+                Estimate::Text(k, ids)
+            }
         };
-        let estimate = estimate.as_ref().map(|a| a.as_boolean());
         let (v64, vint) = (
             value.as_primitive_opt::<Float64Type>(),
             value.as_primitive_opt::<Int64Type>(),
@@ -368,6 +380,7 @@ fn row_group(
                 nbad += 1;
                 continue;
             };
+            // The range leaves out NaN as well.
             if !(1900..=2100).contains(&y) || !(-0.0..=MAX_VALUE_USD).contains(&v) {
                 nbad += 1;
                 continue;
@@ -391,12 +404,33 @@ fn row_group(
                 }
                 _ => (0, true),
             };
-            let est = estimate.is_some_and(|e| !e.is_null(i) && e.value(i));
+            let est = match &estimate {
+                Estimate::None => false,
+                Estimate::Flag(a) => {
+                    let a = a.as_boolean();
+                    !a.is_null(i) && a.value(i)
+                }
+                Estimate::Text(k, ids) => match k.at(i).map_or(0, |e| ids[e]) {
+                    2 => {
+                        nbad += 1;
+                        continue;
+                    }
+                    e => e == 1,
+                },
+            };
             acc.add_row(context, (partner_ids[pa], product, whole), v, est, 1);
         }
         b.nbad += nbad;
     }
     Some(())
+}
+
+/// A table's estimate column.
+enum Estimate<'a> {
+    None,
+    Flag(ArrayRef),
+    /// Keys, and per entry 0 (no), 1 (yes) or 2 (invalid).
+    Text(Keys<'a>, Vec<u32>),
 }
 
 /// Where a row's year comes from.

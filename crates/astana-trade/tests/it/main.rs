@@ -4,6 +4,7 @@
 mod common;
 mod errors;
 mod import;
+mod native;
 mod normalise;
 mod pushdown;
 mod same;
