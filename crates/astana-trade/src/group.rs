@@ -179,8 +179,10 @@ pub(crate) struct Acc {
     contexts: Vec<Context>,
     context_ids: HashMap<Context, u32, foldhash::fast::RandomState>,
     last_context: Option<(Context, u32)>,
-    /// Keyed by context, partner, product and `whole`, packed (see [`pack`]).
-    sums: HashMap<u128, Sums, foldhash::fast::RandomState>,
+    /// Per context, keyed by partner, product and `whole`, packed (see [`pack`]). A map
+    /// per context keeps the groups of a run of rows of one context (a sorted table's
+    /// reporter-year) in a small map that stays in cache.
+    sums: Vec<HashMap<u128, Sums, foldhash::fast::RandomState>>,
 }
 
 impl Acc {
@@ -195,6 +197,7 @@ impl Acc {
         let at = *self.context_ids.entry(c).or_insert(next);
         if at == next {
             self.contexts.push(c);
+            self.sums.push(HashMap::default());
         }
         self.last_context = Some((c, at));
         at
@@ -210,9 +213,8 @@ impl Acc {
         estimate: bool,
         rows: u32,
     ) {
-        let s = self
-            .sums
-            .entry(pack(context, partner, product, whole))
+        let s = self.sums[context as usize]
+            .entry(pack(partner, product, whole))
             .or_default();
         s.value += value;
         s.estimate |= estimate;
@@ -220,17 +222,14 @@ impl Acc {
     }
 }
 
-/// One integer for (context, partner, product, whole): one hash per row.
-fn pack(context: u32, partner: u32, product: u32, whole: bool) -> u128 {
-    (u128::from(context) << 65)
-        | (u128::from(partner) << 33)
-        | (u128::from(product) << 1)
-        | u128::from(whole)
+/// One integer for (partner, product, whole): one hash per row.
+fn pack(partner: u32, product: u32, whole: bool) -> u128 {
+    (u128::from(partner) << 33) | (u128::from(product) << 1) | u128::from(whole)
 }
 
-fn unpack(k: u128) -> (u32, u32, u32, bool) {
+fn unpack(k: u128) -> (u32, u32, bool) {
     let id = |shift: u32| u32::try_from((k >> shift) & u128::from(u32::MAX)).unwrap_or(0);
-    (id(65), id(33), id(1), k & 1 == 1)
+    (id(33), id(1), k & 1 == 1)
 }
 
 impl Builder {
@@ -359,7 +358,7 @@ impl Builder {
     /// Groups so far.
     #[cfg(test)]
     pub(crate) fn groups(&self) -> usize {
-        self.acc.sums.len()
+        self.acc.sums.iter().map(HashMap::len).sum()
     }
 
     /// The ids of the fixed keys: reporter, flow, period, source.
@@ -428,31 +427,32 @@ impl Builder {
             .zip(places)
             .map(|((b, m), places)| {
                 let mut out: Vec<Vec<Raw>> = vec![Vec::new(); nparts];
-                for (k, s) in b.acc.sums {
-                    let (context, partner, product, whole) = unpack(k);
-                    let (part, source) = places[context as usize];
+                for (sums, &(part, source)) in b.acc.sums.into_iter().zip(&places) {
                     let (year, period, reporter, flow) = keys[part];
-                    let product = match product {
-                        0 => 0,
-                        p => match m[(p - 1) as usize] {
-                            p if Some(p) == empty => 0,
-                            p => p + 1,
-                        },
-                    };
-                    out[part].push(Raw {
-                        year,
-                        period,
-                        reporter,
-                        flow,
-                        partner: m[partner as usize],
-                        product,
-                        whole,
-                        source,
-                        last_source: source,
-                        value: s.value,
-                        estimate: s.estimate,
-                        n: i64::from(s.n),
-                    });
+                    out[part].extend(sums.into_iter().map(|(k, s)| {
+                        let (partner, product, whole) = unpack(k);
+                        let product = match product {
+                            0 => 0,
+                            p => match m[(p - 1) as usize] {
+                                p if Some(p) == empty => 0,
+                                p => p + 1,
+                            },
+                        };
+                        Raw {
+                            year,
+                            period,
+                            reporter,
+                            flow,
+                            partner: m[partner as usize],
+                            product,
+                            whole,
+                            source,
+                            last_source: source,
+                            value: s.value,
+                            estimate: s.estimate,
+                            n: i64::from(s.n),
+                        }
+                    }));
                 }
                 out
             })
