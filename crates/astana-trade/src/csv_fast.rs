@@ -5,12 +5,12 @@
 //! DataFusion plan reads the file with every check and located error. DataFusion's CSV
 //! reader was about half polars' speed here, and the tokenising was the cost.
 
-use crate::group::{Builder, Fixed};
+use crate::group::{Builder, Fixed, Refused};
 use crate::scan::MAX_VALUE_USD;
+use crate::work::Queue;
 use crate::By;
 use astana_model::WORLD;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Bytes per piece at most: enough to keep a core busy, small enough to share out evenly.
 const PIECE: u64 = 8 << 20;
@@ -30,14 +30,15 @@ enum Role {
 }
 
 /// The groups of the rows after `start` (the byte after the header line), one builder per
-/// core, or None when a row is not plainly valid (the plan then reads the file).
+/// core; refused when a row is not plainly valid (the plan then reads the file) or the
+/// groups pass `most` (over all cores).
 pub(crate) fn group(
     p: &Path,
     header: &[String],
     start: u64,
-    by: By,
-    fixed: Fixed<'_>,
-) -> Option<Vec<Builder>> {
+    (by, fixed): (By, Fixed<'_>),
+    most: usize,
+) -> Result<Vec<Builder>, Refused> {
     #[cfg(unix)]
     {
         let roles: Vec<Role> = header
@@ -55,48 +56,61 @@ pub(crate) fn group(
                 _ => Role::Other,
             })
             .collect();
-        let file = std::fs::File::open(p).ok()?;
-        let len = file.metadata().ok()?.len();
+        let file = std::fs::File::open(p).map_err(|_| Refused::NotPlain)?;
+        let len = file.metadata().map_err(|_| Refused::NotPlain)?.len();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         // Eight pieces per core at least (64 KiB or more each), so the cores finish
         // together; small files are cut small too, which the tests rely on.
         let piece = (len / (8 * cores as u64)).clamp(64 << 10, PIECE);
-        let pieces = usize::try_from(len.saturating_sub(start).div_ceil(piece)).ok()?;
-        let next = AtomicUsize::new(0);
-        let failed = AtomicBool::new(false);
-        let builders: Vec<Option<Builder>> = std::thread::scope(|s| {
-            let work = || {
-                let mut b = Builder::new(by, fixed);
-                let mut buf = Vec::new();
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    if k >= pieces || failed.load(Ordering::Relaxed) {
-                        return Some(b);
-                    }
-                    let a = start + k as u64 * piece;
-                    let ok = read_piece(&file, a, (a + piece).min(len), len, start, &mut buf)
-                        .is_some_and(|text| rows(text, &roles, by, &mut b));
-                    if !ok {
-                        failed.store(true, Ordering::Relaxed);
-                        return None;
-                    }
-                }
+        let pieces = usize::try_from(len.saturating_sub(start).div_ceil(piece))
+            .map_err(|_| Refused::NotPlain)?;
+        let queue = Queue::new(pieces, cores);
+        let failed = std::sync::Mutex::new(None);
+        let work = |core: usize| {
+            let mut b = Builder::new(by, fixed);
+            let mut buf = Vec::new();
+            let fail = |why: Refused| {
+                *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
+                None
             };
-            let handles: Vec<_> = (0..cores).map(|_| s.spawn(work)).collect();
+            loop {
+                let Some(k) = queue.next(core) else {
+                    return Some(b);
+                };
+                if failed.lock().map_or(true, |f| f.is_some()) {
+                    return None;
+                }
+                let a = start + k as u64 * piece;
+                let ok = read_piece(&file, a, (a + piece).min(len), len, start, &mut buf)
+                    .is_some_and(|text| rows(text, &roles, by, &mut b));
+                if !ok {
+                    return fail(Refused::NotPlain);
+                }
+                if b.groups() > most / cores {
+                    return fail(Refused::TooManyGroups);
+                }
+            }
+        };
+        let builders: Vec<Option<Builder>> = std::thread::scope(|s| {
+            let work = &work;
+            let handles: Vec<_> = (0..cores).map(|c| s.spawn(move || work(c))).collect();
             handles
                 .into_iter()
                 .map(|h| h.join().ok().flatten())
                 .collect()
         });
-        if failed.load(Ordering::Relaxed) {
-            return None;
+        if let Some(why) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(why);
         }
-        builders.into_iter().collect()
+        builders
+            .into_iter()
+            .collect::<Option<_>>()
+            .ok_or(Refused::NotPlain)
     }
     #[cfg(not(unix))]
     {
-        let _ = (p, header, start, by, fixed);
-        None
+        let _ = (p, header, start, by, fixed, most);
+        Err(Refused::NotPlain)
     }
 }
 
@@ -392,6 +406,23 @@ mod tests {
         ] {
             assert_eq!(groups(row), None, "{row}");
         }
+    }
+
+    #[test]
+    fn too_many_groups_are_refused_so_the_plan_can_spill() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.csv");
+        let mut text = HEADER.join(",") + "\n";
+        for y in 2000..2010 {
+            text += &format!("{y},FY,KAZ,CHN,exports,7,s\n");
+        }
+        std::fs::write(&p, &text).expect("write");
+        let header: Vec<String> = HEADER.iter().map(|s| (*s).to_string()).collect();
+        let start = (HEADER.join(",").len() + 1) as u64;
+        let run = |most| group(&p, &header, start, (By::Partner, Fixed::default()), most);
+        let builders = run(100).expect("10 groups");
+        assert_eq!(builders.iter().map(Builder::groups).sum::<usize>(), 10);
+        assert!(matches!(run(4), Err(Refused::TooManyGroups)));
     }
 
     #[test]

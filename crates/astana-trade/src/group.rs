@@ -68,6 +68,7 @@ impl Names {
     }
 
     /// `view` is `s`'s inline view.
+    #[inline]
     pub(crate) fn by_view(&mut self, view: u128, s: &str) -> u32 {
         if let Some(&i) = self.small.get(&view) {
             return i;
@@ -183,16 +184,39 @@ pub(crate) struct Acc {
     /// per context keeps the groups of a run of rows of one context (a sorted table's
     /// reporter-year) in a small map that stays in cache.
     sums: Vec<HashMap<u128, Sums, foldhash::fast::RandomState>>,
+    /// Groups in all the maps.
+    groups: usize,
+}
+
+/// Groups the native paths hold at most, over all their builders: about 150 bytes each from
+/// the maps to the sorted groups, so about 2.4 GB, under the 4 GiB the issue allows. Past it
+/// the sums are left to DataFusion's plan, which spills to disk.
+pub(crate) const MAX_GROUPS: usize = 16_000_000;
+
+/// Why a native path did not give the groups.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// A row it does not take (invalid, quoted, a type it does not read): the next path.
+    NotPlain,
+    /// More groups than [`MAX_GROUPS`]: DataFusion's plan, which spills.
+    TooManyGroups,
+    /// The scan's output was not as expected (a bug).
+    Broken(String),
 }
 
 impl Acc {
     /// The id of a context (the last one is remembered: sorted tables repeat it).
+    #[inline]
     pub(crate) fn context(&mut self, c: Context) -> u32 {
-        if let Some((last, at)) = self.last_context {
-            if last == c {
-                return at;
-            }
+        match self.last_context {
+            Some((last, at)) if last == c => at,
+            _ => self.new_context(c),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn new_context(&mut self, c: Context) -> u32 {
         let next = u32::try_from(self.contexts.len()).unwrap_or(u32::MAX);
         let at = *self.context_ids.entry(c).or_insert(next);
         if at == next {
@@ -205,6 +229,7 @@ impl Acc {
 
     /// Adds `rows` rows of `value` to the group of `context` and (partner, product + 1 or
     /// 0, whole).
+    #[inline]
     pub(crate) fn add_row(
         &mut self,
         context: u32,
@@ -213,9 +238,13 @@ impl Acc {
         estimate: bool,
         rows: u32,
     ) {
-        let s = self.sums[context as usize]
-            .entry(pack(partner, product, whole))
-            .or_default();
+        let s = match self.sums[context as usize].entry(pack(partner, product, whole)) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                self.groups += 1;
+                v.insert(Sums::default())
+            }
+        };
         s.value += value;
         s.estimate |= estimate;
         s.n = s.n.saturating_add(rows);
@@ -356,9 +385,8 @@ impl Builder {
     }
 
     /// Groups so far.
-    #[cfg(test)]
     pub(crate) fn groups(&self) -> usize {
-        self.acc.sums.iter().map(HashMap::len).sum()
+        self.acc.groups
     }
 
     /// The ids of the fixed keys: reporter, flow, period, source.

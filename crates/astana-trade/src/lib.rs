@@ -12,6 +12,7 @@ mod csv_fast;
 mod group;
 mod parquet_fast;
 mod scan;
+mod work;
 
 pub use columns::{ALL as COLUMNS, REQUIRED as REQUIRED_COLUMNS};
 pub use scan::{is_hs_code, SHOWN};
@@ -28,6 +29,7 @@ use datafusion::logical_expr::{cast as cast_expr, col, lit, try_cast, Expr};
 use datafusion::prelude::{
     CsvReadOptions, DataFrame, ParquetReadOptions, SessionConfig, SessionContext,
 };
+use group::Refused;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -553,16 +555,24 @@ pub async fn aggregate_summed(
     .collect::<Vec<_>>();
     // Embedded, a CSV of plainly valid rows, or a Parquet table read whole, is summed as
     // it is read (`csv_fast`, `parquet_fast`).
-    let quick = match (grouping, src, data_start) {
-        (Grouping::Native, Source::Csv(p), Some(at)) => csv_fast::group(p, &columns, at, by, fixed),
-        (Grouping::Native, Source::Parquet(_) | Source::Folder(_), _) => {
-            parquet_fast::group(src, filter, by, fixed)
-        }
-        _ => None,
-    };
-    let built = match grouping {
-        _ if quick.is_some() => Ok(Ok(group::Builder::finish(quick.unwrap_or_default()))),
-        Grouping::Plan => {
+    let quick =
+        match (grouping, src, data_start) {
+            (Grouping::Native, Source::Csv(p), Some(at)) => Some(csv_fast::group(
+                p,
+                &columns,
+                at,
+                (by, fixed),
+                group::MAX_GROUPS,
+            )),
+            (Grouping::Native, Source::Parquet(_) | Source::Folder(_), _) => Some(
+                parquet_fast::group(src, filter, (by, fixed), group::MAX_GROUPS),
+            ),
+            _ => None,
+        };
+    let built = match (grouping, quick) {
+        (_, Some(Ok(builders))) => Ok(Ok(group::Builder::finish(builders))),
+        (_, Some(Err(Refused::TooManyGroups))) => Ok(Err(Refused::TooManyGroups)),
+        (Grouping::Plan, _) => {
             // Only what is read: estimates where the table has the column, row counts
             // where a key is a single figure (the duplicate check).
             let mut aggs = vec![
@@ -579,11 +589,11 @@ pub async fn aggregate_summed(
                 Ok(df) => df
                     .collect()
                     .await
-                    .map(|batches| group::read(&batches, by, fixed)),
+                    .map(|batches| group::read(&batches, by, fixed).map_err(Refused::Broken)),
                 Err(e) => Err(e),
             }
         }
-        Grouping::Native => {
+        (Grouping::Native, _) => {
             let mut cols = groups;
             cols.push(col("value_usd").alias("v"));
             cols.push(col("bad"));
@@ -597,7 +607,18 @@ pub async fn aggregate_summed(
         }
     };
     let groups = match built {
-        Ok(g) => g.map_err(TradeError::Compute)?,
+        Ok(Ok(g)) => g,
+        // Too many groups to hold: DataFusion's aggregation, which spills to disk.
+        Ok(Err(Refused::TooManyGroups)) => {
+            return Box::pin(aggregate_summed(ctx, src, filter, by, Grouping::Plan)).await
+        }
+        Ok(Err(Refused::Broken(m))) => return Err(TradeError::Compute(m)),
+        // Only a quick path refuses so, and then the scan above runs instead.
+        Ok(Err(Refused::NotPlain)) => {
+            return Err(TradeError::Compute(
+                "a native grouping refused the table".into(),
+            ))
+        }
         Err(e) if is_csv => {
             return row_errors(src, &tname, &columns, None, filter, by, Some(e))
                 .await
@@ -672,9 +693,10 @@ async fn group_natively(
     df: DataFrame,
     by: By,
     fixed: group::Fixed<'_>,
-) -> Result<Result<group::Groups, String>, DataFusionError> {
+) -> Result<Result<group::Groups, Refused>, DataFusionError> {
     use futures::StreamExt;
     let streams = df.execute_stream_partitioned().await?;
+    let most = group::MAX_GROUPS / streams.len().max(1);
     let tasks: Vec<_> = streams
         .into_iter()
         .map(|mut s| {
@@ -682,7 +704,10 @@ async fn group_natively(
             tokio::spawn(async move {
                 while let Some(batch) = s.next().await {
                     if let Err(m) = b.add(&batch?) {
-                        return Ok(Err(m));
+                        return Ok(Err(Refused::Broken(m)));
+                    }
+                    if b.groups() > most {
+                        return Ok(Err(Refused::TooManyGroups));
                     }
                 }
                 Ok::<_, DataFusionError>(Ok(b))

@@ -5,8 +5,9 @@
 //! no reporter or year filter (those are pruned by the plan's statistics); on anything
 //! else, or on a row that is not valid, it hands over to the plan, which reports where.
 
-use crate::group::{Builder, Fixed, Names};
+use crate::group::{Builder, Fixed, Names, Refused};
 use crate::scan::MAX_VALUE_USD;
+use crate::work::Queue;
 use crate::{By, Filter, Source};
 use astana_model::WORLD;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
@@ -18,7 +19,6 @@ use datafusion::parquet::arrow::arrow_reader::{
 };
 use datafusion::parquet::arrow::ProjectionMask;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// The text columns read as dictionaries.
@@ -33,14 +33,25 @@ struct File {
     hive_year: Option<i32>,
 }
 
-/// The groups of every row of `src` that `filter` keeps, one builder per core, or None
-/// when the quick path does not take the table or finds an invalid row.
+/// The groups of every row of `src` that `filter` keeps, one builder per core; refused
+/// when the quick path does not take the table, finds an invalid row, or the groups pass
+/// `most` (over all cores).
 pub(crate) fn group(
     src: &Source,
     filter: &Filter,
-    by: By,
-    fixed: Fixed<'_>,
-) -> Option<Vec<Builder>> {
+    (by, fixed): (By, Fixed<'_>),
+    most: usize,
+) -> Result<Vec<Builder>, Refused> {
+    let (files, work) = files(src, filter).ok_or(Refused::NotPlain)?;
+    run(&files, &work, filter, (by, fixed), most)
+}
+
+/// Every (file, row group).
+type Work = Vec<(usize, usize)>;
+
+/// The files with their dictionary schemas, and their row groups; None when the quick
+/// path does not take the table.
+fn files(src: &Source, filter: &Filter) -> Option<(Vec<File>, Work)> {
     if filter.reporter.is_some() || filter.year.is_some() {
         return None;
     }
@@ -78,39 +89,58 @@ pub(crate) fn group(
             hive_year,
         });
     }
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
+    Some((files, work))
+}
+
+fn run(
+    files: &[File],
+    work: &Work,
+    filter: &Filter,
+    (by, fixed): (By, Fixed<'_>),
+    most: usize,
+) -> Result<Vec<Builder>, Refused> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let builders: Vec<Option<Builder>> = std::thread::scope(|s| {
-        let run = || {
-            let mut b = Builder::new(by, fixed);
-            let mut dicts = Dictionaries::default();
-            loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(f, rg)) = work.get(k) else {
-                    return Some(b);
-                };
-                if failed.load(Ordering::Relaxed) {
-                    return None;
-                }
-                let ok = row_group(&files[f], rg, filter, by, &mut b, &mut dicts).is_some()
-                    && b.nbad == 0;
-                if !ok {
-                    failed.store(true, Ordering::Relaxed);
-                    return None;
-                }
-            }
+    let queue = Queue::new(work.len(), cores);
+    let failed = std::sync::Mutex::new(None);
+    let run = |core: usize| {
+        let mut b = Builder::new(by, fixed);
+        let mut dicts = Dictionaries::default();
+        let fail = |why: Refused| {
+            *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
+            None
         };
-        let handles: Vec<_> = (0..cores).map(|_| s.spawn(run)).collect();
+        loop {
+            let Some(&(f, rg)) = queue.next(core).and_then(|k| work.get(k)) else {
+                return Some(b);
+            };
+            if failed.lock().map_or(true, |f| f.is_some()) {
+                return None;
+            }
+            let ok =
+                row_group(&files[f], rg, filter, by, &mut b, &mut dicts).is_some() && b.nbad == 0;
+            if !ok {
+                return fail(Refused::NotPlain);
+            }
+            if b.groups() > most / cores {
+                return fail(Refused::TooManyGroups);
+            }
+        }
+    };
+    let builders: Vec<Option<Builder>> = std::thread::scope(|s| {
+        let run = &run;
+        let handles: Vec<_> = (0..cores).map(|c| s.spawn(move || run(c))).collect();
         handles
             .into_iter()
             .map(|h| h.join().ok().flatten())
             .collect()
     });
-    if failed.load(Ordering::Relaxed) {
-        return None;
+    if let Some(why) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(why);
     }
-    builders.into_iter().collect()
+    builders
+        .into_iter()
+        .collect::<Option<_>>()
+        .ok_or(Refused::NotPlain)
 }
 
 /// `schema` with its text key columns as dictionaries; None when one is not text.
@@ -174,6 +204,7 @@ struct Keys<'a> {
 }
 
 impl Keys<'_> {
+    #[inline]
     fn at(&self, i: usize) -> Option<usize> {
         if self.valid.is_some_and(|v| v.is_null(i)) {
             return None;
