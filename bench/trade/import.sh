@@ -93,7 +93,7 @@ import sys, duckdb
 rows, out, *runs = sys.argv[1:]
 sums = {}
 for t in ("astana", "polars", "duckdb"):
-    n, v = duckdb.sql(f"SELECT count(*), sum(value_usd) FROM '{out}/{t}.parquet'").fetchone()
+    n, v = duckdb.sql(f"SELECT count(*), sum(value_usd) FROM '{out}/{t}.parquet'").fetchall()[0]
     sums[t] = (n, v)
 ok = all(n == sums["astana"][0] and abs(v - sums["astana"][1]) <= 1e-9 * abs(v) for n, v in sums.values())
 print("outputs: " + "; ".join(f"{t} {n} rows, value {v:.6e}" for t, (n, v) in sums.items())

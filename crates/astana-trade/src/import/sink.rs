@@ -128,8 +128,90 @@ pub fn schema(with_year: bool) -> SchemaRef {
 
 struct Part {
     path: PathBuf,
-    writer: ArrowWriter<File>,
+    writer: Writer,
     rows: Builders,
+}
+
+/// What a [`Writer`]'s thread is asked to do.
+enum Job {
+    Write(RecordBatch),
+    /// Close the row group in progress.
+    Flush,
+}
+
+/// A Parquet writer on a thread of its own: encoding and compressing a batch (about half
+/// of an import's time) overlaps reading and checking the next one.
+struct Writer {
+    jobs: Option<std::sync::mpsc::SyncSender<Job>>,
+    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
+    /// Rows sent since the last row group was closed (the writer closes one every
+    /// [`ROW_GROUP`] rows, and on [`Job::Flush`]).
+    in_progress: usize,
+}
+
+impl Writer {
+    fn new(file: File, schema: SchemaRef, props: WriterProperties) -> Result<Writer, String> {
+        let mut w = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| e.to_string())?;
+        // Two batches queued at most: memory stays bounded when writing is the slower side.
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<Job>(2);
+        let thread = std::thread::spawn(move || {
+            for job in queue {
+                match job {
+                    Job::Write(b) => w.write(&b),
+                    Job::Flush => w.flush(),
+                }
+                .map_err(|e| e.to_string())?;
+            }
+            w.close().map(|_| ()).map_err(|e| e.to_string())
+        });
+        Ok(Writer {
+            jobs: Some(jobs),
+            thread: Some(thread),
+            in_progress: 0,
+        })
+    }
+
+    fn send(&mut self, job: Job) -> Result<(), String> {
+        let sent = self.jobs.as_ref().is_some_and(|j| j.send(job).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The thread stopped: its error says why.
+            Err(self
+                .close()
+                .err()
+                .unwrap_or_else(|| "the writer stopped".into()))
+        }
+    }
+
+    fn write(&mut self, b: RecordBatch) -> Result<(), String> {
+        self.in_progress = (self.in_progress + b.num_rows()) % ROW_GROUP;
+        self.send(Job::Write(b))
+    }
+
+    fn flush(&mut self) -> Result<(), String> {
+        self.in_progress = 0;
+        self.send(Job::Flush)
+    }
+
+    /// Waits for every batch sent and closes the file (its footer written).
+    fn close(&mut self) -> Result<(), String> {
+        self.jobs = None;
+        match self.thread.take() {
+            Some(t) => t
+                .join()
+                .map_err(|_| "the writer thread panicked".to_string())?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Writer {
+    /// The thread ends when its queue closes; waiting for it means no file is still being
+    /// written when a failed import removes its output.
+    fn drop(&mut self) {
+        let _ = self.close();
+    }
 }
 
 /// Where rows go.
@@ -214,8 +296,8 @@ impl Sink {
                 .set_compression(Compression::ZSTD(ZstdLevel::default()))
                 .set_max_row_group_row_count(Some(ROW_GROUP))
                 .build();
-            let writer = ArrowWriter::try_new(file, self.schema.clone(), Some(props))
-                .map_err(|e| write_err(&path, e))?;
+            let writer =
+                Writer::new(file, self.schema.clone(), props).map_err(|e| write_err(&path, e))?;
             let part = Part {
                 path,
                 writer,
@@ -230,7 +312,7 @@ impl Sink {
         if part.rows.len >= BATCH {
             let batch = part.rows.finish(&self.schema)?;
             part.writer
-                .write(&batch)
+                .write(batch)
                 .map_err(|e| write_err(&part.path, e))?;
             self.bound_memory()?;
         }
@@ -242,17 +324,9 @@ impl Sink {
         if self.parts.len() < 2 {
             return Ok(());
         }
-        let buffered: usize = self
-            .parts
-            .values()
-            .map(|p| p.writer.in_progress_rows())
-            .sum();
+        let buffered: usize = self.parts.values().map(|p| p.writer.in_progress).sum();
         if buffered > BUFFERED {
-            if let Some(p) = self
-                .parts
-                .values_mut()
-                .max_by_key(|p| p.writer.in_progress_rows())
-            {
+            if let Some(p) = self.parts.values_mut().max_by_key(|p| p.writer.in_progress) {
                 p.writer.flush().map_err(|e| write_err(&p.path, e))?;
             }
         }
@@ -273,7 +347,7 @@ impl Sink {
             if part.rows.len > 0 {
                 let batch = part.rows.finish(&self.schema)?;
                 part.writer
-                    .write(&batch)
+                    .write(batch)
                     .map_err(|e| write_err(&part.path, e))?;
             }
             part.writer.close().map_err(|e| write_err(&part.path, e))?;
