@@ -116,3 +116,78 @@ fn trade_import_flags_of_other_formats_are_refused() {
         stderr(&e)
     );
 }
+
+/// An import killed mid-way (SIGKILL: no clean-up can run) never leaves a partial table at
+/// `--out`: rows go to `OUT.partial-PID` and only a finished import renames it. The kill
+/// waits until that file holds a written row group, so it lands mid-write, not before the
+/// first row or after the rename. A second import then writes the whole table.
+#[test]
+fn a_killed_import_leaves_no_output_and_the_next_one_completes() {
+    let dir = scratch("trade-import-kill");
+    let input = dir.join("big.csv");
+    // 2 million rows: the first row group (10^6 rows) is written half-way, and the rest
+    // takes a debug build seconds, so the kill lands while it writes.
+    let mut text = String::from("t,i,j,k,v,q\n");
+    let countries = ["398", "156", "643", "860", "792", "276"];
+    for n in 0..2_000_000u32 {
+        let i = countries[(n % 6) as usize];
+        let j = countries[((n / 6 + 1 + n % 6) % 6) as usize];
+        let j = if j == i {
+            countries[((n % 6) as usize + 1) % 6]
+        } else {
+            j
+        };
+        text += &format!(
+            "{},{i},{j},{},{}.5,NA\n",
+            2000 + n % 20,
+            10_000 + n % 5_000,
+            n % 997
+        );
+    }
+    std::fs::write(&input, text).expect("write");
+    let out = dir.join("t.parquet");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_astana"))
+        .args(["trade", "import", "baci"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let partial = dir.join(format!("t.parquet.partial-{}", child.id()));
+    // Until the first row group is written the file holds only its 4-byte magic number.
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&partial).map_or(0, |m| m.len()) <= 4 {
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the import finished before it could be killed: make the input larger"
+        );
+        assert!(
+            started.elapsed().as_secs() < 300,
+            "no partial output after 300 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    assert!(!out.exists(), "a killed import left {}", out.display());
+    assert!(
+        partial.exists(),
+        "the partial file is where the kill left it"
+    );
+    // The next import is not confused by the leftover and writes the whole table.
+    let o = out.to_str().expect("path");
+    let v = json(&[
+        "trade",
+        "import",
+        "baci",
+        input.to_str().expect("path"),
+        "--out",
+        o,
+        "--json",
+    ]);
+    assert_eq!(v["records"], 2_000_000);
+    assert!(out.is_file());
+    let _ = std::fs::remove_dir_all(&dir); // 56 MB of input
+}
