@@ -12,8 +12,13 @@
 //!   what's behind the hump?", Review of Economics and Statistics 93(2), 590–605.
 //! * RCA: Balassa (1965), "Trade liberalisation and 'revealed' comparative advantage",
 //!   The Manchester School 33(2), 99–123.
-//! * Universe sizes: the WCO's Harmonized System, 2022 edition (96 chapters in use, 01–97
-//!   with 77 reserved; 1,228 headings; 5,609 subheadings).
+//! * Universe sizes: the Harmonized System, 2022 edition, as UN Comtrade classifies trade
+//!   in it (its HS 2022 list, republished as `data/harmonized-system.csv` of
+//!   github.com/datasets/harmonized-system, commit 4287990, 2022-09-02, "Update harmonized
+//!   system data for 2022 version"; counted 2026-12-01): 96 chapters (01–97, 77 reserved),
+//!   1,228 headings, 5,612 six-digit codes (271 of them undivided headings, `XXXX00`), not
+//!   counting Comtrade's 99/9999/999999 "not specified" codes. The same file at commit
+//!   a72bef2 (2020-02-17, "Complete 2017 edition") gives HS 2017: 96, 1,222 and 5,387.
 
 use crate::error::BalanceError;
 use crate::measures::{concentration_ratio, entropy, hhi, hhi_normalized, unctad_index};
@@ -24,9 +29,9 @@ use std::collections::BTreeMap;
 pub const HS_CHAPTERS: usize = 96;
 /// HS 2022 headings (4 digits).
 pub const HS_HEADINGS: usize = 1_228;
-/// HS 2022 subheadings (6 digits). Older editions have fewer (HS 2017: 5,387; HS 2012:
-/// 5,205): pass the edition's count as the universe for data in an older revision.
-pub const HS_SUBHEADINGS: usize = 5_609;
+/// HS 2022 six-digit codes. Older editions have fewer (HS 2017: 5,387): pass the
+/// edition's count as the universe for data in an older revision.
+pub const HS_SUBHEADINGS: usize = 5_612;
 /// How many products `top` lists.
 pub const TOP_PRODUCTS: usize = 10;
 
@@ -61,7 +66,7 @@ pub enum UniverseBasis {
     Hs2Chapters,
     /// 4-digit codes: the 1,228 HS 2022 headings.
     Hs4Headings,
-    /// 6-digit codes: the 5,609 HS 2022 subheadings.
+    /// 6-digit codes: the 5,612 HS 2022 subheadings.
     Hs6Subheadings,
     /// Given by the caller.
     Given,
@@ -655,7 +660,7 @@ mod tests {
     }
 
     /// The identity total = between + within holds on skewed, random distributions of up
-    /// to 5,609 lines, and T = ln n − entropy.
+    /// to 5,612 lines, and T = ln n − entropy.
     #[test]
     fn theil_identity_holds_exactly() {
         let mut seed = 7u64;
@@ -665,7 +670,7 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (seed >> 11) as f64 / (1u64 << 53) as f64
         };
-        for n in [1usize, 2, 3, 10, 97, 1228, 5609] {
+        for n in [1usize, 2, 3, 10, 97, 1228, 5612] {
             for _ in 0..5 {
                 // Heavy tails: x = u^-3 (Pareto-like), half the lines zero.
                 let v: Vec<f64> = (0..n)
