@@ -7,7 +7,7 @@
 
 use crate::group::{Builder, Fixed, Refused};
 use crate::scan::MAX_VALUE_USD;
-use crate::work::Queue;
+use crate::work::on_cores;
 use crate::By;
 use astana_model::WORLD;
 use std::path::Path;
@@ -29,6 +29,22 @@ enum Role {
     Other,
 }
 
+/// What a column is to the quick path.
+fn role(name: &str) -> Role {
+    match name {
+        "year" => Role::Year,
+        "period" => Role::Period,
+        "reporter" => Role::Reporter,
+        "partner" => Role::Partner,
+        "flow" => Role::Flow,
+        "product" => Role::Product,
+        "value_usd" => Role::Value,
+        "estimate" => Role::Estimate,
+        "source" => Role::Source,
+        _ => Role::Other,
+    }
+}
+
 /// The groups of the rows after `start` (the byte after the header line), one builder per
 /// core; refused when a row is not plainly valid (the plan then reads the file) or the
 /// groups pass `most` (over all cores).
@@ -41,21 +57,7 @@ pub(crate) fn group(
 ) -> Result<Vec<Builder>, Refused> {
     #[cfg(unix)]
     {
-        let roles: Vec<Role> = header
-            .iter()
-            .map(|h| match h.as_str() {
-                "year" => Role::Year,
-                "period" => Role::Period,
-                "reporter" => Role::Reporter,
-                "partner" => Role::Partner,
-                "flow" => Role::Flow,
-                "product" => Role::Product,
-                "value_usd" => Role::Value,
-                "estimate" => Role::Estimate,
-                "source" => Role::Source,
-                _ => Role::Other,
-            })
-            .collect();
+        let roles: Vec<Role> = header.iter().map(|h| role(h)).collect();
         let file = std::fs::File::open(p).map_err(|_| Refused::NotPlain)?;
         let len = file.metadata().map_err(|_| Refused::NotPlain)?.len();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -64,48 +66,11 @@ pub(crate) fn group(
         let piece = (len / (8 * cores as u64)).clamp(64 << 10, PIECE);
         let pieces = usize::try_from(len.saturating_sub(start).div_ceil(piece))
             .map_err(|_| Refused::NotPlain)?;
-        let queue = Queue::new(pieces, cores);
-        let failed = std::sync::Mutex::new(None);
-        let work = |core: usize| {
-            let mut b = Builder::new(by, fixed);
-            let mut buf = Vec::new();
-            let fail = |why: Refused| {
-                *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
-                None
-            };
-            loop {
-                let Some(k) = queue.next(core) else {
-                    return Some(b);
-                };
-                if failed.lock().map_or(true, |f| f.is_some()) {
-                    return None;
-                }
-                let a = start + k as u64 * piece;
-                let ok = read_piece(&file, a, (a + piece).min(len), len, start, &mut buf)
-                    .is_some_and(|text| rows(text, &roles, by, &mut b));
-                if !ok {
-                    return fail(Refused::NotPlain);
-                }
-                if b.groups() > most / cores {
-                    return fail(Refused::TooManyGroups);
-                }
-            }
-        };
-        let builders: Vec<Option<Builder>> = std::thread::scope(|s| {
-            let work = &work;
-            let handles: Vec<_> = (0..cores).map(|c| s.spawn(move || work(c))).collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().ok().flatten())
-                .collect()
-        });
-        if let Some(why) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            return Err(why);
-        }
-        builders
-            .into_iter()
-            .collect::<Option<_>>()
-            .ok_or(Refused::NotPlain)
+        on_cores(pieces, (by, fixed), most, |k, b, buf: &mut Vec<u8>| {
+            let a = start + k as u64 * piece;
+            read_piece(&file, a, (a + piece).min(len), len, start, buf)
+                .is_some_and(|text| rows(text, &roles, by, b))
+        })
     }
     #[cfg(not(unix))]
     {
@@ -362,19 +327,7 @@ mod tests {
     ];
 
     fn roles() -> Vec<Role> {
-        let h: Vec<String> = HEADER.iter().map(|s| (*s).to_string()).collect();
-        h.iter()
-            .map(|h| match h.as_str() {
-                "year" => Role::Year,
-                "period" => Role::Period,
-                "reporter" => Role::Reporter,
-                "partner" => Role::Partner,
-                "flow" => Role::Flow,
-                "value_usd" => Role::Value,
-                "source" => Role::Source,
-                _ => Role::Other,
-            })
-            .collect()
+        HEADER.iter().map(|h| role(h)).collect()
     }
 
     /// The groups `text` gives, or None where the quick path hands over.

@@ -7,7 +7,7 @@
 
 use crate::group::{Builder, Fixed, Names, Refused};
 use crate::scan::MAX_VALUE_USD;
-use crate::work::Queue;
+use crate::work::on_cores;
 use crate::{By, Filter, Source};
 use astana_model::WORLD;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
@@ -99,48 +99,15 @@ fn run(
     (by, fixed): (By, Fixed<'_>),
     most: usize,
 ) -> Result<Vec<Builder>, Refused> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let queue = Queue::new(work.len(), cores);
-    let failed = std::sync::Mutex::new(None);
-    let run = |core: usize| {
-        let mut b = Builder::new(by, fixed);
-        let mut dicts = Dictionaries::default();
-        let fail = |why: Refused| {
-            *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
-            None
-        };
-        loop {
-            let Some(&(f, rg)) = queue.next(core).and_then(|k| work.get(k)) else {
-                return Some(b);
-            };
-            if failed.lock().map_or(true, |f| f.is_some()) {
-                return None;
-            }
-            let ok =
-                row_group(&files[f], rg, filter, by, &mut b, &mut dicts).is_some() && b.nbad == 0;
-            if !ok {
-                return fail(Refused::NotPlain);
-            }
-            if b.groups() > most / cores {
-                return fail(Refused::TooManyGroups);
-            }
-        }
-    };
-    let builders: Vec<Option<Builder>> = std::thread::scope(|s| {
-        let run = &run;
-        let handles: Vec<_> = (0..cores).map(|c| s.spawn(move || run(c))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect()
-    });
-    if let Some(why) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(why);
-    }
-    builders
-        .into_iter()
-        .collect::<Option<_>>()
-        .ok_or(Refused::NotPlain)
+    on_cores(
+        work.len(),
+        (by, fixed),
+        most,
+        |k, b, dicts: &mut Dictionaries| {
+            let (f, rg) = work[k];
+            row_group(&files[f], rg, filter, by, b, dicts).is_some() && b.nbad == 0
+        },
+    )
 }
 
 /// `schema` with its text key columns as dictionaries; None when one is not text.

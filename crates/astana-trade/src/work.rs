@@ -5,7 +5,58 @@
 //! so the cores' groups overlap little (less memory, less to join), and the cores still
 //! finish together.
 
+use crate::group::{Builder, Fixed, Refused};
+use crate::By;
 use std::sync::Mutex;
+
+/// Runs `work(piece, builder, state)` for every piece on all cores, one [`Builder`] and one
+/// `S` per core; `work` returns false for a piece it does not take. Stops every core at
+/// the first refusal, or when a core holds more than its share of `most` groups.
+pub(crate) fn on_cores<S: Default>(
+    pieces: usize,
+    (by, fixed): (By, Fixed<'_>),
+    most: usize,
+    work: impl Fn(usize, &mut Builder, &mut S) -> bool + Sync,
+) -> Result<Vec<Builder>, Refused> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let queue = Queue::new(pieces, cores);
+    let failed = Mutex::new(None);
+    let fail = |why: Refused| {
+        *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
+        None
+    };
+    let run = |core: usize| {
+        let mut b = Builder::new(by, fixed);
+        let mut state = S::default();
+        while let Some(k) = queue.next(core) {
+            if failed.lock().map_or(true, |f| f.is_some()) {
+                return None;
+            }
+            if !work(k, &mut b, &mut state) {
+                return fail(Refused::NotPlain);
+            }
+            if b.groups() > most / cores {
+                return fail(Refused::TooManyGroups);
+            }
+        }
+        Some(b)
+    };
+    let builders: Vec<Option<Builder>> = std::thread::scope(|s| {
+        let run = &run;
+        let handles: Vec<_> = (0..cores).map(|c| s.spawn(move || run(c))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    if let Some(why) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(why);
+    }
+    builders
+        .into_iter()
+        .collect::<Option<_>>()
+        .ok_or(Refused::NotPlain)
+}
 
 pub(crate) struct Queue {
     /// Per core: the pieces `[front, back)` not yet taken.
