@@ -809,16 +809,29 @@ async fn read_csv(ctx: &SessionContext, p: &Path) -> Result<Table, TradeError> {
     })
 }
 
-/// The byte after the header line that starts at `at`, when its quotes are closed on it (a
-/// quoted name might hold a line break).
+/// The byte after the header line, which starts at `at` or after comment and blank lines
+/// there, when its quotes are closed on it (a quoted name might hold a line break).
 fn data_start(p: &Path, at: u64) -> Option<u64> {
     use std::io::{BufRead, Seek};
     let mut f = std::io::BufReader::new(std::fs::File::open(p).ok()?);
     f.seek(std::io::SeekFrom::Start(at)).ok()?;
+    let mut at = at;
     let mut line = Vec::new();
-    let n = f.read_until(b'\n', &mut line).ok()?;
+    // The reader's position of the header can be that of comment or blank lines before it.
+    loop {
+        line.clear();
+        let n = f.read_until(b'\n', &mut line).ok()?;
+        if n == 0 {
+            return None;
+        }
+        at += n as u64;
+        let text = line.trim_ascii_end();
+        if !text.is_empty() && !text.starts_with(b"#") {
+            break;
+        }
+    }
     let quotes = line.iter().filter(|&&c| c == b'"').count();
-    (quotes % 2 == 0).then_some(at + n as u64)
+    (quotes % 2 == 0).then_some(at)
 }
 
 /// The source of every row of a Parquet table when the files' statistics prove there is
@@ -1133,6 +1146,36 @@ pub mod import;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick path starts right after the header line, past comments before it and a
+    /// quoted header, and is not offered a header whose quote stays open.
+    #[test]
+    fn the_quick_path_starts_after_the_header_line() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let row = "2022,KAZ,CHN,exports,7,s\n";
+        for (head, open) in [
+            ("year,reporter,partner,flow,value_usd,source\n", false),
+            (
+                "# a note, with a comma\n\n\"year\",reporter,partner,flow,value_usd,source\r\n",
+                false,
+            ),
+            (
+                "\u{feff}year,reporter,partner,flow,value_usd,source\n",
+                false,
+            ),
+            ("year,reporter,partner,flow,value_usd,\"source\n\"\n", true),
+        ] {
+            let p = dir.path().join("f.csv");
+            std::fs::write(&p, format!("{head}{row}")).expect("write");
+            let start = rt
+                .block_on(read_csv(&session(), &p))
+                .map(|t| t.data_start)
+                .unwrap_or(None);
+            let want = (!open).then_some(head.len() as u64);
+            assert_eq!(start, want, "{head:?}");
+        }
+    }
 
     #[test]
     fn only_a_line_break_inside_quotes_keeps_a_csv_in_one_piece() {
