@@ -5,7 +5,7 @@
 //! DataFusion plan reads the file with every check and located error. DataFusion's CSV
 //! reader was about half polars' speed here, and the tokenising was the cost.
 
-use crate::group::{Builder, Fixed, Refused};
+use crate::group::{inline_view, Builder, Fixed, Refused};
 use crate::scan::MAX_VALUE_USD;
 use crate::work::on_cores;
 use crate::By;
@@ -123,18 +123,6 @@ fn read_piece<'a>(
     std::str::from_utf8(&buf[first..]).ok()
 }
 
-/// A field's text as its inline Arrow view when it has at most 12 bytes.
-fn view(s: &str) -> Option<u128> {
-    let b = s.as_bytes();
-    if b.len() > 12 {
-        return None;
-    }
-    let mut v = [0u8; 16];
-    v[0] = b.len() as u8;
-    v[4..4 + b.len()].copy_from_slice(b);
-    Some(u128::from_le_bytes(v))
-}
-
 /// A value of plain digits (optionally with a fraction), as `str::parse` reads it: up to
 /// 15 digits without a point are exact in an f64, so no float parsing is needed for them.
 fn value(f: &str) -> Option<f64> {
@@ -162,7 +150,7 @@ fn rows<'t>(text: &'t str, roles: &[Role], by: By, b: &mut Builder) -> bool {
     // The last view of each column and its id: sorted tables repeat them.
     let mut last: Vec<(u128, u32)> = vec![(0, u32::MAX); roles.len()];
     let mut last_long: Vec<(&str, u32)> = vec![("", u32::MAX); roles.len()];
-    let mut id = |names: &mut crate::group::Names, c: usize, s: &'t str| match view(s) {
+    let mut id = |names: &mut crate::group::Names, c: usize, s: &'t str| match inline_view(s) {
         Some(v) => {
             let l = &mut last[c];
             if l.1 == u32::MAX || l.0 != v {

@@ -35,7 +35,7 @@ pub(crate) struct Names {
 }
 
 /// The inline Arrow view of a text of at most 12 bytes: its length, then its bytes.
-fn inline_view(s: &str) -> Option<u128> {
+pub(crate) fn inline_view(s: &str) -> Option<u128> {
     let b = s.as_bytes();
     if b.len() > 12 {
         return None;
@@ -646,14 +646,14 @@ impl Groups {
             .and_then(|i| u32::try_from(i).ok());
         let kept = |r: &Raw| {
             keep.is_none_or(|f| {
-                f.reporter
-                    .as_deref()
-                    .is_none_or(|x| x == self.name(r.reporter))
-                    && f.year.is_none_or(|y| {
-                        y == r.year || (f.world_totals_all_years && Some(r.partner) == world)
-                    })
-                    && f.flow.as_deref().is_none_or(|x| x == self.name(r.flow))
-                    && f.period.as_deref().is_none_or(|p| p == self.name(r.period))
+                let name = |rank: u32| self.name(rank);
+                f.keeps(
+                    r.year,
+                    name(r.period),
+                    name(r.reporter),
+                    name(r.flow),
+                    name(r.partner),
+                )
             })
         };
         let key = |r: &Raw| (r.year, r.period, r.reporter, r.flow);

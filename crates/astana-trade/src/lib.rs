@@ -909,11 +909,27 @@ fn df_message(e: &DataFusionError) -> String {
 }
 
 fn keeps(f: &Filter, c: &Cell) -> bool {
-    f.reporter.as_deref().is_none_or(|r| r == &*c.reporter)
-        && f.year
-            .is_none_or(|y| y == c.year || (f.world_totals_all_years && &*c.partner == WORLD))
-        && f.flow.as_deref().is_none_or(|x| x == &*c.flow)
-        && f.period.as_deref().is_none_or(|p| p == &*c.period)
+    f.keeps(c.year, &c.period, &c.reporter, &c.flow, &c.partner)
+}
+
+impl Filter {
+    /// True when the filter keeps a sum of this key (applied to sums, not rows: a CSV's
+    /// filter, after its whole file is checked).
+    pub(crate) fn keeps(
+        &self,
+        year: i32,
+        period: &str,
+        reporter: &str,
+        flow: &str,
+        partner: &str,
+    ) -> bool {
+        self.reporter.as_deref().is_none_or(|r| r == reporter)
+            && self
+                .year
+                .is_none_or(|y| y == year || (self.world_totals_all_years && partner == WORLD))
+            && self.flow.as_deref().is_none_or(|x| x == flow)
+            && self.period.as_deref().is_none_or(|p| p == period)
+    }
 }
 
 /// The plan found a problem: read the table row by row to say where.
